@@ -1,0 +1,63 @@
+# hwbp-gdbstub — see README.md. Targets: deps build guest run test bench fuzz demo.
+SHELL      := /bin/bash
+GO         ?= go
+BIN        := bin/hwbp-gdbstub
+APT_PKGS   := gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu gdb-multiarch qemu-system-arm qemu-user lldb
+SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+TEST_FLAGS ?= -count=1 -timeout 14m
+FUZZTIME   ?= 20s
+ARGS       ?=
+
+.PHONY: deps build guest run test bench fuzz demo vet fmt-check
+
+## deps: install the cross toolchain, gdb-multiarch, QEMU and lldb when missing; fetch Go modules.
+deps:
+	@missing=""; for p in $(APT_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "deps: installing$$missing"; \
+	  $(SUDO) apt-get update -qq >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	fi
+	@$(GO) mod download
+
+## build: the server binary (the guest kernel is embedded; no cross compiler needed).
+build:
+	@mkdir -p bin
+	$(GO) build -trimpath -o $(BIN) ./cmd/hwbp-gdbstub
+
+## guest: rebuild the guest kernel ELF from its C and assembly sources (reproducible).
+guest:
+	$(MAKE) -C kernelsim
+
+## run: serve the embedded kernel on 127.0.0.1:1234 (ARGS="--cpus 4" etc. are passed through).
+run: deps build
+	./$(BIN) $(ARGS)
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@bad=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$bad" ]; then echo "gofmt needed:"; echo "$$bad"; exit 1; fi
+
+## test: everything, including the real gdb-multiarch/lldb/QEMU end-to-end tests.
+test: deps fmt-check vet
+	$(GO) test $(TEST_FLAGS) ./...
+
+## bench: Go benchmarks plus client-driven benchmarks, each against QEMU in the same run.
+bench: deps build
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2x ./target/ ./debugregs/ ./rsp/
+	$(GO) run ./tests/bench
+
+## fuzz: run every fuzz target for FUZZTIME each.
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
+	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+## demo: the uninstall livelock through gdb's own hbreak, in one command.
+demo: deps build
+	./tests/demo.sh
