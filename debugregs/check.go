@@ -1,0 +1,124 @@
+package debugregs
+
+import "math/bits"
+
+// EventKind says which debug exception, if any, an instruction or access raises.
+type EventKind uint8
+
+const (
+	EventNone EventKind = iota
+	EventSoftwareStep
+	EventBreakpoint
+	EventWatchpoint
+)
+
+func (k EventKind) String() string {
+	switch k {
+	case EventNone:
+		return "none"
+	case EventSoftwareStep:
+		return "software-step"
+	case EventBreakpoint:
+		return "breakpoint"
+	case EventWatchpoint:
+		return "watchpoint"
+	}
+	return "EventKind(?)"
+}
+
+// Event is a debug exception to take, synchronously, to EL1: ELR_EL1 is the instruction's address
+// (the instruction and its access have not happened), ESR_EL1 is ESR, and for a watchpoint FAR_EL1 is
+// FAR (for breakpoints and steps FAR is UNKNOWN; we choose to leave FAR_EL1 unchanged, and FAR here is 0).
+type Event struct {
+	Kind       EventKind
+	ESR        uint64
+	FAR        uint64
+	Comparator int    // lowest-numbered matching comparator (breakpoint or watchpoint), -1 for a step
+	Matched    uint64 // bit n for each matching comparator
+}
+
+// CheckInstruction runs the checks that come before an instruction at pc executes with PSTATE st. Call
+// it only when NeedsInstructionCheck() is true. icount is the CPU's count of instructions so far; with
+// SyncRandom it picks, reproducibly, whether this instruction sees the old or the new debug state.
+//
+// Priority (Arm ARM D2.11.7, D1 "Prioritization of synchronous exceptions"): a pending Software Step
+// exception comes before everything else, including breakpoints; then Breakpoint exceptions. (A PC
+// alignment fault also beats a breakpoint; the executor checks that before calling here.)
+func (u *Unit) CheckInstruction(pc uint64, st PState, icount uint64) Event {
+	u.pickView(icount)
+	v := u.live
+	if !v.stepArmed && !v.bpArmed {
+		return Event{}
+	}
+	if !enabledFrom(v, st.EL, st.D) {
+		return Event{}
+	}
+	sameEL := st.EL == debugTargetEL
+	if v.stepArmed && !st.SS {
+		return Event{
+			Kind:       EventSoftwareStep,
+			ESR:        SoftwareStepSyndrome(sameEL, u.stepISV, u.stepEX),
+			Comparator: -1,
+		}
+	}
+	if !v.bpArmed {
+		return Event{}
+	}
+	hits := v.cmp.BreakpointMatch(pc, st.EL)
+	if hits == 0 {
+		return Event{}
+	}
+	return Event{
+		Kind:       EventBreakpoint,
+		ESR:        BreakpointSyndrome(sameEL),
+		Comparator: lowestBit(hits),
+		Matched:    hits,
+	}
+}
+
+// CheckAccess runs the watchpoint checks for a data access of size bytes at addr by an instruction
+// executing with PSTATE st. Call it only when WatchArmed() is true (and the executor's page flag says
+// the page may hit). unprivileged marks LDTR/STTR-style accesses, checked as EL0 accesses. The address
+// reported in FAR follows the FAR policy; with Debugv8p9 the syndrome names the watchpoint (WPTV=1).
+func (u *Unit) CheckAccess(addr, size uint64, kind AccessKind, unprivileged bool, st PState) Event {
+	v := u.live
+	if !v.wpArmed || !enabledFrom(v, st.EL, st.D) {
+		return Event{}
+	}
+	h, ok := v.cmp.WatchpointMatch(addr, size, kind, st.EL, unprivileged)
+	if !ok {
+		return Event{}
+	}
+	far := addr
+	if u.far == FARClamp && h.Start > addr {
+		far = h.Start
+	}
+	syn := WatchSyndrome{WnR: h.WnR, CM: h.CM}
+	if u.model.Debugv8p9 {
+		syn.WPTV, syn.WPT = true, uint8(h.Comparator)
+	}
+	return Event{
+		Kind:       EventWatchpoint,
+		ESR:        WatchpointSyndrome(st.EL == debugTargetEL, syn),
+		FAR:        far,
+		Comparator: h.Comparator,
+		Matched:    h.Matched,
+	}
+}
+
+// BreakpointMatch returns the breakpoints (bit n for breakpoint n) matching an instruction at pc at el in
+// the state the current instruction sees, ignoring the enables (MDE, KDE, PSTATE.D, OS lock).
+func (u *Unit) BreakpointMatch(pc uint64, el uint8) uint64 { return u.live.cmp.BreakpointMatch(pc, el) }
+
+// WatchpointMatch is Comparators.WatchpointMatch on the state the current instruction sees, ignoring
+// the enables.
+func (u *Unit) WatchpointMatch(addr, size uint64, kind AccessKind, el uint8, unprivileged bool) (WatchHit, bool) {
+	return u.live.cmp.WatchpointMatch(addr, size, kind, el, unprivileged)
+}
+
+func lowestBit(m uint64) int {
+	if m == 0 {
+		return -1
+	}
+	return bits.TrailingZeros64(m)
+}
