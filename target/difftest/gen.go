@@ -1,0 +1,430 @@
+package difftest
+
+import (
+	"math/rand/v2"
+)
+
+// Class is an instruction class of the generator; the coverage summary counts them.
+type Class string
+
+const (
+	ClassAddSubImm   Class = "addsub-imm"
+	ClassAddSubShift Class = "addsub-shifted"
+	ClassAddSubExt   Class = "addsub-extended"
+	ClassLogicalImm  Class = "logical-imm"
+	ClassLogicalReg  Class = "logical-shifted"
+	ClassMoveWide    Class = "movewide"
+	ClassPCRel       Class = "adr-adrp"
+	ClassBitfield    Class = "bitfield"
+	ClassExtr        Class = "extr"
+	ClassShiftVar    Class = "shift-variable"
+	ClassCondSel     Class = "cond-select"
+	ClassCondCmp     Class = "cond-compare"
+	ClassCarry       Class = "adc-sbc"
+	ClassMul         Class = "multiply"
+	ClassDiv         Class = "divide"
+	ClassBitOps      Class = "clz-rbit-rev"
+	ClassFlags       Class = "nzcv-barrier-nop"
+	ClassLdStUImm    Class = "ldst-uimm"
+	ClassLdStUnscal  Class = "ldst-unscaled"
+	ClassLdStUnpriv  Class = "ldst-unpriv"
+	ClassLdStPre     Class = "ldst-pre"
+	ClassLdStPost    Class = "ldst-post"
+	ClassLdStRegOff  Class = "ldst-regoff"
+	ClassLdStPair    Class = "ldst-pair"
+	ClassLdLiteral   Class = "ld-literal"
+	ClassAcqRel      Class = "ldar-stlr"
+	ClassExclusive   Class = "exclusive"
+	ClassLSE         Class = "lse-atomic"
+	ClassBranch      Class = "branch-fwd"
+)
+
+// AllClasses lists every class in summary order.
+var AllClasses = []Class{
+	ClassAddSubImm, ClassAddSubShift, ClassAddSubExt, ClassLogicalImm, ClassLogicalReg, ClassMoveWide,
+	ClassPCRel, ClassBitfield, ClassExtr, ClassShiftVar, ClassCondSel, ClassCondCmp, ClassCarry, ClassMul,
+	ClassDiv, ClassBitOps, ClassFlags, ClassLdStUImm, ClassLdStUnscal, ClassLdStUnpriv, ClassLdStPre,
+	ClassLdStPost, ClassLdStRegOff, ClassLdStPair, ClassLdLiteral, ClassAcqRel, ClassExclusive, ClassLSE,
+	ClassBranch,
+}
+
+// BufSize is the scratch buffer every generated load and store stays inside.
+const BufSize = 512
+
+// Group is a run of instructions the generator treats as one unit: a forward
+// branch skips whole groups, and the minimizer drops whole groups. A group
+// whose first instruction is PC-relative in a way that depends on the layout
+// (branch, literal load) re-encodes it through reloc.
+type Group struct {
+	Class Class
+	Insts []Inst
+	// Skip is the number of following groups a branch group jumps over.
+	Skip int
+	// LitWord is the target of a literal load: a word index relative to the
+	// sequence start (negative reaches into the prologue).
+	LitWord int
+	reloc   func(off int32) Inst
+	kind    groupKind
+}
+
+type groupKind uint8
+
+const (
+	kindPlain groupKind = iota
+	kindBranch
+	kindLiteral
+)
+
+// Seq is one generated test case.
+type Seq struct {
+	Seed    uint64
+	Groups  []Group
+	Regs    [31]uint64 // initial X0..X30; Regs[Base] is replaced by the buffer address + BaseOff
+	NZCV    uint64     // initial flags in bits 31:28
+	Buf     [BufSize]byte
+	Base    int // register holding the scratch buffer pointer
+	BaseOff int // its initial offset into the buffer
+}
+
+// Words flattens the groups, fixing up branch and literal offsets.
+func (s *Seq) Words() []Inst {
+	starts := make([]int, len(s.Groups)+1)
+	for i, g := range s.Groups {
+		starts[i+1] = starts[i] + len(g.Insts)
+	}
+	out := make([]Inst, 0, starts[len(s.Groups)])
+	for i, g := range s.Groups {
+		insts := g.Insts
+		switch g.kind {
+		case kindBranch:
+			end := min(i+1+g.Skip, len(s.Groups))
+			first := g.reloc(int32(4 * (starts[end] - starts[i])))
+			first.Class = g.Class
+			insts = append([]Inst{first}, insts[1:]...)
+		case kindLiteral:
+			pos := starts[i] + len(g.Insts) - 1 // the load is the group's last instruction
+			last := g.reloc(int32(4 * (g.LitWord - pos)))
+			last.Class = g.Class
+			insts = append(append([]Inst{}, insts[:len(insts)-1]...), last)
+		}
+		out = append(out, insts...)
+	}
+	return out
+}
+
+// Classes counts the groups of each class in the sequence.
+func (s *Seq) Classes() map[Class]int {
+	m := map[Class]int{}
+	for _, g := range s.Groups {
+		m[g.Class]++
+	}
+	return m
+}
+
+// GenOptions select what the generator may emit.
+type GenOptions struct {
+	MinGroups, MaxGroups int  // default 8..24
+	NoLSE                bool // leave out LSE atomics (for a CPU model without FEAT_LSE)
+}
+
+// gen is the generator state for one sequence.
+type gen struct {
+	r       *rand.Rand
+	opt     GenOptions
+	seq     *Seq
+	baseOff int // current offset of the base register into the buffer
+	shadow  int // groups left inside a branch's shadow: no base changes, no branches
+	words   int // words emitted so far
+}
+
+// Generate builds the sequence for seed. The same seed always gives the same sequence.
+func Generate(seed uint64, opt GenOptions) *Seq {
+	if opt.MinGroups <= 0 {
+		opt.MinGroups = 8
+	}
+	if opt.MaxGroups < opt.MinGroups {
+		opt.MaxGroups = max(24, opt.MinGroups)
+	}
+	g := &gen{r: rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15)), opt: opt, seq: &Seq{Seed: seed}}
+	s := g.seq
+	s.Base = g.r.IntN(31)
+	s.BaseOff = 16 * g.r.IntN(BufSize/16+1)
+	g.baseOff = s.BaseOff
+	for i := range s.Regs {
+		s.Regs[i] = g.value()
+	}
+	s.NZCV = uint64(g.r.IntN(16)) << 28
+	for i := range s.Buf {
+		s.Buf[i] = byte(g.r.Uint32())
+	}
+	n := opt.MinGroups + g.r.IntN(opt.MaxGroups-opt.MinGroups+1)
+	for range n {
+		grp := g.group()
+		s.Groups = append(s.Groups, grp)
+		g.words += len(grp.Insts)
+		if grp.kind == kindBranch {
+			g.shadow = grp.Skip
+		} else if g.shadow > 0 {
+			g.shadow--
+		}
+	}
+	return s
+}
+
+// value draws an "interesting" 64-bit value.
+func (g *gen) value() uint64 {
+	switch g.r.IntN(12) {
+	case 0:
+		return 0
+	case 1:
+		return 1
+	case 2:
+		return ^uint64(0)
+	case 3:
+		return 1 << 63
+	case 4:
+		return 1<<63 - 1
+	case 5:
+		return 0x80000000
+	case 6:
+		return 0xffffffff
+	case 7:
+		return uint64(g.r.IntN(256))
+	case 8:
+		return uint64(int64(int32(g.r.Uint32()))) // sign-extended 32-bit
+	case 9:
+		return uint64(g.r.Uint32())
+	case 10:
+		return 1 << g.r.IntN(64)
+	}
+	return g.r.Uint64()
+}
+
+func (g *gen) coin() bool { return g.r.IntN(2) == 0 }
+
+// dst picks a destination register: never the base; sometimes the zero register.
+func (g *gen) dst(zrOK bool) int {
+	if zrOK && g.r.IntN(16) == 0 {
+		return zr
+	}
+	for {
+		n := g.r.IntN(31)
+		if n != g.seq.Base {
+			return n
+		}
+	}
+}
+
+// src picks a source register: any X0–X30 (the base's value is the same on
+// both machines, so reading it is fine), sometimes the zero register.
+func (g *gen) src(zrOK bool) int {
+	if zrOK && g.r.IntN(12) == 0 {
+		return zr
+	}
+	return g.r.IntN(31)
+}
+
+// dstNotSP picks a destination for forms where 31 means SP: never 31.
+func (g *gen) dstNotSP() int { return g.dst(false) }
+
+var aluClasses = []Class{
+	ClassAddSubImm, ClassAddSubShift, ClassAddSubExt, ClassLogicalImm, ClassLogicalReg, ClassMoveWide,
+	ClassPCRel, ClassBitfield, ClassExtr, ClassShiftVar, ClassCondSel, ClassCondCmp, ClassCarry, ClassMul,
+	ClassDiv, ClassBitOps, ClassFlags,
+}
+
+var memClasses = []Class{
+	ClassLdStUImm, ClassLdStUnscal, ClassLdStUnpriv, ClassLdStPre, ClassLdStPost, ClassLdStRegOff,
+	ClassLdStPair, ClassLdLiteral, ClassAcqRel, ClassExclusive, ClassLSE,
+}
+
+func (g *gen) group() Group {
+	for {
+		var c Class
+		switch k := g.r.IntN(20); {
+		case k < 2 && g.shadow == 0 && g.words > 0:
+			c = ClassBranch
+		case k < 10:
+			c = aluClasses[g.r.IntN(len(aluClasses))]
+		default:
+			c = memClasses[g.r.IntN(len(memClasses))]
+		}
+		if c == ClassLSE && g.opt.NoLSE {
+			continue
+		}
+		if grp, ok := g.emit(c); ok {
+			grp.Class = c
+			for i := range grp.Insts {
+				grp.Insts[i].Class = c
+			}
+			return grp
+		}
+	}
+}
+
+func one(i Inst) (Group, bool) { return Group{Insts: []Inst{i}}, true }
+
+func (g *gen) emit(c Class) (Group, bool) {
+	r := g.r
+	sf := r.IntN(3) != 0
+	switch c {
+	case ClassAddSubImm:
+		setFlags := g.coin()
+		rd := g.dst(setFlags)
+		return one(AddSubImm(sf, g.coin(), setFlags, rd, g.r.IntN(31), uint32(r.IntN(4096)), r.IntN(4) == 0))
+	case ClassAddSubShift:
+		width := 32
+		if sf {
+			width = 64
+		}
+		setFlags := g.coin()
+		return one(AddSubShifted(sf, g.coin(), setFlags, g.dst(true), g.src(true), g.src(true), uint32(r.IntN(3)), uint32(r.IntN(width))))
+	case ClassAddSubExt:
+		setFlags := g.coin()
+		var rd int
+		if setFlags {
+			rd = g.dst(true)
+		} else {
+			rd = g.dstNotSP()
+		}
+		return one(AddSubExtended(sf, g.coin(), setFlags, rd, g.r.IntN(31), g.src(true), uint32(r.IntN(8)), uint32(r.IntN(5))))
+	case ClassLogicalImm:
+		opc := uint32(r.IntN(4))
+		rd := g.dstNotSP()
+		if opc == 3 {
+			rd = g.dst(true)
+		}
+		return one(LogicalImm(sf, opc, rd, g.src(true), g.bitmask(sf)))
+	case ClassLogicalReg:
+		width := 32
+		if sf {
+			width = 64
+		}
+		return one(LogicalShifted(sf, uint32(r.IntN(4)), g.coin(), g.dst(true), g.src(true), g.src(true), uint32(r.IntN(4)), uint32(r.IntN(width))))
+	case ClassMoveWide:
+		opc := []uint32{0, 2, 3}[r.IntN(3)]
+		hw := uint32(r.IntN(2))
+		if sf {
+			hw = uint32(r.IntN(4))
+		}
+		return one(MoveWide(sf, opc, g.dst(true), uint32(r.IntN(65536)), hw))
+	case ClassPCRel:
+		if g.coin() {
+			return one(PCRel(false, g.dst(false), int32(r.IntN(1<<21))-1<<20))
+		}
+		return one(PCRel(true, g.dst(false), int32(r.IntN(1<<21))-1<<20))
+	case ClassBitfield:
+		width := 32
+		if sf {
+			width = 64
+		}
+		return one(Bitfield(sf, uint32(r.IntN(3)), g.dst(true), g.src(true), uint32(r.IntN(width)), uint32(r.IntN(width))))
+	case ClassExtr:
+		width := 32
+		if sf {
+			width = 64
+		}
+		rn := g.src(true)
+		rm := g.src(true)
+		if r.IntN(3) == 0 {
+			rm = rn // ROR alias
+		}
+		return one(Extr(sf, g.dst(true), rn, rm, uint32(r.IntN(width))))
+	case ClassShiftVar:
+		ops := []uint32{OpLSLV, OpLSRV, OpASRV, OpRORV}
+		return one(DP2(sf, ops[r.IntN(4)], g.dst(true), g.src(true), g.src(true)))
+	case ClassDiv:
+		op := uint32(OpUDIV)
+		if g.coin() {
+			op = OpSDIV
+		}
+		rd, rn, rm := g.dst(true), g.src(true), g.src(true)
+		var pre []Inst
+		// Make the corner cases common: divide by zero, INT_MIN / -1.
+		switch r.IntN(4) {
+		case 0:
+			if rm != zr && rm != g.seq.Base {
+				pre = append(pre, MoveWide(true, 2, rm, 0, 0)) // movz rm, #0
+			}
+		case 1:
+			if rn != zr && rm != zr && rn != rm && rn != g.seq.Base && rm != g.seq.Base {
+				if sf {
+					pre = append(pre, MoveWide(true, 2, rn, 0x8000, 3)) // INT64_MIN
+				} else {
+					pre = append(pre, MoveWide(true, 2, rn, 0x8000, 1)) // INT32_MIN
+				}
+				pre = append(pre, MoveWide(true, 0, rm, 0, 0)) // movn rm, #0 = -1
+			}
+		}
+		return Group{Insts: append(pre, DP2(sf, op, rd, rn, rm))}, true
+	case ClassCondSel:
+		return one(CondSelect(sf, uint32(r.IntN(4)), g.dst(true), g.src(true), g.src(true), uint32(r.IntN(16))))
+	case ClassCondCmp:
+		imm := g.coin()
+		m := uint32(g.src(true))
+		if imm {
+			m = uint32(r.IntN(32))
+		}
+		return one(CondCompare(sf, g.coin(), imm, g.src(true), m, uint32(r.IntN(16)), uint32(r.IntN(16))))
+	case ClassCarry:
+		return one(AddSubCarry(sf, g.coin(), g.coin(), g.dst(true), g.src(true), g.src(true)))
+	case ClassMul:
+		return one(DP3(sf, r.IntN(8), g.dst(true), g.src(true), g.src(true), g.src(true)))
+	case ClassBitOps:
+		ops := []uint32{0, 1, 2, 4, 5}
+		if sf {
+			ops = append(ops, 3)
+		}
+		return one(DP1(sf, ops[r.IntN(len(ops))], g.dst(true), g.src(true)))
+	case ClassFlags:
+		switch r.IntN(8) {
+		case 0:
+			return one(MrsNZCV(g.dst(true)))
+		case 1, 2:
+			return one(MsrNZCV(g.src(true)))
+		case 3:
+			return one(Nop)
+		case 4:
+			return one(DmbIS)
+		case 5:
+			return one(DsbSY)
+		case 6:
+			return one(Isb)
+		default:
+			return one(DmbSY)
+		}
+	case ClassBranch:
+		return g.branch()
+	}
+	return g.memGroup(c)
+}
+
+func (g *gen) bitmask(sf bool) Bitmask {
+	sizes := []uint{2, 4, 8, 16, 32}
+	if sf {
+		sizes = append(sizes, 64)
+	}
+	size := sizes[g.r.IntN(len(sizes))]
+	return Bitmask{Size: size, Ones: 1 + uint(g.r.IntN(int(size)-1)), Rot: uint(g.r.IntN(int(size)))}
+}
+
+// branch emits a forward branch over the next 1..3 groups.
+func (g *gen) branch() (Group, bool) {
+	r := g.r
+	skip := 1 + r.IntN(3)
+	var mk func(off int32) Inst
+	switch r.IntN(4) {
+	case 0:
+		cond := uint32(r.IntN(16))
+		mk = func(off int32) Inst { return BCond(cond, off) }
+	case 1:
+		sf, nz, rt := r.IntN(3) != 0, g.coin(), g.src(true)
+		mk = func(off int32) Inst { return CompareBranch(sf, nz, rt, off) }
+	case 2:
+		nz, rt, bit := g.coin(), g.src(true), uint32(r.IntN(64))
+		mk = func(off int32) Inst { return TestBranch(nz, rt, bit, off) }
+	default:
+		mk = Branch
+	}
+	return Group{Insts: []Inst{mk(4)}, Skip: skip, reloc: mk, kind: kindBranch}, true
+}

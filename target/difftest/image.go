@@ -1,0 +1,270 @@
+package difftest
+
+import (
+	"encoding/binary"
+	"fmt"
+)
+
+// LoadAddr is where the image sits on both machines (the start of the virt RAM).
+const LoadAddr = 0x4000_0000
+
+// Record layout of one case in the data area.
+const (
+	recIn     = 0   // X0..X30, NZCV loaded by the prologue
+	recOut    = 256 // X0..X30, NZCV stored by the epilogue
+	recBuf    = 512 // the scratch buffer, seeded, then read back
+	recSize   = recBuf + BufSize
+	recStride = recSize + 512 // a guard gap between records
+	outSize   = 256 + BufSize // what a case reports: out regs then buffer
+
+	// Image data area (offsets from the data start).
+	dataMode   = 0   // u32: 0 = Linux user (qemu-aarch64), 1 = bare machine
+	dataFault  = 64  // ESR, ELR, FAR, vector|0x100 when an exception was taken
+	dataRecord = 256 // first record
+)
+
+// Mode values of the image's mode word.
+const (
+	ModeLinux = 0
+	ModeBare  = 1
+)
+
+// Image is the flat program for one batch of sequences.
+type Image struct {
+	Bytes    []byte   // the image at LoadAddr, mode word = ModeLinux
+	Seqs     []*Seq   // the cases, in order
+	SeqStart []uint64 // address of each case's first sequence instruction
+	SeqWords [][]Inst // the sequence instructions as placed
+	modeOff  int
+	faultOff int
+	recOff   []int
+}
+
+// Result is what one case leaves behind.
+type Result struct {
+	Regs [31]uint64
+	NZCV uint64
+	Buf  [BufSize]byte
+}
+
+// asm accumulates instruction words at a known address.
+type asm struct {
+	base  uint64
+	words []uint32
+}
+
+func (a *asm) pc() uint64      { return a.base + 4*uint64(len(a.words)) }
+func (a *asm) emit(is ...Inst) {
+	for _, i := range is {
+		a.words = append(a.words, i.Word)
+	}
+}
+
+// movAddr loads a 32-bit address into rd (all image addresses are below 4 GiB).
+func movAddr(rd int, addr uint64) []Inst {
+	return []Inst{MoveWide(true, 2, rd, uint32(addr&0xffff), 0), MoveWide(true, 3, rd, uint32(addr>>16&0xffff), 1)}
+}
+
+// psciOff is PSCI SYSTEM_OFF over HVC.
+func psciOff() []Inst {
+	return []Inst{MoveWide(true, 2, 0, 0x0008, 0), MoveWide(true, 3, 0, 0x8400, 1), Hvc0, Branch(0)}
+}
+
+// layout is the set of addresses the code refers to; pass one finds them.
+type layout struct {
+	finish, report, vectors, faultCommon, data uint64
+}
+
+// BuildImage lays out the batch: code, vector table, data (mode, fault info, records).
+func BuildImage(seqs []*Seq) *Image {
+	var lay layout
+	im, a := emitCode(seqs, lay)
+	lay = layout{finish: im.finishAddr, report: im.reportAddr, vectors: im.vectorsAddr, faultCommon: im.faultAddr, data: (a.pc() + 0xfff) &^ 0xfff}
+	im, a = emitCode(seqs, lay)
+	if a.pc() > lay.data {
+		panic("difftest: layout changed between passes") // unreachable: both passes emit the same lengths
+	}
+	img := make([]byte, int(lay.data-LoadAddr)+dataRecord+len(seqs)*recStride)
+	for i, w := range a.words {
+		binary.LittleEndian.PutUint32(img[4*i:], w)
+	}
+	out := &Image{Bytes: img, Seqs: seqs, SeqStart: im.seqStart, SeqWords: im.seqWords}
+	dataOff := int(lay.data - LoadAddr)
+	out.modeOff = dataOff + dataMode
+	out.faultOff = dataOff + dataFault
+	for i, s := range seqs {
+		off := dataOff + dataRecord + i*recStride
+		out.recOff = append(out.recOff, off)
+		regs := s.Regs
+		regs[s.Base] = LoadAddr + uint64(off+recBuf+s.BaseOff)
+		for r, v := range regs {
+			binary.LittleEndian.PutUint64(img[off+recIn+8*r:], v)
+		}
+		binary.LittleEndian.PutUint64(img[off+recIn+248:], s.NZCV)
+		copy(img[off+recBuf:], s.Buf[:])
+	}
+	return out
+}
+
+type codeInfo struct {
+	finishAddr, reportAddr, vectorsAddr, faultAddr uint64
+	seqStart                                       []uint64
+	seqWords                                       [][]Inst
+}
+
+func emitCode(seqs []*Seq, lay layout) (*codeInfo, *asm) {
+	a := &asm{base: LoadAddr}
+	ci := &codeInfo{}
+	modeAddr := lay.data + dataMode
+	rec := func(i int) uint64 { return lay.data + dataRecord + uint64(i*recStride) }
+
+	// Entry: on the bare machine point VBAR_EL1 at our vectors first.
+	a.emit(movAddr(9, modeAddr)...)
+	a.emit(LdStUImm(MemLoad, 2, 9, 9, 0))
+	a.emit(CompareBranch(false, false, 9, 4*5)) // cbz w9, past the 4 below
+	a.emit(movAddr(0, lay.vectors)...)
+	a.emit(msrVBAR(0), Isb)
+
+	for i, s := range seqs {
+		const prologueWords = 22
+		for (a.pc()+4*prologueWords)%16 != 0 {
+			a.emit(Nop)
+		}
+		a.emit(movAddr(0, rec(i))...)
+		a.emit(AddSubImm(true, false, false, 31, 0, 0, false)) // mov sp, x0
+		a.emit(Clrex)
+		a.emit(LdStUImm(MemLoad, 3, 0, 31, 248/8), MsrNZCV(0))
+		for r := 0; r < 30; r += 2 {
+			a.emit(LdStPair(PairX, PairOff, true, r, r+1, 31, int32(r)))
+		}
+		a.emit(LdStUImm(MemLoad, 3, 30, 31, 240/8))
+		ci.seqStart = append(ci.seqStart, a.pc())
+		words := s.Words()
+		ci.seqWords = append(ci.seqWords, words)
+		a.emit(words...)
+		for r := 0; r < 30; r += 2 {
+			a.emit(LdStPair(PairX, PairOff, false, r, r+1, 31, int32((recOut+8*r)/8)))
+		}
+		a.emit(LdStUImm(MemStore, 3, 30, 31, (recOut+240)/8))
+		a.emit(MrsNZCV(0), LdStUImm(MemStore, 3, 0, 31, (recOut+248)/8))
+		a.emit(Bl(int32(int64(lay.report) - int64(a.pc()))))
+	}
+
+	// finish: exit(0) under Linux, PSCI SYSTEM_OFF on the bare machine.
+	ci.finishAddr = a.pc()
+	a.emit(movAddr(9, modeAddr)...)
+	a.emit(LdStUImm(MemLoad, 2, 9, 9, 0))
+	a.emit(CompareBranch(false, true, 9, 4*4)) // cbnz w9, psci
+	a.emit(MoveWide(true, 2, 0, 0, 0), MoveWide(true, 2, 8, 93, 0), Svc0)
+	a.emit(psciOff()...)
+
+	// report: under Linux write(1, sp+recOut, outSize); nothing on the bare machine.
+	ci.reportAddr = a.pc()
+	a.emit(movAddr(9, modeAddr)...)
+	a.emit(LdStUImm(MemLoad, 2, 9, 9, 0))
+	a.emit(CompareBranch(false, true, 9, 4*6)) // cbnz w9, ret
+	a.emit(MoveWide(true, 2, 0, 1, 0), AddSubImm(true, false, false, 1, 31, recOut, false))
+	a.emit(MoveWide(true, 2, 2, outSize, 0), MoveWide(true, 2, 8, 64, 0), Svc0)
+	a.emit(Ret)
+
+	// Vector table (2 KiB aligned): record which vector, then the common tail.
+	for a.pc()%2048 != 0 {
+		a.emit(Nop)
+	}
+	ci.vectorsAddr = a.pc()
+	for v := range 16 {
+		entry := a.pc()
+		a.emit(MoveWide(true, 2, 4, uint32(0x100|v), 0))
+		a.emit(Branch(int32(int64(lay.faultCommon) - int64(a.pc()))))
+		for a.pc() < entry+0x80 {
+			a.emit(Nop)
+		}
+	}
+	ci.faultAddr = a.pc()
+	a.emit(mrsEL1(1, 5, 2, 0, "esr_el1"), mrsEL1(2, 4, 0, 1, "elr_el1"), mrsEL1(3, 6, 0, 0, "far_el1"))
+	a.emit(movAddr(0, lay.data+dataFault)...)
+	a.emit(LdStPair(PairX, PairOff, false, 1, 2, 0, 0), LdStPair(PairX, PairOff, false, 3, 4, 0, 2))
+	a.emit(psciOff()...)
+	return ci, a
+}
+
+// WithMode returns a copy of the image bytes with the mode word set.
+func (im *Image) WithMode(mode uint32) []byte {
+	b := append([]byte(nil), im.Bytes...)
+	binary.LittleEndian.PutUint32(b[im.modeOff:], mode)
+	return b
+}
+
+// RecordAddr is the address of case i's record (out regs at +256, buffer at +512).
+func (im *Image) RecordAddr(i int) uint64 { return LoadAddr + uint64(im.recOff[i]) }
+
+// FaultAddr is where the bare-machine vector stub stores ESR, ELR, FAR, vector.
+func (im *Image) FaultAddr() uint64 { return LoadAddr + uint64(im.faultOff) }
+
+// CaseAt names the case whose code contains pc, or -1.
+func (im *Image) CaseAt(pc uint64) int {
+	for i := len(im.SeqStart) - 1; i >= 0; i-- {
+		if pc >= im.SeqStart[i]-4*32 {
+			return i
+		}
+	}
+	return -1
+}
+
+// ELF wraps the Linux-mode image in a minimal static AArch64 executable: one
+// RWX PT_LOAD at LoadAddr, entry at LoadAddr, no sections.
+func (im *Image) ELF() []byte {
+	const hdr = 0x1000
+	img := im.WithMode(ModeLinux)
+	f := make([]byte, hdr+len(img))
+	copy(f, []byte{0x7f, 'E', 'L', 'F', 2 /*64-bit*/, 1 /*LE*/, 1 /*version*/})
+	le := binary.LittleEndian
+	le.PutUint16(f[16:], 2)   // ET_EXEC
+	le.PutUint16(f[18:], 183) // EM_AARCH64
+	le.PutUint32(f[20:], 1)
+	le.PutUint64(f[24:], LoadAddr) // entry
+	le.PutUint64(f[32:], 64)       // phoff
+	le.PutUint16(f[52:], 64)       // ehsize
+	le.PutUint16(f[54:], 56)       // phentsize
+	le.PutUint16(f[56:], 1)        // phnum
+	le.PutUint16(f[58:], 64)       // shentsize
+	ph := f[64:]
+	le.PutUint32(ph[0:], 1)       // PT_LOAD
+	le.PutUint32(ph[4:], 7)       // RWX
+	le.PutUint64(ph[8:], hdr)     // offset
+	le.PutUint64(ph[16:], LoadAddr)
+	le.PutUint64(ph[24:], LoadAddr)
+	le.PutUint64(ph[32:], uint64(len(img)))
+	le.PutUint64(ph[40:], uint64(len(img)))
+	le.PutUint64(ph[48:], 0x1000)
+	copy(f[hdr:], img)
+	return f
+}
+
+// ParseResults decodes the concatenated per-case reports (outSize bytes each).
+// It returns the complete records it found and an error if the stream is
+// longer than want records or ends inside one.
+func ParseResults(out []byte, want int) ([]Result, error) {
+	var res []Result
+	for len(out) >= outSize {
+		if len(res) == want {
+			return res, fmt.Errorf("difftest: %d extra bytes after %d results", len(out), want)
+		}
+		res = append(res, decodeResult(out[:outSize]))
+		out = out[outSize:]
+	}
+	if len(out) != 0 {
+		return res, fmt.Errorf("difftest: %d trailing bytes after %d results", len(out), len(res))
+	}
+	return res, nil
+}
+
+func decodeResult(b []byte) Result {
+	var r Result
+	for i := range r.Regs {
+		r.Regs[i] = binary.LittleEndian.Uint64(b[8*i:])
+	}
+	r.NZCV = binary.LittleEndian.Uint64(b[248:])
+	copy(r.Buf[:], b[256:])
+	return r
+}
