@@ -26,10 +26,9 @@ func NewServer(t Target, opts Options) *Server {
 	return &Server{t: t, opts: opts, log: opts.logger()}
 }
 
-// Serve accepts clients on l until l is closed; then it returns nil.
+// Serve accepts clients on l until l is closed; then it returns nil (a
+// session still running ends when its client leaves).
 func (s *Server) Serve(l net.Listener) error {
-	var wg sync.WaitGroup
-	defer wg.Wait()
 	for {
 		conn, err := l.Accept()
 		if err != nil {
@@ -51,9 +50,7 @@ func (s *Server) Serve(l net.Listener) error {
 			conn.Close()
 			continue
 		}
-		wg.Add(1)
 		go func() {
-			defer wg.Done()
 			defer func() {
 				s.mu.Lock()
 				s.busy = false

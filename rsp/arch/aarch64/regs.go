@@ -1,0 +1,216 @@
+package aarch64
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/rsp"
+)
+
+// Core register numbers (gdb's AArch64 numbering).
+const (
+	RegX0         = 0
+	RegFP         = 29 // x29
+	RegLR         = 30 // x30
+	RegSP         = 31
+	RegPC         = 32
+	RegCPSR       = 33
+	NumCoreRegs   = 34
+	CoreBlockSize = 31*8 + 8 + 8 + 4 // the 'g' block: x0..x30, sp, pc (8 bytes each), cpsr (4)
+)
+
+// SysReg is a system register's MRS/MSR encoding. Comparators numbered 16
+// and above (FEAT_Debugv8p9) are reached through MDSELR_EL1: Bank is n/16
+// and CRm is n%16.
+type SysReg struct {
+	Name                    string
+	Op0, Op1, CRn, CRm, Op2 int
+	Bank                    int
+}
+
+// Reg is one register of the description.
+type Reg struct {
+	Name   string
+	Regnum int
+	Size   int     // bytes
+	Sys    *SysReg // nil for core registers
+}
+
+// Description is the register set for one comparator count.
+type Description struct {
+	breakpoints, watchpoints int
+	regs                     []Reg
+	byName                   map[string]int
+	targetXML, coreXML       []byte
+	sysXML                   []byte
+}
+
+// Limits on the comparator counts.
+const (
+	MinComparators = 1
+	MaxComparators = 64
+)
+
+// New builds the description for a CPU with the given number of breakpoint
+// and watchpoint comparators (each clamped to 1..64).
+func New(breakpoints, watchpoints int) *Description {
+	breakpoints = max(MinComparators, min(MaxComparators, breakpoints))
+	watchpoints = max(MinComparators, min(MaxComparators, watchpoints))
+	d := &Description{breakpoints: breakpoints, watchpoints: watchpoints, byName: map[string]int{}}
+	for i := 0; i <= 30; i++ {
+		d.add(Reg{Name: fmt.Sprintf("x%d", i), Size: 8})
+	}
+	d.add(Reg{Name: "sp", Size: 8})
+	d.add(Reg{Name: "pc", Size: 8})
+	d.add(Reg{Name: "cpsr", Size: 4})
+	for _, sr := range d.sysRegs() {
+		sr := sr
+		d.add(Reg{Name: sr.Name, Size: 8, Sys: &sr})
+	}
+	d.targetXML = []byte(targetXML)
+	d.coreXML = []byte(coreXML)
+	d.sysXML = d.buildSysXML()
+	return d
+}
+
+func (d *Description) add(r Reg) {
+	r.Regnum = len(d.regs)
+	d.byName[r.Name] = r.Regnum
+	d.regs = append(d.regs, r)
+}
+
+// comparator returns the encoding of DBG{B,W}{V,C}Rn_EL1 (op2 4..7).
+func comparator(prefix string, n, op2 int) SysReg {
+	return SysReg{Name: fmt.Sprintf("%s%d_EL1", prefix, n), Op0: 2, Op1: 0, CRn: 0, CRm: n % 16, Op2: op2, Bank: n / 16}
+}
+
+// sysRegs lists the system-register feature in regnum order.
+func (d *Description) sysRegs() []SysReg {
+	var out []SysReg
+	for n := 0; n < d.breakpoints; n++ {
+		out = append(out, comparator("DBGBVR", n, 4))
+	}
+	for n := 0; n < d.breakpoints; n++ {
+		out = append(out, comparator("DBGBCR", n, 5))
+	}
+	for n := 0; n < d.watchpoints; n++ {
+		out = append(out, comparator("DBGWVR", n, 6))
+	}
+	for n := 0; n < d.watchpoints; n++ {
+		out = append(out, comparator("DBGWCR", n, 7))
+	}
+	return append(out,
+		SysReg{Name: "MDSCR_EL1", Op0: 2, Op1: 0, CRn: 0, CRm: 2, Op2: 2},
+		SysReg{Name: "OSLSR_EL1", Op0: 2, Op1: 0, CRn: 1, CRm: 1, Op2: 4},
+		SysReg{Name: "ELR_EL1", Op0: 3, Op1: 0, CRn: 4, CRm: 0, Op2: 1},
+		SysReg{Name: "ESR_EL1", Op0: 3, Op1: 0, CRn: 5, CRm: 2, Op2: 0},
+		SysReg{Name: "FAR_EL1", Op0: 3, Op1: 0, CRn: 6, CRm: 0, Op2: 0},
+		SysReg{Name: "SPSR_EL1", Op0: 3, Op1: 0, CRn: 4, CRm: 0, Op2: 0},
+		SysReg{Name: "VBAR_EL1", Op0: 3, Op1: 0, CRn: 12, CRm: 0, Op2: 0},
+		SysReg{Name: "MPIDR_EL1", Op0: 3, Op1: 0, CRn: 0, CRm: 0, Op2: 5},
+		SysReg{Name: "ID_AA64DFR0_EL1", Op0: 3, Op1: 0, CRn: 0, CRm: 5, Op2: 0},
+		SysReg{Name: "CurrentEL", Op0: 3, Op1: 0, CRn: 4, CRm: 2, Op2: 2},
+	)
+}
+
+// Breakpoints and Watchpoints are the comparator counts described.
+func (d *Description) Breakpoints() int { return d.breakpoints }
+func (d *Description) Watchpoints() int { return d.watchpoints }
+
+// NumRegs is the number of registers described.
+func (d *Description) NumRegs() int { return len(d.regs) }
+
+// Reg returns register regnum.
+func (d *Description) Reg(regnum int) (Reg, bool) {
+	if regnum < 0 || regnum >= len(d.regs) {
+		return Reg{}, false
+	}
+	return d.regs[regnum], true
+}
+
+// Lookup finds a register by name (case-sensitive, as in the XML).
+func (d *Description) Lookup(name string) (int, bool) {
+	n, ok := d.byName[name]
+	return n, ok
+}
+
+// TargetXML serves the description documents: target.xml includes
+// aarch64-core.xml and hwbp-sysregs.xml. It implements rsp.TargetDescription.
+func (d *Description) TargetXML(annex string) ([]byte, bool) {
+	switch annex {
+	case "target.xml":
+		return d.targetXML, true
+	case "aarch64-core.xml":
+		return d.coreXML, true
+	case "hwbp-sysregs.xml":
+		return d.sysXML, true
+	}
+	return nil, false
+}
+
+// RegisterInfo describes register regnum for lldb's qRegisterInfo. Offsets
+// run on past the 'g' block for the system registers.
+func (d *Description) RegisterInfo(regnum int) (rsp.RegisterInfo, bool) {
+	r, ok := d.Reg(regnum)
+	if !ok {
+		return rsp.RegisterInfo{}, false
+	}
+	info := rsp.RegisterInfo{
+		Name: r.Name, BitSize: r.Size * 8, Offset: d.offset(regnum),
+		Encoding: "uint", Format: "hex", Set: "General Purpose Registers", DWARF: -1,
+	}
+	switch {
+	case regnum <= 30:
+		info.DWARF = regnum
+		switch regnum {
+		case RegFP:
+			info.AltName, info.Generic = "fp", "fp"
+		case RegLR:
+			info.AltName, info.Generic = "lr", "ra"
+		default:
+			if regnum < 8 {
+				info.Generic = fmt.Sprintf("arg%d", regnum+1)
+			}
+		}
+	case regnum == RegSP:
+		info.DWARF, info.Generic = 31, "sp"
+	case regnum == RegPC:
+		info.DWARF, info.Generic = 32, "pc"
+	case regnum == RegCPSR:
+		info.Generic = "flags"
+	default:
+		info.Set = "System Registers"
+	}
+	return info, true
+}
+
+func (d *Description) offset(regnum int) int {
+	off := 0
+	for i := 0; i < regnum; i++ {
+		off += d.regs[i].Size
+	}
+	return off
+}
+
+const targetXML = `<?xml version="1.0"?>
+<!DOCTYPE target SYSTEM "gdb-target.dtd">
+<target version="1.0">
+  <architecture>aarch64</architecture>
+  <xi:include href="aarch64-core.xml"/>
+  <xi:include href="hwbp-sysregs.xml"/>
+</target>
+`
+
+// buildSysXML writes the system-register feature, starting at regnum 34.
+func (d *Description) buildSysXML() []byte {
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0"?>
+<!DOCTYPE feature SYSTEM "gdb-target.dtd">
+<feature name="org.hwbp.gdb.aarch64.sysregs">
+`)
+	for _, r := range d.regs[NumCoreRegs:] {
+		fmt.Fprintf(&b, "  <reg name=%q bitsize=\"64\" regnum=\"%d\" type=\"uint64\" group=\"system\"/>\n", r.Name, r.Regnum)
+	}
+	b.WriteString("</feature>\n")
+	return []byte(b.String())
+}
