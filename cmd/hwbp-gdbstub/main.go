@@ -1,0 +1,221 @@
+// Command hwbp-gdbstub serves a simulated multi-CPU AArch64 machine, running the embedded guest kernel (or any
+// ELF built for the QEMU virt map), to gdb, lldb and IDEs over the GDB Remote Serial Protocol.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/pflag"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/debugregs"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/internal/gdbtarget"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/kernelsim"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/rsp"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	o, err := parseFlags(args)
+	if errors.Is(err, pflag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "hwbp-gdbstub:", err)
+		return 2
+	}
+	log, err := newLogger(o, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "hwbp-gdbstub:", err)
+		return 2
+	}
+	defer log.Sync()
+
+	if o.dumpKernel != "" {
+		if err := os.WriteFile(o.dumpKernel, kernelsim.KernelELF, 0o644); err != nil {
+			log.Error("dump kernel", zap.Error(err))
+			return 1
+		}
+		fmt.Fprintf(stderr, "hwbp-gdbstub: wrote the embedded kernel (%d bytes) to %s\n", len(kernelsim.KernelELF), o.dumpKernel)
+		return 0
+	}
+
+	ep, remote, err := parseComm(o.comm, o.allowRemote)
+	if err != nil {
+		fmt.Fprintln(stderr, "hwbp-gdbstub:", err)
+		return 2
+	}
+	img, err := loadKernel(o)
+	if err != nil {
+		fmt.Fprintln(stderr, "hwbp-gdbstub:", err)
+		return 1
+	}
+	model, err := debugregs.LookupModel(o.cpuModel)
+	if err != nil {
+		fmt.Fprintln(stderr, "hwbp-gdbstub:", err)
+		return 2
+	}
+
+	// The guest console goes to stdout, unless stdout carries the protocol (stdio mode).
+	console := stdout
+	if ep.network == "stdio" {
+		console = stderr
+	}
+	var adapter *gdbtarget.Adapter
+	m, err := target.New(target.Config{CPUs: o.cpus, Seed: o.seed, Console: writerFunc(func(p []byte) (int, error) {
+		return adapter.ConsoleWriter().Write(p)
+	})})
+	if err != nil {
+		fmt.Fprintln(stderr, "hwbp-gdbstub:", err)
+		return 2
+	}
+	boot := func(m *target.Machine) error { return bootImage(m, img, o) }
+	adapter = gdbtarget.New(m, img, gdbtarget.Options{
+		Logger:      log,
+		Console:     console,
+		Breakpoints: model.Breakpoints,
+		Watchpoints: model.Watchpoints,
+		Boot:        boot,
+	})
+	if err := boot(m); err != nil {
+		fmt.Fprintln(stderr, "hwbp-gdbstub:", err)
+		return 1
+	}
+
+	sopts := rsp.Options{Logger: log, LogPackets: o.logPackets}
+	srv := rsp.NewServer(adapter, sopts)
+	if o.run {
+		adapter.StartRunning()
+	}
+
+	if ep.network == "stdio" {
+		// One session on stdin/stdout; the process ends with it.
+		err := srv.ServeConn(struct {
+			io.Reader
+			io.Writer
+		}{stdin, stdout})
+		if err != nil {
+			log.Error("session", zap.Error(err))
+			return 1
+		}
+		return 0
+	}
+
+	l, err := net.Listen(ep.network, ep.address)
+	if err != nil {
+		fmt.Fprintln(stderr, "hwbp-gdbstub:", err)
+		return 1
+	}
+	if ep.network == "unix" {
+		os.Chmod(ep.address, 0o600)
+		defer os.Remove(ep.address)
+	}
+	if remote {
+		log.Warn("listening on a non-loopback address: anyone who can reach it can control the simulation", zap.String("addr", l.Addr().String()))
+	}
+	state := "halted at the kernel entry point"
+	if o.run {
+		state = "running"
+	}
+	connect := l.Addr().String()
+	if ep.network == "unix" {
+		connect = ep.address
+	}
+	fmt.Fprintf(stderr, "hwbp-gdbstub: %d CPUs %s; listening on %s — connect with: gdb-multiarch -ex 'target remote %s'\n",
+		o.cpus, state, connect, connect)
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(l) }()
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	for {
+		select {
+		case err := <-serveErr:
+			if err != nil {
+				log.Error("serve", zap.Error(err))
+				return 1
+			}
+			return 0
+		case s := <-sig:
+			log.Info("stopping", zap.String("signal", s.String()))
+			l.Close()
+			return 0
+		case ev := <-adapter.Events():
+			if ev.Kind == target.StopPowerOff && o.once {
+				l.Close()
+				return 0
+			}
+		}
+	}
+}
+
+// bootImage loads the segments and the runtime knobs, then resets every CPU to the entry point.
+func bootImage(m *target.Machine, img *kernelsim.Image, o *options) error {
+	for _, s := range img.Segments {
+		if err := m.LoadSegment(s.Addr, s.Data, s.MemSize); err != nil {
+			return fmt.Errorf("load segment at %#x: %w", s.Addr, err)
+		}
+	}
+	if img.HasConfig() {
+		patches, err := img.ConfigPatch(kernelConfig(o))
+		if err != nil {
+			return err
+		}
+		for _, p := range patches {
+			if err := m.WriteMemory(p.Addr, p.Data); err != nil {
+				return fmt.Errorf("patch kernel config at %#x: %w", p.Addr, err)
+			}
+		}
+	}
+	m.Reset(img.Entry)
+	return nil
+}
+
+func loadKernel(o *options) (*kernelsim.Image, error) {
+	data := kernelsim.KernelELF
+	name := "embedded kernel"
+	if o.kernel != "" {
+		b, err := os.ReadFile(o.kernel)
+		if err != nil {
+			return nil, err
+		}
+		data, name = b, o.kernel
+	}
+	img, err := kernelsim.Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return img, nil
+}
+
+func newLogger(o *options, w io.Writer) (*zap.Logger, error) {
+	level, err := zapcore.ParseLevel(o.logLevel)
+	if err != nil {
+		return nil, fmt.Errorf("--log-level %q: %w", o.logLevel, err)
+	}
+	encCfg := zap.NewProductionEncoderConfig()
+	encCfg.EncodeTime = zapcore.ISO8601TimeEncoder
+	var enc zapcore.Encoder
+	if o.logFormat == "json" {
+		enc = zapcore.NewJSONEncoder(encCfg)
+	} else {
+		encCfg.EncodeLevel = zapcore.CapitalLevelEncoder
+		enc = zapcore.NewConsoleEncoder(encCfg)
+	}
+	return zap.New(zapcore.NewCore(enc, zapcore.AddSync(w), level)), nil
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

@@ -1,0 +1,375 @@
+package gdbtarget
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+	"sync"
+	"sync/atomic"
+
+	"go.uber.org/zap"
+
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/kernelsim"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/rsp"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/rsp/arch/aarch64"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target"
+)
+
+// Options configures an Adapter.
+type Options struct {
+	Logger      *zap.Logger
+	Console     io.Writer // the local copy of the guest console (the server's stdout); nil = discard
+	Breakpoints int       // gdb-visible hardware breakpoint comparators (CPU model)
+	Watchpoints int       // gdb-visible watchpoint comparators (CPU model)
+	ExecName    string    // the name gdb sees for the kernel ELF
+	Boot        func(*target.Machine) error // (re)loads the image into the machine; used at start and by `monitor reset`
+}
+
+// Event is something the command wants to hear about while no client drives the machine.
+type Event struct {
+	Kind target.StopKind
+	Text string
+}
+
+// Adapter is the machine as an rsp.Target.
+type Adapter struct {
+	m    *target.Machine
+	img  *kernelsim.Image
+	desc *aarch64.Description
+	log  *zap.Logger
+	opts Options
+	cons *consoleMux
+
+	runMu     sync.Mutex // serializes the free-run loop's start/stop
+	freeDone  chan struct{}
+	stopFree  atomic.Bool
+	poweredOn atomic.Bool
+	events    chan Event
+
+	points  *points
+	stats   stats
+	lastStp rsp.StopReason
+}
+
+type stats struct {
+	stops, interrupts, watchHits, bpHits, steps uint64
+}
+
+// New wraps m. img may be nil for an ELF without symbols or a kernel we do not know.
+func New(m *target.Machine, img *kernelsim.Image, opts Options) *Adapter {
+	if opts.Logger == nil {
+		opts.Logger = zap.NewNop()
+	}
+	if opts.Console == nil {
+		opts.Console = io.Discard
+	}
+	if opts.ExecName == "" {
+		opts.ExecName = "/hwbp-gdbstub/kernel.elf"
+	}
+	a := &Adapter{
+		m:      m,
+		img:    img,
+		desc:   aarch64.New(opts.Breakpoints, opts.Watchpoints),
+		log:    opts.Logger,
+		opts:   opts,
+		cons:   &consoleMux{local: opts.Console},
+		events: make(chan Event, 16),
+		points: newPoints(m, opts.Breakpoints, opts.Watchpoints),
+	}
+	a.poweredOn.Store(true)
+	a.lastStp = rsp.StopReason{Kind: rsp.StopSignal, Thread: 1}
+	return a
+}
+
+// ConsoleWriter is where the machine's UART output must go: the local console and, while a client is
+// attached, O packets.
+func (a *Adapter) ConsoleWriter() io.Writer { return a.cons }
+
+// Events delivers power-offs and livelocks seen while the machine runs with no client.
+func (a *Adapter) Events() <-chan Event { return a.events }
+
+// StartRunning lets the machine run with no client attached (--run, and after a client leaves).
+func (a *Adapter) StartRunning() {
+	a.runMu.Lock()
+	defer a.runMu.Unlock()
+	if a.freeDone != nil || !a.poweredOn.Load() {
+		return
+	}
+	a.stopFree.Store(false)
+	done := make(chan struct{})
+	a.freeDone = done
+	go func() {
+		defer close(done)
+		all := a.actions(target.ActionContinue)
+		for !a.stopFree.Load() {
+			st := a.m.Resume(all)
+			switch st.Kind {
+			case target.StopInterrupt:
+				// our own halt request, or a stray one: the loop condition decides
+			case target.StopPowerOff:
+				a.poweredOn.Store(false)
+				a.log.Info("guest powered off", zap.String("reason", st.Text))
+				a.notify(Event{Kind: st.Kind, Text: st.Text})
+				return
+			case target.StopLivelock:
+				a.log.Warn("livelock (no client attached; the machine keeps running)", zap.String("detail", st.Text))
+				a.notify(Event{Kind: st.Kind, Text: st.Text})
+			default:
+				a.log.Debug("stop with no client", zap.Stringer("kind", st.Kind), zap.Int("cpu", st.CPU))
+			}
+		}
+	}()
+}
+
+func (a *Adapter) notify(e Event) {
+	select {
+	case a.events <- e:
+	default:
+	}
+}
+
+// haltFree stops the free-run loop, leaving every CPU halted.
+func (a *Adapter) haltFree() {
+	a.runMu.Lock()
+	defer a.runMu.Unlock()
+	if a.freeDone == nil {
+		return
+	}
+	a.stopFree.Store(true)
+	for {
+		a.m.Interrupt()
+		select {
+		case <-a.freeDone:
+			a.freeDone = nil
+			return
+		default:
+		}
+		select {
+		case <-a.freeDone:
+			a.freeDone = nil
+			return
+		case <-afterMillis(5):
+		}
+	}
+}
+
+func (a *Adapter) actions(k target.Action) []target.Action {
+	acts := make([]target.Action, a.m.NumCPUs())
+	for i := range acts {
+		acts[i] = k
+	}
+	return acts
+}
+
+// cpu maps an rsp thread id (1..N, 0 = first) to a CPU.
+func (a *Adapter) cpu(tid int) (*target.CPU, error) {
+	if tid == 0 {
+		tid = 1
+	}
+	if tid < 1 || tid > a.m.NumCPUs() {
+		return nil, rsp.EINVAL
+	}
+	return a.m.CPU(tid - 1), nil
+}
+
+// NumThreads implements rsp.Threads: one thread per CPU.
+func (a *Adapter) NumThreads() int { return a.m.NumCPUs() }
+
+// ThreadExtraInfo implements rsp.ThreadExtraInfo.
+func (a *Adapter) ThreadExtraInfo(tid int) string {
+	c, err := a.cpu(tid)
+	if err != nil {
+		return ""
+	}
+	state := "halted"
+	if !c.PoweredOn() {
+		state = "powered off"
+	}
+	return fmt.Sprintf("CPU#%d MPIDR=%#x [%s]", tid-1, c.MPIDR(), state)
+}
+
+// ReadRegisters implements rsp.Registers: x0..x30, sp, pc (8 bytes each), cpsr (4 bytes), little-endian.
+func (a *Adapter) ReadRegisters(tid int, dst []byte) ([]byte, error) {
+	c, err := a.cpu(tid)
+	if err != nil {
+		return dst, err
+	}
+	for n := 0; n < aarch64.RegCPSR; n++ {
+		dst = binary.LittleEndian.AppendUint64(dst, c.Reg(n))
+	}
+	return binary.LittleEndian.AppendUint32(dst, uint32(c.Reg(aarch64.RegCPSR))), nil
+}
+
+// WriteRegisters implements rsp.Registers.
+func (a *Adapter) WriteRegisters(tid int, data []byte) error {
+	c, err := a.cpu(tid)
+	if err != nil {
+		return err
+	}
+	for n := 0; n < aarch64.RegCPSR && len(data) >= 8; n++ {
+		c.SetReg(n, binary.LittleEndian.Uint64(data))
+		data = data[8:]
+	}
+	if len(data) >= 4 {
+		c.SetReg(aarch64.RegCPSR, uint64(binary.LittleEndian.Uint32(data)))
+	}
+	return nil
+}
+
+// ReadRegister implements rsp.SingleRegisters: core registers and the system registers of the description.
+func (a *Adapter) ReadRegister(tid, regnum int, dst []byte) ([]byte, error) {
+	c, err := a.cpu(tid)
+	if err != nil {
+		return dst, err
+	}
+	r, ok := a.desc.Reg(regnum)
+	if !ok {
+		return dst, rsp.EINVAL
+	}
+	var v uint64
+	if r.Sys == nil {
+		v = c.Reg(regnum)
+	} else if v, ok = c.SysReg(r.Sys.Op0, r.Sys.Op1, r.Sys.CRn, r.Sys.CRm, r.Sys.Op2); !ok {
+		return dst, rsp.EINVAL
+	}
+	if r.Size == 4 {
+		return binary.LittleEndian.AppendUint32(dst, uint32(v)), nil
+	}
+	return binary.LittleEndian.AppendUint64(dst, v), nil
+}
+
+// WriteRegister implements rsp.SingleRegisters.
+func (a *Adapter) WriteRegister(tid, regnum int, value []byte) error {
+	c, err := a.cpu(tid)
+	if err != nil {
+		return err
+	}
+	r, ok := a.desc.Reg(regnum)
+	if !ok || len(value) < r.Size {
+		return rsp.EINVAL
+	}
+	var v uint64
+	if r.Size == 4 {
+		v = uint64(binary.LittleEndian.Uint32(value))
+	} else {
+		v = binary.LittleEndian.Uint64(value)
+	}
+	if r.Sys == nil {
+		c.SetReg(regnum, v)
+		return nil
+	}
+	if !c.SetSysReg(r.Sys.Op0, r.Sys.Op1, r.Sys.CRn, r.Sys.CRm, r.Sys.Op2, v) {
+		return rsp.EINVAL
+	}
+	return nil
+}
+
+// ReadMemory implements rsp.Memory (RAM only; MMIO is never touched by a debugger read).
+func (a *Adapter) ReadMemory(addr uint64, p []byte) (int, error) {
+	if err := a.m.ReadMemory(addr, p); err != nil {
+		return 0, rsp.EFAULT
+	}
+	return len(p), nil
+}
+
+// WriteMemory implements rsp.Memory.
+func (a *Adapter) WriteMemory(addr uint64, p []byte) error {
+	if err := a.m.WriteMemory(addr, p); err != nil {
+		return rsp.EFAULT
+	}
+	return nil
+}
+
+// TargetXML implements rsp.TargetDescription.
+func (a *Adapter) TargetXML(annex string) ([]byte, bool) { return a.desc.TargetXML(annex) }
+
+// ExecFile implements rsp.ExecFile: the loaded kernel ELF, so `target remote` alone gives gdb symbols.
+func (a *Adapter) ExecFile() (string, []byte, bool) {
+	if a.img == nil || len(a.img.Raw) == 0 {
+		return "", nil, false
+	}
+	return a.opts.ExecName, a.img.Raw, true
+}
+
+// SetConsole implements rsp.Console.
+func (a *Adapter) SetConsole(w io.Writer) { a.cons.setClient(w) }
+
+// Triple implements rsp.LLDBInfo.
+func (a *Adapter) Triple() string { return "aarch64-unknown-none" }
+
+// WatchpointSlots implements rsp.LLDBInfo.
+func (a *Adapter) WatchpointSlots() int { return a.opts.Watchpoints }
+
+// RegisterInfo implements rsp.LLDBInfo.
+func (a *Adapter) RegisterInfo(regnum int) (rsp.RegisterInfo, bool) { return a.desc.RegisterInfo(regnum) }
+
+// Attach implements rsp.Attacher: a client connected, so the machine halts and '?' reports this stop.
+func (a *Adapter) Attach() (rsp.StopReason, error) {
+	a.haltFree()
+	if !a.poweredOn.Load() {
+		return rsp.StopReason{Kind: rsp.StopExited}, nil
+	}
+	return a.lastStp, nil
+}
+
+// Detach implements rsp.Detacher: the session has removed the client's points; the machine runs on, as
+// with gdbserver and QEMU.
+func (a *Adapter) Detach(how rsp.DetachKind) {
+	a.log.Info("client left; the machine keeps running", zap.Int("how", int(how)))
+	a.StartRunning()
+}
+
+// Interrupt implements rsp.Resumer.
+func (a *Adapter) Interrupt() { a.m.Interrupt() }
+
+// Resume implements rsp.Resumer.
+func (a *Adapter) Resume(actions []rsp.Action) (rsp.StopReason, error) {
+	if !a.poweredOn.Load() {
+		return rsp.StopReason{Kind: rsp.StopExited}, nil
+	}
+	acts := make([]target.Action, a.m.NumCPUs())
+	for i := range acts {
+		if i < len(actions) {
+			switch actions[i].Kind {
+			case rsp.ActionContinue:
+				acts[i] = target.ActionContinue
+			case rsp.ActionStep:
+				acts[i] = target.ActionStep
+			}
+		}
+	}
+	st := a.m.Resume(acts)
+	r := a.stopReason(st)
+	a.lastStp = r
+	if r.Kind == rsp.StopExited {
+		a.poweredOn.Store(false)
+	}
+	return r, nil
+}
+
+func (a *Adapter) stopReason(st target.Stop) rsp.StopReason {
+	a.stats.stops++
+	r := rsp.StopReason{Kind: rsp.StopSignal, Thread: st.CPU + 1}
+	switch st.Kind {
+	case target.StopInterrupt:
+		a.stats.interrupts++
+		r.Kind = rsp.StopInterrupted
+	case target.StopStepped:
+		a.stats.steps++
+		r.Kind = rsp.StopStepped
+	case target.StopBreakpoint:
+		a.stats.bpHits++
+		r.Kind = rsp.StopSwBreak
+		if a.points.isHardwareBreak(st.Addr) {
+			r.Kind = rsp.StopHwBreak
+		}
+	case target.StopWatchpoint:
+		a.stats.watchHits++
+		r.Kind, r.Addr, r.Watch = rsp.StopWatch, st.Addr, watchKindToRSP(st.Watch)
+	case target.StopPowerOff:
+		r = rsp.StopReason{Kind: rsp.StopExited}
+	case target.StopLivelock:
+		a.cons.Write([]byte(st.Text + "\n"))
+	}
+	return r
+}

@@ -1,0 +1,11 @@
+// Package gdbtarget makes the simulated machine and its kernel image an rsp.Target.
+//
+// It exists because the layers below stay ignorant of each other: rsp knows nothing of CPUs, target knows
+// nothing of gdb, kernelsim knows nothing of either. This package owns what only makes sense with all three in
+// view: the mapping of gdb's threads onto CPUs and its register block onto CPU state, the comparator budget
+// for gdb's hardware points (split into aligned doubleword or MASK regions, all or nothing), the run loop that
+// keeps the machine going while no client is attached, the stop mapping, and the fixed `monitor` table.
+//
+// It relies on target.Machine's run control being all-stop and on the session in rsp reference-counting Z/z,
+// so each distinct point arrives here once.
+package gdbtarget

@@ -1,0 +1,109 @@
+package gdbtarget
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/rsp"
+)
+
+// monitorCommand is one entry of the fixed `monitor` table. Nothing here reaches the host: no shell, no files.
+type monitorCommand struct {
+	name  string
+	usage string
+	run   func(a *Adapter, args []string, out io.Writer) error
+}
+
+var monitorTable []monitorCommand
+
+func init() {
+	monitorTable = []monitorCommand{
+		{"help", "help                 list the monitor commands", (*Adapter).monHelp},
+		{"stats", "stats                instructions, exceptions and stops so far", (*Adapter).monStats},
+		{"reset", "reset                reload the kernel and restart every CPU (gdb's points stay)", (*Adapter).monReset},
+	}
+}
+
+// Monitor implements rsp.Monitor.
+func (a *Adapter) Monitor(cmd string, out io.Writer) error {
+	fields := strings.Fields(cmd)
+	if len(fields) == 0 {
+		return a.monHelp(nil, out)
+	}
+	for _, c := range monitorTable {
+		if c.name == fields[0] {
+			return c.run(a, fields[1:], out)
+		}
+	}
+	fmt.Fprintf(out, "unknown monitor command %q; try \"monitor help\"\n", fields[0])
+	return rsp.EINVAL
+}
+
+func (a *Adapter) monHelp(_ []string, out io.Writer) error {
+	fmt.Fprintln(out, "monitor commands:")
+	for _, c := range monitorTable {
+		fmt.Fprintln(out, "  "+c.usage)
+	}
+	return nil
+}
+
+func (a *Adapter) monStats(_ []string, out io.Writer) error {
+	s := a.m.Stats()
+	var total uint64
+	for i, n := range s.Executed {
+		fmt.Fprintf(out, "cpu%-2d instructions %d\n", i, n)
+		total += n
+	}
+	fmt.Fprintf(out, "total instructions %d\nexceptions %d\n", total, s.Exceptions)
+	fmt.Fprintf(out, "stops %d (breakpoint %d, watchpoint %d, step %d, interrupt %d)\n",
+		a.stats.stops, a.stats.bpHits, a.stats.watchHits, a.stats.steps, a.stats.interrupts)
+	var used []string
+	for i, ok := range a.points.bpUsed {
+		if ok {
+			used = append(used, fmt.Sprintf("bp%d=%#x", i, a.points.bpAddr[i]))
+		}
+	}
+	for i, o := range a.points.wpOwner {
+		if o != nil {
+			used = append(used, fmt.Sprintf("wp%d=%#x+%d", i, o.addr, o.length))
+		}
+	}
+	var soft []string
+	for addr := range a.points.soft {
+		soft = append(soft, fmt.Sprintf("%#x", addr))
+	}
+	sort.Strings(soft)
+	fmt.Fprintf(out, "gdb comparators in use: %d of %d breakpoints, watchpoints %d\n", countTrue(a.points.bpUsed), len(a.points.bpUsed), len(a.points.wpOwner))
+	if len(used) > 0 {
+		fmt.Fprintf(out, "  %s\n", strings.Join(used, " "))
+	}
+	if len(soft) > 0 {
+		fmt.Fprintf(out, "software breakpoints: %s\n", strings.Join(soft, " "))
+	}
+	return nil
+}
+
+func (a *Adapter) monReset(_ []string, out io.Writer) error {
+	if a.opts.Boot == nil {
+		return rsp.EPERM
+	}
+	if err := a.opts.Boot(a.m); err != nil {
+		fmt.Fprintf(out, "reset failed: %v\n", err)
+		return rsp.EIO
+	}
+	a.poweredOn.Store(true)
+	fmt.Fprintln(out, "machine reset: every CPU restarts from the kernel entry point")
+	return nil
+}
+
+func countTrue(b []bool) int {
+	n := 0
+	for _, x := range b {
+		if x {
+			n++
+		}
+	}
+	return n
+}
