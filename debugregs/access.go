@@ -115,7 +115,7 @@ func (u *Unit) store(k RegKind, n int, v uint64) {
 	case KindDBGBCR:
 		a.bcr[n] = DBGBCR(v & (bcrWritable | lbnx))
 	case KindDBGWVR:
-		a.wvr[n] = DBGWVR(v).WithAddress(v) // bits [1:0] RES0
+		a.wvr[n] = DBGWVR(0).WithAddress(v) // bits [1:0] RES0
 	case KindDBGWCR:
 		a.wcr[n] = DBGWCR(v & (wcrWritable | lbnx))
 	case KindMDSCR:

@@ -170,3 +170,6 @@ func IsDebugSysReg(e Encoding) bool {
 	_, ok := DecodeSysReg(e)
 	return ok
 }
+
+// InsnEncoding extracts the System register encoding from an MRS or MSR (register) instruction word.
+func InsnEncoding(insn uint32) Encoding { return Encoding(insn >> 5) }
