@@ -1,0 +1,643 @@
+package target
+
+import (
+	"encoding/binary"
+	"math/bits"
+)
+
+const noPage = ^uint64(0)
+
+// condHolds[cond] has bit nzcv set when the condition passes for those flags.
+var condHolds = func() (t [16]uint16) {
+	for f := 0; f < 16; f++ {
+		n, z, c, v := f>>3&1 == 1, f>>2&1 == 1, f>>1&1 == 1, f&1 == 1
+		res := [8]bool{z, c, n, v, c && !z, n == v, !z && n == v, true}
+		for cond := 0; cond < 16; cond++ {
+			r := res[cond>>1]
+			if cond&1 == 1 && cond != 15 {
+				r = !r
+			}
+			if r {
+				t[cond] |= 1 << f
+			}
+		}
+	}
+	return t
+}()
+
+func b2u(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func nzcv64(res uint64, c, v uint64) uint64 {
+	return res>>63<<31 | b2u(res == 0)<<30 | c<<29 | v<<28
+}
+
+func nzcv32(res uint32, c, v uint64) uint64 {
+	return uint64(res>>31)<<31 | b2u(res == 0)<<30 | c<<29 | v<<28
+}
+
+// addWithCarry is the Arm ARM AddWithCarry() for 64 or 32 bits.
+func addWithCarry(a, b, cin uint64, sf bool) (uint64, uint64) {
+	if sf {
+		sum, cout := bits.Add64(a, b, cin)
+		v := ((a ^ sum) & (b ^ sum)) >> 63
+		return sum, nzcv64(sum, cout, v)
+	}
+	a32, b32 := uint32(a), uint32(b)
+	sum, cout := bits.Add32(a32, b32, uint32(cin))
+	v := uint64(((a32 ^ sum) & (b32 ^ sum)) >> 31)
+	return uint64(sum), nzcv32(sum, uint64(cout), v)
+}
+
+func shiftVal(v uint64, typ, amt uint8, sf bool) uint64 {
+	if sf {
+		switch typ {
+		case 0:
+			return v << amt
+		case 1:
+			return v >> amt
+		case 2:
+			return uint64(int64(v) >> amt)
+		}
+		return bits.RotateLeft64(v, -int(amt))
+	}
+	w := uint32(v)
+	switch typ {
+	case 0:
+		return uint64(w << amt)
+	case 1:
+		return uint64(w >> amt)
+	case 2:
+		return uint64(uint32(int32(w) >> amt))
+	}
+	return uint64(bits.RotateLeft32(w, -int(amt)))
+}
+
+func extendVal(v uint64, option, amt uint8) uint64 {
+	switch option & 7 {
+	case 0:
+		v = uint64(uint8(v))
+	case 1:
+		v = uint64(uint16(v))
+	case 2:
+		v = uint64(uint32(v))
+	case 4:
+		v = uint64(int64(int8(v)))
+	case 5:
+		v = uint64(int64(int16(v)))
+	case 6:
+		v = uint64(int64(int32(v)))
+	}
+	return v << amt
+}
+
+func maskSF(v uint64, sf bool) uint64 {
+	if sf {
+		return v
+	}
+	return uint64(uint32(v))
+}
+
+func logicFlags(res uint64, sf bool) uint64 {
+	if sf {
+		return nzcv64(res, 0, 0)
+	}
+	return nzcv32(uint32(res), 0, 0)
+}
+
+// run executes up to budget instructions of this CPU (fewer if it stops,
+// waits, powers off, or the machine needs attention).
+func (c *CPU) run(budget int) {
+	m := c.m
+	x := &c.x
+	ram := m.ram
+	flags := m.pageFlags
+	ramSize := m.ramSize
+	pc := c.pc
+	var page *codePage
+	pageBase := noPage
+	checkBP := false
+	n := 0
+loop:
+	for n < budget {
+		if pc&^(pageSize-1) != pageBase || pc&3 != 0 {
+			c.pc, c.sliceN = pc, uint64(n)
+			if !c.fetchOK(pc) {
+				n++
+				pc = c.pc
+				pageBase = noPage
+				continue
+			}
+			pi := (pc - RAMBase) >> pageShift
+			page = m.codePageAt(pi)
+			pageBase = pc &^ (pageSize - 1)
+			checkBP = page.bp
+		}
+		in := &page.insts[pc>>2&(instsPage-1)]
+		if checkBP && m.swBP[pc] > 0 && !(c.skipBPOn && n == 0) {
+			c.setStop(Stop{Kind: StopBreakpoint, CPU: c.index, Addr: pc})
+			break loop
+		}
+		n++
+		switch in.op {
+		case opUndecoded:
+			*in = decode(binary.LittleEndian.Uint32(ram[pc-RAMBase:]), pc)
+			n--
+			continue
+
+		case opLDRX:
+			addr := x[in.rn] + in.imm
+			off := addr - RAMBase
+			if off < ramSize && addr&7 == 0 && flags[off>>pageShift]&pfWatch == 0 {
+				x[in.rd] = binary.LittleEndian.Uint64(ram[off:])
+				pc += 4
+				continue
+			}
+			v, ok := c.readSlow(addr, 3, false)
+			if !ok {
+				if c.onFault(pc, n) {
+					n--
+					break loop
+				}
+				pc, pageBase = c.pc, noPage
+				continue
+			}
+			x[in.rd] = v
+			pc += 4
+		case opSTRX:
+			addr := x[in.rn] + in.imm
+			off := addr - RAMBase
+			if off < ramSize && addr&7 == 0 && flags[off>>pageShift] == 0 {
+				binary.LittleEndian.PutUint64(ram[off:], x[in.rd])
+				pc += 4
+				continue
+			}
+			if !c.writeSlow(addr, 3, x[in.rd], false) {
+				if c.onFault(pc, n) {
+					n--
+					break loop
+				}
+				pc, pageBase = c.pc, noPage
+				continue
+			}
+			pc += 4
+		case opLDRW:
+			addr := x[in.rn] + in.imm
+			off := addr - RAMBase
+			if off < ramSize && addr&3 == 0 && flags[off>>pageShift]&pfWatch == 0 {
+				x[in.rd] = uint64(binary.LittleEndian.Uint32(ram[off:]))
+				pc += 4
+				continue
+			}
+			v, ok := c.readSlow(addr, 2, false)
+			if !ok {
+				if c.onFault(pc, n) {
+					n--
+					break loop
+				}
+				pc, pageBase = c.pc, noPage
+				continue
+			}
+			x[in.rd] = v
+			pc += 4
+		case opSTRW:
+			addr := x[in.rn] + in.imm
+			off := addr - RAMBase
+			if off < ramSize && addr&3 == 0 && flags[off>>pageShift] == 0 {
+				binary.LittleEndian.PutUint32(ram[off:], uint32(x[in.rd]))
+				pc += 4
+				continue
+			}
+			if !c.writeSlow(addr, 2, x[in.rd], false) {
+				if c.onFault(pc, n) {
+					n--
+					break loop
+				}
+				pc, pageBase = c.pc, noPage
+				continue
+			}
+			pc += 4
+
+		case opADDI64:
+			x[in.rd] = x[in.rn] + in.imm
+			pc += 4
+		case opSUBI64:
+			x[in.rd] = x[in.rn] - in.imm
+			pc += 4
+		case opADDI32:
+			x[in.rd] = uint64(uint32(x[in.rn] + in.imm))
+			pc += 4
+		case opSUBI32:
+			x[in.rd] = uint64(uint32(x[in.rn] - in.imm))
+			pc += 4
+		case opSUBSI64:
+			a, b := x[in.rn], in.imm
+			r := a - b
+			c.nzcv = nzcv64(r, b2u(a >= b), ((a^b)&(a^r))>>63)
+			x[in.rd] = r
+			pc += 4
+		case opADDSI64:
+			a, b := x[in.rn], in.imm
+			r := a + b
+			c.nzcv = nzcv64(r, b2u(r < a), ((a^r)&(b^r))>>63)
+			x[in.rd] = r
+			pc += 4
+		case opSUBSI32:
+			a, b := uint32(x[in.rn]), uint32(in.imm)
+			r := a - b
+			c.nzcv = nzcv32(r, b2u(a >= b), uint64(((a^b)&(a^r))>>31))
+			x[in.rd] = uint64(r)
+			pc += 4
+		case opADDSI32:
+			a, b := uint32(x[in.rn]), uint32(in.imm)
+			r := a + b
+			c.nzcv = nzcv32(r, b2u(r < a), uint64(((a^r)&(b^r))>>31))
+			x[in.rd] = uint64(r)
+			pc += 4
+		case opADR, opMOVI:
+			x[in.rd] = in.imm
+			pc += 4
+		case opMOVK:
+			x[in.rd] = maskSF(x[in.rn]&^in.imm2|in.imm, in.sf)
+			pc += 4
+		case opANDI:
+			x[in.rd] = maskSF(x[in.rn]&in.imm, in.sf)
+			pc += 4
+		case opORRI:
+			x[in.rd] = maskSF(x[in.rn]|in.imm, in.sf)
+			pc += 4
+		case opEORI:
+			x[in.rd] = maskSF(x[in.rn]^in.imm, in.sf)
+			pc += 4
+		case opANDSI:
+			r := maskSF(x[in.rn]&in.imm, in.sf)
+			c.nzcv = logicFlags(r, in.sf)
+			x[in.rd] = r
+			pc += 4
+		case opUBFM64:
+			x[in.rd] = bits.RotateLeft64(x[in.rn], -int(in.amt)) & in.imm
+			pc += 4
+		case opUBFM32:
+			x[in.rd] = uint64(bits.RotateLeft32(uint32(x[in.rn]), -int(in.amt))) & in.imm
+			pc += 4
+		case opSBFM, opBFM:
+			x[in.rd] = bitfield(in, x[in.rn], x[in.rm])
+			pc += 4
+		case opEXTR:
+			x[in.rd] = extr(x[in.rn], x[in.rm], in.amt, in.sf)
+			pc += 4
+
+		case opMOVR:
+			x[in.rd] = maskSF(x[in.rm], in.sf)
+			pc += 4
+		case opADDR, opSUBR, opADDSR, opSUBSR:
+			b := shiftVal(x[in.rm], in.cond, in.amt, in.sf)
+			x[in.rd] = c.addSub(in.op, x[in.rn], b, in.sf)
+			pc += 4
+		case opADDX, opSUBX, opADDSX, opSUBSX:
+			b := extendVal(x[in.rm], in.cond, in.amt)
+			x[in.rd] = c.addSub(in.op, x[in.rn], b, in.sf)
+			pc += 4
+		case opAND, opBIC, opORR, opORN, opEOR, opEON, opANDS, opBICS:
+			b := shiftVal(x[in.rm], in.cond, in.amt, in.sf)
+			x[in.rd] = c.logic(in.op, x[in.rn], b, in.sf)
+			pc += 4
+		case opADC, opADCS, opSBC, opSBCS:
+			b := x[in.rm]
+			if in.op == opSBC || in.op == opSBCS {
+				b = ^b
+			}
+			r, f := addWithCarry(x[in.rn], b, c.nzcv>>29&1, in.sf)
+			if in.op == opADCS || in.op == opSBCS {
+				c.nzcv = f
+			}
+			x[in.rd] = maskSF(r, in.sf)
+			pc += 4
+		case opCCMN, opCCMP:
+			if condHolds[in.cond]>>(c.nzcv>>28)&1 == 1 {
+				b := in.imm
+				if in.flg&flgImmCmp == 0 {
+					b = x[in.rm]
+				}
+				if in.op == opCCMP {
+					_, c.nzcv = addWithCarry(x[in.rn], ^b, 1, in.sf)
+				} else {
+					_, c.nzcv = addWithCarry(x[in.rn], b, 0, in.sf)
+				}
+			} else {
+				c.nzcv = uint64(in.amt) << 28
+			}
+			pc += 4
+		case opCSEL, opCSINC, opCSINV, opCSNEG:
+			var r uint64
+			if condHolds[in.cond]>>(c.nzcv>>28)&1 == 1 {
+				r = x[in.rn]
+			} else {
+				r = x[in.rm]
+				switch in.op {
+				case opCSINC:
+					r++
+				case opCSINV:
+					r = ^r
+				case opCSNEG:
+					r = -r
+				}
+			}
+			x[in.rd] = maskSF(r, in.sf)
+			pc += 4
+		case opUDIV, opSDIV, opLSLV, opLSRV, opASRV, opRORV:
+			x[in.rd] = dp2(in.op, x[in.rn], x[in.rm], in.sf)
+			pc += 4
+		case opRBIT, opREV16, opREV32, opREV, opCLZ, opCLS:
+			x[in.rd] = dp1(in.op, x[in.rn], in.sf)
+			pc += 4
+		case opMADD:
+			x[in.rd] = maskSF(x[in.ra]+x[in.rn]*x[in.rm], in.sf)
+			pc += 4
+		case opMSUB:
+			x[in.rd] = maskSF(x[in.ra]-x[in.rn]*x[in.rm], in.sf)
+			pc += 4
+		case opSMADDL:
+			x[in.rd] = x[in.ra] + uint64(int64(int32(x[in.rn]))*int64(int32(x[in.rm])))
+			pc += 4
+		case opSMSUBL:
+			x[in.rd] = x[in.ra] - uint64(int64(int32(x[in.rn]))*int64(int32(x[in.rm])))
+			pc += 4
+		case opUMADDL:
+			x[in.rd] = x[in.ra] + uint64(uint32(x[in.rn]))*uint64(uint32(x[in.rm]))
+			pc += 4
+		case opUMSUBL:
+			x[in.rd] = x[in.ra] - uint64(uint32(x[in.rn]))*uint64(uint32(x[in.rm]))
+			pc += 4
+		case opSMULH:
+			a, b := x[in.rn], x[in.rm]
+			hi, _ := bits.Mul64(a, b)
+			if int64(a) < 0 {
+				hi -= b
+			}
+			if int64(b) < 0 {
+				hi -= a
+			}
+			x[in.rd] = hi
+			pc += 4
+		case opUMULH:
+			hi, _ := bits.Mul64(x[in.rn], x[in.rm])
+			x[in.rd] = hi
+			pc += 4
+
+		case opB:
+			pc = in.imm
+		case opBL:
+			x[30] = pc + 4
+			pc = in.imm
+		case opBcond:
+			if condHolds[in.cond]>>(c.nzcv>>28)&1 == 1 {
+				pc = in.imm
+			} else {
+				pc += 4
+			}
+		case opCBZ:
+			if maskSF(x[in.rn], in.sf) == 0 {
+				pc = in.imm
+			} else {
+				pc += 4
+			}
+		case opCBNZ:
+			if maskSF(x[in.rn], in.sf) != 0 {
+				pc = in.imm
+			} else {
+				pc += 4
+			}
+		case opTBZ:
+			if x[in.rn]>>in.amt&1 == 0 {
+				pc = in.imm
+			} else {
+				pc += 4
+			}
+		case opTBNZ:
+			if x[in.rn]>>in.amt&1 != 0 {
+				pc = in.imm
+			} else {
+				pc += 4
+			}
+		case opBR, opRET:
+			pc = x[in.rn]
+		case opBLR:
+			t := x[in.rn]
+			x[30] = pc + 4
+			pc = t
+		case opNOP, opYIELD, opDSB, opDMB, opSYS:
+			if in.op == opSYS && c.el == 0 && in.amt != 3 {
+				c.pc = pc
+				c.undefined()
+				pc, pageBase = c.pc, noPage
+				continue
+			}
+			pc += 4
+
+		default:
+			// Everything else: loads/stores with unusual forms and system
+			// instructions. They may raise exceptions or stop the slice.
+			c.pc, c.sliceN = pc, uint64(n)
+			res := c.execSlow(in)
+			switch res {
+			case slowNext:
+				pc = c.pc
+			case slowFault:
+				if c.onFault(c.pc, n) {
+					n--
+					break loop
+				}
+				pc, pageBase = c.pc, noPage
+			case slowRedirect:
+				pc, pageBase = c.pc, noPage
+			case slowEndSlice:
+				pc = c.pc
+				break loop
+			case slowStop:
+				n--
+				pc = c.pc
+				break loop
+			}
+		}
+	}
+	c.pc = pc
+	c.executed += uint64(n)
+	c.sliceN = 0
+}
+
+// fetchOK checks the new page at pc: PSTATE.IL, PC alignment and RAM. On a
+// fault it takes the exception and returns false.
+func (c *CPU) fetchOK(pc uint64) bool {
+	switch {
+	case c.il:
+		c.takeException(ecIllegal, 0, pc, 0, false)
+		return false
+	case pc&3 != 0:
+		c.takeException(ecPCAlign, 0, pc, pc, true)
+		return false
+	case pc-RAMBase >= c.m.ramSize:
+		ec := uint32(ecInsnAbort)
+		if c.el == 0 {
+			ec = ecInsnAbortLo
+		}
+		c.takeException(ec, fscExternal, pc, pc, true)
+		return false
+	}
+	return true
+}
+
+func (c *CPU) undefined() { c.takeException(ecUnknown, 0, c.pc, 0, false) }
+
+func bitfield(in *inst, src, dst uint64) uint64 {
+	size := uint(64)
+	if !in.sf {
+		size, src, dst = 32, uint64(uint32(src)), uint64(uint32(dst))
+	}
+	rot := ror(src, uint(in.amt), size)
+	wmask, tmask := in.imm, in.imm2
+	if in.op == opSBFM {
+		bot := rot & wmask
+		var top uint64
+		if src>>in.cond&1 == 1 {
+			top = ones(size)
+		}
+		return (top &^ tmask) | (bot & tmask)
+	}
+	bot := (dst &^ wmask) | (rot & wmask)
+	return (dst &^ tmask) | (bot & tmask)
+}
+
+func extr(hi, lo uint64, lsb uint8, sf bool) uint64 {
+	if sf {
+		if lsb == 0 {
+			return lo
+		}
+		return lo>>lsb | hi<<(64-lsb)
+	}
+	h, l := uint32(hi), uint32(lo)
+	if lsb == 0 {
+		return uint64(l)
+	}
+	return uint64(l>>lsb | h<<(32-lsb))
+}
+
+func (c *CPU) addSub(op opcode, a, b uint64, sf bool) uint64 {
+	sub := op == opSUBR || op == opSUBSR || op == opSUBX || op == opSUBSX
+	setFlags := op == opADDSR || op == opSUBSR || op == opADDSX || op == opSUBSX
+	cin := uint64(0)
+	if sub {
+		b, cin = ^b, 1
+	}
+	r, f := addWithCarry(a, b, cin, sf)
+	if setFlags {
+		c.nzcv = f
+	}
+	return maskSF(r, sf)
+}
+
+func (c *CPU) logic(op opcode, a, b uint64, sf bool) uint64 {
+	var r uint64
+	switch op {
+	case opAND, opANDS:
+		r = a & b
+	case opBIC, opBICS:
+		r = a &^ b
+	case opORR:
+		r = a | b
+	case opORN:
+		r = a | ^b
+	case opEOR:
+		r = a ^ b
+	case opEON:
+		r = a ^ ^b
+	}
+	r = maskSF(r, sf)
+	if op == opANDS || op == opBICS {
+		c.nzcv = logicFlags(r, sf)
+	}
+	return r
+}
+
+func dp2(op opcode, a, b uint64, sf bool) uint64 {
+	if !sf {
+		a32, b32 := uint32(a), uint32(b)
+		switch op {
+		case opUDIV:
+			if b32 == 0 {
+				return 0
+			}
+			return uint64(a32 / b32)
+		case opSDIV:
+			if b32 == 0 {
+				return 0
+			}
+			return uint64(uint32(int32(a32) / int32(b32)))
+		case opLSLV:
+			return uint64(a32 << (b32 & 31))
+		case opLSRV:
+			return uint64(a32 >> (b32 & 31))
+		case opASRV:
+			return uint64(uint32(int32(a32) >> (b32 & 31)))
+		}
+		return uint64(bits.RotateLeft32(a32, -int(b32&31)))
+	}
+	switch op {
+	case opUDIV:
+		if b == 0 {
+			return 0
+		}
+		return a / b
+	case opSDIV:
+		if b == 0 {
+			return 0
+		}
+		return uint64(int64(a) / int64(b))
+	case opLSLV:
+		return a << (b & 63)
+	case opLSRV:
+		return a >> (b & 63)
+	case opASRV:
+		return uint64(int64(a) >> (b & 63))
+	}
+	return bits.RotateLeft64(a, -int(b&63))
+}
+
+func dp1(op opcode, a uint64, sf bool) uint64 {
+	if !sf {
+		w := uint32(a)
+		switch op {
+		case opRBIT:
+			return uint64(bits.Reverse32(w))
+		case opREV16:
+			return uint64((w&0x00ff00ff)<<8 | (w>>8)&0x00ff00ff)
+		case opREV:
+			return uint64(bits.ReverseBytes32(w))
+		case opCLZ:
+			return uint64(bits.LeadingZeros32(w))
+		case opCLS:
+			return uint64(bits.LeadingZeros32((w^w>>1)&0x7fffffff) - 1)
+		}
+		return 0
+	}
+	switch op {
+	case opRBIT:
+		return bits.Reverse64(a)
+	case opREV16:
+		return (a&0x00ff00ff00ff00ff)<<8 | (a>>8)&0x00ff00ff00ff00ff
+	case opREV32:
+		r := bits.ReverseBytes64(a)
+		return r<<32 | r>>32
+	case opREV:
+		return bits.ReverseBytes64(a)
+	case opCLZ:
+		return uint64(bits.LeadingZeros64(a))
+	case opCLS:
+		return uint64(bits.LeadingZeros64((a^a>>1)&(1<<63-1)) - 1)
+	}
+	return 0
+}

@@ -1,0 +1,425 @@
+package target
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"sync"
+	"sync/atomic"
+)
+
+// The QEMU virt memory map (the parts we model).
+const (
+	RAMBase    = 0x4000_0000
+	UARTBase   = 0x0900_0000
+	uartSize   = 0x1000
+	pageShift  = 12
+	pageSize   = 1 << pageShift
+	instsPage  = pageSize / 4
+	maxCPUs    = 64
+	defaultRAM = 128 << 20
+)
+
+// Config describes the machine.
+type Config struct {
+	CPUs    int       // 1..64, default 2
+	RAMSize uint64    // default 128 MiB at 0x4000_0000; a multiple of 4 KiB
+	Quantum int       // instructions per CPU per round-robin turn (default 1024)
+	Console io.Writer // PL011 output (nil = discard)
+	Seed    int64     // every random choice derives from it (none yet)
+}
+
+// Page flags (Machine.pageFlags, one byte per RAM page).
+const (
+	pfCode  uint8 = 1 << iota // page has a decoded-instruction cache
+	pfWatch                   // an armed watchpoint overlaps the page
+)
+
+type codePage struct {
+	insts [instsPage]inst
+	bp    bool // a breakpoint address lies in this page
+}
+
+type segment struct {
+	addr uint64
+	data []byte
+	mem  uint64
+}
+
+// Stats are cumulative counters for `monitor stats`.
+type Stats struct {
+	Executed   []uint64 // instructions executed per CPU
+	Exceptions uint64   // exceptions taken, all CPUs
+}
+
+// Machine is the simulated virt board.
+type Machine struct {
+	cfg       Config
+	ram       []byte
+	ramSize   uint64
+	pageFlags []uint8
+	pages     []*codePage
+	cpus      []*CPU
+
+	mu        sync.Mutex // held while a round runs; debugger memory access takes it
+	interrupt atomic.Bool
+	pending   []Stop
+	lastCPU   int
+
+	console io.Writer
+	outByte [1]byte
+
+	swBP  map[uint64]int // address -> reference count (soft + external)
+	soft  map[uint64]bool
+	extBP map[int]uint64
+	extWP map[int]extWatch
+	wlist []watchEntry // extWP sorted by index
+
+	segments []segment
+	entry    uint64
+	clock    uint64 // virtual time at the start of the current round
+	resetRequested bool
+	off      bool   // SYSTEM_OFF happened
+	offText  string // reason
+	stats    Stats
+}
+
+type watchEntry struct {
+	idx int
+	w   extWatch
+}
+
+type extWatch struct {
+	start, length uint64
+	kind          WatchKind
+}
+
+// New builds a machine; call LoadSegment and Reset before Resume.
+func New(cfg Config) (*Machine, error) {
+	if cfg.CPUs == 0 {
+		cfg.CPUs = 2
+	}
+	if cfg.CPUs < 1 || cfg.CPUs > maxCPUs {
+		return nil, fmt.Errorf("target: %d CPUs: want 1..%d", cfg.CPUs, maxCPUs)
+	}
+	if cfg.RAMSize == 0 {
+		cfg.RAMSize = defaultRAM
+	}
+	if cfg.RAMSize%pageSize != 0 || cfg.RAMSize > 1<<34 {
+		return nil, fmt.Errorf("target: RAM size %#x: want a multiple of 4 KiB up to 16 GiB", cfg.RAMSize)
+	}
+	if cfg.Quantum == 0 {
+		cfg.Quantum = 1024
+	}
+	if cfg.Quantum < 1 {
+		return nil, fmt.Errorf("target: quantum %d: want > 0", cfg.Quantum)
+	}
+	m := &Machine{
+		cfg:       cfg,
+		ram:       make([]byte, cfg.RAMSize),
+		ramSize:   cfg.RAMSize,
+		pageFlags: make([]uint8, cfg.RAMSize/pageSize),
+		pages:     make([]*codePage, cfg.RAMSize/pageSize),
+		console:   cfg.Console,
+		swBP:      map[uint64]int{},
+		soft:      map[uint64]bool{},
+		extBP:     map[int]uint64{},
+		extWP:     map[int]extWatch{},
+	}
+	if m.console == nil {
+		m.console = io.Discard
+	}
+	m.stats.Executed = make([]uint64, cfg.CPUs)
+	for i := 0; i < cfg.CPUs; i++ {
+		c := &CPU{index: i, m: m}
+		c.reset(RAMBase)
+		m.cpus = append(m.cpus, c)
+	}
+	return m, nil
+}
+
+// ErrOutsideRAM is returned for memory accesses outside RAM.
+var ErrOutsideRAM = errors.New("target: address outside RAM")
+
+func (m *Machine) ramRange(addr, n uint64) (uint64, bool) {
+	off := addr - RAMBase
+	if addr < RAMBase || off > m.ramSize || n > m.ramSize-off {
+		return 0, false
+	}
+	return off, true
+}
+
+// LoadSegment copies data to addr and zero-fills up to memSize; it is kept
+// so SYSTEM_RESET can reload the image.
+func (m *Machine) LoadSegment(addr uint64, data []byte, memSize uint64) error {
+	if memSize < uint64(len(data)) {
+		memSize = uint64(len(data))
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	off, ok := m.ramRange(addr, memSize)
+	if !ok {
+		return fmt.Errorf("load segment [%#x, %#x): %w", addr, addr+memSize, ErrOutsideRAM)
+	}
+	copy(m.ram[off:], data)
+	clear(m.ram[off+uint64(len(data)) : off+memSize])
+	m.invalidateRange(off, memSize)
+	m.segments = append(m.segments, segment{addr, append([]byte(nil), data...), memSize})
+	return nil
+}
+
+// Reset puts CPU 0 at entry (EL1h, PSTATE 0x400003c5), powers the others
+// off, clears pending stops and the power-off state. RAM is not touched.
+func (m *Machine) Reset(entry uint64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.resetLocked(entry)
+}
+
+func (m *Machine) resetLocked(entry uint64) {
+	m.entry = entry
+	for _, c := range m.cpus {
+		c.reset(entry)
+		c.on = c.index == 0
+	}
+	m.pending = nil
+	m.off = false
+	m.offText = ""
+}
+
+// ReadMemory copies RAM at addr into p; error if any byte is outside RAM.
+func (m *Machine) ReadMemory(addr uint64, p []byte) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	off, ok := m.ramRange(addr, uint64(len(p)))
+	if !ok {
+		return fmt.Errorf("read %d bytes at %#x: %w", len(p), addr, ErrOutsideRAM)
+	}
+	copy(p, m.ram[off:])
+	return nil
+}
+
+// WriteMemory copies p into RAM at addr and drops stale decoded code.
+func (m *Machine) WriteMemory(addr uint64, p []byte) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	off, ok := m.ramRange(addr, uint64(len(p)))
+	if !ok {
+		return fmt.Errorf("write %d bytes at %#x: %w", len(p), addr, ErrOutsideRAM)
+	}
+	copy(m.ram[off:], p)
+	m.invalidateRange(off, uint64(len(p)))
+	return nil
+}
+
+// invalidateRange forgets decoded instructions overlapping [off, off+n).
+func (m *Machine) invalidateRange(off, n uint64) {
+	if n == 0 {
+		return
+	}
+	for o := off &^ 3; o < off+n; o += 4 {
+		pi := o >> pageShift
+		if m.pageFlags[pi]&pfCode == 0 {
+			o = (pi+1)<<pageShift - 4
+			continue
+		}
+		m.pages[pi].insts[o>>2&(instsPage-1)].op = opUndecoded
+	}
+}
+
+// NumCPUs is the number of CPUs.
+func (m *Machine) NumCPUs() int { return len(m.cpus) }
+
+// CPU returns CPU i (nil if out of range).
+func (m *Machine) CPU(i int) *CPU {
+	if i < 0 || i >= len(m.cpus) {
+		return nil
+	}
+	return m.cpus[i]
+}
+
+// Stats returns a copy of the counters.
+func (m *Machine) Stats() Stats {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s := Stats{Exceptions: m.stats.Exceptions, Executed: make([]uint64, len(m.cpus))}
+	for i, c := range m.cpus {
+		s.Executed[i] = c.executed
+	}
+	return s
+}
+
+// codePageAt returns the decoded page for a RAM page index, creating it.
+func (m *Machine) codePageAt(pi uint64) *codePage {
+	p := m.pages[pi]
+	if p == nil {
+		p = new(codePage)
+		m.pages[pi] = p
+	}
+	if m.pageFlags[pi]&pfCode == 0 {
+		m.pageFlags[pi] |= pfCode
+		p.insts = [instsPage]inst{}
+		p.bp = m.pageHasBP(RAMBase + pi<<pageShift)
+	}
+	return p
+}
+
+func (m *Machine) pageHasBP(base uint64) bool {
+	for a := range m.swBP {
+		if a&^(pageSize-1) == base {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *Machine) refreshBPPages() {
+	for pi, p := range m.pages {
+		if p != nil {
+			p.bp = m.pageHasBP(RAMBase + uint64(pi)<<pageShift)
+		}
+	}
+}
+
+func (m *Machine) bpRef(addr uint64, delta int) {
+	m.swBP[addr] += delta
+	if m.swBP[addr] <= 0 {
+		delete(m.swBP, addr)
+	}
+	m.refreshBPPages()
+}
+
+// SetSoftwareBreakpoint arms or disarms gdb's Z0 at addr. Memory is never
+// modified: the simulator matches the address itself.
+func (m *Machine) SetSoftwareBreakpoint(addr uint64, on bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.soft[addr] == on {
+		return
+	}
+	if on {
+		m.soft[addr] = true
+		m.bpRef(addr, 1)
+	} else {
+		delete(m.soft, addr)
+		m.bpRef(addr, -1)
+	}
+}
+
+// SetExternalBreakpoint arms or disarms comparator idx of the external
+// hardware breakpoint bank (gdb's Z1 in the external route). Shared by all
+// CPUs, invisible to the guest.
+func (m *Machine) SetExternalBreakpoint(idx int, addr uint64, on bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if old, ok := m.extBP[idx]; ok {
+		delete(m.extBP, idx)
+		m.bpRef(old, -1)
+	}
+	if on {
+		m.extBP[idx] = addr
+		m.bpRef(addr, 1)
+	}
+}
+
+// WatchKind says which accesses a watchpoint matches (and which one hit).
+type WatchKind uint8
+
+const (
+	WatchWrite WatchKind = iota + 1
+	WatchRead
+	WatchAccess
+)
+
+func (k WatchKind) String() string {
+	switch k {
+	case WatchWrite:
+		return "write"
+	case WatchRead:
+		return "read"
+	case WatchAccess:
+		return "access"
+	}
+	return fmt.Sprintf("WatchKind(%d)", k)
+}
+
+// SetExternalWatchpoint arms or disarms comparator idx of the external
+// watchpoint bank over [start, start+length). A hit stops the machine before
+// the access with Stop{Kind: StopWatchpoint, Addr: max(access start, start)}.
+func (m *Machine) SetExternalWatchpoint(idx int, start, length uint64, kind WatchKind, on bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.extWP, idx)
+	if on && length > 0 {
+		m.extWP[idx] = extWatch{start, length, kind}
+	}
+	m.wlist = m.wlist[:0]
+	for i, w := range m.extWP {
+		m.wlist = append(m.wlist, watchEntry{i, w})
+	}
+	sort.Slice(m.wlist, func(a, b int) bool { return m.wlist[a].idx < m.wlist[b].idx })
+	for i := range m.pageFlags {
+		m.pageFlags[i] &^= pfWatch
+	}
+	for _, w := range m.extWP {
+		end := w.start + w.length - 1
+		if end < w.start {
+			end = ^uint64(0)
+		}
+		for a := w.start &^ (pageSize - 1); ; a += pageSize {
+			if off, ok := m.ramRange(a, 1); ok {
+				m.pageFlags[off>>pageShift] |= pfWatch
+			}
+			if a >= end&^(pageSize-1) {
+				break
+			}
+		}
+	}
+}
+
+// watchHit checks the external watchpoints against an access; on a hit it
+// records the stop on c and returns true. Comparators are checked in index order.
+func (m *Machine) watchHit(c *CPU, addr, size uint64, write bool) bool {
+	for _, e := range m.wlist {
+		w := e.w
+		if addr+size <= w.start || addr >= w.start+w.length {
+			continue
+		}
+		var kind WatchKind
+		switch {
+		case w.kind == WatchAccess:
+			kind = WatchAccess
+		case write && w.kind == WatchWrite:
+			kind = WatchWrite
+		case !write && w.kind == WatchRead:
+			kind = WatchRead
+		default:
+			continue
+		}
+		c.setStop(Stop{Kind: StopWatchpoint, CPU: c.index, Addr: max(addr, w.start), Watch: kind})
+		return true
+	}
+	return false
+}
+
+func (c *CPU) setStop(s Stop) {
+	c.stopped = true
+	c.stop = s
+}
+
+// uartRead/uartWrite model the PL011: DR writes go to the console, FR says
+// TX and RX FIFOs are empty, everything else reads 0 and ignores writes.
+func (m *Machine) uartRead(off uint64) uint64 {
+	if off == 0x18 { // UARTFR: TXFE | RXFE
+		return 0x90
+	}
+	return 0
+}
+
+func (m *Machine) uartWrite(off uint64, v uint64) {
+	if off == 0 {
+		m.outByte[0] = byte(v)
+		_, _ = m.console.Write(m.outByte[:])
+	}
+}

@@ -1,0 +1,193 @@
+package target
+
+import "fmt"
+
+// Action is what Resume does with one CPU.
+type Action uint8
+
+const (
+	ActionStop     Action = iota // stay halted
+	ActionContinue               // run
+	ActionStep                   // execute one instruction (or take one exception), then stop
+)
+
+// StopKind says why Resume returned.
+type StopKind uint8
+
+const (
+	StopInterrupt  StopKind = iota + 1 // Interrupt() was called
+	StopStepped                        // an ActionStep CPU finished its step
+	StopBreakpoint                     // Z0/Z1 address reached (before executing it)
+	StopWatchpoint                     // Z2-Z4 hit (before the access)
+	StopPowerOff                       // PSCI SYSTEM_OFF, or every CPU is off
+	StopLivelock                       // reserved for livelock detection
+	StopIdle                           // nothing can run (every CPU ActionStop)
+)
+
+func (k StopKind) String() string {
+	switch k {
+	case StopInterrupt:
+		return "interrupt"
+	case StopStepped:
+		return "stepped"
+	case StopBreakpoint:
+		return "breakpoint"
+	case StopWatchpoint:
+		return "watchpoint"
+	case StopPowerOff:
+		return "power-off"
+	case StopLivelock:
+		return "livelock"
+	case StopIdle:
+		return "idle"
+	}
+	return fmt.Sprintf("StopKind(%d)", k)
+}
+
+// Stop describes why the machine halted.
+type Stop struct {
+	Kind  StopKind
+	CPU   int
+	Addr  uint64    // breakpoint PC, or watchpoint address (max(access start, comparator start))
+	Watch WatchKind // for StopWatchpoint: the kind of this access (WatchAccess for an access comparator)
+	Text  string    // human detail
+}
+
+// Interrupt asks a running Resume to stop soon (goroutine-safe). If the
+// machine is halted, the next Resume returns StopInterrupt at once.
+func (m *Machine) Interrupt() { m.interrupt.Store(true) }
+
+// Resume runs the CPUs as actions says (len(actions) == NumCPUs(); missing
+// entries are ActionStop) until some CPU stops; then every CPU is halted.
+// CPUs run round-robin in index order, Quantum instructions each; a CPU in
+// WFI/WFE ends its turn early. A CPU powered on by PSCI during this Resume
+// runs if any CPU is ActionContinue. If more than one CPU stops in the same
+// round, the first (by index) is returned and the others are queued for the
+// next Resume, which returns them before running anything. Once a stop is
+// recorded in a round, ActionStep CPUs later in that round do not step.
+func (m *Machine) Resume(actions []Action) Stop {
+	m.mu.Lock()
+	if len(m.pending) > 0 {
+		s := m.pending[0]
+		m.pending = m.pending[1:]
+		m.mu.Unlock()
+		return s
+	}
+	if m.off {
+		m.mu.Unlock()
+		return Stop{Kind: StopPowerOff, Text: m.offText}
+	}
+	acts := make([]Action, len(m.cpus))
+	copy(acts, actions)
+	def := ActionStop
+	for _, a := range acts {
+		if a == ActionContinue {
+			def = ActionContinue
+		}
+	}
+	wasOn := make([]bool, len(m.cpus))
+	for i, c := range m.cpus {
+		wasOn[i] = c.on
+	}
+	m.mu.Unlock()
+	for {
+		if m.interrupt.Swap(false) {
+			return Stop{Kind: StopInterrupt, CPU: m.lastCPU}
+		}
+		m.mu.Lock()
+		s, done := m.round(acts, wasOn, def)
+		m.mu.Unlock()
+		if done {
+			return s
+		}
+	}
+}
+
+// round runs one round-robin round; done reports a stop.
+func (m *Machine) round(acts []Action, wasOn []bool, def Action) (Stop, bool) {
+	var first Stop
+	have := false
+	ran, anyOn := false, false
+	longest := 0
+	for i, c := range m.cpus {
+		if !c.on {
+			continue
+		}
+		anyOn = true
+		a := acts[i]
+		if !wasOn[i] {
+			a = def
+		}
+		if a == ActionStop || (a == ActionStep && have) {
+			continue
+		}
+		budget := m.cfg.Quantum
+		if a == ActionStep {
+			budget = 1
+			c.skipBPOn = true
+		}
+		ran = true
+		m.lastCPU = i
+		c.stopped, c.waiting = false, false
+		before := c.executed
+		c.run(budget)
+		c.skipBPOn = false
+		if d := int(c.executed - before); d > longest {
+			longest = d
+		}
+		var s Stop
+		switch {
+		case c.stopped:
+			s = c.stop
+			c.stopped = false
+		case a == ActionStep:
+			s = Stop{Kind: StopStepped, CPU: i}
+		default:
+			if m.resetRequested {
+				m.resetRequested = false
+				m.systemReset()
+				return Stop{}, false
+			}
+			continue
+		}
+		if s.Kind == StopPowerOff {
+			m.clock += uint64(longest)
+			m.pending = nil
+			return s, true
+		}
+		if !have {
+			first, have = s, true
+		} else {
+			m.pending = append(m.pending, s)
+		}
+		if m.resetRequested {
+			m.resetRequested = false
+			m.systemReset()
+			break
+		}
+	}
+	m.clock += uint64(max(longest, 1))
+	if have {
+		return first, true
+	}
+	if !anyOn {
+		m.off, m.offText = true, "all CPUs are powered off"
+		return Stop{Kind: StopPowerOff, Text: m.offText}, true
+	}
+	if !ran {
+		return Stop{Kind: StopIdle, CPU: m.lastCPU, Text: "no CPU is allowed to run"}, true
+	}
+	return Stop{}, false
+}
+
+// systemReset is PSCI SYSTEM_RESET: reload the loaded segments and restart
+// CPU 0 at the entry point.
+func (m *Machine) systemReset() {
+	for _, s := range m.segments {
+		off, _ := m.ramRange(s.addr, s.mem)
+		copy(m.ram[off:], s.data)
+		clear(m.ram[off+uint64(len(s.data)) : off+s.mem])
+		m.invalidateRange(off, s.mem)
+	}
+	m.resetLocked(m.entry)
+}
