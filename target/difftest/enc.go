@@ -123,7 +123,7 @@ func (b Bitmask) Fields() (n, immr, imms uint32) {
 	if b.Size == 64 {
 		n = 1
 	}
-	imms = uint32((^(b.Size-1))<<1&0x3f) | uint32(b.Ones-1)
+	imms = uint32((^(b.Size - 1))<<1&0x3f) | uint32(b.Ones-1)
 	return n, uint32(b.Rot), imms
 }
 
@@ -290,10 +290,10 @@ func DP3(sf bool, kind int, rd, rn, rm, ra int) Inst {
 type MemOp uint8
 
 const (
-	MemStore   MemOp = iota // STR*
-	MemLoad                 // LDR* zero-extending
-	MemLoadSX               // LDRS* to X
-	MemLoadSW               // LDRS* to W (byte/half only)
+	MemStore  MemOp = iota // STR*
+	MemLoad                // LDR* zero-extending
+	MemLoadSX              // LDRS* to X
+	MemLoadSW              // LDRS* to W (byte/half only)
 	numMemOps
 )
 

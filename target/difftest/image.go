@@ -12,16 +12,22 @@ const LoadAddr = 0x4000_0000
 const (
 	recIn     = 0   // X0..X30, NZCV loaded by the prologue
 	recOut    = 256 // X0..X30, NZCV stored by the epilogue
-	recBuf    = 512 // the scratch buffer, seeded, then read back
+	recMeta   = 512 // resume address, then ESR, ELR, FAR, vector|0x100 if an exception was taken
+	recBuf    = 576 // the scratch buffer, seeded, then read back
 	recSize   = recBuf + BufSize
-	recStride = recSize + 512 // a guard gap between records
-	outSize   = 256 + BufSize // what a case reports: out regs then buffer
+	recStride = recSize + 512    // a guard gap between records
+	outSize   = recSize - recOut // what a case reports: out regs, meta, buffer
 
 	// Image data area (offsets from the data start).
 	dataMode   = 0   // u32: 0 = Linux user (qemu-aarch64), 1 = bare machine
-	dataFault  = 64  // ESR, ELR, FAR, vector|0x100 when an exception was taken
+	dataCur    = 8   // u64: address of the record of the running case
+	dataFaults = 16  // u64: exceptions taken so far (bare machine)
 	dataRecord = 256 // first record
 )
+
+// maxFaults bounds the exceptions one bare-machine run may take before the
+// vector stub gives up and powers off (a simulator bug could otherwise loop).
+const maxFaults = 1 << 16
 
 // Mode values of the image's mode word.
 const (
@@ -35,8 +41,9 @@ type Image struct {
 	Seqs     []*Seq   // the cases, in order
 	SeqStart []uint64 // address of each case's first sequence instruction
 	SeqWords [][]Inst // the sequence instructions as placed
+	caseEnd  []uint64 // address just past each case's code
 	modeOff  int
-	faultOff int
+	curOff   int
 	recOff   []int
 }
 
@@ -45,7 +52,13 @@ type Result struct {
 	Regs [31]uint64
 	NZCV uint64
 	Buf  [BufSize]byte
+	// Set when the case took an exception (bare machine only): the vector
+	// offset index (0..15) + 0x100, and the syndrome registers.
+	Vector, ESR, ELR, FAR uint64
 }
+
+// Faulted says whether the case ended in an exception instead of finishing.
+func (r *Result) Faulted() bool { return r.Vector != 0 }
 
 // asm accumulates instruction words at a known address.
 type asm struct {
@@ -53,7 +66,7 @@ type asm struct {
 	words []uint32
 }
 
-func (a *asm) pc() uint64      { return a.base + 4*uint64(len(a.words)) }
+func (a *asm) pc() uint64 { return a.base + 4*uint64(len(a.words)) }
 func (a *asm) emit(is ...Inst) {
 	for _, i := range is {
 		a.words = append(a.words, i.Word)
@@ -88,10 +101,10 @@ func BuildImage(seqs []*Seq) *Image {
 	for i, w := range a.words {
 		binary.LittleEndian.PutUint32(img[4*i:], w)
 	}
-	out := &Image{Bytes: img, Seqs: seqs, SeqStart: im.seqStart, SeqWords: im.seqWords}
+	out := &Image{Bytes: img, Seqs: seqs, SeqStart: im.seqStart, SeqWords: im.seqWords, caseEnd: im.caseEnd}
 	dataOff := int(lay.data - LoadAddr)
 	out.modeOff = dataOff + dataMode
-	out.faultOff = dataOff + dataFault
+	out.curOff = dataOff + dataCur
 	for i, s := range seqs {
 		off := dataOff + dataRecord + i*recStride
 		out.recOff = append(out.recOff, off)
@@ -101,6 +114,7 @@ func BuildImage(seqs []*Seq) *Image {
 			binary.LittleEndian.PutUint64(img[off+recIn+8*r:], v)
 		}
 		binary.LittleEndian.PutUint64(img[off+recIn+248:], s.NZCV)
+		binary.LittleEndian.PutUint64(img[off+recMeta:], im.caseEnd[i])
 		copy(img[off+recBuf:], s.Buf[:])
 	}
 	return out
@@ -108,7 +122,7 @@ func BuildImage(seqs []*Seq) *Image {
 
 type codeInfo struct {
 	finishAddr, reportAddr, vectorsAddr, faultAddr uint64
-	seqStart                                       []uint64
+	seqStart, caseEnd                              []uint64
 	seqWords                                       [][]Inst
 }
 
@@ -126,11 +140,13 @@ func emitCode(seqs []*Seq, lay layout) (*codeInfo, *asm) {
 	a.emit(msrVBAR(0), Isb)
 
 	for i, s := range seqs {
-		const prologueWords = 22
+		const prologueWords = 25
 		for (a.pc()+4*prologueWords)%16 != 0 {
 			a.emit(Nop)
 		}
 		a.emit(movAddr(0, rec(i))...)
+		a.emit(movAddr(9, lay.data+dataCur)...)
+		a.emit(LdStUImm(MemStore, 3, 0, 9, 0))
 		a.emit(AddSubImm(true, false, false, 31, 0, 0, false)) // mov sp, x0
 		a.emit(Clrex)
 		a.emit(LdStUImm(MemLoad, 3, 0, 31, 248/8), MsrNZCV(0))
@@ -148,6 +164,7 @@ func emitCode(seqs []*Seq, lay layout) (*codeInfo, *asm) {
 		a.emit(LdStUImm(MemStore, 3, 30, 31, (recOut+240)/8))
 		a.emit(MrsNZCV(0), LdStUImm(MemStore, 3, 0, 31, (recOut+248)/8))
 		a.emit(Bl(int32(int64(lay.report) - int64(a.pc()))))
+		ci.caseEnd = append(ci.caseEnd, a.pc())
 	}
 
 	// finish: exit(0) under Linux, PSCI SYSTEM_OFF on the bare machine.
@@ -180,10 +197,19 @@ func emitCode(seqs []*Seq, lay layout) (*codeInfo, *asm) {
 			a.emit(Nop)
 		}
 	}
+	// Common tail: note the exception in the running case's record and go on
+	// with the next case; give up after maxFaults. SP is not trusted here.
 	ci.faultAddr = a.pc()
+	a.emit(movAddr(0, lay.data+dataFaults)...)
+	a.emit(LdStUImm(MemLoad, 3, 1, 0, 0), AddSubImm(true, false, false, 1, 1, 1, false), LdStUImm(MemStore, 3, 1, 0, 0))
+	a.emit(AddSubImm(true, true, true, zr, 1, maxFaults>>12, true)) // cmp x1, #maxFaults
+	a.emit(BCond(2, 4*11))                                          // b.hs power off
 	a.emit(mrsEL1(1, 5, 2, 0, "esr_el1"), mrsEL1(2, 4, 0, 1, "elr_el1"), mrsEL1(3, 6, 0, 0, "far_el1"))
-	a.emit(movAddr(0, lay.data+dataFault)...)
-	a.emit(LdStPair(PairX, PairOff, false, 1, 2, 0, 0), LdStPair(PairX, PairOff, false, 3, 4, 0, 2))
+	a.emit(movAddr(0, lay.data+dataCur)...)
+	a.emit(LdStUImm(MemLoad, 3, 0, 0, 0))
+	a.emit(LdStPair(PairX, PairOff, false, 1, 2, 0, (recMeta+8)/8), LdStPair(PairX, PairOff, false, 3, 4, 0, (recMeta+24)/8))
+	a.emit(LdStUImm(MemLoad, 3, 0, 0, recMeta/8))
+	a.emit(Inst{Word: 0xd61f0000, Asm: "br x0"})
 	a.emit(psciOff()...)
 	return ci, a
 }
@@ -198,13 +224,26 @@ func (im *Image) WithMode(mode uint32) []byte {
 // RecordAddr is the address of case i's record (out regs at +256, buffer at +512).
 func (im *Image) RecordAddr(i int) uint64 { return LoadAddr + uint64(im.recOff[i]) }
 
-// FaultAddr is where the bare-machine vector stub stores ESR, ELR, FAR, vector.
-func (im *Image) FaultAddr() uint64 { return LoadAddr + uint64(im.faultOff) }
+// CurrentCaseAddr is where the prologue notes the record of the running case.
+func (im *Image) CurrentCaseAddr() uint64 { return LoadAddr + uint64(im.curOff) }
+
+// CaseOfRecord maps a record address back to its case index, or -1.
+func (im *Image) CaseOfRecord(addr uint64) int {
+	for i := range im.recOff {
+		if im.RecordAddr(i) == addr {
+			return i
+		}
+	}
+	return -1
+}
 
 // CaseAt names the case whose code contains pc, or -1.
 func (im *Image) CaseAt(pc uint64) int {
-	for i := len(im.SeqStart) - 1; i >= 0; i-- {
-		if pc >= im.SeqStart[i]-4*32 {
+	for i := range im.SeqStart {
+		if pc < im.caseEnd[i] {
+			if i == 0 && pc < im.SeqStart[0]-4*32 {
+				return -1
+			}
 			return i
 		}
 	}
@@ -229,9 +268,9 @@ func (im *Image) ELF() []byte {
 	le.PutUint16(f[56:], 1)        // phnum
 	le.PutUint16(f[58:], 64)       // shentsize
 	ph := f[64:]
-	le.PutUint32(ph[0:], 1)       // PT_LOAD
-	le.PutUint32(ph[4:], 7)       // RWX
-	le.PutUint64(ph[8:], hdr)     // offset
+	le.PutUint32(ph[0:], 1)   // PT_LOAD
+	le.PutUint32(ph[4:], 7)   // RWX
+	le.PutUint64(ph[8:], hdr) // offset
 	le.PutUint64(ph[16:], LoadAddr)
 	le.PutUint64(ph[24:], LoadAddr)
 	le.PutUint64(ph[32:], uint64(len(img)))
@@ -264,7 +303,10 @@ func decodeResult(b []byte) Result {
 	for i := range r.Regs {
 		r.Regs[i] = binary.LittleEndian.Uint64(b[8*i:])
 	}
-	r.NZCV = binary.LittleEndian.Uint64(b[248:])
-	copy(r.Buf[:], b[256:])
+	le := binary.LittleEndian
+	r.NZCV = le.Uint64(b[248:])
+	m := b[recMeta-recOut:]
+	r.ESR, r.ELR, r.FAR, r.Vector = le.Uint64(m[8:]), le.Uint64(m[16:]), le.Uint64(m[24:]), le.Uint64(m[32:])
+	copy(r.Buf[:], b[recBuf-recOut:])
 	return r
 }

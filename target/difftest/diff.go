@@ -1,0 +1,202 @@
+package difftest
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"strings"
+
+	"golang.org/x/arch/arm64/arm64asm"
+)
+
+// Runner executes an image and returns one result per case. On an error it
+// may still return the results of the cases that completed before it.
+type Runner interface {
+	Name() string
+	Run(ctx context.Context, im *Image) ([]Result, error)
+}
+
+// QEMU runs images under qemu-aarch64; Dir is where the ELF files go.
+type QEMU struct{ Dir string }
+
+func (QEMU) Name() string { return "qemu" }
+
+func (q QEMU) Run(ctx context.Context, im *Image) ([]Result, error) { return RunQEMU(ctx, im, q.Dir) }
+
+// Diff lists how got differs from want: registers, flags, buffer (8-byte
+// granules), or an exception taken by the second machine.
+func Diff(want, got *Result, im *Image, i int, wantName, gotName string) []string {
+	var d []string
+	for _, r := range []*Result{want, got} {
+		if r.Faulted() {
+			who := wantName
+			if r == got {
+				who = gotName
+			}
+			d = append(d, fmt.Sprintf("%s took an exception: vector %#x (%s) ESR=%#x (EC %#x) ELR=%#x%s FAR=%#x",
+				who, (r.Vector&0xf)*0x80, vectorName(r.Vector&0xf), r.ESR, r.ESR>>26, r.ELR, im.where(i, r.ELR), r.FAR))
+		}
+	}
+	if len(d) > 0 {
+		return d
+	}
+	for n := range want.Regs {
+		if want.Regs[n] != got.Regs[n] {
+			d = append(d, fmt.Sprintf("x%-2d %s %#018x %s %#018x (xor %#x)", n, wantName, want.Regs[n], gotName, got.Regs[n], want.Regs[n]^got.Regs[n]))
+		}
+	}
+	if want.NZCV != got.NZCV {
+		d = append(d, fmt.Sprintf("nzcv %s %s %s %s", wantName, flagString(want.NZCV), gotName, flagString(got.NZCV)))
+	}
+	for off := 0; off < BufSize; off += 8 {
+		a, b := binary.LittleEndian.Uint64(want.Buf[off:]), binary.LittleEndian.Uint64(got.Buf[off:])
+		if a != b {
+			d = append(d, fmt.Sprintf("buf[%#03x] %s %#018x %s %#018x", off, wantName, a, gotName, b))
+		}
+	}
+	return d
+}
+
+func flagString(v uint64) string {
+	var b strings.Builder
+	for i, c := range "NZCV" {
+		if v>>(31-i)&1 == 1 {
+			b.WriteRune(c)
+		} else {
+			b.WriteByte('-')
+		}
+	}
+	return b.String()
+}
+
+func vectorName(v uint64) string {
+	return [...]string{"cur EL SP0", "cur EL SPx", "lower EL A64", "lower EL A32"}[v/4] + " " + [...]string{"sync", "irq", "fiq", "serror"}[v%4]
+}
+
+// where names the sequence instruction at pc, if it is one.
+func (im *Image) where(i int, pc uint64) string {
+	if i < 0 || i >= len(im.SeqStart) || pc < im.SeqStart[i] {
+		return ""
+	}
+	k := int(pc-im.SeqStart[i]) / 4
+	if k >= len(im.SeqWords[i]) {
+		return ""
+	}
+	return fmt.Sprintf(" (sequence insn %d: %s)", k, Disasm1(im.SeqWords[i][k]))
+}
+
+// Disasm1 renders one instruction: arm64asm's GNU syntax when it decodes,
+// otherwise our own text (x/arch does not know LSE).
+func Disasm1(in Inst) string {
+	var b [4]byte
+	binary.LittleEndian.PutUint32(b[:], in.Word)
+	if d, err := arm64asm.Decode(b[:]); err == nil {
+		return arm64asm.GNUSyntax(d)
+	}
+	if in.Asm != "" {
+		return in.Asm
+	}
+	return fmt.Sprintf(".inst %#08x", in.Word)
+}
+
+// Listing is the disassembly of a sequence as placed in an image, with the
+// group boundaries and classes, for failure reports.
+func Listing(s *Seq, start uint64) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "seed %d: base x%d at buf+%#x, nzcv %s\n", s.Seed, s.Base, s.BaseOff, flagString(s.NZCV))
+	words := s.Words()
+	k := 0
+	for gi, g := range s.Groups {
+		for range g.Insts {
+			fmt.Fprintf(&b, "  %#x: %08x  %-40s ; g%d %s\n", start+4*uint64(k), words[k].Word, Disasm1(words[k]), gi, g.Class)
+			k++
+		}
+	}
+	return b.String()
+}
+
+// InitialState renders the initial registers (the base as buf+offset).
+func InitialState(s *Seq) string {
+	var b strings.Builder
+	for n, v := range s.Regs {
+		if n == s.Base {
+			fmt.Fprintf(&b, "x%d=buf+%#x ", n, s.BaseOff)
+			continue
+		}
+		fmt.Fprintf(&b, "x%d=%#x ", n, v)
+	}
+	return b.String()
+}
+
+// CaseOutcome is the comparison of one case.
+type CaseOutcome struct {
+	Seq   *Seq
+	Image *Image
+	Index int
+	Diffs []string
+}
+
+// Compare runs one batch on both runners and returns the cases that differ.
+// An error means a runner failed in a way that is not a per-case result.
+func Compare(ctx context.Context, ref, dut Runner, seqs []*Seq) ([]CaseOutcome, error) {
+	im := BuildImage(seqs)
+	type out struct {
+		res []Result
+		err error
+	}
+	refCh := make(chan out, 1)
+	go func() {
+		r, err := ref.Run(ctx, im)
+		refCh <- out{r, err}
+	}()
+	dutRes, dutErr := dut.Run(ctx, im)
+	refOut := <-refCh
+	if refOut.err != nil {
+		return nil, fmt.Errorf("%s: %w", ref.Name(), refOut.err)
+	}
+	if dutErr != nil && len(dutRes) == 0 {
+		return nil, fmt.Errorf("%s: %w", dut.Name(), dutErr)
+	}
+	var bad []CaseOutcome
+	for i := range seqs {
+		if i >= len(dutRes) {
+			bad = append(bad, CaseOutcome{Seq: seqs[i], Image: im, Index: i, Diffs: []string{fmt.Sprintf("%s produced no result: %v", dut.Name(), dutErr)}})
+			continue
+		}
+		if d := Diff(&refOut.res[i], &dutRes[i], im, i, ref.Name(), dut.Name()); len(d) > 0 {
+			bad = append(bad, CaseOutcome{Seq: seqs[i], Image: im, Index: i, Diffs: d})
+		}
+	}
+	return bad, nil
+}
+
+// Minimize drops groups from a failing sequence while it still fails, trying
+// every single-group deletion of a round in one batch. Candidates that make the
+// reference machine fault are discarded (a deletion can strand the base
+// register). It returns the smallest failing sequence found.
+func Minimize(ctx context.Context, ref, dut Runner, s *Seq, rounds int) *Seq {
+	cur := s
+	for range rounds {
+		if len(cur.Groups) <= 1 {
+			break
+		}
+		var cands []*Seq
+		for drop := range cur.Groups {
+			c := *cur
+			c.Groups = append(append([]Group{}, cur.Groups[:drop]...), cur.Groups[drop+1:]...)
+			cands = append(cands, &c)
+		}
+		bad, err := Compare(ctx, ref, dut, cands)
+		if err != nil || len(bad) == 0 {
+			break
+		}
+		next := bad[0].Seq
+		for _, b := range bad {
+			if len(b.Seq.Groups) < len(next.Groups) {
+				next = b.Seq
+			}
+		}
+		cur = next
+	}
+	return cur
+}
