@@ -76,13 +76,13 @@ type Machine struct {
 	extWP map[int]extWatch
 	wlist []watchEntry // extWP sorted by index
 
-	segments []segment
-	entry    uint64
-	clock    uint64 // virtual time at the start of the current round
+	segments       []segment
+	entry          uint64
+	clock          uint64 // virtual time at the start of the current round
 	resetRequested bool
-	off      bool   // SYSTEM_OFF happened
-	offText  string // reason
-	stats    Stats
+	off            bool   // SYSTEM_OFF happened
+	offText        string // reason
+	stats          Stats
 }
 
 type watchEntry struct {

@@ -3,25 +3,25 @@ package target
 // PSCI over HVC, as QEMU 7.2 implements it for -M virt without EL2/EL3
 // (values checked on that QEMU with a probe guest).
 const (
-	psciVersion        = 0x84000000
-	psciCPUSuspend     = 0x84000001
-	psciCPUOff         = 0x84000002
-	psciCPUOn          = 0x84000003
-	psciAffinityInfo   = 0x84000004
-	psciMigrate        = 0x84000005
-	psciMigrateInfo    = 0x84000006
-	psciSystemOff      = 0x84000008
-	psciSystemReset    = 0x84000009
-	psciFeatures       = 0x8400000a
-	psci64             = 0x40000000
-	psciVersion11      = 0x10001
-	psciSuccess        = 0
-	psciNotSupported   = ^uint64(0)     // -1
-	psciInvalidParams  = ^uint64(1)     // -2
-	psciAlreadyOn      = ^uint64(3)     // -4
-	psciMigrateNoTOS   = 2              // MIGRATE_INFO_TYPE: no trusted OS
-	psciAffinityOn     = 0
-	psciAffinityOff    = 1
+	psciVersion       = 0x84000000
+	psciCPUSuspend    = 0x84000001
+	psciCPUOff        = 0x84000002
+	psciCPUOn         = 0x84000003
+	psciAffinityInfo  = 0x84000004
+	psciMigrate       = 0x84000005
+	psciMigrateInfo   = 0x84000006
+	psciSystemOff     = 0x84000008
+	psciSystemReset   = 0x84000009
+	psciFeatures      = 0x8400000a
+	psci64            = 0x40000000
+	psciVersion11     = 0x10001
+	psciSuccess       = 0
+	psciNotSupported  = ^uint64(0) // -1
+	psciInvalidParams = ^uint64(1) // -2
+	psciAlreadyOn     = ^uint64(3) // -4
+	psciMigrateNoTOS  = 2          // MIGRATE_INFO_TYPE: no trusted OS
+	psciAffinityOn    = 0
+	psciAffinityOff   = 1
 )
 
 // cpuByAffinity finds the CPU whose affinity (MPIDR without bit 31) is mpidr.
