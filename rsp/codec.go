@@ -49,6 +49,15 @@ func NewDecoder(max int) *Decoder {
 // valid until the next call to Step.
 func (d *Decoder) Payload() []byte { return d.buf }
 
+// Swap hands the current payload buffer to the caller and continues with
+// buf (its contents are discarded), so the caller may keep the payload while
+// decoding goes on.
+func (d *Decoder) Swap(buf []byte) []byte {
+	old := d.buf
+	d.buf = buf[:0]
+	return old
+}
+
 // Reset drops any partial packet.
 func (d *Decoder) Reset() { d.state = stIdle; d.buf = d.buf[:0] }
 

@@ -35,8 +35,9 @@ type Resumer interface {
 	// every thread is stopped. A second stop that happened at the same time
 	// should be kept and returned by the next Resume.
 	Resume(actions []Action) (StopReason, error)
-	// Interrupt makes a running Resume return soon with StopInterrupt. It is
-	// safe to call from any goroutine, and a no-op when nothing runs.
+	// Interrupt makes a running Resume return soon with StopInterrupted. It
+	// is safe to call from any goroutine, and may be a no-op when nothing
+	// runs: the session repeats it every 50 ms until Resume returns.
 	Interrupt()
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"sync"
+	"time"
 
 	"go.uber.org/zap"
 )
@@ -22,7 +23,7 @@ type Session struct {
 
 	dec     *Decoder
 	events  chan inEvent
-	release chan struct{}
+	free    chan []byte // payload buffers not in use
 	quit    chan struct{}
 	resumed chan resumeResult
 	console *consoleBuffer
@@ -47,6 +48,9 @@ type Session struct {
 	cThread  int
 	lastStop StopReason
 	running  bool
+	// interruptTick repeats Interrupt while the client waits for the stop
+	// (an Interrupt that races with the start of Resume may be lost).
+	interruptTick *time.Ticker
 	points   map[pointRequest]int
 	files    map[int]bool
 	nextFD   int
@@ -67,6 +71,10 @@ type resumeResult struct {
 	err  error
 }
 
+// payloadBuffers is how many received packets may be in flight between the
+// reader and Run.
+const payloadBuffers = 3
+
 // NewSession prepares a session for t on conn; Run serves it.
 func NewSession(t Target, conn io.ReadWriter, opts Options) *Session {
 	return &Session{
@@ -75,8 +83,8 @@ func NewSession(t Target, conn io.ReadWriter, opts Options) *Session {
 		opts:    opts,
 		log:     opts.logger(),
 		dec:     NewDecoder(opts.packetSize()),
-		events:  make(chan inEvent),
-		release: make(chan struct{}, 1),
+		events:  make(chan inEvent, 16),
+		free:    make(chan []byte, payloadBuffers),
 		quit:    make(chan struct{}),
 		resumed: make(chan resumeResult, 1),
 		console: newConsoleBuffer(64 << 10),
@@ -91,6 +99,9 @@ func NewSession(t Target, conn io.ReadWriter, opts Options) *Session {
 // removed and the Detacher hook is called before Run returns.
 func (s *Session) Run() error {
 	s.lastStop = StopReason{Kind: StopSignal, Signal: SigTrap, Thread: 1}
+	for i := 0; i < payloadBuffers-1; i++ { // the decoder holds the last one
+		s.free <- make([]byte, 0, s.opts.packetSize())
+	}
 	if err := s.attach(); err != nil {
 		return err
 	}
@@ -109,6 +120,10 @@ func (s *Session) Run() error {
 		case <-s.console.notify:
 			if s.running {
 				s.flushConsole()
+			}
+		case <-s.tickC():
+			if s.running {
+				s.t.Interrupt()
 			}
 		}
 	}
@@ -142,8 +157,18 @@ func (s *Session) leave(how DetachKind) {
 	}
 	s.attached = false
 	if s.running {
-		s.t.Interrupt()
-		r := <-s.resumed
+		s.interrupt()
+		var r resumeResult
+	wait:
+		for {
+			select {
+			case r = <-s.resumed:
+				break wait
+			case <-s.tickC():
+				s.t.Interrupt()
+			}
+		}
+		s.stopInterrupting()
 		s.running = false
 		if r.err == nil {
 			s.lastStop = r.stop
@@ -163,8 +188,9 @@ func (s *Session) leave(how DetachKind) {
 	}
 }
 
-// readLoop decodes the client's bytes and hands events to Run. After a
-// packet it waits until Run is done with the decoder's buffer.
+// readLoop decodes the client's bytes and hands events to Run. A packet's
+// payload buffer goes with it and comes back through s.free, so reading
+// (acks, Ctrl-C) goes on while Run answers.
 func (s *Session) readLoop() {
 	buf := make([]byte, 4096)
 	for {
@@ -176,19 +202,18 @@ func (s *Session) readLoop() {
 			}
 			in := inEvent{ev: ev}
 			if ev == EventPacket || ev == EventBadChecksum {
-				in.payload = s.dec.Payload()
+				var next []byte
+				select {
+				case next = <-s.free:
+				case <-s.quit:
+					return
+				}
+				in.payload = s.dec.Swap(next)
 			}
 			select {
 			case s.events <- in:
 			case <-s.quit:
 				return
-			}
-			if in.payload != nil {
-				select {
-				case <-s.release:
-				case <-s.quit:
-					return
-				}
 			}
 		}
 		if err != nil {
@@ -214,7 +239,7 @@ func (s *Session) onInput(in inEvent) {
 	case EventPacket:
 		s.ack('+')
 		s.onPacket(in.payload)
-		s.release <- struct{}{}
+		s.free <- in.payload[:0]
 	case EventBadChecksum:
 		if s.noAck { // reliable transport: take it as sent
 			s.onPacket(in.payload)
@@ -222,7 +247,7 @@ func (s *Session) onInput(in inEvent) {
 			s.log.Info("bad checksum", zap.String("packet", truncate(in.payload)))
 			s.ack('-')
 		}
-		s.release <- struct{}{}
+		s.free <- in.payload[:0]
 	case EventOverflow:
 		s.ack('+')
 		s.log.Info("packet too long", zap.Int("limit", s.opts.packetSize()))
@@ -237,9 +262,32 @@ func (s *Session) onInput(in inEvent) {
 	case EventInterrupt:
 		if s.running {
 			s.log.Debug("interrupt")
-			s.t.Interrupt()
+			s.interrupt()
 		}
 	}
+}
+
+// interrupt asks the running target to stop, and keeps asking until it does.
+func (s *Session) interrupt() {
+	s.t.Interrupt()
+	if s.interruptTick == nil {
+		s.interruptTick = time.NewTicker(50 * time.Millisecond)
+	}
+}
+
+func (s *Session) stopInterrupting() {
+	if s.interruptTick != nil {
+		s.interruptTick.Stop()
+		s.interruptTick = nil
+	}
+}
+
+// tickC is the interrupt ticker's channel, or nil (never ready).
+func (s *Session) tickC() <-chan time.Time {
+	if s.interruptTick == nil {
+		return nil
+	}
+	return s.interruptTick.C
 }
 
 func (s *Session) ack(c byte) {

@@ -135,9 +135,8 @@ func (c *Client) TryRecv() (string, error) {
 	}
 	if !c.NoAck {
 		c.conn.SetWriteDeadline(time.Now().Add(c.Timeout))
-		if _, err := c.conn.Write([]byte{'+'}); err != nil {
-			return "", err
-		}
+		c.conn.Write([]byte{'+'}) // the server may be gone after a final reply
+
 	}
 	out, err := rsp.DecodeRLE(nil, raw)
 	return string(out), err
