@@ -46,7 +46,24 @@ type Event struct {
 // alignment fault also beats a breakpoint; the executor checks that before calling here.)
 func (u *Unit) CheckInstruction(pc uint64, st PState, icount uint64) Event {
 	u.pickView(icount)
-	v := u.live
+	ev := u.instructionEvent(u.live, pc, st, ^uint64(0))
+	if ev.Kind != EventNone && u.window && u.sync == SyncStrict {
+		// Only what both the old and the new state generate (SyncStrict).
+		allow := ev.Matched
+		if ev.Kind == EventSoftwareStep {
+			allow = ^uint64(0)
+		}
+		again := u.instructionEvent(&u.archView, pc, st, allow)
+		if again.Kind != ev.Kind {
+			return Event{}
+		}
+		ev = again
+	}
+	return ev
+}
+
+// instructionEvent is CheckInstruction against one view; allow restricts the breakpoints considered.
+func (u *Unit) instructionEvent(v *view, pc uint64, st PState, allow uint64) Event {
 	if !v.stepArmed && !v.bpArmed {
 		return Event{}
 	}
@@ -64,7 +81,7 @@ func (u *Unit) CheckInstruction(pc uint64, st PState, icount uint64) Event {
 	if !v.bpArmed {
 		return Event{}
 	}
-	hits := v.cmp.BreakpointMatch(pc, st.EL)
+	hits := v.cmp.BreakpointMatch(pc, st.EL) & allow
 	if hits == 0 {
 		return Event{}
 	}
@@ -81,11 +98,19 @@ func (u *Unit) CheckInstruction(pc uint64, st PState, icount uint64) Event {
 // the page may hit). unprivileged marks LDTR/STTR-style accesses, checked as EL0 accesses. The address
 // reported in FAR follows the FAR policy; with Debugv8p9 the syndrome names the watchpoint (WPTV=1).
 func (u *Unit) CheckAccess(addr, size uint64, kind AccessKind, unprivileged bool, st PState) Event {
-	v := u.live
+	ev := u.accessEvent(u.live, addr, size, kind, unprivileged, st, ^uint64(0))
+	if ev.Kind != EventNone && u.window && u.sync == SyncStrict {
+		ev = u.accessEvent(&u.archView, addr, size, kind, unprivileged, st, ev.Matched)
+	}
+	return ev
+}
+
+// accessEvent is CheckAccess against one view; allow restricts the watchpoints considered.
+func (u *Unit) accessEvent(v *view, addr, size uint64, kind AccessKind, unprivileged bool, st PState, allow uint64) Event {
 	if !v.wpArmed || !enabledFrom(v, st.EL, st.D) {
 		return Event{}
 	}
-	h, ok := v.cmp.WatchpointMatch(addr, size, kind, st.EL, unprivileged)
+	h, ok := v.cmp.watchpointMatch(addr, size, kind, st.EL, unprivileged, allow)
 	if !ok {
 		return Event{}
 	}

@@ -188,6 +188,11 @@ type WatchHit struct {
 // accesses (LDTR/STTR and friends at EL1) are checked as EL0 accesses, as the Arm ARM requires when
 // PSTATE.UAO is 0 (this machine has no FEAT_UAO). It ignores the debug enables.
 func (c *Comparators) WatchpointMatch(addr, size uint64, kind AccessKind, el uint8, unprivileged bool) (WatchHit, bool) {
+	return c.watchpointMatch(addr, size, kind, el, unprivileged, ^uint64(0))
+}
+
+// watchpointMatch is WatchpointMatch restricted to the comparators in allow.
+func (c *Comparators) watchpointMatch(addr, size uint64, kind AccessKind, el uint8, unprivileged bool, allow uint64) (WatchHit, bool) {
 	if size == 0 {
 		return WatchHit{}, false
 	}
@@ -203,7 +208,7 @@ func (c *Comparators) WatchpointMatch(addr, size uint64, kind AccessKind, el uin
 	loadMatched := false
 	for i := range c.nwp {
 		w := &c.wp[i]
-		if w.lsc&lsc == 0 || addr > w.last || last < w.lo || !conditionsMatch(w.pac, w.ssc, el) {
+		if allow&(1<<w.n) == 0 || w.lsc&lsc == 0 || addr > w.last || last < w.lo || !conditionsMatch(w.pac, w.ssc, el) {
 			continue
 		}
 		if h.Matched == 0 || int(w.n) < h.Comparator {

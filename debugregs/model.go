@@ -126,16 +126,24 @@ func (m Model) banked() bool {
 type SyncPolicy uint8
 
 const (
-	// SyncStrict: the old value until the next context synchronization event.
+	// SyncStrict: only what the architecture guarantees. An instruction in the window generates a
+	// breakpoint, watchpoint or step exception only if both the old and the new state would generate it
+	// (so a comparator being enabled does not fire yet, and one being disabled no longer fires: Mark
+	// Rutland's enable sequence traps LDR#3 only and the disable sequence LDR#1 only). The MDSELR_EL1
+	// bank indirection uses the old bank.
 	SyncStrict SyncPolicy = iota
 	// SyncEager: the new value from the very next instruction (QEMU's behaviour, qemu-observed.md §0 (c)).
 	SyncEager
 	// SyncRandom: each instruction in the window independently sees all-old or all-new, chosen by a hash
 	// of Config.Seed and the caller's instruction count, so a run is reproducible.
 	SyncRandom
+	// SyncOld: the old value for everything until the next context synchronization event, so a
+	// comparator being disabled can still fire once in the window (the spurious hit on the ISB after a
+	// disabling MSR that Mark Rutland described).
+	SyncOld
 )
 
-var syncNames = [...]string{SyncStrict: "strict", SyncEager: "eager", SyncRandom: "random"}
+var syncNames = [...]string{SyncStrict: "strict", SyncEager: "eager", SyncRandom: "random", SyncOld: "old"}
 
 func (p SyncPolicy) String() string {
 	if int(p) < len(syncNames) {
@@ -144,14 +152,14 @@ func (p SyncPolicy) String() string {
 	return fmt.Sprintf("SyncPolicy(%d)", uint8(p))
 }
 
-// ParseSyncPolicy accepts "strict", "eager" and "random".
+// ParseSyncPolicy accepts "strict", "eager", "random" and "old".
 func ParseSyncPolicy(s string) (SyncPolicy, error) {
 	for i, n := range syncNames {
 		if s == n {
 			return SyncPolicy(i), nil
 		}
 	}
-	return 0, fmt.Errorf("unknown csync policy %q (want strict, eager or random)", s)
+	return 0, fmt.Errorf("unknown csync policy %q (want strict, eager, random or old)", s)
 }
 
 // FARPolicy decides which address a watchpoint exception records in FAR_EL1 (D2.9.8: any address in

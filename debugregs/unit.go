@@ -64,7 +64,7 @@ func NewUnit(cfg Config) (*Unit, error) {
 	if err := cfg.Model.Validate(); err != nil {
 		return nil, err
 	}
-	if cfg.Sync > SyncRandom {
+	if cfg.Sync > SyncOld {
 		return nil, fmt.Errorf("debugregs: invalid sync policy %d", cfg.Sync)
 	}
 	if cfg.FAR > FARAccessStart {
@@ -160,7 +160,9 @@ func (u *Unit) afterWrite() {
 	case SyncRandom:
 		u.window = true
 		u.refresh()
-	default: // SyncStrict: effective state is untouched until the next context synchronization event
+	default: // SyncStrict, SyncOld: the effective state is untouched until the next context
+		// synchronization event; SyncStrict also consults the new state in CheckInstruction/CheckAccess,
+		// but only to suppress, so the old state's flags stay a safe superset.
 		u.window = true
 	}
 }
