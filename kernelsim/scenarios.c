@@ -1,0 +1,265 @@
+/* The named scenarios (DESIGN §6), driven by CPU 0. */
+#include "hw_breakpoint.h"
+
+extern volatile u32 workload_go;
+extern DEFINE_PER_CPU(volatile u64, workload_rounds_done);
+extern DEFINE_PER_CPU(u64, workload_readonly_sum);
+extern int has_register_banks;
+bool workload_finished(int cpu);
+
+/* Print what the handlers noted on other CPUs (only CPU 0 prints). */
+void report_deferred_warnings(void)
+{
+	int cpu;
+	struct orphan_note *n;
+
+	for (cpu = 0; cpu < nr_cpus_online; cpu++) {
+		n = &orphan_notes[cpu];
+		if (!READ_ONCE(n->pending))
+			continue;
+		smp_mb();
+		printk("hw_breakpoint: WARNING: cpu %d: disabled orphan %s %u at %pS (enabled, no owning slot)\n",
+		       cpu, n->is_watchpoint ? "watchpoint" : "breakpoint", n->slot, (void *)n->addr);
+		WRITE_ONCE(n->pending, 0);
+	}
+}
+
+/* ---- workload ---- */
+
+static void scenario_workload(void)
+{
+	u64 rounds = READ_ONCE(kernel_config.workload_rounds);
+	u64 want;
+	int cpu, done, bad = -1;
+
+	WRITE_ONCE(workload_go, 1);
+	for (;;) {
+		this_cpu(cpu_heartbeat)++;
+		watchdog_poll();
+		if (!workload_finished(0))
+			workload_round();
+		if (!rounds)
+			continue;
+		for (done = 1, cpu = 0; cpu < nr_cpus_online; cpu++)
+			done &= workload_finished(cpu);
+		if (done)
+			break;
+	}
+	smp_mb();
+	want = rounds * READ_ONCE(kernel_config.workload_iters) * 42;
+	for (cpu = nr_cpus_online - 1; cpu >= 0; cpu--)
+		if (workload_readonly_sum[cpu] != want)
+			bad = cpu;
+	printk("workload: done, cpus %d, rounds %lu each, workload_readonly %s\n", nr_cpus_online, rounds,
+	       bad < 0 ? "ok" : "changed");
+}
+
+/* ---- perf-livelock ---- */
+
+struct slot_regs {
+	struct perf_event *ev;
+	int slot;
+	u64 bvr;
+	u64 bcr;
+};
+
+static int read_slot_regs(void *arg)
+{
+	struct slot_regs *r = arg;
+
+	r->bvr = read_wb_reg(AARCH64_DBG_REG_BVR, r->slot);
+	r->bcr = read_wb_reg(AARCH64_DBG_REG_BCR, r->slot);
+	return 0;
+}
+
+static int restore_slot(void *arg)
+{
+	return hw_breakpoint_control(arg, HW_BREAKPOINT_RESTORE);
+}
+
+static void scenario_perf_livelock(void)
+{
+	int cpu = (int)READ_ONCE(kernel_config.livelock_cpu), err;
+	struct perf_event_attr attr = {
+		.bp_addr = (u64)write_wb_reg,
+		.bp_len = 4,
+		.bp_type = HW_BREAKPOINT_X,
+	};
+	struct perf_event *ev;
+	struct slot_regs r;
+	u64 bp0, un0, bp, un;
+
+	if (cpu < 0 || cpu >= nr_cpus_online) {
+		printk("perf-livelock: cpu %d is not online (run with at least %d cpus)\n", cpu, cpu + 1);
+		return;
+	}
+	ev = perf_event_create_kernel_counter(&attr, cpu, perf_count_overflow_handler, NULL);
+	if (IS_ERR(ev)) {
+		printk("perf-livelock: creating the event failed (%ld)\n", PTR_ERR(ev));
+		return;
+	}
+	printk("perf-livelock: kernel execute breakpoint on %pS for cpu %d, counting handler\n",
+	       (void *)write_wb_reg, cpu);
+	err = perf_event_enable(ev);
+	if (err) {
+		printk("perf-livelock: enable failed (%d)\n", err);
+		return;
+	}
+	r.ev = ev;
+	r.slot = ev->slot;
+	smp_call_on_cpu(cpu, read_slot_regs, &r);
+	printk("perf-livelock: enabled on cpu %d: slot %d, DBGBVR%d_EL1 %pS, DBGBCR%d_EL1 0x%lx\n", cpu,
+	       r.slot, r.slot, (void *)r.bvr, r.slot, r.bcr);
+
+	/* A restore (like resume from suspend) writes through write_wb_reg twice: two stepped-over hits. */
+	bp0 = debug_bp_exceptions[cpu];
+	un0 = debug_unhandled_exceptions[cpu];
+	smp_call_on_cpu(cpu, restore_slot, ev);
+	bp = debug_bp_exceptions[cpu] - bp0;
+	un = debug_unhandled_exceptions[cpu] - un0;
+	printk("perf-livelock: restore on cpu %d: %lu breakpoint exceptions (%lu handled), event count %lu\n",
+	       cpu, bp, bp - un, ev->count);
+
+	printk("perf-livelock: disabling on cpu %d\n", cpu);
+	bp0 = debug_bp_exceptions[cpu];
+	un0 = debug_unhandled_exceptions[cpu];
+	perf_event_disable(ev);
+	smp_mb();
+	bp = debug_bp_exceptions[cpu] - bp0;
+	un = debug_unhandled_exceptions[cpu] - un0;
+	report_deferred_warnings();
+	smp_call_on_cpu(cpu, read_slot_regs, &r);
+	printk("perf-livelock: disabled on cpu %d: %lu breakpoint exceptions (%lu handled, %lu unhandled), event count %lu, DBGBCR%d_EL1 0x%lx\n",
+	       cpu, bp, bp - un, un, ev->count, r.slot, r.bcr);
+	perf_event_release(ev);
+}
+
+/* ---- csync-window ---- */
+
+void csync_enable_seq(const volatile u64 *target, u64 wvr, u64 wcr);
+void csync_disable_seq(const volatile u64 *target);
+extern char csync_en_ldr1[], csync_en_ldr2[], csync_en_ldr3[];
+extern char csync_dis_ldr1[], csync_dis_ldr2[], csync_dis_ldr3[];
+
+volatile u64 csync_target __attribute__((aligned(8))) = 0x5a5a;
+/* Which loads trapped: bit n-1 set = LDR#n trapped. */
+u32 csync_trapped_enable;
+u32 csync_trapped_disable;
+
+static u32 trapped_mask(struct perf_event *ev, u64 from, const char *ldr1, const char *ldr2,
+			const char *ldr3)
+{
+	u32 mask = 0;
+	u64 i;
+
+	for (i = from; i < ev->count && i < PERF_EVENT_HIT_LOG; i++) {
+		if (ev->hit_pc[i] == (u64)ldr1)
+			mask |= 1;
+		else if (ev->hit_pc[i] == (u64)ldr2)
+			mask |= 2;
+		else if (ev->hit_pc[i] == (u64)ldr3)
+			mask |= 4;
+		else
+			mask |= 8;
+	}
+	return mask;
+}
+
+static void format_mask(char *buf, int size, u32 mask)
+{
+	int len = 0, n;
+	const char *sep = "LDR";
+
+	if (!(mask & 7)) {
+		snprintk(buf, size, "none");
+		return;
+	}
+	for (n = 1; n <= 3; n++) {
+		if (mask & (1u << (n - 1))) {
+			len += snprintk(buf + len, size - len, "%s#%d", sep, n);
+			sep = ",";
+		}
+	}
+}
+
+static void scenario_csync_window(void)
+{
+	struct perf_event_attr attr = {
+		.bp_addr = (u64)&csync_target,
+		.bp_len = 8,
+		.bp_type = HW_BREAKPOINT_R,
+	};
+	struct perf_event *ev;
+	u64 wvr, wcr, n;
+	char en[32], dis[32];
+	int err;
+
+	ev = perf_event_create_kernel_counter(&attr, 0, perf_count_overflow_handler, NULL);
+	if (IS_ERR(ev)) {
+		printk("csync-window: creating the event failed (%ld)\n", PTR_ERR(ev));
+		return;
+	}
+	err = perf_event_enable(ev);
+	if (err || ev->slot != 0) {
+		printk("csync-window: needs watchpoint slot 0 (enable %d, slot %d)\n", err, ev->slot);
+		return;
+	}
+	wvr = read_wb_reg(AARCH64_DBG_REG_WVR, 0);
+	wcr = read_wb_reg(AARCH64_DBG_REG_WCR, 0);
+	write_wb_reg(AARCH64_DBG_REG_WCR, 0, 0);
+	printk("csync-window: load watchpoint 0 on csync_target: DBGWVR0_EL1 0x%lx, DBGWCR0_EL1 0x%lx\n",
+	       wvr, wcr);
+
+	n = ev->count;
+	csync_enable_seq(&csync_target, wvr, wcr);
+	csync_trapped_enable = trapped_mask(ev, n, csync_en_ldr1, csync_en_ldr2, csync_en_ldr3);
+	n = ev->count;
+	csync_disable_seq(&csync_target);
+	csync_trapped_disable = trapped_mask(ev, n, csync_dis_ldr1, csync_dis_ldr2, csync_dis_ldr3);
+	perf_event_release(ev);
+
+	format_mask(en, sizeof(en), csync_trapped_enable);
+	format_mask(dis, sizeof(dis), csync_trapped_disable);
+	printk("csync-window: enable: %s trapped; disable: %s trapped\n", en, dis);
+	if ((csync_trapped_enable | csync_trapped_disable) & 8)
+		printk("csync-window: unexpected trap address\n");
+}
+
+/* ---- bank-race ---- */
+
+static void scenario_bank_race(void)
+{
+	if (!has_register_banks) {
+		printk("bank-race: needs FEAT_Debugv8p9 with more than 16 breakpoints (this cpu has %d)\n",
+		       core_num_brps);
+		return;
+	}
+	printk("bank-race: not implemented yet\n");
+}
+
+void run_scenario(void)
+{
+	u32 s = READ_ONCE(kernel_config.scenario);
+
+	watchdog_reset();
+	switch (s) {
+	case KCFG_SCENARIO_WORKLOAD:
+		scenario_workload();
+		break;
+	case KCFG_SCENARIO_PERF_LIVELOCK:
+		scenario_perf_livelock();
+		break;
+	case KCFG_SCENARIO_CSYNC_WINDOW:
+		scenario_csync_window();
+		break;
+	case KCFG_SCENARIO_BANK_RACE:
+		scenario_bank_race();
+		break;
+	default:
+		printk("scenario: unknown scenario %u\n", s);
+		break;
+	}
+	report_deferred_warnings();
+	printk("hwbp-kernel: power off\n");
+	system_off();
+}
