@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -75,4 +76,42 @@ func TestGDBEndToEnd(t *testing.T) {
 	calls := strings.Join(f.CallLog(), "\n")
 	require.Contains(t, calls, "AddWatchpoint 0x40001000 8 write")
 	require.Contains(t, calls, "Detach")
+}
+
+// TestGDBSymbolsFromTarget connects with no local file: gdb learns the
+// executable through qXfer:exec-file:read, fetches it with vFile and shows
+// symbols by name.
+func TestGDBSymbolsFromTarget(t *testing.T) {
+	gdb, err := exec.LookPath("gdb-multiarch")
+	if err != nil {
+		t.Skip("gdb-multiarch not installed")
+	}
+	elf, err := os.ReadFile("testdata/tiny.elf")
+	require.NoError(t, err)
+	f := rsptest.NewFakeTarget(1)
+	f.ExecName = "/guest/tiny.elf"
+	f.ExecData = elf
+	f.Poke64(0x40000800, 5)
+
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	srv := rsp.NewServer(f, rsp.Options{})
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(l) }()
+	defer func() {
+		l.Close()
+		require.NoError(t, <-served)
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, gdb, "-batch", "-nx",
+		"-ex", "target remote "+l.Addr().String(),
+		"-ex", "print workload_counter",
+		"-ex", "info symbol 0x40000000",
+	).CombinedOutput()
+	text := string(out)
+	t.Log(text)
+	require.NoError(t, err)
+	require.Contains(t, text, "$1 = 5")
+	require.Contains(t, text, "_start in section .text")
 }
