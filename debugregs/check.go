@@ -98,6 +98,9 @@ func (u *Unit) instructionEvent(v *view, pc uint64, st PState, allow uint64) Eve
 // the page may hit). unprivileged marks LDTR/STTR-style accesses, checked as EL0 accesses. The address
 // reported in FAR follows the FAR policy; with Debugv8p9 the syndrome names the watchpoint (WPTV=1).
 func (u *Unit) CheckAccess(addr, size uint64, kind AccessKind, unprivileged bool, st PState) Event {
+	if c := &u.live.cmp; addr > c.wpLast || addr+size <= c.wpLo && addr+size > addr {
+		return Event{} // outside every watched range (a wrapping access takes the slow path)
+	}
 	ev := u.accessEvent(u.live, addr, size, kind, unprivileged, st, ^uint64(0))
 	if ev.Kind != EventNone && u.window && u.sync == SyncStrict {
 		ev = u.accessEvent(&u.archView, addr, size, kind, unprivileged, st, ev.Matched)

@@ -52,10 +52,12 @@ type Comparators struct {
 	wp  [maxComparators]wpComparator
 	nbp int
 	nwp int
+	// wpLo and wpLast bound every accepted watchpoint's range, so most misses cost two compares.
+	wpLo, wpLast uint64
 }
 
 // Reset empties the bank.
-func (c *Comparators) Reset() { c.nbp, c.nwp = 0, 0 }
+func (c *Comparators) Reset() { c.nbp, c.nwp, c.wpLo, c.wpLast = 0, 0, 0, 0 }
 
 // BreakpointsArmed and WatchpointsArmed report whether any comparator of the kind was accepted.
 func (c *Comparators) BreakpointsArmed() bool { return c.nbp != 0 }
@@ -114,10 +116,16 @@ func (c *Comparators) AddWatchpoint(n int, wcr DBGWCR, wvr DBGWVR) bool {
 	if !ok {
 		return false
 	}
-	c.wp[c.nwp] = wpComparator{
+	w := wpComparator{
 		n: uint8(n), pac: wcr.PAC(), ssc: wcr.SSC(), hmc: wcr.HMC(), lsc: wcr.LSC(),
 		lo: lo, last: lo + (size - 1),
 	}
+	if c.nwp == 0 {
+		c.wpLo, c.wpLast = w.lo, w.last
+	} else {
+		c.wpLo, c.wpLast = min(c.wpLo, w.lo), max(c.wpLast, w.last)
+	}
+	c.wp[c.nwp] = w
 	c.nwp++
 	return true
 }
@@ -199,6 +207,9 @@ func (c *Comparators) watchpointMatch(addr, size uint64, kind AccessKind, el uin
 	last := addr + (size - 1)
 	if last < addr {
 		last = ^uint64(0) // an access that wraps: we choose to check it up to the top of the address space
+	}
+	if c.nwp == 0 || addr > c.wpLast || last < c.wpLo {
+		return WatchHit{}, false
 	}
 	if unprivileged {
 		el = 0
