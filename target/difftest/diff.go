@@ -42,7 +42,7 @@ func Diff(want, got *Result, im *Image, i int, wantName, gotName string) []strin
 	}
 	for n := range want.Regs {
 		if want.Regs[n] != got.Regs[n] {
-			d = append(d, fmt.Sprintf("x%-2d %s %#018x %s %#018x (xor %#x)", n, wantName, want.Regs[n], gotName, got.Regs[n], want.Regs[n]^got.Regs[n]))
+			d = append(d, fmt.Sprintf("x%-2d %s 0x%016x %s 0x%016x (xor %#x)", n, wantName, want.Regs[n], gotName, got.Regs[n], want.Regs[n]^got.Regs[n]))
 		}
 	}
 	if want.NZCV != got.NZCV {
@@ -51,7 +51,7 @@ func Diff(want, got *Result, im *Image, i int, wantName, gotName string) []strin
 	for off := 0; off < BufSize; off += 8 {
 		a, b := binary.LittleEndian.Uint64(want.Buf[off:]), binary.LittleEndian.Uint64(got.Buf[off:])
 		if a != b {
-			d = append(d, fmt.Sprintf("buf[%#03x] %s %#018x %s %#018x", off, wantName, a, gotName, b))
+			d = append(d, fmt.Sprintf("buf[%#03x] %s 0x%016x %s 0x%016x", off, wantName, a, gotName, b))
 		}
 	}
 	return d
@@ -134,6 +134,9 @@ type CaseOutcome struct {
 	Image *Image
 	Index int
 	Diffs []string
+	// FaultInsn is the sequence instruction where the machine under test took
+	// an exception the reference did not (nil otherwise).
+	FaultInsn *Inst
 }
 
 // Compare runs one batch on both runners and returns the cases that differ.
@@ -164,17 +167,61 @@ func Compare(ctx context.Context, ref, dut Runner, seqs []*Seq) ([]CaseOutcome, 
 			continue
 		}
 		if d := Diff(&refOut.res[i], &dutRes[i], im, i, ref.Name(), dut.Name()); len(d) > 0 {
-			bad = append(bad, CaseOutcome{Seq: seqs[i], Image: im, Index: i, Diffs: d})
+			o := CaseOutcome{Seq: seqs[i], Image: im, Index: i, Diffs: d}
+			if r := &dutRes[i]; r.Faulted() && !refOut.res[i].Faulted() && r.ELR >= im.SeqStart[i] {
+				if k := int(r.ELR-im.SeqStart[i]) / 4; k < len(im.SeqWords[i]) {
+					o.FaultInsn = &im.SeqWords[i][k]
+				}
+			}
+			bad = append(bad, o)
 		}
 	}
 	return bad, nil
 }
 
-// Minimize drops groups from a failing sequence while it still fails, trying
-// every single-group deletion of a round in one batch. Candidates that make the
-// reference machine fault are discarded (a deletion can strand the base
-// register). It returns the smallest failing sequence found.
+// signature says how a case failed, so minimization keeps the same failure:
+// the faulting instruction word and exception class, or "values".
+func signature(o CaseOutcome, dutName string) string {
+	for _, d := range o.Diffs {
+		if strings.HasPrefix(d, dutName+" took an exception") {
+			ec := "EC ?"
+			if i := strings.Index(d, "(EC "); i >= 0 {
+				if j := strings.IndexByte(d[i:], ')'); j >= 0 {
+					ec = d[i+1 : i+j]
+				}
+			}
+			return ec + " at " + faultWord(d)
+		}
+		if strings.Contains(d, "took an exception") || strings.Contains(d, "produced no result") {
+			return d
+		}
+	}
+	return "values"
+}
+
+// faultWord extracts the instruction text Diff names for the faulting PC.
+func faultWord(d string) string {
+	if i := strings.Index(d, "sequence insn "); i >= 0 {
+		if j := strings.Index(d[i:], ": "); j >= 0 {
+			rest := d[i+j+2:]
+			if k := strings.Index(rest, ")"); k >= 0 {
+				return rest[:k]
+			}
+		}
+	}
+	return "?"
+}
+
+// Minimize drops groups from a failing sequence while it still fails the same
+// way, trying every single-group deletion of a round in one batch. (Dropping a
+// group that moved the base register can leave later accesses unaligned or
+// outside the buffer; such candidates fail differently and are not taken.)
 func Minimize(ctx context.Context, ref, dut Runner, s *Seq, rounds int) *Seq {
+	first, err := Compare(ctx, ref, dut, []*Seq{s})
+	if err != nil || len(first) != 1 {
+		return s
+	}
+	want := signature(first[0], dut.Name())
 	cur := s
 	for range rounds {
 		if len(cur.Groups) <= 1 {
@@ -187,14 +234,18 @@ func Minimize(ctx context.Context, ref, dut Runner, s *Seq, rounds int) *Seq {
 			cands = append(cands, &c)
 		}
 		bad, err := Compare(ctx, ref, dut, cands)
-		if err != nil || len(bad) == 0 {
+		if err != nil {
 			break
 		}
-		next := bad[0].Seq
+		var next *Seq
 		for _, b := range bad {
-			if len(b.Seq.Groups) < len(next.Groups) {
+			if signature(b, dut.Name()) == want {
 				next = b.Seq
+				break
 			}
+		}
+		if next == nil {
+			break
 		}
 		cur = next
 	}

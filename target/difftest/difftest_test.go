@@ -16,14 +16,15 @@ import (
 )
 
 var (
-	flagN     = flag.Int("difftest.n", 0, "random sequences to run (default 3000, or $DIFFTEST_N)")
+	flagN     = flag.Int("difftest.n", 0, "random sequences to run (default 10000, or $DIFFTEST_N)")
 	flagFirst = flag.Uint64("difftest.seed", 1, "first random seed")
 	flagSeeds = flag.String("difftest.seeds", "", "comma-separated seeds: run only these (reproduce a failure)")
 	flagShow  = flag.Int("difftest.show", 4, "failing sequences to minimize and print in full")
+	flagSkip  = flag.String("difftest.exclude", "", "comma-separated classes to leave out (triage only)")
 )
 
 const (
-	defaultN       = 3000
+	defaultN       = 10000
 	batchSize      = 250
 	regressionFile = "testdata/regressions.txt"
 )
@@ -74,10 +75,18 @@ func TestDifferential(t *testing.T) {
 	ctx := context.Background()
 	ref, dut := QEMU{Dir: t.TempDir()}, Sim{}
 
-	opt := GenOptions{}
-	if skipLSE, why := lseExcluded(ctx, t, ref, dut); skipLSE {
-		opt.NoLSE = true
-		t.Logf("LSE atomics left out: %s", why)
+	opt := GenOptions{Exclude: map[Class]bool{}}
+	for i, f := range optionalFeatures {
+		if skip, why := featureExcluded(ctx, t, dut, i); skip {
+			opt.Exclude[f.class] = true
+			t.Logf("%s left out: %s", f.class, why)
+		}
+	}
+	if *flagSkip != "" {
+		for _, c := range strings.Split(*flagSkip, ",") {
+			opt.Exclude[Class(strings.TrimSpace(c))] = true
+		}
+		t.Logf("classes left out by -difftest.exclude: %s", *flagSkip)
 	}
 
 	var seeds []uint64
@@ -118,21 +127,36 @@ func TestDifferential(t *testing.T) {
 		return
 	}
 
-	// Which classes the failing sequences share, to point at the culprit.
+	// Which classes the failing sequences share, highest failure rate first,
+	// and which instructions faulted on the machine under test.
 	failClass := map[Class]int{}
+	faults := map[Class]int{}
+	faultExample := map[Class]string{}
 	for _, f := range failures {
 		for c := range f.Seq.Classes() {
 			failClass[c]++
 		}
+		if f.FaultInsn != nil {
+			faults[f.FaultInsn.Class]++
+			faultExample[f.FaultInsn.Class] = fmt.Sprintf("%08x %s", f.FaultInsn.Word, Disasm1(*f.FaultInsn))
+		}
 	}
+	classes := append([]Class{}, AllClasses...)
+	rate := func(c Class) float64 { return float64(failClass[c]) / float64(max(1, seqsPerClass[c])) }
+	sort.SliceStable(classes, func(i, j int) bool { return rate(classes[i]) > rate(classes[j]) })
 	var lines []string
-	for _, c := range AllClasses {
+	for _, c := range classes {
 		if failClass[c] > 0 {
 			lines = append(lines, fmt.Sprintf("%s %d/%d", c, failClass[c], seqsPerClass[c]))
 		}
 	}
-	t.Errorf("%d of %d sequences differ; failing sequences per class (of those run): %s",
+	t.Errorf("%d of %d sequences differ; failing/run sequences per class, worst first: %s",
 		len(failures), len(seeds), strings.Join(lines, ", "))
+	for _, c := range AllClasses {
+		if faults[c] > 0 {
+			t.Logf("%s took an exception in %d sequences at a %s instruction, e.g. %s", dut.Name(), faults[c], c, faultExample[c])
+		}
+	}
 	var failSeeds []string
 	for _, f := range failures {
 		failSeeds = append(failSeeds, strconv.FormatUint(f.Seq.Seed, 10))
@@ -167,23 +191,41 @@ func logCoverage(t *testing.T, seqs, groups map[Class]int, total int, took time.
 	t.Log(b.String())
 }
 
-// lseExcluded probes the simulated machine with one LDADD. LSE is left out
-// only when the CPU model says it has no LSE (ID_AA64ISAR0_EL1.Atomic = 0)
-// and the machine consistently raises UNDEFINED for it.
-func lseExcluded(ctx context.Context, t *testing.T, ref, dut Runner) (bool, string) {
-	probe := &Seq{Seed: 0, Base: 1, BaseOff: 64, Groups: []Group{{Class: ClassLSE, Insts: []Inst{Atomic(3, 0, false, false, 2, 3, 1)}}}}
-	im := BuildImage([]*Seq{probe})
-	res, err := dut.Run(ctx, im)
-	require.NoError(t, err, "LSE probe on %s", dut.Name())
+// optionalFeatures are the classes a CPU model may lack: a probe instruction
+// and the ID_AA64ISAR0_EL1 field that advertises it.
+var optionalFeatures = []struct {
+	class Class
+	probe Inst
+	shift uint // field position in ID_AA64ISAR0_EL1
+	name  string
+}{
+	{ClassLSE, Atomic(3, 0, false, false, 2, 3, 1), 20, "Atomic (LSE)"},
+	{ClassCRC32, CRC32(false, 0, 2, 3, 4), 16, "CRC32"},
+}
+
+// featureExcluded probes the simulated machine with one instruction of an
+// optional class. The class is left out only when the CPU model's
+// ID_AA64ISAR0_EL1 says it is absent and the machine raises UNDEFINED for it;
+// a model that advertises a feature it does not execute fails the test.
+func featureExcluded(ctx context.Context, t *testing.T, dut Runner, i int) (bool, string) {
+	f := optionalFeatures[i]
+	probe := &Seq{Seed: 0, Base: 1, BaseOff: 64, Groups: []Group{{Class: f.class, Insts: []Inst{f.probe}}}}
+	res, err := dut.Run(ctx, BuildImage([]*Seq{probe}))
+	require.NoError(t, err, "%s probe on %s", f.name, dut.Name())
 	require.Len(t, res, 1)
 	if !res[0].Faulted() {
 		return false, ""
 	}
-	atomic, ok := simISAR0Atomic()
+	isar0, ok := simISAR0()
 	require.True(t, ok, "ID_AA64ISAR0_EL1 unreadable")
-	require.Zero(t, atomic, "ID_AA64ISAR0_EL1.Atomic = %d but LDADD raised ESR %#x", atomic, res[0].ESR)
-	require.Equal(t, uint64(0), res[0].ESR>>26, "LDADD on a CPU without LSE must be UNDEFINED (EC 0), got ESR %#x", res[0].ESR)
-	return true, fmt.Sprintf("the %s CPU model has ID_AA64ISAR0_EL1.Atomic = 0 and raises UNDEFINED for LDADD (checked)", dut.Name())
+	field := isar0 >> f.shift & 0xf
+	if field != 0 {
+		t.Errorf("%s: ID_AA64ISAR0_EL1 = %#x advertises %s (field %d) but %s raised ESR %#x; keeping the class in",
+			dut.Name(), isar0, f.name, field, f.probe.Asm, res[0].ESR)
+		return false, ""
+	}
+	require.Equal(t, uint64(0), res[0].ESR>>26, "%s on a CPU without %s must be UNDEFINED (EC 0), got ESR %#x", f.probe.Asm, f.name, res[0].ESR)
+	return true, fmt.Sprintf("the %s CPU model has ID_AA64ISAR0_EL1.%s = 0 and raises UNDEFINED for %s (checked)", dut.Name(), f.name, f.probe.Asm)
 }
 
 // TestQEMUDeterministic: the same image gives the same results twice, and the
@@ -325,4 +367,24 @@ func TestCompareAndMinimize(t *testing.T) {
 	mini := Minimize(ctx, q, broken, bad[0].Seq, 40)
 	require.Len(t, mini.Groups, 1, Listing(mini, 0))
 	require.Equal(t, ClassExtr, mini.Groups[0].Class)
+}
+
+// TestSimFaultPath: a case that raises an exception on the simulated machine is
+// recorded (vector, ESR, ELR) and the following cases still run.
+func TestSimFaultPath(t *testing.T) {
+	udf := &Seq{Seed: 1, Base: 3, Groups: []Group{{Class: ClassFlags, Insts: []Inst{Nop, {Word: 0x00000000}}}}}
+	ok := &Seq{Seed: 2, Base: 3, Groups: []Group{{Class: ClassMoveWide, Insts: []Inst{MoveWide(true, 2, 0, 42, 0)}}}}
+	im := BuildImage([]*Seq{udf, ok, udf, ok})
+	res, err := Sim{}.Run(context.Background(), im)
+	require.NoError(t, err)
+	require.Len(t, res, 4)
+	for i := range 2 {
+		f, o := res[2*i], res[2*i+1]
+		require.True(t, f.Faulted(), "case %d", 2*i)
+		require.Equal(t, uint64(0x100|4), f.Vector, "current EL with SPx, synchronous (offset 0x200)")
+		require.Equal(t, uint64(0), f.ESR>>26, "EC 0: unknown reason (UNDEFINED)")
+		require.Equal(t, im.SeqStart[2*i]+4, f.ELR)
+		require.False(t, o.Faulted())
+		require.Equal(t, uint64(42), o.Regs[0])
+	}
 }

@@ -37,8 +37,13 @@ func reg(sf bool, n int) string {
 	return wreg(n)
 }
 
-// baseName names a base register (31 would be SP; callers never pass it).
-func baseName(n int) string { return fmt.Sprintf("x%d", n) }
+// baseName names a base register (31 is SP).
+func baseName(n int) string {
+	if n == 31 {
+		return "sp"
+	}
+	return fmt.Sprintf("x%d", n)
+}
 
 func b2u(b bool) uint32 {
 	if b {
@@ -111,7 +116,11 @@ func AddSubExtended(sf, sub, setFlags bool, rd, rn, rm int, option, amount uint3
 		op += "s"
 	}
 	mSF := sf && option&3 == 3
-	return Inst{Word: w, Asm: fmt.Sprintf("%s %s, %s, %s, %s #%d", op, reg(sf, rd), reg(sf, rn), reg(mSF, rm), extendNames[option], amount)}
+	rnName := reg(sf, rn)
+	if rn == 31 {
+		rnName = map[bool]string{true: "sp", false: "wsp"}[sf]
+	}
+	return Inst{Word: w, Asm: fmt.Sprintf("%s %s, %s, %s, %s #%d", op, reg(sf, rd), rnName, reg(mSF, rm), extendNames[option], amount)}
 }
 
 // Bitmask is a logical-immediate pattern: element size (2..64), ones (1..size-1)
@@ -593,4 +602,21 @@ func msrVBAR(rt int) Inst {
 // Bl: BL to PC+off.
 func Bl(off int32) Inst {
 	return Inst{Word: 0x94000000 | uint32(off>>2)&0x3ffffff, Asm: fmt.Sprintf("bl .%+d", off)}
+}
+
+// CRC32: CRC32{B,H,W,X} and CRC32C{B,H,W,X}; sz 0..3 (X takes a 64-bit Rm).
+func CRC32(castagnoli bool, sz uint32, rd, rn, rm int) Inst {
+	w := b2u(sz == 3)<<31 | 0x1AC04000 | uint32(rm)<<16 | b2u(castagnoli)<<12 | sz<<10 | uint32(rn)<<5 | uint32(rd)
+	name := "crc32"
+	if castagnoli {
+		name += "c"
+	}
+	name += [4]string{"b", "h", "w", "x"}[sz]
+	return Inst{Word: w, Asm: fmt.Sprintf("%s %s, %s, %s", name, wreg(rd), wreg(rn), reg(sz == 3, rm))}
+}
+
+// Prfm: PRFM <op>, [Xn, #imm] (unsigned offset, imm multiple of 8); a hint.
+func Prfm(op uint32, rn int, imm12 uint32) Inst {
+	w := 3<<30 | 0x39000000 | 2<<22 | imm12<<10 | uint32(rn)<<5 | op
+	return Inst{Word: w, Asm: fmt.Sprintf("prfm #%d, [%s, #%d]", op, baseName(rn), imm12*8)}
 }

@@ -37,6 +37,8 @@ const (
 	ClassExclusive   Class = "exclusive"
 	ClassLSE         Class = "lse-atomic"
 	ClassBranch      Class = "branch-fwd"
+	ClassCRC32       Class = "crc32"
+	ClassSP          Class = "sp-relative"
 )
 
 // AllClasses lists every class in summary order.
@@ -45,7 +47,7 @@ var AllClasses = []Class{
 	ClassPCRel, ClassBitfield, ClassExtr, ClassShiftVar, ClassCondSel, ClassCondCmp, ClassCarry, ClassMul,
 	ClassDiv, ClassBitOps, ClassFlags, ClassLdStUImm, ClassLdStUnscal, ClassLdStUnpriv, ClassLdStPre,
 	ClassLdStPost, ClassLdStRegOff, ClassLdStPair, ClassLdLiteral, ClassAcqRel, ClassExclusive, ClassLSE,
-	ClassBranch,
+	ClassBranch, ClassCRC32, ClassSP,
 }
 
 // BufSize is the scratch buffer every generated load and store stays inside.
@@ -123,8 +125,8 @@ func (s *Seq) Classes() map[Class]int {
 
 // GenOptions select what the generator may emit.
 type GenOptions struct {
-	MinGroups, MaxGroups int  // default 8..24
-	NoLSE                bool // leave out LSE atomics (for a CPU model without FEAT_LSE)
+	MinGroups, MaxGroups int            // default 8..24
+	Exclude              map[Class]bool // classes to leave out (e.g. LSE on a CPU model without FEAT_LSE)
 }
 
 // gen is the generator state for one sequence.
@@ -230,7 +232,7 @@ func (g *gen) dstNotSP() int { return g.dst(false) }
 var aluClasses = []Class{
 	ClassAddSubImm, ClassAddSubShift, ClassAddSubExt, ClassLogicalImm, ClassLogicalReg, ClassMoveWide,
 	ClassPCRel, ClassBitfield, ClassExtr, ClassShiftVar, ClassCondSel, ClassCondCmp, ClassCarry, ClassMul,
-	ClassDiv, ClassBitOps, ClassFlags,
+	ClassDiv, ClassBitOps, ClassFlags, ClassCRC32, ClassSP,
 }
 
 var memClasses = []Class{
@@ -249,7 +251,7 @@ func (g *gen) group() Group {
 		default:
 			c = memClasses[g.r.IntN(len(memClasses))]
 		}
-		if c == ClassLSE && g.opt.NoLSE {
+		if g.opt.Exclude[c] {
 			continue
 		}
 		if grp, ok := g.emit(c); ok {
@@ -377,7 +379,9 @@ func (g *gen) emit(c Class) (Group, bool) {
 		}
 		return one(DP1(sf, ops[r.IntN(len(ops))], g.dst(true), g.src(true)))
 	case ClassFlags:
-		switch r.IntN(8) {
+		switch r.IntN(9) {
+		case 8:
+			return one(Prfm([]uint32{0, 1, 2, 8, 16, 17}[r.IntN(6)], g.src(false), uint32(r.IntN(4096))))
 		case 0:
 			return one(MrsNZCV(g.dst(true)))
 		case 1, 2:
@@ -395,6 +399,10 @@ func (g *gen) emit(c Class) (Group, bool) {
 		}
 	case ClassBranch:
 		return g.branch()
+	case ClassCRC32:
+		return one(CRC32(g.coin(), uint32(r.IntN(4)), g.dst(true), g.src(true), g.src(true)))
+	case ClassSP:
+		return g.spGroup()
 	}
 	return g.memGroup(c)
 }
@@ -427,4 +435,45 @@ func (g *gen) branch() (Group, bool) {
 		mk = Branch
 	}
 	return Group{Insts: []Inst{mk(4)}, Skip: skip, reloc: mk, kind: kindBranch}, true
+}
+
+// spGroup reads SP (which the harness points at the case's record, the same
+// address on both machines) the ways GCC does: address arithmetic, compare,
+// and loads/stores in the record's input area (already consumed by the
+// prologue). SP itself is never written.
+func (g *gen) spGroup() (Group, bool) {
+	r := g.r
+	const sp = 31
+	switch r.IntN(6) {
+	case 0:
+		return one(AddSubImm(true, g.coin(), false, g.dstNotSP(), sp, uint32(r.IntN(4096)), r.IntN(4) == 0))
+	case 1:
+		return one(AddSubImm(true, true, true, zr, sp, uint32(r.IntN(4096)), false)) // cmp sp, #imm
+	case 2:
+		return one(AddSubExtended(true, g.coin(), false, g.dstNotSP(), sp, g.src(true), uint32(r.IntN(8)), uint32(r.IntN(5))))
+	case 3:
+		size := uint32(r.IntN(4))
+		n := 1 << size
+		off := n * r.IntN(256/n)
+		op := g.memOp(size)
+		return one(LdStUImm(op, size, g.dataReg(op, false), sp, uint32(off/n)))
+	case 4:
+		size := uint32(r.IntN(4))
+		n := 1 << size
+		off := n * r.IntN(256/n)
+		op := g.memOp(size)
+		return one(LdStImm9(op, size, IdxUnscaled, g.dataReg(op, false), sp, int32(off)))
+	default:
+		opc := []uint32{PairW, PairX}[r.IntN(2)]
+		n := 4 << (opc / 2)
+		load := g.coin()
+		rt, rt2 := g.src(true), g.src(true)
+		if load {
+			rt, rt2 = g.dst(false), g.dst(false)
+			if rt == rt2 {
+				return Group{}, false
+			}
+		}
+		return one(LdStPair(opc, PairOff, load, rt, rt2, sp, int32(r.IntN(256/n-1))))
+	}
 }

@@ -206,9 +206,9 @@ func emitCode(seqs []*Seq, lay layout) (*codeInfo, *asm) {
 	a.emit(BCond(2, 4*11))                                          // b.hs power off
 	a.emit(mrsEL1(1, 5, 2, 0, "esr_el1"), mrsEL1(2, 4, 0, 1, "elr_el1"), mrsEL1(3, 6, 0, 0, "far_el1"))
 	a.emit(movAddr(0, lay.data+dataCur)...)
+	a.emit(LdStUImm(MemLoad, 3, 0, 0, 0), AddSubImm(true, false, false, 0, 0, recMeta, false))
+	a.emit(LdStPair(PairX, PairOff, false, 1, 2, 0, 1), LdStPair(PairX, PairOff, false, 3, 4, 0, 3))
 	a.emit(LdStUImm(MemLoad, 3, 0, 0, 0))
-	a.emit(LdStPair(PairX, PairOff, false, 1, 2, 0, (recMeta+8)/8), LdStPair(PairX, PairOff, false, 3, 4, 0, (recMeta+24)/8))
-	a.emit(LdStUImm(MemLoad, 3, 0, 0, recMeta/8))
 	a.emit(Inst{Word: 0xd61f0000, Asm: "br x0"})
 	a.emit(psciOff()...)
 	return ci, a

@@ -65,12 +65,11 @@ func readResults(m *target.Machine, im *Image) ([]Result, error) {
 	return res, nil
 }
 
-// simISAR0Atomic reads ID_AA64ISAR0_EL1.Atomic (bits 23:20) of the default CPU model.
-func simISAR0Atomic() (uint64, bool) {
+// simISAR0 reads ID_AA64ISAR0_EL1 of the default CPU model.
+func simISAR0() (uint64, bool) {
 	m, err := target.New(target.Config{CPUs: 1})
 	if err != nil {
 		return 0, false
 	}
-	v, ok := m.CPU(0).SysReg(3, 0, 0, 6, 0)
-	return v >> 20 & 0xf, ok
+	return m.CPU(0).SysReg(3, 0, 0, 6, 0)
 }
