@@ -35,6 +35,7 @@ type CPU struct {
 	faultFSC   uint32
 
 	executed   uint64 // instructions executed (retired or faulted)
+	n          int    // executed in the current slice
 	sliceN     uint64 // executed within the current slice (for CNTVCT mid-slice)
 	exceptions uint64
 	waiting    bool // ended its slice in WFI/WFE

@@ -110,364 +110,342 @@ func logicFlags(res uint64, sf bool) uint64 {
 }
 
 // run executes up to budget instructions of this CPU (fewer if it stops,
-// waits, powers off, or the machine needs attention).
+// waits, powers off, or the machine needs attention). The outer loop finds
+// the decoded page, checks breakpoints and executes the instructions the
+// call-free inner loop hands back (execGeneral).
 func (c *CPU) run(budget int) {
 	m := c.m
-	x := &c.x
-	ram := m.ram
-	flags := m.pageFlags
-	ramSize := m.ramSize
-	pc := c.pc
-	var page *codePage
-	pageBase := noPage
-	checkBP := false
-	n := 0
-loop:
-	for n < budget {
-		if pc&^(pageSize-1) != pageBase || pc&3 != 0 {
-			c.pc, c.sliceN = pc, uint64(n)
-			if !c.fetchOK(pc) {
-				n++
-				pc = c.pc
-				pageBase = noPage
-				continue
+	c.n = 0
+	for c.n < budget && !c.stopped {
+		pc := c.pc
+		c.sliceN = uint64(c.n)
+		if !c.fetchOK(pc) {
+			c.n++
+			continue
+		}
+		page := m.codePageAt((pc - RAMBase) >> pageShift)
+		limit := budget
+		if page.bp {
+			if m.swBP[pc] > 0 && !(c.skipBPOn && c.n == 0) {
+				c.setStop(Stop{Kind: StopBreakpoint, CPU: c.index, Addr: pc})
+				break
 			}
-			pi := (pc - RAMBase) >> pageShift
-			page = m.codePageAt(pi)
-			pageBase = pc &^ (pageSize - 1)
-			checkBP = page.bp
+			limit = c.n + 1
+		}
+		base := pc &^ (pageSize - 1)
+		if !c.inner(page, base, limit) {
+			continue // left the page or reached the limit
+		}
+		// The instruction at c.pc needs the general path.
+		in := &page.insts[c.pc>>2&(instsPage-1)]
+		if in.op == opUndecoded {
+			*in = decode(binary.LittleEndian.Uint32(m.ram[c.pc-RAMBase:]), c.pc)
+			continue
+		}
+		c.n++
+		c.sliceN = uint64(c.n)
+		switch c.execGeneral(in) {
+		case slowFault:
+			if c.onFault(c.pc, c.n) {
+				c.n--
+				c.executed += uint64(c.n)
+				c.sliceN = 0
+				return
+			}
+		case slowEndSlice:
+			c.executed += uint64(c.n)
+			c.sliceN = 0
+			return
+		case slowStop:
+			c.n--
+		}
+	}
+	c.executed += uint64(c.n)
+	c.sliceN = 0
+}
+
+// inner executes the common, call-free instructions of one decoded page until
+// the PC leaves the page, limit is reached, or an instruction needs the
+// general path (then it returns true with c.pc at that instruction, not
+// executed). Keeping it free of calls keeps its state in registers.
+func (c *CPU) inner(page *codePage, base uint64, limit int) (slow bool) {
+	x := &c.x
+	ram := c.m.ram
+	flags := c.m.pageFlags
+	ramSize := c.m.ramSize
+	pc := c.pc
+	n := c.n
+	nzcv := c.nzcv
+loop:
+	for n < limit {
+		if (pc^base)&^0xffc != 0 {
+			break
 		}
 		in := &page.insts[pc>>2&(instsPage-1)]
-		if checkBP && m.swBP[pc] > 0 && !(c.skipBPOn && n == 0) {
-			c.setStop(Stop{Kind: StopBreakpoint, CPU: c.index, Addr: pc})
-			break loop
-		}
-		n++
 		switch in.op {
-		case opUndecoded:
-			*in = decode(binary.LittleEndian.Uint32(ram[pc-RAMBase:]), pc)
-			n--
-			continue
-
 		case opLDRX:
 			addr := x[in.rn] + in.imm
 			off := addr - RAMBase
 			if off < ramSize && addr&7 == 0 && flags[off>>pageShift]&pfWatch == 0 {
 				x[in.rd] = binary.LittleEndian.Uint64(ram[off:])
-				pc += 4
-				continue
+				break
 			}
-			v, ok := c.readSlow(addr, 3, false)
-			if !ok {
-				if c.onFault(pc, n) {
-					n--
-					break loop
-				}
-				pc, pageBase = c.pc, noPage
-				continue
-			}
-			x[in.rd] = v
-			pc += 4
+			slow = true
+			break loop
 		case opSTRX:
 			addr := x[in.rn] + in.imm
 			off := addr - RAMBase
 			if off < ramSize && addr&7 == 0 && flags[off>>pageShift] == 0 {
 				binary.LittleEndian.PutUint64(ram[off:], x[in.rd])
-				pc += 4
-				continue
+				break
 			}
-			if !c.writeSlow(addr, 3, x[in.rd], false) {
-				if c.onFault(pc, n) {
-					n--
-					break loop
-				}
-				pc, pageBase = c.pc, noPage
-				continue
-			}
-			pc += 4
+			slow = true
+			break loop
 		case opLDRW:
 			addr := x[in.rn] + in.imm
 			off := addr - RAMBase
 			if off < ramSize && addr&3 == 0 && flags[off>>pageShift]&pfWatch == 0 {
 				x[in.rd] = uint64(binary.LittleEndian.Uint32(ram[off:]))
-				pc += 4
-				continue
+				break
 			}
-			v, ok := c.readSlow(addr, 2, false)
-			if !ok {
-				if c.onFault(pc, n) {
-					n--
-					break loop
-				}
-				pc, pageBase = c.pc, noPage
-				continue
-			}
-			x[in.rd] = v
-			pc += 4
+			slow = true
+			break loop
 		case opSTRW:
 			addr := x[in.rn] + in.imm
 			off := addr - RAMBase
 			if off < ramSize && addr&3 == 0 && flags[off>>pageShift] == 0 {
 				binary.LittleEndian.PutUint32(ram[off:], uint32(x[in.rd]))
-				pc += 4
-				continue
+				break
 			}
-			if !c.writeSlow(addr, 2, x[in.rd], false) {
-				if c.onFault(pc, n) {
-					n--
-					break loop
-				}
-				pc, pageBase = c.pc, noPage
-				continue
-			}
-			pc += 4
-
+			slow = true
+			break loop
 		case opADDI64:
 			x[in.rd] = x[in.rn] + in.imm
-			pc += 4
 		case opSUBI64:
 			x[in.rd] = x[in.rn] - in.imm
-			pc += 4
 		case opADDI32:
 			x[in.rd] = uint64(uint32(x[in.rn] + in.imm))
-			pc += 4
 		case opSUBI32:
 			x[in.rd] = uint64(uint32(x[in.rn] - in.imm))
-			pc += 4
 		case opSUBSI64:
 			a, b := x[in.rn], in.imm
 			r := a - b
-			c.nzcv = nzcv64(r, b2u(a >= b), ((a^b)&(a^r))>>63)
+			nzcv = nzcv64(r, b2u(a >= b), ((a^b)&(a^r))>>63)
 			x[in.rd] = r
-			pc += 4
 		case opADDSI64:
 			a, b := x[in.rn], in.imm
 			r := a + b
-			c.nzcv = nzcv64(r, b2u(r < a), ((a^r)&(b^r))>>63)
+			nzcv = nzcv64(r, b2u(r < a), ((a^r)&(b^r))>>63)
 			x[in.rd] = r
-			pc += 4
 		case opSUBSI32:
 			a, b := uint32(x[in.rn]), uint32(in.imm)
 			r := a - b
-			c.nzcv = nzcv32(r, b2u(a >= b), uint64(((a^b)&(a^r))>>31))
+			nzcv = nzcv32(r, b2u(a >= b), uint64(((a^b)&(a^r))>>31))
 			x[in.rd] = uint64(r)
-			pc += 4
 		case opADDSI32:
 			a, b := uint32(x[in.rn]), uint32(in.imm)
 			r := a + b
-			c.nzcv = nzcv32(r, b2u(r < a), uint64(((a^r)&(b^r))>>31))
+			nzcv = nzcv32(r, b2u(r < a), uint64(((a^r)&(b^r))>>31))
 			x[in.rd] = uint64(r)
-			pc += 4
 		case opADR, opMOVI:
 			x[in.rd] = in.imm
-			pc += 4
 		case opMOVK:
 			x[in.rd] = maskSF(x[in.rn]&^in.imm2|in.imm, in.sf)
-			pc += 4
 		case opANDI:
 			x[in.rd] = maskSF(x[in.rn]&in.imm, in.sf)
-			pc += 4
 		case opORRI:
 			x[in.rd] = maskSF(x[in.rn]|in.imm, in.sf)
-			pc += 4
 		case opEORI:
 			x[in.rd] = maskSF(x[in.rn]^in.imm, in.sf)
-			pc += 4
-		case opANDSI:
-			r := maskSF(x[in.rn]&in.imm, in.sf)
-			c.nzcv = logicFlags(r, in.sf)
-			x[in.rd] = r
-			pc += 4
 		case opUBFM64:
 			x[in.rd] = bits.RotateLeft64(x[in.rn], -int(in.amt)) & in.imm
-			pc += 4
 		case opUBFM32:
 			x[in.rd] = uint64(bits.RotateLeft32(uint32(x[in.rn]), -int(in.amt))) & in.imm
-			pc += 4
-		case opSBFM, opBFM:
-			x[in.rd] = bitfield(in, x[in.rn], x[in.rm])
-			pc += 4
-		case opEXTR:
-			x[in.rd] = extr(x[in.rn], x[in.rm], in.amt, in.sf)
-			pc += 4
-
 		case opMOVR:
 			x[in.rd] = maskSF(x[in.rm], in.sf)
-			pc += 4
-		case opADDR, opSUBR, opADDSR, opSUBSR:
-			b := shiftVal(x[in.rm], in.cond, in.amt, in.sf)
-			x[in.rd] = c.addSub(in.op, x[in.rn], b, in.sf)
-			pc += 4
-		case opADDX, opSUBX, opADDSX, opSUBSX:
-			b := extendVal(x[in.rm], in.cond, in.amt)
-			x[in.rd] = c.addSub(in.op, x[in.rn], b, in.sf)
-			pc += 4
-		case opAND, opBIC, opORR, opORN, opEOR, opEON, opANDS, opBICS:
-			b := shiftVal(x[in.rm], in.cond, in.amt, in.sf)
-			x[in.rd] = c.logic(in.op, x[in.rn], b, in.sf)
-			pc += 4
-		case opADC, opADCS, opSBC, opSBCS:
-			b := x[in.rm]
-			if in.op == opSBC || in.op == opSBCS {
-				b = ^b
-			}
-			r, f := addWithCarry(x[in.rn], b, c.nzcv>>29&1, in.sf)
-			if in.op == opADCS || in.op == opSBCS {
-				c.nzcv = f
-			}
-			x[in.rd] = maskSF(r, in.sf)
-			pc += 4
-		case opCCMN, opCCMP:
-			if condHolds[in.cond]>>(c.nzcv>>28)&1 == 1 {
-				b := in.imm
-				if in.flg&flgImmCmp == 0 {
-					b = x[in.rm]
-				}
-				if in.op == opCCMP {
-					_, c.nzcv = addWithCarry(x[in.rn], ^b, 1, in.sf)
-				} else {
-					_, c.nzcv = addWithCarry(x[in.rn], b, 0, in.sf)
-				}
-			} else {
-				c.nzcv = uint64(in.amt) << 28
-			}
-			pc += 4
-		case opCSEL, opCSINC, opCSINV, opCSNEG:
-			var r uint64
-			if condHolds[in.cond]>>(c.nzcv>>28)&1 == 1 {
-				r = x[in.rn]
-			} else {
-				r = x[in.rm]
-				switch in.op {
-				case opCSINC:
-					r++
-				case opCSINV:
-					r = ^r
-				case opCSNEG:
-					r = -r
-				}
-			}
-			x[in.rd] = maskSF(r, in.sf)
-			pc += 4
-		case opUDIV, opSDIV, opLSLV, opLSRV, opASRV, opRORV:
-			x[in.rd] = dp2(in.op, x[in.rn], x[in.rm], in.sf)
-			pc += 4
-		case opRBIT, opREV16, opREV32, opREV, opCLZ, opCLS:
-			x[in.rd] = dp1(in.op, x[in.rn], in.sf)
-			pc += 4
 		case opMADD:
 			x[in.rd] = maskSF(x[in.ra]+x[in.rn]*x[in.rm], in.sf)
-			pc += 4
 		case opMSUB:
 			x[in.rd] = maskSF(x[in.ra]-x[in.rn]*x[in.rm], in.sf)
-			pc += 4
-		case opSMADDL:
-			x[in.rd] = x[in.ra] + uint64(int64(int32(x[in.rn]))*int64(int32(x[in.rm])))
-			pc += 4
-		case opSMSUBL:
-			x[in.rd] = x[in.ra] - uint64(int64(int32(x[in.rn]))*int64(int32(x[in.rm])))
-			pc += 4
-		case opUMADDL:
-			x[in.rd] = x[in.ra] + uint64(uint32(x[in.rn]))*uint64(uint32(x[in.rm]))
-			pc += 4
-		case opUMSUBL:
-			x[in.rd] = x[in.ra] - uint64(uint32(x[in.rn]))*uint64(uint32(x[in.rm]))
-			pc += 4
-		case opSMULH:
-			a, b := x[in.rn], x[in.rm]
-			hi, _ := bits.Mul64(a, b)
-			if int64(a) < 0 {
-				hi -= b
-			}
-			if int64(b) < 0 {
-				hi -= a
-			}
-			x[in.rd] = hi
-			pc += 4
-		case opUMULH:
-			hi, _ := bits.Mul64(x[in.rn], x[in.rm])
-			x[in.rd] = hi
-			pc += 4
-
 		case opB:
 			pc = in.imm
+			n++
+			continue
 		case opBL:
 			x[30] = pc + 4
 			pc = in.imm
+			n++
+			continue
 		case opBcond:
-			if condHolds[in.cond]>>(c.nzcv>>28)&1 == 1 {
+			if condHolds[in.cond]>>(nzcv>>28)&1 == 1 {
 				pc = in.imm
-			} else {
-				pc += 4
+				n++
+				continue
 			}
 		case opCBZ:
 			if maskSF(x[in.rn], in.sf) == 0 {
 				pc = in.imm
-			} else {
-				pc += 4
+				n++
+				continue
 			}
 		case opCBNZ:
 			if maskSF(x[in.rn], in.sf) != 0 {
 				pc = in.imm
-			} else {
-				pc += 4
+				n++
+				continue
 			}
 		case opTBZ:
 			if x[in.rn]>>in.amt&1 == 0 {
 				pc = in.imm
-			} else {
-				pc += 4
+				n++
+				continue
 			}
 		case opTBNZ:
 			if x[in.rn]>>in.amt&1 != 0 {
 				pc = in.imm
-			} else {
-				pc += 4
+				n++
+				continue
 			}
 		case opBR, opRET:
 			pc = x[in.rn]
+			n++
+			continue
 		case opBLR:
 			t := x[in.rn]
 			x[30] = pc + 4
 			pc = t
-		case opNOP, opYIELD, opDSB, opDMB, opSYS:
-			if in.op == opSYS && c.el == 0 && in.amt != 3 {
-				c.pc = pc
-				c.undefined()
-				pc, pageBase = c.pc, noPage
-				continue
+			n++
+			continue
+		case opCSEL, opCSINC:
+			if condHolds[in.cond]>>(nzcv>>28)&1 == 1 {
+				x[in.rd] = maskSF(x[in.rn], in.sf)
+			} else if in.op == opCSEL {
+				x[in.rd] = maskSF(x[in.rm], in.sf)
+			} else {
+				x[in.rd] = maskSF(x[in.rm]+1, in.sf)
 			}
-			pc += 4
-
+		case opNOP, opYIELD, opDSB, opDMB:
 		default:
-			// Everything else: loads/stores with unusual forms and system
-			// instructions. They may raise exceptions or stop the slice.
-			c.pc, c.sliceN = pc, uint64(n)
-			res := c.execSlow(in)
-			switch res {
-			case slowNext:
-				pc = c.pc
-			case slowFault:
-				if c.onFault(c.pc, n) {
-					n--
-					break loop
-				}
-				pc, pageBase = c.pc, noPage
-			case slowRedirect:
-				pc, pageBase = c.pc, noPage
-			case slowEndSlice:
-				pc = c.pc
-				break loop
-			case slowStop:
-				n--
-				pc = c.pc
-				break loop
+			slow = true
+			break loop
+		}
+		pc += 4
+		n++
+	}
+	c.pc, c.n, c.nzcv = pc, n, nzcv
+	return slow
+}
+
+// execGeneral executes one instruction the inner loop handed back.
+// c.pc is its PC; it returns a slow* outcome.
+func (c *CPU) execGeneral(in *inst) int {
+	x := &c.x
+	pc := c.pc
+	switch in.op {
+	case opLDRX, opLDRW:
+		v, ok := c.readSlow(x[in.rn]+in.imm, in.amt, false)
+		if !ok {
+			return slowFault
+		}
+		x[in.rd] = v
+	case opSTRX, opSTRW:
+		if !c.writeSlow(x[in.rn]+in.imm, in.amt, x[in.rd], false) {
+			return slowFault
+		}
+	case opANDSI:
+		r := maskSF(x[in.rn]&in.imm, in.sf)
+		c.nzcv = logicFlags(r, in.sf)
+		x[in.rd] = r
+	case opSYS:
+		if c.el == 0 && in.amt != 3 {
+			c.undefined()
+			return slowRedirect
+		}
+	case opSBFM, opBFM:
+		x[in.rd] = bitfield(in, x[in.rn], x[in.rm])
+	case opEXTR:
+		x[in.rd] = extr(x[in.rn], x[in.rm], in.amt, in.sf)
+
+	case opADDR, opSUBR, opADDSR, opSUBSR:
+		b := shiftVal(x[in.rm], in.cond, in.amt, in.sf)
+		x[in.rd] = c.addSub(in.op, x[in.rn], b, in.sf)
+	case opADDX, opSUBX, opADDSX, opSUBSX:
+		b := extendVal(x[in.rm], in.cond, in.amt)
+		x[in.rd] = c.addSub(in.op, x[in.rn], b, in.sf)
+	case opAND, opBIC, opORR, opORN, opEOR, opEON, opANDS, opBICS:
+		b := shiftVal(x[in.rm], in.cond, in.amt, in.sf)
+		x[in.rd] = c.logic(in.op, x[in.rn], b, in.sf)
+	case opADC, opADCS, opSBC, opSBCS:
+		b := x[in.rm]
+		if in.op == opSBC || in.op == opSBCS {
+			b = ^b
+		}
+		r, f := addWithCarry(x[in.rn], b, c.nzcv>>29&1, in.sf)
+		if in.op == opADCS || in.op == opSBCS {
+			c.nzcv = f
+		}
+		x[in.rd] = maskSF(r, in.sf)
+	case opCCMN, opCCMP:
+		if condHolds[in.cond]>>(c.nzcv>>28)&1 == 1 {
+			b := in.imm
+			if in.flg&flgImmCmp == 0 {
+				b = x[in.rm]
+			}
+			if in.op == opCCMP {
+				_, c.nzcv = addWithCarry(x[in.rn], ^b, 1, in.sf)
+			} else {
+				_, c.nzcv = addWithCarry(x[in.rn], b, 0, in.sf)
+			}
+		} else {
+			c.nzcv = uint64(in.amt) << 28
+		}
+	case opCSEL, opCSINC, opCSINV, opCSNEG:
+		var r uint64
+		if condHolds[in.cond]>>(c.nzcv>>28)&1 == 1 {
+			r = x[in.rn]
+		} else {
+			r = x[in.rm]
+			switch in.op {
+			case opCSINC:
+				r++
+			case opCSINV:
+				r = ^r
+			case opCSNEG:
+				r = -r
 			}
 		}
+		x[in.rd] = maskSF(r, in.sf)
+	case opUDIV, opSDIV, opLSLV, opLSRV, opASRV, opRORV:
+		x[in.rd] = dp2(in.op, x[in.rn], x[in.rm], in.sf)
+	case opRBIT, opREV16, opREV32, opREV, opCLZ, opCLS:
+		x[in.rd] = dp1(in.op, x[in.rn], in.sf)
+	case opSMADDL:
+		x[in.rd] = x[in.ra] + uint64(int64(int32(x[in.rn]))*int64(int32(x[in.rm])))
+	case opSMSUBL:
+		x[in.rd] = x[in.ra] - uint64(int64(int32(x[in.rn]))*int64(int32(x[in.rm])))
+	case opUMADDL:
+		x[in.rd] = x[in.ra] + uint64(uint32(x[in.rn]))*uint64(uint32(x[in.rm]))
+	case opUMSUBL:
+		x[in.rd] = x[in.ra] - uint64(uint32(x[in.rn]))*uint64(uint32(x[in.rm]))
+	case opSMULH:
+		a, b := x[in.rn], x[in.rm]
+		hi, _ := bits.Mul64(a, b)
+		if int64(a) < 0 {
+			hi -= b
+		}
+		if int64(b) < 0 {
+			hi -= a
+		}
+		x[in.rd] = hi
+	case opUMULH:
+		hi, _ := bits.Mul64(x[in.rn], x[in.rm])
+		x[in.rd] = hi
+
+	default:
+		return c.execSlow(in)
 	}
-	c.pc = pc
-	c.executed += uint64(n)
-	c.sliceN = 0
+	c.pc = pc + 4
+	return slowNext
 }
 
 // fetchOK checks the new page at pc: PSTATE.IL, PC alignment and RAM. On a

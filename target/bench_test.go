@@ -1,0 +1,89 @@
+package target
+
+import (
+	"encoding/binary"
+	"testing"
+)
+
+// The loop of reference/qemu-observed.md §6:
+//
+//	loop: ldr x3, [x1]; add x3, x3, #1; str x3, [x1]; ldr x4, [x2]; subs x0, x0, #1; b.ne loop
+//	      brk #0
+var benchLoop = []uint32{0xf9400023, 0x91000463, 0xf9000023, 0xf9400044, 0xf1000400, 0x54ffff61, 0xd4200000}
+
+// setupLoop writes the loop at RAMBase+0x1000*(i+1) for each CPU i, data at
+// RAMBase+0x100000+0x1000*i, and points each CPU at its loop with x0=iters.
+func setupLoop(tb testing.TB, cpus int, iters uint64) *Machine {
+	m, err := New(Config{CPUs: cpus, Quantum: 4096})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	code := make([]byte, 4*len(benchLoop))
+	for i, w := range benchLoop {
+		binary.LittleEndian.PutUint32(code[4*i:], w)
+	}
+	for i := 0; i < cpus; i++ {
+		base := uint64(RAMBase + 0x1000*(i+1))
+		if err := m.LoadSegment(base, code, 0); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	m.Reset(RAMBase + 0x1000)
+	for i := 0; i < cpus; i++ {
+		c := m.CPU(i)
+		c.reset(uint64(RAMBase + 0x1000*(i+1)))
+		c.on = true
+		c.x[0] = iters
+		c.x[1] = RAMBase + 0x100000 + 0x1000*uint64(i)
+		c.x[2] = c.x[1] + 8
+		c.sr[idxVBAR] = RAMBase + 0x80000
+	}
+	return m
+}
+
+func benchmarkLoop(b *testing.B, cpus int) {
+	const iters = 1 << 20
+	m := setupLoop(b, cpus, iters)
+	acts := make([]Action, cpus)
+	for i := range acts {
+		acts[i] = ActionContinue
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	var total uint64
+	for i := 0; i < b.N; i++ {
+		for j := 0; j < cpus; j++ {
+			c := m.CPU(j)
+			c.pc = uint64(RAMBase + 0x1000*(j+1))
+			c.x[0] = iters
+		}
+		before := m.totalExecuted()
+		m.runRounds(acts, iters*6/4096+1)
+		total += m.totalExecuted() - before
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(total)/b.Elapsed().Seconds()/1e6, "MIPS")
+}
+
+func (m *Machine) totalExecuted() (n uint64) {
+	for _, c := range m.cpus {
+		n += c.executed
+	}
+	return n
+}
+
+// runRounds runs exactly k rounds without the Resume bookkeeping.
+func (m *Machine) runRounds(acts []Action, k int) {
+	wasOn := make([]bool, len(m.cpus))
+	for i := range wasOn {
+		wasOn[i] = true
+	}
+	for r := 0; r < k; r++ {
+		m.mu.Lock()
+		m.round(acts, wasOn, ActionContinue)
+		m.mu.Unlock()
+	}
+}
+
+func BenchmarkLoop1CPU(b *testing.B) { benchmarkLoop(b, 1) }
+func BenchmarkLoop8CPU(b *testing.B) { benchmarkLoop(b, 8) }
