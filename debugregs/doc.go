@@ -25,11 +25,14 @@
 // machine and the MDSELR_EL1.BANK indirection use the effective value, copied from the architectural one
 // at each context synchronization event (ISB, exception entry, ERET). For instructions in between, the
 // Arm ARM says it is CONSTRAINED UNPREDICTABLE whether the old or the new value is used; SyncPolicy
-// picks: SyncStrict (old), SyncEager (new at once, QEMU), SyncRandom (per instruction, seeded).
+// picks: SyncStrict (only what is guaranteed: an exception needs both old and new state to generate it;
+// the old bank), SyncEager (new at once, QEMU), SyncRandom (old or new per instruction, seeded by
+// Config.Seed and the caller's instruction count), SyncOld (old until synchronized).
 //
 // # CONSTRAINED UNPREDICTABLE and other choices
 //
-// Each has a test (choices_test.go) and a comment where it is made.
+// Each has a comment where it is made and a row in a test table (match_test.go, sysreg_test.go,
+// enable_test.go, step_test.go, csync_test.go, bank_test.go).
 //
 //   - Sync window: see above (D2.12).
 //   - Breakpoint types other than unlinked address match (linked, context, VMID, mismatch, reserved):
