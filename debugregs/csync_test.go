@@ -187,3 +187,25 @@ func TestCsyncRandomFlags(t *testing.T) {
 	require.False(t, u.NeedsInstructionCheck())
 	require.True(t, u.WatchArmed())
 }
+
+// CheckEveryInstruction: false with only breakpoints armed (page flags may gate), true with step or a
+// random window.
+func TestCheckEveryInstruction(t *testing.T) {
+	u := newUnit(t, CortexA57, SyncStrict)
+	debugReady(t, u)
+	u.SetRegister(KindDBGBVR, 0, 0x4000_1000)
+	u.SetRegister(KindDBGBCR, 0, bcrFor(PMCEL1))
+	require.True(t, u.NeedsInstructionCheck())
+	require.False(t, u.CheckEveryInstruction())
+	require.True(t, u.PageMayBreak(0x4000_1abc))
+	require.False(t, u.PageMayBreak(0x4000_2000))
+	u.SetRegister(KindMDSCR, 0, uint64(MDSCR(kdeMD).WithSS(true)))
+	require.True(t, u.CheckEveryInstruction())
+	r := newUnit(t, CortexA57, SyncRandom)
+	debugReady(t, r)
+	require.False(t, r.CheckEveryInstruction())
+	msr(t, r, encBVR(0), 0)
+	require.True(t, r.CheckEveryInstruction(), "random window open")
+	r.ContextSynchronize()
+	require.False(t, r.CheckEveryInstruction())
+}

@@ -52,6 +52,7 @@ type Unit struct {
 	window            bool  // a write happened since the last context synchronization event
 
 	instrCheck bool   // NeedsInstructionCheck
+	everyInstr bool   // CheckEveryInstruction
 	watchArmed bool   // WatchArmed
 	gen        uint64 // Generation
 
@@ -126,9 +127,11 @@ func (u *Unit) refresh() {
 		// Every instruction in a random window picks a view, even with nothing armed, because the
 		// MDSELR bank indirection depends on the pick too.
 		u.instrCheck = true
+		u.everyInstr = true
 		u.watchArmed = e.wpArmed || a.wpArmed
 	} else {
 		u.instrCheck = e.bpArmed || e.stepArmed
+		u.everyInstr = e.stepArmed
 		u.watchArmed = e.wpArmed
 	}
 	u.gen++
@@ -171,6 +174,14 @@ func (u *Unit) afterWrite() {
 // instruction: a breakpoint or software step could fire, or a random sync window is open. It is false at
 // reset (OS lock set) and whenever MDE/SS are clear, so the fast path is one predictable branch.
 func (u *Unit) NeedsInstructionCheck() bool { return u.instrCheck }
+
+// CheckEveryInstruction reports whether CheckInstruction is needed before every instruction whatever its
+// page: software step is enabled, or a random sync window is open. When it is false but
+// NeedsInstructionCheck is true, only breakpoints are armed, and an executor may skip CheckInstruction
+// for instructions on pages where PageMayBreak is false:
+//
+//	if u.NeedsInstructionCheck() && (u.CheckEveryInstruction() || pageMayBreak[pc>>12]) { … }
+func (u *Unit) CheckEveryInstruction() bool { return u.everyInstr }
 
 // WatchArmed reports whether any data access could hit a watchpoint.
 func (u *Unit) WatchArmed() bool { return u.watchArmed }
