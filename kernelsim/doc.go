@@ -1,0 +1,18 @@
+// Package kernelsim holds the guest kernel the simulated machine runs: its C
+// and assembly sources (built reproducibly with aarch64-linux-gnu-gcc by the
+// Makefile beside this file), the built kernel.elf embedded as KernelELF so
+// `go build` needs no cross compiler, and the Go side of it: a strict ELF
+// loader (Parse), the symbol table (Lookup, Symbolize) and the runtime knobs
+// (Config, patched into the guest's kernel_config block before boot).
+//
+// The kernel boots on the QEMU virt map (RAM at 0x4000_0000, PL011 at
+// 0x0900_0000, PSCI over HVC), so the same ELF runs on
+// `qemu-system-aarch64 -M virt -cpu cortex-a57 -kernel` and on our machine,
+// and prints the same console text on both (only CPU 0 prints; see
+// testdata/*.golden). Its hw_breakpoint code is shaped like Linux's arm64
+// hw_breakpoint.c, so the uninstall livelock of reference/arch.md §1.3 happens
+// for real.
+//
+// It relies on debug/elf and debug/dwarf only; tests also need the cross
+// compiler and qemu-system-aarch64 (`make deps`).
+package kernelsim
