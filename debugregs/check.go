@@ -108,6 +108,9 @@ func (u *Unit) CheckAccess(addr, size uint64, kind AccessKind, unprivileged bool
 	return ev
 }
 
+// dczvaBlock is the DC ZVA block size that bounds the FAR choice (DCZID_EL0.BS = 4: 64 bytes).
+const dczvaBlock = 64
+
 // accessEvent is CheckAccess against one view; allow restricts the watchpoints considered.
 func (u *Unit) accessEvent(v *view, addr, size uint64, kind AccessKind, unprivileged bool, st PState, allow uint64) Event {
 	if !v.wpArmed || !enabledFrom(v, st.EL, st.D) {
@@ -117,9 +120,14 @@ func (u *Unit) accessEvent(v *view, addr, size uint64, kind AccessKind, unprivil
 	if !ok {
 		return Event{}
 	}
-	far := addr
-	if u.far == FARClamp && h.Start > addr {
-		far = h.Start
+	clamp := max(addr, h.Start)
+	far := clamp
+	if u.far == FARAccessStart {
+		// D2.9.8: FAR may be any address from the lowest accessed to the highest watched-and-accessed one,
+		// within a naturally aligned block no larger than the DC ZVA block. We choose the access start
+		// unless that lies in another 64-byte block (Cortex-A57's DC ZVA size) than a watched byte, and
+		// then the start of that byte's block.
+		far = max(addr, clamp&^(dczvaBlock-1))
 	}
 	syn := WatchSyndrome{WnR: h.WnR, CM: h.CM}
 	if u.model.Debugv8p9 {

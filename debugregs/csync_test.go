@@ -209,3 +209,28 @@ func TestCheckEveryInstruction(t *testing.T) {
 	r.ContextSynchronize()
 	require.False(t, r.CheckEveryInstruction())
 }
+
+// The breakpoint flavour of the window (arch.md §3.3, Apr 13): a breakpoint on the instruction after the
+// MSR that disables it, before the ISB. strict: guaranteed only, so no; old: fires once; eager: no.
+// And a breakpoint before the MSR always fires: the livelock needs the hit to be before the MSR.
+func TestCsyncBreakpointAfterDisablingMSR(t *testing.T) {
+	for _, tt := range []struct {
+		policy SyncPolicy
+		fires  bool
+	}{{SyncStrict, false}, {SyncOld, true}, {SyncEager, false}} {
+		u := newUnit(t, CortexA57, tt.policy)
+		debugReady(t, u)
+		u.SetRegister(KindDBGBVR, 0, 0x4000_2534)
+		u.SetRegister(KindDBGBCR, 0, bcrFor(PMCEL1))
+		require.Equal(t, EventBreakpoint, u.CheckInstruction(0x4000_2534, el1, 1).Kind, "before the MSR")
+		msr(t, u, encBCR(0), 0)
+		got := EventNone
+		if u.NeedsInstructionCheck() {
+			got = u.CheckInstruction(0x4000_2534, el1, 2).Kind
+		}
+		require.Equal(t, tt.fires, got == EventBreakpoint, "%v", tt.policy)
+		u.ContextSynchronize()
+		require.False(t, u.NeedsInstructionCheck())
+		require.False(t, u.Armed())
+	}
+}

@@ -52,7 +52,9 @@
 //     RAZ/WI. DBGBVR keeps every bit written; DBGWVR drops bits [1:0].
 //   - MDSCR_EL1 save/restore bits (EDSCR views) are writable only while the OS lock is set and keep the
 //     saved value.
-//   - Watchpoint FAR: FARPolicy (clamp, as QEMU, or access start).
+//   - Watchpoint FAR: FARPolicy: clamp (max(access start, watched start), as QEMU) or access start, moved up
+//     to the watched byte's 64-byte block (the DC ZVA size) when the access starts in an earlier block.
+//   - Several watchpoints hit by one access: the lowest-numbered one names the hit (WPT, FAR clamp).
 //   - Software step after a stepped ISB: ESR.ISV = 1, EX = 0.
 //   - A wrapping access is checked up to the top of the address space.
 package debugregs

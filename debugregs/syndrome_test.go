@@ -76,3 +76,32 @@ func TestEventSyndromes(t *testing.T) {
 	require.Equal(t, "watchpoint", EventWatchpoint.String())
 	require.Equal(t, "software-step", EventSoftwareStep.String())
 }
+
+// FAR policies (D2.9.8.2.4; arch.md §2.5), including the naturally-aligned-block bound for access-start.
+func TestFARPolicies(t *testing.T) {
+	tests := []struct {
+		name          string
+		wvr           uint64
+		bas           uint8
+		addr, size    uint64
+		clamp, astart uint64
+	}{
+		{"access inside the watch", 0x1000, 0xff, 0x1004, 4, 0x1004, 0x1004},
+		{"access starts below (LDP)", 0x1010, 0x0f, 0x1008, 16, 0x1010, 0x1008},
+		{"crosses a 64-byte block", 0x1040, 0x01, 0x103c, 8, 0x1040, 0x1040},
+		{"unaligned within a block", 0x1020, 0xc0, 0x1021, 8, 0x1026, 0x1021},
+	}
+	for _, tt := range tests {
+		for _, p := range []FARPolicy{FARClamp, FARAccessStart} {
+			u, err := NewUnit(Config{Model: CortexA57, FAR: p})
+			require.NoError(t, err)
+			debugReady(t, u)
+			u.SetRegister(KindDBGWVR, 0, tt.wvr)
+			u.SetRegister(KindDBGWCR, 0, wcrFor(PACEL1, LSCAny, tt.bas))
+			ev := u.CheckAccess(tt.addr, tt.size, AccessLoad, false, el1)
+			require.Equal(t, EventWatchpoint, ev.Kind, tt.name)
+			want := map[FARPolicy]uint64{FARClamp: tt.clamp, FARAccessStart: tt.astart}[p]
+			require.Equal(t, want, ev.FAR, "%s, %s", tt.name, p)
+		}
+	}
+}

@@ -175,6 +175,9 @@ func (u *Unit) afterWrite() {
 // reset (OS lock set) and whenever MDE/SS are clear, so the fast path is one predictable branch.
 func (u *Unit) NeedsInstructionCheck() bool { return u.instrCheck }
 
+// Armed reports whether any debug check (instruction or data access) is needed at all.
+func (u *Unit) Armed() bool { return u.instrCheck || u.watchArmed }
+
 // CheckEveryInstruction reports whether CheckInstruction is needed before every instruction whatever its
 // page: software step is enabled, or a random sync window is open. When it is false but
 // NeedsInstructionCheck is true, only breakpoints are armed, and an executor may skip CheckInstruction
