@@ -102,6 +102,7 @@ func TestDifferential(t *testing.T) {
 		for i := range uint64(n) {
 			seeds = append(seeds, *flagFirst+i)
 		}
+		seeds = dedupe(seeds)
 	}
 
 	start := time.Now()
@@ -175,6 +176,19 @@ func TestDifferential(t *testing.T) {
 		}
 		t.Log(report)
 	}
+}
+
+// dedupe drops repeated seeds, keeping the first occurrence.
+func dedupe(seeds []uint64) []uint64 {
+	seen := map[uint64]bool{}
+	out := seeds[:0]
+	for _, s := range seeds {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func logCoverage(t *testing.T, seqs, groups map[Class]int, total int, took time.Duration) {

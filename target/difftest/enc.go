@@ -575,7 +575,7 @@ var (
 	DmbIS = Inst{Word: 0xd5033bbf, Asm: "dmb ish"}
 	DsbSY = Inst{Word: 0xd5033f9f, Asm: "dsb sy"}
 	Isb   = Inst{Word: 0xd5033fdf, Asm: "isb"}
-	Clrex = Inst{Word: 0xd503305f, Asm: "clrex"}
+	Clrex = Inst{Word: 0xd5033f5f, Asm: "clrex"}
 	Ret   = Inst{Word: 0xd65f03c0, Asm: "ret"}
 	Svc0  = Inst{Word: 0xd4000001, Asm: "svc #0"}
 	Hvc0  = Inst{Word: 0xd4000002, Asm: "hvc #0"}

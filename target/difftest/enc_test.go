@@ -40,6 +40,39 @@ func requireTool(t *testing.T, name string) string {
 	return p
 }
 
+// TestHarnessMatchesGas: the image's own code (prologues, epilogues, vectors,
+// exit paths) assembles to the same words with gas; an out-of-range field
+// would make gas refuse the text.
+func TestHarnessMatchesGas(t *testing.T) {
+	as := requireTool(t, "aarch64-linux-gnu-as")
+	seqs := []*Seq{Generate(1, GenOptions{}), Generate(2, GenOptions{})}
+	var lay layout
+	ci, a := emitCode(seqs, lay)
+	lay = layout{finish: ci.finishAddr, report: ci.reportAddr, vectors: ci.vectorsAddr, faultCommon: ci.faultAddr, data: 0x4010_0000}
+	_, a = emitCode(seqs, lay)
+	var src strings.Builder
+	src.WriteString(".text\n")
+	var want []Inst
+	for _, in := range a.insts {
+		if in.Asm == "" {
+			continue
+		}
+		want = append(want, in)
+		fmt.Fprintf(&src, "\t%s\n", in.Asm)
+	}
+	require.Greater(t, len(want), 200)
+	dir := t.TempDir()
+	s, o := filepath.Join(dir, "harness.s"), filepath.Join(dir, "harness.o")
+	require.NoError(t, os.WriteFile(s, []byte(src.String()), 0o644))
+	out, err := exec.Command(as, "-march=armv8.1-a", "-o", o, s).CombinedOutput()
+	require.NoError(t, err, "gas rejected harness text:\n%s", firstLines(string(out), 30))
+	text := textSection(t, o)
+	require.Len(t, text, 4*len(want))
+	for i, in := range want {
+		require.Equal(t, fmt.Sprintf("%08x", in.Word), fmt.Sprintf("%08x", binary.LittleEndian.Uint32(text[4*i:])), in.Asm)
+	}
+}
+
 // TestEncodingsMatchGas assembles the GNU text of a sample of generated
 // instructions with aarch64-linux-gnu-as and requires the same words.
 func TestEncodingsMatchGas(t *testing.T) {

@@ -134,9 +134,10 @@ type gen struct {
 	r       *rand.Rand
 	opt     GenOptions
 	seq     *Seq
-	baseOff int // current offset of the base register into the buffer
-	shadow  int // groups left inside a branch's shadow: no base changes, no branches
-	words   int // words emitted so far
+	baseOff int   // current offset of the base register into the buffer
+	shadow  int   // groups left inside a branch's shadow: no base changes, no branches
+	words   int   // words emitted so far
+	hot     []int // a few registers most operands come from, so values flow between instructions
 }
 
 // Generate builds the sequence for seed. The same seed always gives the same sequence.
@@ -154,6 +155,9 @@ func Generate(seed uint64, opt GenOptions) *Seq {
 	g.baseOff = s.BaseOff
 	for i := range s.Regs {
 		s.Regs[i] = g.value()
+	}
+	for range 3 + g.r.IntN(4) {
+		g.hot = append(g.hot, g.r.IntN(31))
 	}
 	s.NZCV = uint64(g.r.IntN(16)) << 28
 	for i := range s.Buf {
@@ -210,7 +214,7 @@ func (g *gen) dst(zrOK bool) int {
 		return zr
 	}
 	for {
-		n := g.r.IntN(31)
+		n := g.reg()
 		if n != g.seq.Base {
 			return n
 		}
@@ -222,6 +226,14 @@ func (g *gen) dst(zrOK bool) int {
 func (g *gen) src(zrOK bool) int {
 	if zrOK && g.r.IntN(12) == 0 {
 		return zr
+	}
+	return g.reg()
+}
+
+// reg draws X0–X30, mostly from the hot set.
+func (g *gen) reg() int {
+	if g.r.IntN(10) < 7 {
+		return g.hot[g.r.IntN(len(g.hot))]
 	}
 	return g.r.IntN(31)
 }
@@ -319,6 +331,10 @@ func (g *gen) emit(c Class) (Group, bool) {
 		width := 32
 		if sf {
 			width = 64
+		}
+		if r.IntN(2) == 0 {
+			opc, immr, imms := g.bitfieldAlias(width)
+			return one(Bitfield(sf, opc, g.dst(true), g.src(true), immr, imms))
 		}
 		return one(Bitfield(sf, uint32(r.IntN(3)), g.dst(true), g.src(true), uint32(r.IntN(width)), uint32(r.IntN(width))))
 	case ClassExtr:
@@ -475,5 +491,35 @@ func (g *gen) spGroup() (Group, bool) {
 			}
 		}
 		return one(LdStPair(opc, PairOff, load, rt, rt2, sp, int32(r.IntN(256/n-1))))
+	}
+}
+
+// bitfieldAlias draws the SBFM/BFM/UBFM fields of one of the aliases GCC
+// emits: LSL/LSR/ASR #n, UXTB/UXTH, SXTB/SXTH/SXTW, UBFX/SBFX/BFXIL, UBFIZ/SBFIZ/BFI.
+func (g *gen) bitfieldAlias(width int) (opc, immr, imms uint32) {
+	r := g.r
+	w := uint32(width)
+	n := uint32(r.IntN(width))
+	lsb := uint32(r.IntN(width))
+	bits := 1 + uint32(r.IntN(width-int(lsb)))
+	switch r.IntN(8) {
+	case 0: // LSL #n
+		return 2, (w - n) % w, w - 1 - n
+	case 1: // LSR #n
+		return 2, n, w - 1
+	case 2: // ASR #n
+		return 0, n, w - 1
+	case 3: // UXTB/UXTH
+		return 2, 0, []uint32{7, 15}[r.IntN(2)]
+	case 4: // SXTB/SXTH/SXTW (SXTW only when 64-bit)
+		ext := []uint32{7, 15, 31}
+		if w == 32 {
+			ext = ext[:2]
+		}
+		return 0, 0, ext[r.IntN(len(ext))]
+	case 5: // UBFX/SBFX/BFXIL: extract bits lsb..lsb+bits-1
+		return []uint32{2, 0, 1}[r.IntN(3)], lsb, lsb + bits - 1
+	default: // UBFIZ/SBFIZ/BFI: insert bits at lsb
+		return []uint32{2, 0, 1}[r.IntN(3)], (w - lsb) % w, bits - 1
 	}
 }

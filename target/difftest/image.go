@@ -64,12 +64,14 @@ func (r *Result) Faulted() bool { return r.Vector != 0 }
 type asm struct {
 	base  uint64
 	words []uint32
+	insts []Inst // the same, with their text, for the encoding tests
 }
 
 func (a *asm) pc() uint64 { return a.base + 4*uint64(len(a.words)) }
 func (a *asm) emit(is ...Inst) {
 	for _, i := range is {
 		a.words = append(a.words, i.Word)
+		a.insts = append(a.insts, i)
 	}
 }
 
