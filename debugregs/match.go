@@ -11,7 +11,9 @@ const (
 	// AccessRMW is an atomic read-modify-write: it matches as a load or a store; ESR.WnR is 0 when the
 	// load side matched (D24.2.45 WnR).
 	AccessRMW = AccessLoad | AccessStore
-	// AccessCMO is a data cache maintenance by VA: it matches as a store and reports CM=1, WnR=1.
+	// AccessCMO is DC IVAC, the one data cache maintenance instruction that can hit a watchpoint
+	// (D2.9.6): it matches as a store and reports CM=1, WnR=1. DC ZVA is a plain AccessStore of the DC
+	// ZVA block (64 bytes) at the aligned address; other cache maintenance never matches, so is not checked.
 	AccessCMO AccessKind = 1 << 2
 )
 
@@ -151,7 +153,7 @@ func watchedRange(wcr DBGWCR, wvr DBGWVR) (lo, size uint64, ok bool) {
 	return wvr.Address() + first, run, true
 }
 
-// conditionsMatch is the execution-condition filter of table D2-8 (breakpoints) and D2-11 (watchpoints)
+// conditionsMatch is the execution-condition filter of table D2-8 (breakpoints) and D2-13 (watchpoints)
 // for this machine: Non-secure state, no EL2, no EL3. We choose QEMU's simplified reading of HMC/SSC/PMC:
 // SSC 0b10 (Secure only) never matches; SSC 0b00, 0b01 and 0b11 match (0b11 with HMC=0 names Secure EL2
 // in D2-8, which cannot exist here: CONSTRAINED UNPREDICTABLE, we take QEMU's "Non-secure"). HMC only

@@ -75,7 +75,7 @@ func TestBreakpointTypesRejected(t *testing.T) {
 }
 
 // PMC × HMC × SSC × EL for breakpoints (table D2-8, Non-secure, no EL2/EL3) and PAC for watchpoints
-// (table D2-11), with QEMU's simplified rule for the reserved rows.
+// (table D2-13), with QEMU's simplified rule for the reserved rows.
 func TestExecutionConditions(t *testing.T) {
 	for pmc := PMC(0); pmc < 4; pmc++ {
 		for ssc := uint8(0); ssc < 4; ssc++ {

@@ -83,7 +83,7 @@ var (
 // and bit 1 is EL0, the only two combinations Linux writes (table D2-8 with HMC=0, SSC=0).
 type PMC uint8
 
-// PAC has the same encoding as PMC, for watchpoints (table D2-11).
+// PAC has the same encoding as PMC, for watchpoints (table D2-13).
 type PAC = PMC
 
 // Privilege encodings.
