@@ -586,6 +586,9 @@ func decodeLoadStore(w uint32, pc uint64) inst {
 		}
 		return in
 	case w>>27&7 == 7: // load/store register
+		if w>>24&1 == 0 && w>>21&1 == 1 && w>>10&3 == 0 {
+			return decodeAtomic(w) // A and R overlap opc: decode before it
+		}
 		opc := w >> 22 & 3
 		in := inst{rn: spReg(rn), amt: uint8(size)}
 		var isLoad bool
