@@ -196,11 +196,12 @@ func (s *Session) handleDetach(arg []byte) {
 			return
 		}
 	}
-	s.sendOK()
 	if s.extended {
 		s.leave(DetachPacket) // stay connected; the client may vAttach again
+		s.sendOK()
 		return
 	}
+	s.sendOK()
 	s.done, s.detachHow = true, DetachPacket
 }
 
@@ -210,11 +211,12 @@ func (s *Session) handleKill([]byte) {
 }
 
 func (s *Session) handleVKill(arg []byte) {
-	s.sendOK()
 	if s.extended {
 		s.leave(DetachKill)
+		s.sendOK()
 		return
 	}
+	s.sendOK()
 	s.done, s.detachHow = true, DetachKill
 }
 
