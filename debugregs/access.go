@@ -125,6 +125,9 @@ func (u *Unit) store(k RegKind, n int, v uint64) {
 		}
 		if a.oslk {
 			w |= mdscrSaveRestore
+			if u.model.Debugv8p9 {
+				w |= mdscrEHBWE.mask() // EDSCR2.EHBWE's save/restore view
+			}
 		}
 		a.mdscr = MDSCR(uint64(a.mdscr)&^w | v&w)
 	case KindMDSELR:

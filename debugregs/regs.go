@@ -55,6 +55,7 @@ var (
 	mdscrTXfull = bit(29)
 	mdscrRXfull = bit(30)
 	mdscrEMBWE  = bit(32)
+	mdscrEHBWE  = bit(35)
 
 	// MDSELR_EL1, D24.3.21 (FEAT_Debugv8p9).
 	mdselrBANK = field(5, 4)
@@ -228,6 +229,7 @@ func (r MDSCR) RXO() bool     { return mdscrRXO.flag(uint64(r)) }
 func (r MDSCR) TXfull() bool  { return mdscrTXfull.flag(uint64(r)) }
 func (r MDSCR) RXfull() bool  { return mdscrRXfull.flag(uint64(r)) }
 func (r MDSCR) EMBWE() bool   { return mdscrEMBWE.flag(uint64(r)) }
+func (r MDSCR) EHBWE() bool   { return mdscrEHBWE.flag(uint64(r)) }
 
 func (r MDSCR) WithSS(on bool) MDSCR    { return MDSCR(mdscrSS.setFlag(uint64(r), on)) }
 func (r MDSCR) WithTDCC(on bool) MDSCR  { return MDSCR(mdscrTDCC.setFlag(uint64(r), on)) }
