@@ -108,6 +108,10 @@ func (d *Decoder) Step(c byte) Event {
 			d.put(prev)
 		}
 	case stCS1:
+		if c == '$' { // a new packet: drop the broken one
+			d.start()
+			return EventNone
+		}
 		v, ok := unhex(c)
 		if !ok {
 			d.state = stIdle
@@ -116,6 +120,10 @@ func (d *Decoder) Step(c byte) Event {
 		d.cs = v << 4
 		d.state = stCS2
 	case stCS2:
+		if c == '$' {
+			d.start()
+			return EventNone
+		}
 		d.state = stIdle
 		v, ok := unhex(c)
 		if !ok {

@@ -51,9 +51,9 @@ type Session struct {
 	// interruptTick repeats Interrupt while the client waits for the stop
 	// (an Interrupt that races with the start of Resume may be lost).
 	interruptTick *time.Ticker
-	points   map[pointRequest]int
-	files    map[int]bool
-	nextFD   int
+	points        map[pointRequest]int
+	files         map[int]bool
+	nextFD        int
 
 	done      bool
 	detachHow DetachKind
