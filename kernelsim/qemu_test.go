@@ -67,6 +67,8 @@ func TestQEMUBootWorkload(t *testing.T) {
 			for i := 0; i < cpus; i++ {
 				require.Contains(t, out, fmt.Sprintf("cpu %d online\n", i))
 			}
+			require.Contains(t, out, "hw_breakpoint: found 6 breakpoint and 4 watchpoint registers\n")
+			require.Contains(t, out, "hw_breakpoint: self-test passed")
 			require.Contains(t, out, fmt.Sprintf("workload: done, cpus %d, rounds 3 each, workload_readonly ok\n", cpus))
 			require.True(t, strings.HasSuffix(out, "hwbp-kernel: power off\n"), out)
 			checkGolden(t, fmt.Sprintf("qemu-workload-smp%d.golden", cpus), out)

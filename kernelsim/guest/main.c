@@ -5,6 +5,7 @@ extern DEFINE_PER_CPU(volatile u32, cpu_online_flag);
 extern int has_register_banks;
 void smp_boot_secondaries(void);
 void cpu_loop(int cpu);
+void hw_breakpoint_selftest(void);
 
 static void cpu_init_common(int cpu)
 {
@@ -43,6 +44,7 @@ void kernel_main(void)
 	printk("hwbp-kernel: cpus %d, MIDR_EL1 0x%lx, ID_AA64DFR0_EL1 0x%lx\n", nr_cpus_online, midr, dfr0);
 	printk("hw_breakpoint: found %d breakpoint and %d watchpoint registers%s\n", core_num_brps,
 	       core_num_wrps, has_register_banks ? " (banked)" : "");
+	hw_breakpoint_selftest();
 	if (cfg->workload_rounds)
 		printk("config: scenario %s, rounds %lu, iters %u, uninstall %s, recovery %s\n",
 		       scenario_name(cfg->scenario), cfg->workload_rounds, cfg->workload_iters,

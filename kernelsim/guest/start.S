@@ -10,6 +10,8 @@
 	.global _start
 	.type _start, %function
 _start:
+	.cfi_startproc
+	.cfi_undefined x30	/* outermost frame: gdb's bt ends here */
 	msr	daifset, #0xf
 	ldr	x1, =cpu_stacks
 	add	x1, x1, #STACK_SIZE
@@ -29,12 +31,15 @@ _start:
 	mov	x30, xzr
 	bl	kernel_main
 	b	halt_forever
+	.cfi_endproc
 	.size _start, . - _start
 
 	.text
 	.global secondary_entry
 	.type secondary_entry, %function
 secondary_entry:
+	.cfi_startproc
+	.cfi_undefined x30
 	msr	daifset, #0xf
 	ldr	x1, =cpu_stacks
 	add	x2, x0, #1
@@ -49,6 +54,7 @@ secondary_entry:
 	mov	x30, xzr
 	bl	secondary_main
 	b	halt_forever
+	.cfi_endproc
 	.size secondary_entry, . - secondary_entry
 
 	.global halt_forever
