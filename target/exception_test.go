@@ -1,0 +1,210 @@
+package target
+
+import (
+	"encoding/binary"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	testCode = RAMBase + 0x1000
+	testVBAR = RAMBase + 0x80000
+)
+
+// newTestMachine returns a 1-CPU machine with words at testCode, VBAR set,
+// CPU 0 at testCode in EL1h.
+func newTestMachine(t testing.TB, words ...uint32) (*Machine, *CPU) {
+	t.Helper()
+	m, err := New(Config{CPUs: 1, RAMSize: 1 << 20})
+	require.NoError(t, err)
+	code := make([]byte, 4*len(words))
+	for i, w := range words {
+		binary.LittleEndian.PutUint32(code[4*i:], w)
+	}
+	require.NoError(t, m.LoadSegment(testCode, code, 0))
+	m.Reset(testCode)
+	c := m.CPU(0)
+	c.sr[idxVBAR] = testVBAR
+	return m, c
+}
+
+func step(t testing.TB, m *Machine) Stop {
+	t.Helper()
+	acts := make([]Action, m.NumCPUs())
+	acts[0] = ActionStep
+	return m.Resume(acts)
+}
+
+func TestExceptions(t *testing.T) {
+	const pc = testCode
+	type want struct {
+		pc, esr, elr, spsr uint64
+		far                uint64 // checked when farSet
+		farSet             bool
+	}
+	cases := []struct {
+		name  string
+		word  uint32
+		el    uint8
+		spsel uint8
+		regs  map[int]uint64
+		want  want
+	}{
+		{"svc from EL0", 0xd4000241, 0, 0, nil, want{testVBAR + 0x400, 0x56000012, pc + 4, 0x40000000, 0, false}},
+		{"svc from EL1h", 0xd4000241, 1, 1, nil, want{testVBAR + 0x200, 0x56000012, pc + 4, 0x400003c5, 0, false}},
+		{"svc from EL1t", 0xd4000241, 1, 0, nil, want{testVBAR + 0x000, 0x56000012, pc + 4, 0x400003c4, 0, false}},
+		{"brk", 0xd4207d00, 1, 1, nil, want{testVBAR + 0x200, 0xf20003e8, pc, 0x400003c5, 0, false}},
+		{"udf", 0x00000000, 1, 1, nil, want{testVBAR + 0x200, 0x02000000, pc, 0x400003c5, 0, false}},
+		{"hvc from EL0 is undefined", 0xd4000002, 0, 0, nil, want{testVBAR + 0x400, 0x02000000, pc, 0x40000000, 0, false}},
+		{"smc without EL3 is undefined", 0xd4000003, 1, 1, nil, want{testVBAR + 0x200, 0x02000000, pc, 0x400003c5, 0, false}},
+		{"fp is undefined", 0x1e622820, 1, 1, nil, want{testVBAR + 0x200, 0x02000000, pc, 0x400003c5, 0, false}},
+		{"simd load is undefined", 0x3dc00020, 1, 1, nil, want{testVBAR + 0x200, 0x02000000, pc, 0x400003c5, 0, false}},
+		{"load outside RAM", 0xf9400020, 1, 1, map[int]uint64{1: 0x1000}, want{testVBAR + 0x200, 0x96000010, pc, 0x400003c5, 0x1000, true}},
+		{"store outside RAM", 0xf9000020, 1, 1, map[int]uint64{1: 0x1000}, want{testVBAR + 0x200, 0x96000050, pc, 0x400003c5, 0x1000, true}},
+		{"unaligned load (device memory)", 0xf9400020, 1, 1, map[int]uint64{1: RAMBase + 0x2001}, want{testVBAR + 0x200, 0x96000021, pc, 0x400003c5, RAMBase + 0x2001, true}},
+		{"unaligned store from EL0", 0xf9000020, 0, 0, map[int]uint64{1: RAMBase + 0x2004}, want{testVBAR + 0x400, 0x92000061, pc, 0x40000000, RAMBase + 0x2004, true}},
+		{"unaligned ldxr", 0xc85f7c20, 1, 1, map[int]uint64{1: RAMBase + 0x2004}, want{testVBAR + 0x200, 0x96000021, pc, 0x400003c5, RAMBase + 0x2004, true}},
+		{"unaligned ldar", 0xc8dffc20, 1, 1, map[int]uint64{1: RAMBase + 0x2002}, want{testVBAR + 0x200, 0x96000021, pc, 0x400003c5, RAMBase + 0x2002, true}},
+		{"mrs sctlr at EL0", 0xd5381000, 0, 0, nil, want{testVBAR + 0x400, 0x02000000, pc, 0x40000000, 0, false}},
+		{"mrs dbgbcr6 (no such breakpoint)", 0xd53006a0, 1, 1, nil, want{testVBAR + 0x200, 0x02000000, pc, 0x400003c5, 0, false}},
+		{"mrs mdscr at EL0", 0xd5300240, 0, 0, nil, want{testVBAR + 0x400, 0x02000000, pc, 0x40000000, 0, false}},
+		{"msr spsel at EL0", 0xd50040bf, 0, 0, nil, want{testVBAR + 0x400, 0x02000000, pc, 0x40000000, 0, false}},
+		{"eret at EL0", 0xd69f03e0, 0, 0, nil, want{testVBAR + 0x400, 0x02000000, pc, 0x40000000, 0, false}},
+		{"tlbi at EL0", 0xd508871f, 0, 0, nil, want{testVBAR + 0x400, 0x02000000, pc, 0x40000000, 0, false}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			m, c := newTestMachine(t, tc.word)
+			c.setMode(tc.el, tc.spsel)
+			if tc.el == 0 {
+				c.daif = 0
+			}
+			c.sr[idxFAR] = 0xdead
+			for r, v := range tc.regs {
+				c.x[r] = v
+			}
+			s := step(t, m)
+			require.Equal(t, StopStepped, s.Kind)
+			require.Equal(t, tc.want.pc, c.pc, "vector")
+			require.Equal(t, tc.want.esr, c.sr[idxESR], "ESR_EL1 %#x", c.sr[idxESR])
+			require.Equal(t, tc.want.elr, c.sr[idxELR], "ELR_EL1")
+			require.Equal(t, tc.want.spsr, c.sr[idxSPSR], "SPSR_EL1 %#x", c.sr[idxSPSR])
+			if tc.want.farSet {
+				require.Equal(t, tc.want.far, c.sr[idxFAR], "FAR_EL1")
+			} else {
+				require.Equal(t, uint64(0xdead), c.sr[idxFAR], "FAR_EL1 must not change")
+			}
+			require.Equal(t, uint64(0x400003c5), c.pstate(), "PSTATE after entry")
+			require.Equal(t, 1, c.spIndex(), "SP_EL1 selected")
+		})
+	}
+}
+
+func TestBranchFaults(t *testing.T) {
+	t.Run("pc alignment", func(t *testing.T) {
+		m, c := newTestMachine(t, 0xd61f0060) // br x3
+		c.x[3] = RAMBase + 0x2002
+		step(t, m) // the branch
+		require.Equal(t, uint64(RAMBase+0x2002), c.pc)
+		step(t, m) // the fetch faults
+		require.Equal(t, uint64(testVBAR+0x200), c.pc)
+		require.Equal(t, uint64(0x8a000000), c.sr[idxESR])
+		require.Equal(t, uint64(RAMBase+0x2002), c.sr[idxFAR])
+		require.Equal(t, uint64(RAMBase+0x2002), c.sr[idxELR])
+	})
+	t.Run("instruction abort outside RAM", func(t *testing.T) {
+		m, c := newTestMachine(t, 0xd61f0060)
+		c.x[3] = 0x1000
+		step(t, m)
+		step(t, m)
+		require.Equal(t, uint64(testVBAR+0x200), c.pc)
+		require.Equal(t, uint64(0x86000010), c.sr[idxESR])
+		require.Equal(t, uint64(0x1000), c.sr[idxFAR])
+		require.Equal(t, uint64(0x1000), c.sr[idxELR])
+	})
+}
+
+func TestEretAndStackPointers(t *testing.T) {
+	// eret to EL0t, then svc back to EL1h
+	m, c := newTestMachine(t, 0xd69f03e0)
+	require.NoError(t, m.WriteMemory(RAMBase+0x3000, []byte{0x41, 0x02, 0x00, 0xd4})) // svc #0x12
+	c.x[regSP] = 0x4000f000 // SP_EL1
+	c.spBank[0] = 0x4000e000
+	c.sr[idxELR] = RAMBase + 0x3000
+	c.sr[idxSPSR] = 0x60000000 // EL0t, Z and C set, DAIF clear
+	step(t, m)
+	require.Equal(t, uint64(RAMBase+0x3000), c.pc)
+	require.Equal(t, 0, c.EL())
+	require.Equal(t, uint64(0x60000000), c.pstate())
+	require.Equal(t, uint64(0x4000e000), c.Reg(31), "SP_EL0 is current")
+	step(t, m)
+	require.Equal(t, uint64(testVBAR+0x400), c.pc)
+	require.Equal(t, uint64(0x4000f000), c.Reg(31), "SP_EL1 is current")
+	require.Equal(t, uint64(0x60000000), c.sr[idxSPSR])
+	require.Equal(t, uint64(RAMBase+0x3004), c.sr[idxELR])
+	v, ok := c.SysReg(3, 0, 4, 1, 0) // SP_EL0
+	require.True(t, ok)
+	require.Equal(t, uint64(0x4000e000), v)
+}
+
+func TestIllegalReturn(t *testing.T) {
+	m, c := newTestMachine(t, 0xd69f03e0) // eret
+	c.sr[idxELR] = RAMBase + 0x3000
+	c.sr[idxSPSR] = 0x3c9 // EL2h: not implemented, illegal return
+	step(t, m)
+	require.Equal(t, uint64(RAMBase+0x3000), c.pc)
+	require.Equal(t, 1, c.EL())
+	require.True(t, c.il)
+	step(t, m) // the next instruction takes the illegal state exception
+	require.Equal(t, uint64(testVBAR+0x200), c.pc)
+	require.Equal(t, uint64(0x0e<<26|1<<25), c.sr[idxESR])
+	require.NotZero(t, c.sr[idxSPSR]&pstateIL)
+}
+
+func TestSystemRegisterInstructions(t *testing.T) {
+	m, c := newTestMachine(t,
+		0xd5384240, // mrs x0, currentel
+		0xd50040bf, // msr spsel, #0
+		0xd5384101, // mrs x1, sp_el0 -> UNDEFINED with SPSel=0
+	)
+	c.x[regSP] = 0x4000f000
+	c.spBank[0] = 0x4000e000
+	step(t, m)
+	require.Equal(t, uint64(4), c.x[0])
+	step(t, m)
+	require.Equal(t, uint64(0x4000e000), c.Reg(31), "SPSel=0 selects SP_EL0 at EL1")
+	step(t, m)
+	require.Equal(t, uint64(testVBAR+0x000), c.pc, "EL1t vector")
+	require.Equal(t, uint64(0x02000000), c.sr[idxESR])
+}
+
+func TestDaifAndOSLock(t *testing.T) {
+	m, c := newTestMachine(t,
+		0xd50342ff, // msr daifclr, #2
+		0xd5301180, // mrs x0, oslsr_el1
+		0xd510109f, // msr oslar_el1, xzr
+		0xd5301180, // mrs x0, oslsr_el1
+		0xd5034fdf, // msr daifset, #0xf
+	)
+	step(t, m)
+	require.Equal(t, uint64(0x340), c.daif)
+	step(t, m)
+	require.Equal(t, uint64(0xa), c.x[0])
+	step(t, m)
+	step(t, m)
+	require.Equal(t, uint64(0x8), c.x[0])
+	step(t, m)
+	require.Equal(t, uint64(0x3c0), c.daif)
+}
+
+func TestCounterAdvances(t *testing.T) {
+	m, c := newTestMachine(t, 0xd53be040, 0xd503201f, 0xd53be041) // mrs x0, cntvct; nop; mrs x1, cntvct
+	step(t, m)
+	step(t, m)
+	step(t, m)
+	require.Greater(t, c.x[1], c.x[0])
+	v, ok := c.SysReg(3, 3, 14, 0, 0) // CNTFRQ_EL0
+	require.True(t, ok)
+	require.Equal(t, uint64(62500000), v)
+}
