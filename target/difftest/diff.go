@@ -40,14 +40,18 @@ func Diff(want, got *Result, im *Image, i int, wantName, gotName string) []strin
 	if len(d) > 0 {
 		return d
 	}
-	for n := range want.Regs {
-		if want.Regs[n] != got.Regs[n] {
-			d = append(d, fmt.Sprintf("x%-2d %s 0x%016x %s 0x%016x (xor %#x)", n, wantName, want.Regs[n], gotName, got.Regs[n], want.Regs[n]^got.Regs[n]))
+	regs := func(pass string, w, g *[31]uint64, wf, gf uint64) {
+		for n := range w {
+			if w[n] != g[n] {
+				d = append(d, fmt.Sprintf("%sx%-2d %s 0x%016x %s 0x%016x (xor %#x)", pass, n, wantName, w[n], gotName, g[n], w[n]^g[n]))
+			}
+		}
+		if wf != gf {
+			d = append(d, fmt.Sprintf("%snzcv %s %s %s %s", pass, wantName, flagString(wf), gotName, flagString(gf)))
 		}
 	}
-	if want.NZCV != got.NZCV {
-		d = append(d, fmt.Sprintf("nzcv %s %s %s %s", wantName, flagString(want.NZCV), gotName, flagString(got.NZCV)))
-	}
+	regs("pass 1: ", &want.Regs1, &got.Regs1, want.NZCV1, got.NZCV1)
+	regs("", &want.Regs, &got.Regs, want.NZCV, got.NZCV)
 	for off := 0; off < BufSize; off += 8 {
 		a, b := binary.LittleEndian.Uint64(want.Buf[off:]), binary.LittleEndian.Uint64(got.Buf[off:])
 		if a != b {

@@ -286,6 +286,7 @@ func TestHarnessKnownValues(t *testing.T) {
 		mk(AddSubShifted(true, true, true, zr, 3, 3, 0, 0)),                 // cmp x3, x3: Z and C
 		mk(LdStUImm(MemStore, 3, 5, 28, 1), LdStUImm(MemLoad, 0, 6, 28, 8)), // str x5,[x28,#8]; ldrb w6,[x28,#8]
 		mk(LdStImm9(MemLoad, 3, IdxPost, 7, 28, 16)),                        // ldr x7,[x28],#16
+		mk(LdStUImm(MemLoad, 3, 8, 28, 0), AddSubImm(true, false, false, 8, 8, 1, false), LdStUImm(MemStore, 3, 8, 28, 0)),
 	}
 	res, err := QEMU{Dir: t.TempDir()}.Run(context.Background(), BuildImage(seqs))
 	require.NoError(t, err)
@@ -303,6 +304,9 @@ func TestHarnessKnownValues(t *testing.T) {
 	im := BuildImage(seqs)
 	require.Equal(t, im.RecordAddr(4)+recBuf+16+16, res[4].Regs[28], "post-index writeback")
 	require.Equal(t, uint64(0x1716151413121110), res[4].Regs[7])
+	require.Equal(t, res[4].Regs, res[4].Regs1, "both passes start from the same registers")
+	require.Equal(t, uint64(0x1716151413121110+1), res[5].Regs1[8], "pass 1 increments the buffer word")
+	require.Equal(t, uint64(0x1716151413121110+2), res[5].Regs[8], "pass 2 sees pass 1's store")
 }
 
 // FuzzParseResults: any byte stream parses without panicking.

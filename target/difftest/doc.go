@@ -13,6 +13,10 @@
 // ELF directly, no linker): per case a prologue loads X0–X30 and NZCV from a
 // record, the sequence runs, and an epilogue stores X0–X30, NZCV next to it; the
 // scratch buffer the sequence loads from and stores to lives in the same record.
+// Each case runs twice from the same code (the second time with warm
+// decoded-instruction caches); both passes' registers are compared. A case
+// that raises an exception on the bare machine is recorded (vector, ESR, ELR,
+// FAR) and the run goes on with the next case.
 // The very same bytes run under qemu-aarch64 (results written to stdout per
 // case) and on target.Machine (results read back with ReadMemory after PSCI
 // SYSTEM_OFF); only a mode word differs. Because both images sit at the same
