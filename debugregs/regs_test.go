@@ -105,3 +105,16 @@ func TestReadOnlyFields(t *testing.T) {
 	require.Equal(t, 0x2a, DBGBCR(0).WithLBNX(2).WithLBN(0xa).LinkedBreakpoint())
 	require.Equal(t, 0x35, DBGWCR(0).WithLBNX(3).WithLBN(5).LinkedBreakpoint())
 }
+
+func TestFormat(t *testing.T) {
+	require.Equal(t, "E=on BT=0x0 PMC=EL1 BAS=0xf HMC=0 SSC=0 LBN=0", DBGBCR(bcrFor(PMCEL1)).String())
+	require.Equal(t, "E=off BT=0x1 PMC=EL0+EL1 BAS=0x0 HMC=1 SSC=1 LBN=5 MASK=3",
+		DBGBCR(0).WithBT(1).WithPMC(3).WithHMC(true).WithSSC(1).WithLBN(5).WithMASK(3).String())
+	require.Equal(t, "E=on LSC=store PAC=EL1 BAS=0xff MASK=0", DBGWCR(wcrFor(PACEL1, LSCStore, 0xff)).String())
+	require.Equal(t, "E=on LSC=reserved PAC=none BAS=0x1 MASK=5 HMC=1 SSC=2 WT=1 LBN=4",
+		DBGWCR(0).WithE(true).WithBAS(1).WithMASK(5).WithHMC(true).WithSSC(2).WithWT(true).WithLBN(4).String())
+	require.Equal(t, "MDE KDE SS EMBWE", MDSCR(kdeMD).WithSS(true).WithEMBWE(true).String())
+	require.Equal(t, "0", MDSCR(0).String())
+	require.Equal(t, "load+store", LSCAny.String())
+	require.Equal(t, "EL0", PMCEL0.String())
+}
