@@ -167,8 +167,12 @@ func bootImage(m *target.Machine, img *kernelsim.Image, o *options) error {
 			return fmt.Errorf("load segment at %#x: %w", s.Addr, err)
 		}
 	}
-	if img.HasConfig() {
-		patches, err := img.ConfigPatch(kernelConfig(o))
+	if _, err := img.ConfigAddr(); err == nil {
+		cfg, err := kernelConfig(img, o)
+		if err != nil {
+			return err
+		}
+		patches, err := img.ConfigPatch(cfg)
 		if err != nil {
 			return err
 		}
@@ -180,6 +184,25 @@ func bootImage(m *target.Machine, img *kernelsim.Image, o *options) error {
 	}
 	m.Reset(img.Entry)
 	return nil
+}
+
+// kernelConfig is the image's built-in configuration with the command line's knobs applied.
+func kernelConfig(img *kernelsim.Image, o *options) (kernelsim.Config, error) {
+	cfg, err := img.Config()
+	if err != nil {
+		return cfg, err
+	}
+	if cfg.Scenario, err = kernelsim.ParseScenario(o.scenario); err != nil {
+		return cfg, err
+	}
+	if cfg.UninstallOrder, err = kernelsim.ParseUninstallOrder(o.uninstallOrder); err != nil {
+		return cfg, err
+	}
+	if cfg.Recovery, err = kernelsim.ParseRecovery(o.recovery); err != nil {
+		return cfg, err
+	}
+	cfg.WorkloadRounds = o.rounds
+	return cfg, cfg.Validate()
 }
 
 func loadKernel(o *options) (*kernelsim.Image, error) {
