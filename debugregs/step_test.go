@@ -138,3 +138,30 @@ func TestInstructionRetiredInactive(t *testing.T) {
 	require.False(t, u.InstructionRetired(PState{EL: 0, SS: true}, false))
 	require.True(t, u.InstructionRetired(PState{EL: 1, SS: true}, false), "KDE=0: disabled at EL1")
 }
+
+// The uninstall livelock's shape (arch.md §1.3): a breakpoint on the first instruction of write_wb_reg is
+// still enabled in hardware; the handler finds no owner and returns; the same instruction traps again,
+// under every sync policy, because exception entry and ERET synchronize. Disabling it (MSR BCR=0, then
+// the ERET) ends it.
+func TestLivelockShape(t *testing.T) {
+	const writeWbReg = 0x4000_2530
+	for _, p := range []SyncPolicy{SyncStrict, SyncEager, SyncRandom, SyncOld} {
+		u := newUnit(t, CortexA57, p)
+		debugReady(t, u)
+		u.SetRegister(KindDBGBVR, 0, writeWbReg)
+		u.SetRegister(KindDBGBCR, 0, bcrFor(PMCEL1))
+		for i := range 5 {
+			ev := u.CheckInstruction(writeWbReg, el1, uint64(i))
+			require.Equal(t, EventBreakpoint, ev.Kind, "%v round %d", p, i)
+			require.Equal(t, uint64(0xc6000022), ev.ESR)
+			u.ExceptionEntry(el1, false)
+			// do_breakpoint: no slot owns it, no step; return.
+			require.False(t, u.ExceptionReturn(el1D, 1, false, false))
+		}
+		// The recovery (disable-orphan): the handler disables the comparator; the ERET synchronizes.
+		u.ExceptionEntry(el1, false)
+		msr(t, u, encBCR(0), 0)
+		u.ExceptionReturn(el1D, 1, false, false)
+		require.False(t, u.NeedsInstructionCheck(), "%v", p)
+	}
+}
