@@ -39,6 +39,7 @@ const (
 	ClassBranch      Class = "branch-fwd"
 	ClassCRC32       Class = "crc32"
 	ClassSP          Class = "sp-relative"
+	ClassLoop        Class = "loop-backward"
 )
 
 // AllClasses lists every class in summary order.
@@ -47,7 +48,7 @@ var AllClasses = []Class{
 	ClassPCRel, ClassBitfield, ClassExtr, ClassShiftVar, ClassCondSel, ClassCondCmp, ClassCarry, ClassMul,
 	ClassDiv, ClassBitOps, ClassFlags, ClassLdStUImm, ClassLdStUnscal, ClassLdStUnpriv, ClassLdStPre,
 	ClassLdStPost, ClassLdStRegOff, ClassLdStPair, ClassLdLiteral, ClassAcqRel, ClassExclusive, ClassLSE,
-	ClassBranch, ClassCRC32, ClassSP,
+	ClassBranch, ClassCRC32, ClassSP, ClassLoop,
 }
 
 // BufSize is the scratch buffer every generated load and store stays inside.
@@ -114,11 +115,17 @@ func (s *Seq) Words() []Inst {
 	return out
 }
 
-// Classes counts the groups of each class in the sequence.
+// Classes counts, per class, the groups that contain an instruction of it.
 func (s *Seq) Classes() map[Class]int {
 	m := map[Class]int{}
 	for _, g := range s.Groups {
-		m[g.Class]++
+		seen := map[Class]bool{g.Class: true}
+		for _, in := range g.Insts {
+			seen[in.Class] = true // a loop body's instructions keep their own class
+		}
+		for c := range seen {
+			m[c]++
+		}
 	}
 	return m
 }
@@ -138,6 +145,7 @@ type gen struct {
 	shadow  int   // groups left inside a branch's shadow: no base changes, no branches
 	words   int   // words emitted so far
 	hot     []int // a few registers most operands come from, so values flow between instructions
+	avoid   int   // a register no instruction may write (a loop counter), or -1
 }
 
 // Generate builds the sequence for seed. The same seed always gives the same sequence.
@@ -148,7 +156,7 @@ func Generate(seed uint64, opt GenOptions) *Seq {
 	if opt.MaxGroups < opt.MinGroups {
 		opt.MaxGroups = max(24, opt.MinGroups)
 	}
-	g := &gen{r: rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15)), opt: opt, seq: &Seq{Seed: seed}}
+	g := &gen{r: rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15)), opt: opt, seq: &Seq{Seed: seed}, avoid: -1}
 	s := g.seq
 	s.Base = g.r.IntN(31)
 	s.BaseOff = 16 * g.r.IntN(BufSize/16+1)
@@ -215,7 +223,7 @@ func (g *gen) dst(zrOK bool) int {
 	}
 	for {
 		n := g.reg()
-		if n != g.seq.Base {
+		if n != g.seq.Base && n != g.avoid {
 			return n
 		}
 	}
@@ -258,6 +266,8 @@ func (g *gen) group() Group {
 		switch k := g.r.IntN(20); {
 		case k < 2 && g.shadow == 0 && g.words > 0:
 			c = ClassBranch
+		case k == 2 && g.shadow == 0:
+			c = ClassLoop
 		case k < 10:
 			c = aluClasses[g.r.IntN(len(aluClasses))]
 		default:
@@ -269,7 +279,9 @@ func (g *gen) group() Group {
 		if grp, ok := g.emit(c); ok {
 			grp.Class = c
 			for i := range grp.Insts {
-				grp.Insts[i].Class = c
+				if grp.Insts[i].Class == "" {
+					grp.Insts[i].Class = c
+				}
 			}
 			return grp
 		}
@@ -361,11 +373,11 @@ func (g *gen) emit(c Class) (Group, bool) {
 		// Make the corner cases common: divide by zero, INT_MIN / -1.
 		switch r.IntN(4) {
 		case 0:
-			if rm != zr && rm != g.seq.Base {
+			if rm != zr && rm != g.seq.Base && rm != g.avoid {
 				pre = append(pre, MoveWide(true, 2, rm, 0, 0)) // movz rm, #0
 			}
 		case 1:
-			if rn != zr && rm != zr && rn != rm && rn != g.seq.Base && rm != g.seq.Base {
+			if rn != zr && rm != zr && rn != rm && rn != g.seq.Base && rm != g.seq.Base && rn != g.avoid && rm != g.avoid {
 				if sf {
 					pre = append(pre, MoveWide(true, 2, rn, 0x8000, 3)) // INT64_MIN
 				} else {
@@ -419,6 +431,8 @@ func (g *gen) emit(c Class) (Group, bool) {
 		return one(CRC32(g.coin(), uint32(r.IntN(4)), g.dst(true), g.src(true), g.src(true)))
 	case ClassSP:
 		return g.spGroup()
+	case ClassLoop:
+		return g.loop()
 	}
 	return g.memGroup(c)
 }
@@ -522,4 +536,50 @@ func (g *gen) bitfieldAlias(width int) (opc, immr, imms uint32) {
 	default: // UBFIZ/SBFIZ/BFI: insert bits at lsb
 		return []uint32{2, 0, 1}[r.IntN(3)], (w - lsb) % w, bits - 1
 	}
+}
+
+// loop emits a counted backward loop run 1..4 times:
+//
+//	movz wC, #n; body; subs wC, wC, #1; b.ne body   (or sub + cbnz)
+//
+// The body is 1..3 groups that neither move the base register, nor branch,
+// nor write the counter, nor depend on their own address (literal loads).
+func (g *gen) loop() (Group, bool) {
+	r := g.r
+	counter := g.dst(false)
+	n := uint32(1 + r.IntN(4))
+	savedShadow := g.shadow
+	g.shadow = 1 << 20 // no base changes inside the body
+	g.avoid = counter
+	var body []Inst
+	for range 1 + r.IntN(3) {
+		for {
+			c := aluClasses[r.IntN(len(aluClasses))]
+			if r.IntN(2) == 0 {
+				c = memClasses[r.IntN(len(memClasses))]
+			}
+			if c == ClassLdLiteral || g.opt.Exclude[c] {
+				continue
+			}
+			grp, ok := g.emit(c)
+			if !ok {
+				continue
+			}
+			for _, in := range grp.Insts {
+				in.Class = c
+				body = append(body, in)
+			}
+			break
+		}
+	}
+	g.avoid = -1
+	g.shadow = savedShadow
+	back := int32(-4 * (len(body) + 1))
+	insts := append([]Inst{MoveWide(false, 2, counter, n, 0)}, body...)
+	if g.coin() {
+		insts = append(insts, AddSubImm(false, true, true, counter, counter, 1, false), BCond(1, back))
+	} else {
+		insts = append(insts, AddSubImm(false, true, false, counter, counter, 1, false), CompareBranch(false, true, counter, back))
+	}
+	return Group{Insts: insts}, true
 }

@@ -377,7 +377,7 @@ func (g *gen) lse(b int) ([]Inst, int, bool) {
 			return nil, 0, false
 		}
 		rs, rt := 2*r.IntN(15), 2*r.IntN(15)
-		if rs == base || rs+1 == base {
+		if rs == base || rs+1 == base || rs == g.avoid || rs+1 == g.avoid {
 			return nil, 0, false
 		}
 		var insts []Inst
