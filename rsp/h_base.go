@@ -206,8 +206,9 @@ func (s *Session) handleDetach(arg []byte) {
 }
 
 func (s *Session) handleKill([]byte) {
-	// No reply: the client does not wait for one.
+	// gdb does not wait for a reply; lldb wants an exit status.
 	s.done, s.detachHow = true, DetachKill
+	s.sendString("X09")
 }
 
 func (s *Session) handleVKill(arg []byte) {

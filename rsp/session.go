@@ -323,8 +323,8 @@ func (s *Session) write(b []byte) {
 	if s.err != nil {
 		return
 	}
-	if _, err := s.conn.Write(b); err != nil {
-		s.err = err
+	if _, err := s.conn.Write(b); err != nil && !s.done {
+		s.err = err // a client that leaves need not read the last reply
 	}
 }
 

@@ -285,7 +285,7 @@ func TestDetachRemovesPoints(t *testing.T) {
 			case "eof":
 				cl.Close()
 			case "k":
-				cl.Send("k")
+				require.Equal(t, "X09", cl.Exchange("k"))
 			default:
 				require.Equal(t, "OK", cl.Exchange(how))
 			}
