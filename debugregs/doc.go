@@ -7,7 +7,7 @@
 // It exists so the machine in target/ can be a faithful debug target (the Linux arm64 hw_breakpoint
 // livelock and the MSR→ISB "might trigger" window need the real rules, not QEMU's shortcuts) while the
 // rules stay testable on their own, against tables taken from the Arm Architecture Reference Manual
-// (DDI0487; section numbers below refer to it): D2.5 (enables), D2.8 (breakpoints), D2.9 (watchpoints),
+// (DDI0487; section numbers below refer to it): D2.3 (enables), D2.8 (breakpoints), D2.9 (watchpoints),
 // D2.11 (software step), D2.12 (synchronization), D24.2.45 (ESR_ELx), D24.3 (the registers). Names follow
 // the Arm ARM pseudocode: enabledFrom is AArch64.GenerateDebugExceptionsFrom, BreakpointMatch and
 // WatchpointMatch are AArch64.BreakpointMatch and AArch64.WatchpointMatch.

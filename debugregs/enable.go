@@ -12,7 +12,7 @@ type PState struct {
 // always EL1 (D2.4; qemu arm_debug_target_el).
 const debugTargetEL = 1
 
-// enabledFrom is AArch64.GenerateDebugExceptionsFrom for this machine (Arm ARM D2.5 / J1 pseudocode):
+// enabledFrom is AArch64.GenerateDebugExceptionsFrom for this machine (Arm ARM D2.3.1, D2.3.2 and its pseudocode):
 //
 //   - OS lock set, or OS double lock set (DoubleLockStatus(): we choose DBGPRCR.CORENPDRQ = 0 and never
 //     halted): disabled. Unlike QEMU 7.2, the OS lock really suppresses breakpoint, watchpoint and step

@@ -7,9 +7,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// AArch64.GenerateDebugExceptionsFrom (Arm ARM D2.5, "Enabling debug exceptions from the current
+// AArch64.GenerateDebugExceptionsFrom (Arm ARM D2.3.1, "Enabling debug exceptions from the current
 // Exception level and Security state") plus MDE for breakpoints and watchpoints (D2.8.1, D2.9.1) and the
-// OS lock / double lock (D2.5.x; arch.md §2.7). One breakpoint on 0x4000_1000 for EL0 and EL1.
+// OS lock / double lock (the pseudocode returns FALSE while OSLK or DoubleLockStatus(); arch.md §2.7). One breakpoint on 0x4000_1000 for EL0 and EL1.
 func TestEnableMatrix(t *testing.T) {
 	for _, oslk := range []bool{false, true} {
 		for _, dlk := range []bool{false, true} {

@@ -18,7 +18,7 @@ type regFile struct {
 type view struct {
 	cmp       Comparators
 	mdscr     MDSCR
-	locked    bool  // OS lock or OS double lock: no breakpoint, watchpoint or step exceptions (D2.5)
+	locked    bool  // OS lock or OS double lock: no breakpoint, watchpoint or step exceptions (D2.3.2 pseudocode)
 	bank      uint8 // effective MDSELR_EL1.BANK for DBG*<m>_EL1 accesses at EL1
 	bpArmed   bool  // !locked && MDE && an enabled breakpoint
 	wpArmed   bool  // !locked && MDE && an enabled watchpoint
@@ -41,6 +41,14 @@ type Config struct {
 //
 // A Unit is not safe for concurrent use; the machine goroutine owns it.
 type Unit struct {
+	// Hot-path state first, so it shares a cache line.
+	instrCheck bool   // NeedsInstructionCheck
+	everyInstr bool   // CheckEveryInstruction
+	watchArmed bool   // WatchArmed
+	window     bool   // a write happened since the last context synchronization event
+	live       *view  // the view the current instruction uses
+	gen        uint64 // Generation
+
 	model Model
 	sync  SyncPolicy
 	far   FARPolicy
@@ -48,13 +56,6 @@ type Unit struct {
 
 	arch, eff         regFile
 	archView, effView view
-	live              *view // the view the current instruction uses
-	window            bool  // a write happened since the last context synchronization event
-
-	instrCheck bool   // NeedsInstructionCheck
-	everyInstr bool   // CheckEveryInstruction
-	watchArmed bool   // WatchArmed
-	gen        uint64 // Generation
 
 	// Syndrome of the next Software Step exception (D2.11.9.1): ISV says an instruction was stepped.
 	stepISV, stepEX bool
