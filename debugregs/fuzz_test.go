@@ -121,6 +121,19 @@ func BenchmarkWatchpointMatch(b *testing.B) {
 	}
 }
 
+// BenchmarkWatchpointMatchNear: 4 armed, accesses between the watched doublewords (the full loop).
+func BenchmarkWatchpointMatchNear(b *testing.B) {
+	u := benchUnit(b, 4)
+	b.ReportAllocs()
+	for i := range b.N {
+		if u.WatchArmed() {
+			if ev := u.CheckAccess(0x4000_8008+uint64(i&0xf)*8, 8, AccessLoad, false, el1); ev.Kind != EventNone {
+				b.Fatal("unexpected hit")
+			}
+		}
+	}
+}
+
 func BenchmarkCheckInstruction(b *testing.B) {
 	u := benchUnit(b, 0)
 	u.SetRegister(KindDBGBVR, 0, 0x4000_1000)
