@@ -165,7 +165,7 @@ func TestDifferential(t *testing.T) {
 	t.Logf("failing seeds (add to %s; rerun with -difftest.seeds=...): %s", regressionFile, strings.Join(failSeeds[:min(len(failSeeds), 200)], ","))
 	for i, f := range failures[:min(len(failures), *flagShow)] {
 		mini := Minimize(ctx, ref, dut, f.Seq, 40)
-		report := fmt.Sprintf("failure %d: seed %d\n%s  %s\n", i+1, f.Seq.Seed, strings.Join(f.Diffs, "\n  "), "")
+		report := fmt.Sprintf("failure %d: seed %d\n  %s\n", i+1, f.Seq.Seed, strings.Join(f.Diffs, "\n  "))
 		if len(mini.Groups) < len(f.Seq.Groups) {
 			if bad, err := Compare(ctx, ref, dut, []*Seq{mini}); err == nil && len(bad) == 1 {
 				report += fmt.Sprintf("minimized to %d of %d groups:\n%s  initial: %s\n  %s\n", len(mini.Groups), len(f.Seq.Groups),
