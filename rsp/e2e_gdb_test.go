@@ -49,7 +49,9 @@ func TestGDBEndToEnd(t *testing.T) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, gdb, "-batch", "-nx",
 		"-ex", "set architecture aarch64",
+		"-ex", "set debug remote 1",
 		"-ex", "target remote "+l.Addr().String(),
+		"-ex", "set debug remote 0",
 		"-ex", "info threads",
 		"-ex", fmt.Sprintf("x/4x %#x", rsptest.RAMBase),
 		"-ex", "stepi",
@@ -72,6 +74,9 @@ func TestGDBEndToEnd(t *testing.T) {
 		require.Contains(t, text, want)
 	}
 	require.NotContains(t, strings.ToLower(text), "protocol error")
+	// QEMU's untimely-packet check: a reply never overtakes the ack.
+	require.NotContains(t, text, "Packet instead of Ack")
+	require.Contains(t, text, "[remote] Sending packet: $qSupported")
 	// The watchpoint went in and came out through the session's counting.
 	calls := strings.Join(f.CallLog(), "\n")
 	require.Contains(t, calls, "AddWatchpoint 0x40001000 8 write")

@@ -70,6 +70,10 @@ func (s *Session) onStopped(r resumeResult) {
 		return
 	}
 	s.lastStop = r.stop
+	if r.stop.Kind == StopWatch && !s.watchCovers(r.stop.Addr) {
+		// gdb would step over and resume silently: a target bug worth a line.
+		s.log.Warn("watch stop outside every watched range", zap.Uint64("addr", r.stop.Addr))
+	}
 	if r.stop.Kind != StopExited {
 		tid := s.stopThread(r.stop)
 		s.gThread, s.cThread = tid, tid
@@ -94,4 +98,14 @@ func (s *Session) handleThreadStopInfo(arg []byte) {
 		return
 	}
 	s.send(s.appendStop(s.reply[:0], r))
+}
+
+// watchCovers reports whether addr is inside a watchpoint the client set.
+func (s *Session) watchCovers(addr uint64) bool {
+	for p, n := range s.points {
+		if n > 0 && p.Type >= 2 && addr-p.Addr < p.Kind {
+			return true
+		}
+	}
+	return false
 }
