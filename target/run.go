@@ -67,11 +67,14 @@ func (m *Machine) Interrupt() { m.interrupt.Store(true) }
 // recorded in a round, ActionStep CPUs later in that round do not step.
 func (m *Machine) Resume(actions []Action) Stop {
 	m.mu.Lock()
-	if len(m.pending) > 0 {
-		s := m.pending[0]
-		m.pending = m.pending[1:]
-		m.mu.Unlock()
-		return s
+	// A queued stop is reported only when its CPU is resumed: a debugger that
+	// steps one CPU must not hear about another it left stopped.
+	for i, s := range m.pending {
+		if s.CPU < len(actions) && actions[s.CPU] != ActionStop {
+			m.pending = append(m.pending[:i], m.pending[i+1:]...)
+			m.mu.Unlock()
+			return s
+		}
 	}
 	if m.off {
 		m.mu.Unlock()
@@ -157,7 +160,10 @@ func (m *Machine) round(acts []Action, wasOn []bool, def Action) (Stop, bool) {
 		}
 		if !have {
 			first, have = s, true
-		} else {
+		} else if s.Kind != StopBreakpoint && s.Kind != StopWatchpoint {
+			// Breakpoint and watchpoint stops leave the CPU before the
+			// instruction, so it meets them again when resumed (if the point
+			// is still there); only the others need queuing.
 			m.pending = append(m.pending, s)
 		}
 		if m.resetRequested {

@@ -67,10 +67,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 
-	// The guest console goes to stdout, unless stdout carries the protocol (stdio mode).
+	// The guest console goes to stdout, unless stdout carries the protocol (stdio mode): then gdb shows it
+	// from O packets, and a copy on stderr would print every line twice in gdb's terminal.
 	console := stdout
 	if ep.network == "stdio" {
-		console = stderr
+		console = io.Discard
 	}
 	var adapter *gdbtarget.Adapter
 	m, err := target.New(target.Config{CPUs: o.cpus, Seed: o.seed, Console: writerFunc(func(p []byte) (int, error) {

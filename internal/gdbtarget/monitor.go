@@ -75,7 +75,14 @@ func (a *Adapter) monStats(_ []string, out io.Writer) error {
 		soft = append(soft, fmt.Sprintf("%#x", addr))
 	}
 	sort.Strings(soft)
-	fmt.Fprintf(out, "gdb comparators in use: %d of %d breakpoints, watchpoints %d\n", countTrue(a.points.bpUsed), len(a.points.bpUsed), len(a.points.wpOwner))
+	wpUsed := 0
+	for _, o := range a.points.wpOwner {
+		if o != nil {
+			wpUsed++
+		}
+	}
+	fmt.Fprintf(out, "gdb comparators in use: %d of %d breakpoints, %d of %d watchpoints\n",
+		countTrue(a.points.bpUsed), len(a.points.bpUsed), wpUsed, len(a.points.wpOwner))
 	if len(used) > 0 {
 		fmt.Fprintf(out, "  %s\n", strings.Join(used, " "))
 	}

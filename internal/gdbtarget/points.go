@@ -93,10 +93,6 @@ func (a *Adapter) RemoveHwBreakpoint(addr uint64, kind int) error {
 // AddWatchpoint implements rsp.HwWatchpoints. The range is split into aligned doubleword BAS chunks or MASK
 // regions, whichever needs fewer comparators; all of them are taken or none (ENOSPC).
 func (a *Adapter) AddWatchpoint(addr, length uint64, kind rsp.WatchKind) error {
-	regions, err := debugregs.SplitWatchFewest(addr, length)
-	if err != nil || len(regions) == 0 {
-		return rsp.EINVAL
-	}
 	p := a.points
 	var free []int
 	for i, o := range p.wpOwner {
@@ -104,7 +100,11 @@ func (a *Adapter) AddWatchpoint(addr, length uint64, kind rsp.WatchKind) error {
 			free = append(free, i)
 		}
 	}
-	if len(free) < len(regions) {
+	regions, err := planWatch(addr, length, len(free))
+	if err != nil {
+		return rsp.EINVAL
+	}
+	if len(regions) == 0 || len(free) < len(regions) {
 		return rsp.ENOSPC
 	}
 	req := &watchReq{addr: addr, length: length, kind: kind}
@@ -151,4 +151,29 @@ func watchKindToRSP(k target.WatchKind) rsp.WatchKind {
 		return rsp.WatchAccess
 	}
 	return rsp.WatchWrite
+}
+
+// maxMaskBits is the largest DBGWCR.MASK: a 2 GiB aligned region.
+const maxMaskBits = 31
+
+// planWatch picks the comparator regions for a gdb watchpoint: the exact split when it fits in the free
+// comparators, otherwise one aligned power-of-two MASK region that covers the whole range (wider than asked;
+// hits outside gdb's range are never reported).
+func planWatch(addr, length uint64, free int) ([]debugregs.WatchRegion, error) {
+	regions, err := debugregs.SplitWatchFewest(addr, length)
+	if err != nil {
+		return nil, err
+	}
+	if len(regions) <= free {
+		return regions, nil
+	}
+	last := addr + length - 1
+	for bits := uint(3); bits <= maxMaskBits; bits++ {
+		size := uint64(1) << bits
+		base := addr &^ (size - 1)
+		if last-base < size {
+			return []debugregs.WatchRegion{{Start: base, Len: size, WVR: debugregs.DBGWVR(base), Mask: uint8(bits)}}, nil
+		}
+	}
+	return regions, nil
 }
