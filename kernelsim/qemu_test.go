@@ -62,6 +62,8 @@ func TestQEMUBootWorkload(t *testing.T) {
 		t.Run(fmt.Sprintf("smp%d", cpus), func(t *testing.T) {
 			cfg := DefaultConfig()
 			cfg.WorkloadRounds = 3
+			// A starved host thread must not look like a stall (the text must match the golden).
+			cfg.StallTimeoutMS = 10000
 			out := runQEMU(t, cpus, cfg)
 			require.Contains(t, out, fmt.Sprintf("hwbp-kernel: cpus %d, MIDR_EL1 0x411fd070, ID_AA64DFR0_EL1 0x10305106\n", cpus))
 			for i := 0; i < cpus; i++ {
@@ -102,7 +104,7 @@ func TestQEMUPerfLivelock(t *testing.T) {
 			cfg.Scenario = ScenarioPerfLivelock
 			cfg.UninstallOrder = tc.order
 			cfg.Recovery = tc.recovery
-			cfg.StallTimeoutMS = 1000
+			cfg.StallTimeoutMS = 2000
 			cfg.StallPowerOff = true
 			out := runQEMU(t, 2, cfg)
 			require.Contains(t, out, "perf-livelock: enabled on cpu 1: slot 0, DBGBVR0_EL1 write_wb_reg+0x0, DBGBCR0_EL1 0x1e3\n")

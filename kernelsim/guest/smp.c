@@ -81,7 +81,7 @@ void smp_boot_secondaries(void)
 	u64 start, timeout;
 
 	printk("cpu 0 online\n");
-	timeout = read_sysreg(cntfrq_el0); /* one second */
+	timeout = 10 * read_sysreg(cntfrq_el0); /* ten seconds: only a broken CPU_ON waits this long */
 	for (idx = 1; idx < NR_CPUS; idx++) {
 		ret = psci_call(PSCI_0_2_FN64_CPU_ON, cpu_index_to_mpidr(idx), (u64)secondary_entry,
 				(u64)idx);

@@ -28,6 +28,7 @@ __stable void workload_round(void)
 		sum += workload_readonly;
 	}
 	this_cpu(workload_readonly_sum) += sum;
+	smp_mb(); /* the sum is visible before the round count CPU 0 waits on */
 	workload_done();
 }
 
