@@ -97,13 +97,19 @@ func (u *Unit) instructionEvent(v *view, pc uint64, st PState, allow uint64) Eve
 // executing with PSTATE st. Call it only when WatchArmed() is true (and the executor's page flag says
 // the page may hit). unprivileged marks LDTR/STTR-style accesses, checked as EL0 accesses. The address
 // reported in FAR follows the FAR policy; with Debugv8p9 the syndrome names the watchpoint (WPTV=1).
-func (u *Unit) CheckAccess(addr, size uint64, kind AccessKind, unprivileged bool, st PState) Event {
-	if c := &u.live.cmp; addr > c.wpLast || addr+size <= c.wpLo && addr+size > addr {
-		return Event{} // outside every watched range (a wrapping access takes the slow path)
+func (u *Unit) CheckAccess(addr, size uint64, kind AccessKind, unprivileged bool, st PState) (ev Event) {
+	v := u.live
+	if c := &v.cmp; addr > c.wpLast || addr+size <= c.wpLo && addr+size > addr {
+		return ev // outside every watched range (a wrapping access takes the slow path)
 	}
-	ev := u.accessEvent(u.live, addr, size, kind, unprivileged, st, ^uint64(0))
-	if ev.Kind != EventNone && u.window && u.sync == SyncStrict {
-		ev = u.accessEvent(&u.archView, addr, size, kind, unprivileged, st, ev.Matched)
+	if !u.accessEvent(&ev, v, addr, size, kind, unprivileged, st, ^uint64(0)) {
+		return ev
+	}
+	if u.window && u.sync == SyncStrict {
+		// Only what both the old and the new state generate (SyncStrict).
+		matched := ev.Matched
+		ev = Event{}
+		u.accessEvent(&ev, &u.archView, addr, size, kind, unprivileged, st, matched)
 	}
 	return ev
 }
@@ -111,14 +117,15 @@ func (u *Unit) CheckAccess(addr, size uint64, kind AccessKind, unprivileged bool
 // dczvaBlock is the DC ZVA block size that bounds the FAR choice (DCZID_EL0.BS = 4: 64 bytes).
 const dczvaBlock = 64
 
-// accessEvent is CheckAccess against one view; allow restricts the watchpoints considered.
-func (u *Unit) accessEvent(v *view, addr, size uint64, kind AccessKind, unprivileged bool, st PState, allow uint64) Event {
+// accessEvent is CheckAccess against one view, filling ev on a hit; allow restricts the watchpoints
+// considered.
+func (u *Unit) accessEvent(ev *Event, v *view, addr, size uint64, kind AccessKind, unprivileged bool, st PState, allow uint64) bool {
 	if !v.wpArmed || !enabledFrom(v, st.EL, st.D) {
-		return Event{}
+		return false
 	}
-	h, ok := v.cmp.watchpointMatch(addr, size, kind, st.EL, unprivileged, allow)
-	if !ok {
-		return Event{}
+	var h WatchHit
+	if !v.cmp.watchpointMatch(&h, addr, size, kind, st.EL, unprivileged, allow) {
+		return false
 	}
 	clamp := max(addr, h.Start)
 	far := clamp
@@ -133,13 +140,12 @@ func (u *Unit) accessEvent(v *view, addr, size uint64, kind AccessKind, unprivil
 	if u.model.Debugv8p9 {
 		syn.WPTV, syn.WPT = true, uint8(h.Comparator)
 	}
-	return Event{
-		Kind:       EventWatchpoint,
-		ESR:        WatchpointSyndrome(st.EL == debugTargetEL, syn),
-		FAR:        far,
-		Comparator: h.Comparator,
-		Matched:    h.Matched,
-	}
+	ev.Kind = EventWatchpoint
+	ev.ESR = WatchpointSyndrome(st.EL == debugTargetEL, syn)
+	ev.FAR = far
+	ev.Comparator = h.Comparator
+	ev.Matched = h.Matched
+	return true
 }
 
 // BreakpointMatch returns the breakpoints (bit n for breakpoint n) matching an instruction at pc at el in

@@ -198,30 +198,31 @@ type WatchHit struct {
 // accesses (LDTR/STTR and friends at EL1) are checked as EL0 accesses, as the Arm ARM requires when
 // PSTATE.UAO is 0 (this machine has no FEAT_UAO). It ignores the debug enables.
 func (c *Comparators) WatchpointMatch(addr, size uint64, kind AccessKind, el uint8, unprivileged bool) (WatchHit, bool) {
-	return c.watchpointMatch(addr, size, kind, el, unprivileged, ^uint64(0))
+	var h WatchHit
+	ok := c.watchpointMatch(&h, addr, size, kind, el, unprivileged, ^uint64(0))
+	return h, ok
 }
 
-// watchpointMatch is WatchpointMatch restricted to the comparators in allow.
-func (c *Comparators) watchpointMatch(addr, size uint64, kind AccessKind, el uint8, unprivileged bool, allow uint64) (WatchHit, bool) {
+// watchpointMatch is WatchpointMatch restricted to the comparators in allow, filling h on a hit.
+func (c *Comparators) watchpointMatch(h *WatchHit, addr, size uint64, kind AccessKind, el uint8, unprivileged bool, allow uint64) bool {
 	if size == 0 {
-		return WatchHit{}, false
+		return false
 	}
 	last := addr + (size - 1)
 	if last < addr {
 		last = ^uint64(0) // an access that wraps: we choose to check it up to the top of the address space
 	}
 	if c.nwp == 0 || addr > c.wpLast || last < c.wpLo {
-		return WatchHit{}, false
+		return false
 	}
 	if unprivileged {
 		el = 0
 	}
 	lsc := kind.lscBits()
-	var h WatchHit
 	loadMatched := false
 	for i := range c.nwp {
 		w := &c.wp[i]
-		if allow&(1<<w.n) == 0 || w.lsc&lsc == 0 || addr > w.last || last < w.lo || !conditionsMatch(w.pac, w.ssc, el) {
+		if addr > w.last || last < w.lo || w.lsc&lsc == 0 || allow&(1<<w.n) == 0 || !conditionsMatch(w.pac, w.ssc, el) {
 			continue
 		}
 		if h.Matched == 0 || int(w.n) < h.Comparator {
@@ -233,11 +234,11 @@ func (c *Comparators) watchpointMatch(addr, size uint64, kind AccessKind, el uin
 		}
 	}
 	if h.Matched == 0 {
-		return WatchHit{}, false
+		return false
 	}
 	h.CM = kind&AccessCMO != 0
 	h.WnR = h.CM || (kind&AccessStore != 0 && !loadMatched)
-	return h, true
+	return true
 }
 
 // pageSize is the granule the executor keeps its per-page "may hit" flags at.
