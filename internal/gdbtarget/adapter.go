@@ -18,10 +18,10 @@ import (
 // Options configures an Adapter.
 type Options struct {
 	Logger      *zap.Logger
-	Console     io.Writer // the local copy of the guest console (the server's stdout); nil = discard
-	Breakpoints int       // gdb-visible hardware breakpoint comparators (CPU model)
-	Watchpoints int       // gdb-visible watchpoint comparators (CPU model)
-	ExecName    string    // the name gdb sees for the kernel ELF
+	Console     io.Writer                   // the local copy of the guest console (the server's stdout); nil = discard
+	Breakpoints int                         // gdb-visible hardware breakpoint comparators (CPU model)
+	Watchpoints int                         // gdb-visible watchpoint comparators (CPU model)
+	ExecName    string                      // the name gdb sees for the kernel ELF
 	Boot        func(*target.Machine) error // (re)loads the image into the machine; used at start and by `monitor reset`
 }
 
@@ -301,7 +301,9 @@ func (a *Adapter) Triple() string { return "aarch64-unknown-none" }
 func (a *Adapter) WatchpointSlots() int { return a.opts.Watchpoints }
 
 // RegisterInfo implements rsp.LLDBInfo.
-func (a *Adapter) RegisterInfo(regnum int) (rsp.RegisterInfo, bool) { return a.desc.RegisterInfo(regnum) }
+func (a *Adapter) RegisterInfo(regnum int) (rsp.RegisterInfo, bool) {
+	return a.desc.RegisterInfo(regnum)
+}
 
 // Attach implements rsp.Attacher: a client connected, so the machine halts and '?' reports this stop.
 func (a *Adapter) Attach() (rsp.StopReason, error) {
