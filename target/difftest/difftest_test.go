@@ -16,7 +16,7 @@ import (
 )
 
 var (
-	flagN     = flag.Int("difftest.n", 0, "random sequences to run (default 10000, or $DIFFTEST_N)")
+	flagN     = flag.Int("difftest.n", 0, "random sequences to run (default 8000, or $DIFFTEST_N)")
 	flagFirst = flag.Uint64("difftest.seed", 1, "first random seed")
 	flagSeeds = flag.String("difftest.seeds", "", "comma-separated seeds: run only these (reproduce a failure)")
 	flagShow  = flag.Int("difftest.show", 4, "failing sequences to minimize and print in full")
@@ -24,8 +24,8 @@ var (
 )
 
 const (
-	defaultN       = 10000
-	batchSize      = 250
+	defaultN       = 8000
+	batchSize      = 500
 	regressionFile = "testdata/regressions.txt"
 )
 

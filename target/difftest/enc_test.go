@@ -166,3 +166,45 @@ func firstLines(s string, n int) string {
 	ls := strings.SplitN(s, "\n", n+1)
 	return strings.Join(ls[:min(n, len(ls))], "\n")
 }
+
+// TestEncodingsGolden pins a few encodings to words from the Arm ARM
+// examples / objdump, independent of the assembler.
+func TestEncodingsGolden(t *testing.T) {
+	cases := []struct {
+		in   Inst
+		want uint32
+	}{
+		{AddSubImm(true, false, false, 0, 1, 1, false), 0x91000420}, // add x0, x1, #1
+		{AddSubImm(true, true, true, zr, 2, 3, false), 0xf1000c5f},  // cmp x2, #3
+		{MoveWide(true, 2, 0, 0x0008, 0), 0xd2800100},               // movz x0, #8
+		{MoveWide(true, 3, 0, 0x8400, 1), 0xf2b08000},               // movk x0, #0x8400, lsl #16
+		{Hvc0, 0xd4000002}, // hvc #0
+		{LdStPair(PairX, PairPre, false, 29, 30, 31, -2), 0xa9bf7bfd},                // stp x29, x30, [sp, #-16]!
+		{LdStUImm(MemLoad, 3, 0, 1, 1), 0xf9400420},                                  // ldr x0, [x1, #8]
+		{DP2(true, OpSDIV, 0, 1, 2), 0x9ac20c20},                                     // sdiv x0, x1, x2
+		{CondSelect(true, 1, 0, zr, zr, 1), 0x9a9f17e0},                              // cset x0, eq (csinc x0, xzr, xzr, ne)
+		{Exclusive(3, true, false, 0, 0, 1), 0xc85f7c20},                             // ldxr x0, [x1]
+		{Atomic(3, 0, false, false, 2, 3, 1), 0xf8220023},                            // ldadd x2, x3, [x1]
+		{CRC32(false, 0, 2, 3, 4), 0x1ac44062},                                       // crc32b w2, w3, w4
+		{LogicalImm(true, 1, 0, zr, Bitmask{Size: 64, Ones: 8, Rot: 0}), 0xb2401fe0}, // mov x0, #0xff
+	}
+	for _, c := range cases {
+		require.Equal(t, fmt.Sprintf("%08x", c.want), fmt.Sprintf("%08x", c.in.Word), c.in.Asm)
+	}
+}
+
+// TestFailureSignature: minimization keys on the faulting instruction and class.
+func TestFailureSignature(t *testing.T) {
+	cases := []struct {
+		diffs []string
+		want  string
+	}{
+		{[]string{"x3  qemu 0x1 sim 0x2"}, "values"},
+		{[]string{"sim took an exception: vector 0x200 (cur EL SPx sync) ESR=0x2000000 (EC 0x0) ELR=0x40000090 (sequence insn 0: crc32b w2, w3, w4) FAR=0x0"}, "EC 0x0 at crc32b w2, w3, w4"},
+		{[]string{"sim took an exception: vector 0x200 (cur EL SPx sync) ESR=0x96000021 (EC 0x25) ELR=0x1 FAR=0x0"}, "EC 0x25 at ?"},
+		{[]string{"sim took an exception: garbage"}, "EC ? at ?"},
+	}
+	for _, c := range cases {
+		require.Equal(t, c.want, signature(CaseOutcome{Diffs: c.diffs}, "sim"))
+	}
+}
