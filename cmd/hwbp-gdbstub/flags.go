@@ -30,6 +30,7 @@ type options struct {
 	logFormat         string
 	logPackets        bool
 	comm              string
+	changed           map[string]bool // flags given on the command line
 }
 
 func parseFlags(args []string) (*options, error) {
@@ -64,6 +65,8 @@ func parseFlags(args []string) (*options, error) {
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
+	o.changed = map[string]bool{}
+	fs.Visit(func(f *pflag.Flag) { o.changed[f.Name] = true })
 	switch fs.NArg() {
 	case 0:
 		o.comm = "127.0.0.1:1234"

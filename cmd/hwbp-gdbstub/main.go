@@ -187,22 +187,31 @@ func bootImage(m *target.Machine, img *kernelsim.Image, o *options) error {
 	return nil
 }
 
-// kernelConfig is the image's built-in configuration with the command line's knobs applied.
+// kernelConfig is the image's built-in configuration with the knobs given on the command line applied; a knob
+// not given keeps the image's own value (so an ELF patched for QEMU runs the same here).
 func kernelConfig(img *kernelsim.Image, o *options) (kernelsim.Config, error) {
 	cfg, err := img.Config()
 	if err != nil {
 		return cfg, err
 	}
-	if cfg.Scenario, err = kernelsim.ParseScenario(o.scenario); err != nil {
-		return cfg, err
+	if o.changed["scenario"] {
+		if cfg.Scenario, err = kernelsim.ParseScenario(o.scenario); err != nil {
+			return cfg, err
+		}
 	}
-	if cfg.UninstallOrder, err = kernelsim.ParseUninstallOrder(o.uninstallOrder); err != nil {
-		return cfg, err
+	if o.changed["uninstall-order"] {
+		if cfg.UninstallOrder, err = kernelsim.ParseUninstallOrder(o.uninstallOrder); err != nil {
+			return cfg, err
+		}
 	}
-	if cfg.Recovery, err = kernelsim.ParseRecovery(o.recovery); err != nil {
-		return cfg, err
+	if o.changed["recovery"] {
+		if cfg.Recovery, err = kernelsim.ParseRecovery(o.recovery); err != nil {
+			return cfg, err
+		}
 	}
-	cfg.WorkloadRounds = o.rounds
+	if o.changed["rounds"] {
+		cfg.WorkloadRounds = o.rounds
+	}
 	return cfg, cfg.Validate()
 }
 
