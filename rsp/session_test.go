@@ -435,3 +435,30 @@ func TestLLDBExtras(t *testing.T) {
 		}},
 	})
 }
+
+// flakyWatch refuses watchpoints as unsupported after the first one.
+type flakyWatch struct {
+	*rsptest.FakeTarget
+	n int
+}
+
+func (f *flakyWatch) AddWatchpoint(addr, length uint64, kind rsp.WatchKind) error {
+	f.n++
+	if f.n > 1 {
+		return rsp.ErrUnsupported
+	}
+	return f.FakeTarget.AddWatchpoint(addr, length, kind)
+}
+
+// TestNeverEmptyAfterOK: once Z2 was answered OK, an unsupported answer from
+// the target becomes an error reply (gdb: "conflicting enabled responses").
+func TestNeverEmptyAfterOK(t *testing.T) {
+	f := &flakyWatch{FakeTarget: rsptest.NewFakeTarget(1)}
+	cl, _ := rsptest.StartSession(t, f, rsp.Options{})
+	require.Equal(t, "OK", cl.Exchange("Z2,40001000,8"))
+	require.Equal(t, "E01", cl.Exchange("Z2,40002000,8"))
+	// A type never accepted may still be unsupported.
+	f2 := &flakyWatch{FakeTarget: rsptest.NewFakeTarget(1), n: 1}
+	cl2, _ := rsptest.StartSession(t, f2, rsp.Options{})
+	require.Equal(t, "", cl2.Exchange("Z3,40001000,8"))
+}
