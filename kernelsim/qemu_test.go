@@ -142,3 +142,11 @@ func TestQEMUOSLockIgnored(t *testing.T) {
 	out = runQEMU(t, 1, cfg)
 	require.Contains(t, out, "csync-window: enable: none trapped; disable: none trapped\n")
 }
+
+func TestQEMUBankRaceNeedsDebugv8p9(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Scenario = ScenarioBankRace
+	out := runQEMU(t, 1, cfg)
+	require.Contains(t, out, "bank-race: needs FEAT_Debugv8p9 with more than 16 breakpoints (this cpu has 6)\n")
+	checkGolden(t, "qemu-bank-race-cortex-a57.golden", out)
+}

@@ -25,6 +25,13 @@ int has_register_banks;
 /* Unknown indices passed to the accessors (Linux prints a warning). */
 u64 wb_reg_bad_index;
 
+/*
+ * Banked accesses so far. Updated between the bank select and the register
+ * access, so a store watchpoint on it lands a debug exception exactly in the
+ * window the bank-race scenario is about.
+ */
+volatile u64 wb_banked_accesses;
+
 /* Orphans met by the handlers; CPU 0 prints them (only CPU 0 prints). */
 struct orphan_note orphan_notes[NR_CPUS];
 
@@ -131,6 +138,7 @@ __stable u64 read_wb_reg(int reg, int n)
 	if (!has_register_banks)
 		return __read_wb_reg(reg, n);
 	flags = select_bank(n);
+	wb_banked_accesses = wb_banked_accesses + 1;
 	val = __read_wb_reg(reg, n % MAX_PER_BANK);
 	unselect_bank(flags);
 	return val;
@@ -145,6 +153,7 @@ __stable void write_wb_reg(int reg, int n, u64 val)
 		return;
 	}
 	flags = select_bank(n);
+	wb_banked_accesses = wb_banked_accesses + 1;
 	__write_wb_reg(reg, n % MAX_PER_BANK, val);
 	unselect_bank(flags);
 }

@@ -38,8 +38,9 @@ typedef __builtin_va_list va_list;
 
 #define __stringify_1(x) #x
 #define __stringify(x) __stringify_1(x)
-#define read_sysreg(r) ({ u64 __v; asm volatile("mrs %0, " __stringify(r) : "=r"(__v)); __v; })
-#define write_sysreg(v, r) do { u64 __v = (u64)(v); asm volatile("msr " __stringify(r) ", %x0" : : "rZ"(__v)); } while (0)
+/* Unlike Linux, with a memory clobber: slot stores and counters stay on their side of every MSR. */
+#define read_sysreg(r) ({ u64 __v; asm volatile("mrs %0, " __stringify(r) : "=r"(__v) : : "memory"); __v; })
+#define write_sysreg(v, r) do { u64 __v = (u64)(v); asm volatile("msr " __stringify(r) ", %x0" : : "rZ"(__v) : "memory"); } while (0)
 
 /* MDSELR_EL1 (Debugv8p9) is not known to binutils 2.40. */
 #define SYS_MDSELR_EL1 s2_0_c0_c4_2

@@ -7,7 +7,7 @@
 #include "hw_breakpoint.h"
 #include "asm.h"
 
-#define NR_PERF_EVENTS 32
+#define NR_PERF_EVENTS 160
 
 enum bp_type_idx { TYPE_INST = 0, TYPE_DATA = 1 };
 

@@ -227,14 +227,78 @@ static void scenario_csync_window(void)
 
 /* ---- bank-race ---- */
 
+extern volatile u64 wb_banked_accesses;
+
+/* Never executed: the targets of the breakpoints that fill bank 0. */
+__stable void bank_race_target(void)
+{
+	barrier();
+}
+
+static const char *bank_guard_name(u32 g)
+{
+	switch (g) {
+	case KCFG_BANK_GUARD_NONE: return "none";
+	case KCFG_BANK_GUARD_MASK_DEBUG: return "mask-debug";
+	case KCFG_BANK_GUARD_SAVE_RESTORE_MDSELR: return "save-restore-mdselr";
+	default: return "unknown";
+	}
+}
+
+/*
+ * FEAT_Debugv8p9 (reference/arch.md §3.3): fill breakpoint bank 0, put one
+ * more breakpoint in slot 16 (bank 1), watch the store write_wb_reg makes
+ * between selecting the bank and writing the register, then uninstall slot
+ * 16. The watchpoint handler reselects bank 0; unless guarded, the
+ * interrupted MSR then clears DBGBCR0 (bank 0) instead of DBGBCR16.
+ */
 static void scenario_bank_race(void)
 {
+	static struct perf_event *bps[MAX_PER_BANK + 1];
+	struct perf_event_attr battr = { .bp_addr = (u64)bank_race_target, .bp_len = 4, .bp_type = HW_BREAKPOINT_X };
+	struct perf_event_attr wattr = { .bp_addr = (u64)&wb_banked_accesses, .bp_len = 8, .bp_type = HW_BREAKPOINT_W };
+	struct perf_event *wp;
+	u64 bcr0, bcr16, hits, wp0, flags;
+	int i, err = 0;
+
 	if (!has_register_banks) {
 		printk("bank-race: needs FEAT_Debugv8p9 with more than 16 breakpoints (this cpu has %d)\n",
 		       core_num_brps);
 		return;
 	}
-	printk("bank-race: not implemented yet\n");
+	printk("bank-race: bank guard %s\n", bank_guard_name(READ_ONCE(kernel_config.bank_guard)));
+	for (i = 0; i <= MAX_PER_BANK && !err; i++) {
+		bps[i] = perf_event_create_kernel_counter(&battr, 0, perf_count_overflow_handler, NULL);
+		err = IS_ERR(bps[i]) ? (int)PTR_ERR(bps[i]) : perf_event_enable(bps[i]);
+	}
+	if (err || bps[MAX_PER_BANK]->slot != MAX_PER_BANK) {
+		printk("bank-race: filling bank 0 failed (%d)\n", err);
+		return;
+	}
+	wp = perf_event_create_kernel_counter(&wattr, 0, perf_count_overflow_handler, NULL);
+	if (IS_ERR(wp) || perf_event_enable(wp) || wp->slot != 0) {
+		printk("bank-race: watchpoint on wb_banked_accesses failed\n");
+		return;
+	}
+	wp0 = debug_wp_exceptions[0];
+	printk("bank-race: breakpoints in slots 0-16, store watchpoint 0 on wb_banked_accesses; uninstalling slot 16\n");
+	perf_event_disable(bps[MAX_PER_BANK]);
+	hits = debug_wp_exceptions[0] - wp0;
+	/* Its own uninstall stores to the watched counter too: keep debug exceptions masked for it. */
+	flags = read_sysreg(daif);
+	asm volatile("msr daifset, #8" ::: "memory");
+	perf_event_release(wp);
+	local_daif_restore(flags);
+	bcr0 = read_wb_reg(AARCH64_DBG_REG_BCR, 0);
+	bcr16 = read_wb_reg(AARCH64_DBG_REG_BCR, MAX_PER_BANK);
+	printk("bank-race: %lu watchpoint hits in the window; DBGBCR0_EL1 0x%lx (owned), DBGBCR16_EL1 0x%lx (freed)\n",
+	       hits, bcr0, bcr16);
+	if ((bcr0 & 1) && !(bcr16 & 1))
+		printk("bank-race: banks intact\n");
+	else
+		printk("bank-race: WRONG BANK: the uninstall wrote bank 0 instead of bank 1\n");
+	for (i = 0; i <= MAX_PER_BANK; i++)
+		perf_event_release(bps[i]);
 }
 
 void run_scenario(void)
