@@ -101,8 +101,10 @@ func lookup(p []byte) (handler, []byte) {
 	return letterHandlers[p[0]], p[1:]
 }
 
-// dispatch answers one packet; unknown packets get the empty reply.
+// dispatch answers one packet; unknown packets get the empty reply. A
+// panic in a handler or a target method ends the session, not the process.
 func dispatch(s *Session, p []byte) {
+	defer s.recoverPanic("packet " + truncate(p))
 	h, arg := lookup(p)
 	if h == nil {
 		s.sendEmpty()

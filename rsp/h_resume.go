@@ -1,6 +1,10 @@
 package rsp
 
-import "go.uber.org/zap"
+import (
+	"fmt"
+
+	"go.uber.org/zap"
+)
 
 // Run control: c, C, s, S (mapped onto vCont), vCont? and vCont.
 
@@ -95,8 +99,14 @@ func (s *Session) resumeWith(acts []vContAction) {
 	s.running = true
 	s.log.Debug("resume", zap.Any("actions", actions))
 	go func() {
-		stop, err := s.t.Resume(actions)
-		s.resumed <- resumeResult{stop: stop, err: err}
+		var res resumeResult
+		defer func() {
+			if r := recover(); r != nil {
+				res = resumeResult{err: Fatal(fmt.Errorf("panic in Resume: %v", r))}
+			}
+			s.resumed <- res
+		}()
+		res.stop, res.err = s.t.Resume(actions)
 	}()
 	if s.console.pending() {
 		s.flushConsole()

@@ -2,6 +2,7 @@ package rsp
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"sync"
 	"time"
@@ -357,6 +358,14 @@ func (s *Session) sendProtocolError(err error) {
 		return
 	}
 	s.sendErrno(EINVAL)
+}
+
+// recoverPanic turns a panic into a fatal session error.
+func (s *Session) recoverPanic(what string) {
+	if r := recover(); r != nil {
+		s.log.Error("panic", zap.String("in", what), zap.Any("value", r), zap.Stack("stack"))
+		s.err = Fatal(fmt.Errorf("panic in %s: %v", what, r))
+	}
 }
 
 func truncate(p []byte) string {

@@ -462,3 +462,26 @@ func TestNeverEmptyAfterOK(t *testing.T) {
 	cl2, _ := rsptest.StartSession(t, f2, rsp.Options{})
 	require.Equal(t, "", cl2.Exchange("Z3,40001000,8"))
 }
+
+// panicky panics in ReadMemory and Resume.
+type panicky struct{ *rsptest.FakeTarget }
+
+func (p panicky) ReadMemory(uint64, []byte) (int, error)      { panic("boom") }
+func (p panicky) Resume([]rsp.Action) (rsp.StopReason, error) { panic("boom") }
+
+// TestTargetPanicEndsSession: a panicking target ends the session with an
+// error, and the process lives on.
+func TestTargetPanicEndsSession(t *testing.T) {
+	for _, pkt := range []string{"m40000000,4", "vCont;c"} {
+		f := panicky{rsptest.NewFakeTarget(1)}
+		cl, done := rsptest.StartSession(t, f, rsp.Options{})
+		cl.Send(pkt)
+		select {
+		case err := <-done:
+			var fe *rsp.FatalError
+			require.ErrorAs(t, err, &fe)
+		case <-time.After(5 * time.Second):
+			t.Fatal("session did not end")
+		}
+	}
+}
