@@ -46,9 +46,10 @@ type Adapter struct {
 	poweredOn atomic.Bool
 	events    chan Event
 
-	points  *points
-	stats   stats
-	lastStp rsp.StopReason
+	points       *points
+	stats        stats
+	lastLivelock string // the last livelock report, for `monitor livelock`
+	lastStp      rsp.StopReason
 }
 
 type stats struct {
@@ -371,6 +372,7 @@ func (a *Adapter) stopReason(st target.Stop) rsp.StopReason {
 	case target.StopPowerOff:
 		r = rsp.StopReason{Kind: rsp.StopExited}
 	case target.StopLivelock:
+		a.lastLivelock = st.Text
 		a.cons.Write([]byte(st.Text + "\n"))
 	}
 	return r

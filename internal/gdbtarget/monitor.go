@@ -22,6 +22,11 @@ func init() {
 	monitorTable = []monitorCommand{
 		{"help", "help                 list the monitor commands", (*Adapter).monHelp},
 		{"stats", "stats                instructions, exceptions and stops so far", (*Adapter).monStats},
+		{"slots", "slots                per CPU: each comparator, its kernel owner, value, control, enabled or not", (*Adapter).monSlots},
+		{"dbgregs", "dbgregs [CPU]        the debug system registers", (*Adapter).monDbgregs},
+		{"livelock", "livelock             the last livelock report and the guest's exception counters", (*Adapter).monLivelock},
+		{"kernel", "kernel [KNOB VALUE]  show or set the guest's runtime knobs (uninstall-order, recovery, bank-guard)", (*Adapter).monKernel},
+		{"scenario", "scenario [NAME]      show the scenario, or restart the machine running NAME", (*Adapter).monScenario},
 		{"reset", "reset                reload the kernel and restart every CPU (gdb's points stay)", (*Adapter).monReset},
 	}
 }
