@@ -36,8 +36,10 @@ type Resumer interface {
 	// should be kept and returned by the next Resume.
 	Resume(actions []Action) (StopReason, error)
 	// Interrupt makes a running Resume return soon with StopInterrupted. It
-	// is safe to call from any goroutine, and may be a no-op when nothing
-	// runs: the session repeats it every 50 ms until Resume returns.
+	// is safe to call from any goroutine. The session calls it only while it
+	// waits for a Resume, but the call may come just before Resume starts:
+	// then that Resume must return StopInterrupted at once (the request is
+	// sticky until a Resume consumes it).
 	Interrupt()
 }
 

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"sync"
-	"time"
 
 	"go.uber.org/zap"
 )
@@ -49,12 +48,9 @@ type Session struct {
 	cThread  int
 	lastStop StopReason
 	running  bool
-	// interruptTick repeats Interrupt while the client waits for the stop
-	// (an Interrupt that races with the start of Resume may be lost).
-	interruptTick *time.Ticker
-	points        map[pointRequest]int
-	files         map[int]bool
-	nextFD        int
+	points   map[pointRequest]int
+	files    map[int]bool
+	nextFD   int
 
 	done      bool
 	detachHow DetachKind
@@ -122,10 +118,6 @@ func (s *Session) Run() error {
 			if s.running {
 				s.flushConsole()
 			}
-		case <-s.tickC():
-			if s.running {
-				s.t.Interrupt()
-			}
 		}
 	}
 	s.leave(s.detachHow)
@@ -158,18 +150,8 @@ func (s *Session) leave(how DetachKind) {
 	}
 	s.attached = false
 	if s.running {
-		s.interrupt()
-		var r resumeResult
-	wait:
-		for {
-			select {
-			case r = <-s.resumed:
-				break wait
-			case <-s.tickC():
-				s.t.Interrupt()
-			}
-		}
-		s.stopInterrupting()
+		s.t.Interrupt()
+		r := <-s.resumed
 		s.running = false
 		if r.err == nil {
 			s.lastStop = r.stop
@@ -263,32 +245,9 @@ func (s *Session) onInput(in inEvent) {
 	case EventInterrupt:
 		if s.running {
 			s.log.Debug("interrupt")
-			s.interrupt()
+			s.t.Interrupt()
 		}
 	}
-}
-
-// interrupt asks the running target to stop, and keeps asking until it does.
-func (s *Session) interrupt() {
-	s.t.Interrupt()
-	if s.interruptTick == nil {
-		s.interruptTick = time.NewTicker(50 * time.Millisecond)
-	}
-}
-
-func (s *Session) stopInterrupting() {
-	if s.interruptTick != nil {
-		s.interruptTick.Stop()
-		s.interruptTick = nil
-	}
-}
-
-// tickC is the interrupt ticker's channel, or nil (never ready).
-func (s *Session) tickC() <-chan time.Time {
-	if s.interruptTick == nil {
-		return nil
-	}
-	return s.interruptTick.C
 }
 
 func (s *Session) ack(c byte) {

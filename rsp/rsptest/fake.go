@@ -55,7 +55,6 @@ type FakeTarget struct {
 	hwbps   map[uint64]bool
 	swbps   map[uint64]bool
 	console io.Writer
-	running bool
 	intr    chan struct{}
 }
 
@@ -275,6 +274,12 @@ func (f *FakeTarget) Resume(actions []rsp.Action) (rsp.StopReason, error) {
 		return rsp.StopReason{}, rsp.EINVAL
 	}
 	f.logf("Resume %s", actionString(actions))
+	select {
+	case <-f.intr: // an Interrupt that came before this Resume
+		f.mu.Unlock()
+		return rsp.StopReason{Kind: rsp.StopInterrupted, Thread: 1}, nil
+	default:
+	}
 	stepped := 0
 	for i, a := range actions {
 		if a.Kind == rsp.ActionStep {
@@ -305,16 +310,8 @@ func (f *FakeTarget) Resume(actions []rsp.Action) (rsp.StopReason, error) {
 		return s.Stop, nil
 	}
 	// Nothing scripted: run until interrupted.
-	select {
-	case <-f.intr: // drop a stale interrupt
-	default:
-	}
-	f.running = true
 	f.mu.Unlock()
 	<-f.intr
-	f.mu.Lock()
-	f.running = false
-	f.mu.Unlock()
 	tid := 1
 	for i, a := range actions {
 		if a.Kind == rsp.ActionContinue {
@@ -325,16 +322,11 @@ func (f *FakeTarget) Resume(actions []rsp.Action) (rsp.StopReason, error) {
 	return rsp.StopReason{Kind: rsp.StopInterrupted, Thread: tid}, nil
 }
 
-// Interrupt implements rsp.Resumer.
+// Interrupt implements rsp.Resumer; the request stays until a Resume takes it.
 func (f *FakeTarget) Interrupt() {
-	f.mu.Lock()
-	running := f.running
-	f.mu.Unlock()
-	if running {
-		select {
-		case f.intr <- struct{}{}:
-		default:
-		}
+	select {
+	case f.intr <- struct{}{}:
+	default:
 	}
 }
 
