@@ -1,9 +1,10 @@
 // Package kernelsim holds the guest kernel the simulated machine runs: its C
-// and assembly sources (built reproducibly with aarch64-linux-gnu-gcc by the
-// Makefile beside this file), the built kernel.elf embedded as KernelELF so
-// `go build` needs no cross compiler, and the Go side of it: a strict ELF
-// loader (Parse), the symbol table (Lookup, Symbolize) and the runtime knobs
-// (Config, patched into the guest's kernel_config block before boot).
+// and assembly sources in guest/ (built reproducibly with
+// aarch64-linux-gnu-gcc by the Makefile beside this file, `make -C kernelsim
+// [OUT=dir]`), the built kernel.elf embedded as KernelELF so `go build` needs
+// no cross compiler, and the Go side of it: a strict ELF loader (Parse), the
+// symbol table (Lookup, Symbolize) and the runtime knobs (Config, patched into
+// the guest's kernel_config block before boot).
 //
 // The kernel boots on the QEMU virt map (RAM at 0x4000_0000, PL011 at
 // 0x0900_0000, PSCI over HVC), so the same ELF runs on
