@@ -123,10 +123,10 @@ func parseVCont(b []byte) ([]vContAction, error) {
 	if len(b) == 0 {
 		return nil, ProtocolError("vCont without actions")
 	}
-	parts := bytes.Split(b, []byte{';'})
-	if len(parts) > 256 {
+	if bytes.Count(b, []byte{';'}) >= 256 {
 		return nil, ProtocolError("too many vCont actions")
 	}
+	parts := bytes.Split(b, []byte{';'})
 	acts := make([]vContAction, 0, len(parts))
 	for _, p := range parts {
 		act, tid, hasTid := bytes.Cut(p, []byte{':'})
