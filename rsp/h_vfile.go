@@ -55,7 +55,7 @@ func (s *Session) fileError(e Errno) {
 }
 
 func (s *Session) vFileOpen(arg []byte) {
-	f := bytes.Split(arg, []byte{','})
+	f := bytes.SplitN(arg, []byte{','}, 4)
 	if len(f) != 3 {
 		s.fileError(EINVAL)
 		return
@@ -117,7 +117,7 @@ func (s *Session) execData() []byte {
 }
 
 func (s *Session) vFilePread(arg []byte) {
-	f := bytes.Split(arg, []byte{','})
+	f := bytes.SplitN(arg, []byte{','}, 4)
 	if len(f) != 3 {
 		s.fileError(EINVAL)
 		return

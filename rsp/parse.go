@@ -92,7 +92,7 @@ type pointRequest struct {
 
 func parsePoint(b []byte) (pointRequest, error) {
 	b, _, _ = bytes.Cut(b, []byte{';'}) // conditions and commands are ignored
-	f := bytes.Split(b, []byte{','})
+	f := bytes.SplitN(b, []byte{','}, 4)
 	if len(f) != 3 {
 		return pointRequest{}, ProtocolError("Z wants type,addr,kind")
 	}
