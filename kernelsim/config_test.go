@@ -112,37 +112,86 @@ func TestConfigNames(t *testing.T) {
 	require.Equal(t, "unknown(7)", Scenario(7).String())
 }
 
-// The Go wire struct and the C struct kernel_config agree member by member (DWARF of kernel.elf).
-func TestConfigLayoutMatchesC(t *testing.T) {
+// dwarfStruct finds a struct type by name in kernel.elf's DWARF.
+func dwarfStruct(t *testing.T, name string) *dwarf.StructType {
+	t.Helper()
 	f, err := elf.NewFile(bytes.NewReader(KernelELF))
 	require.NoError(t, err)
 	d, err := f.DWARF()
 	require.NoError(t, err)
 	r := d.Reader()
-	var st *dwarf.StructType
-	for st == nil {
+	for {
 		e, err := r.Next()
 		require.NoError(t, err)
-		require.NotNil(t, e, "struct kernel_config not found in DWARF")
-		if e.Tag != dwarf.TagStructType || e.Val(dwarf.AttrName) != "kernel_config" {
+		require.NotNil(t, e, "struct %s not found in DWARF", name)
+		if e.Tag != dwarf.TagStructType || e.Val(dwarf.AttrName) != name {
 			continue
 		}
 		typ, err := d.Type(e.Offset)
 		require.NoError(t, err)
-		st = typ.(*dwarf.StructType)
+		return typ.(*dwarf.StructType)
 	}
-	require.Equal(t, int64(ConfigSize), st.ByteSize)
+}
 
-	wt := reflect.TypeOf(configWire{})
-	require.Equal(t, wt.NumField(), len(st.Field))
-	off := 0
+type member struct {
+	path      string
+	off, size int64
+}
+
+// cMembers flattens nested structs ("hw.ctrl.len"); arrays and scalars are leaves.
+func cMembers(st *dwarf.StructType, prefix string, base int64) []member {
+	var out []member
+	for _, f := range st.Field {
+		typ := f.Type
+		for {
+			if q, ok := typ.(*dwarf.QualType); ok {
+				typ = q.Type
+				continue
+			}
+			if td, ok := typ.(*dwarf.TypedefType); ok {
+				typ = td.Type
+				continue
+			}
+			break
+		}
+		if inner, ok := typ.(*dwarf.StructType); ok {
+			out = append(out, cMembers(inner, prefix+f.Name+".", base+f.ByteOffset)...)
+			continue
+		}
+		out = append(out, member{prefix + f.Name, base + f.ByteOffset, f.Type.Size()})
+	}
+	return out
+}
+
+// goMembers lists a packed Go mirror's fields by their c tags.
+func goMembers(v any) []member {
+	var out []member
+	var off int64
+	wt := reflect.TypeOf(v)
 	for i := 0; i < wt.NumField(); i++ {
-		gf, cf := wt.Field(i), st.Field[i]
-		size := int(gf.Type.Size())
-		require.Equal(t, gf.Tag.Get("c"), cf.Name, "member %d", i)
-		require.Equal(t, int64(off), cf.ByteOffset, cf.Name)
-		require.Equal(t, int64(size), cf.Type.Size(), cf.Name)
-		off += size
+		f := wt.Field(i)
+		out = append(out, member{f.Tag.Get("c"), off, int64(f.Type.Size())})
+		off += int64(f.Type.Size())
+	}
+	return out
+}
+
+// The Go mirrors and the C structs agree member by member (DWARF of kernel.elf).
+func TestLayoutsMatchC(t *testing.T) {
+	tests := []struct {
+		cName string
+		goVal any
+		size  int
+	}{
+		{"kernel_config", configWire{}, ConfigSize},
+		{"perf_event", PerfEvent{}, PerfEventSize},
+	}
+	for _, tc := range tests {
+		t.Run(tc.cName, func(t *testing.T) {
+			st := dwarfStruct(t, tc.cName)
+			require.Equal(t, int64(tc.size), st.ByteSize)
+			require.Equal(t, cMembers(st, "", 0), goMembers(tc.goVal))
+		})
 	}
 }
 

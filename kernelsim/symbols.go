@@ -102,3 +102,36 @@ func (s *Symbols) Symbolize(pc uint64) string {
 	}
 	return fmt.Sprintf("%s+%#x", sym.Name, pc-sym.Addr)
 }
+
+// PerCPU returns the address and element size of element cpu of a guest
+// per-CPU array (one of NumCPUSlots elements, e.g. SymBpExceptions).
+func (img *Image) PerCPU(name string, cpu int) (addr, elemSize uint64, err error) {
+	base, size, ok := img.Symbols.Lookup(name)
+	switch {
+	case !ok:
+		return 0, 0, fmt.Errorf("kernelsim: no symbol %s", name)
+	case size == 0 || size%NumCPUSlots != 0:
+		return 0, 0, fmt.Errorf("kernelsim: %s (%d bytes) is not a per-CPU array", name, size)
+	case cpu < 0 || cpu >= NumCPUSlots:
+		return 0, 0, fmt.Errorf("kernelsim: cpu %d out of range", cpu)
+	}
+	elemSize = size / NumCPUSlots
+	return base + uint64(cpu)*elemSize, elemSize, nil
+}
+
+// SlotAddr returns &bp_on_reg[cpu][slot] (breakpoint) or &wp_on_reg[cpu][slot]:
+// the 8-byte owner pointer (0 = free) of a comparator.
+func (img *Image) SlotAddr(breakpoint bool, cpu, slot int) (uint64, error) {
+	name := SymWpOnReg
+	if breakpoint {
+		name = SymBpOnReg
+	}
+	if slot < 0 || slot >= MaxSlots {
+		return 0, fmt.Errorf("kernelsim: slot %d out of range", slot)
+	}
+	row, _, err := img.PerCPU(name, cpu)
+	if err != nil {
+		return 0, err
+	}
+	return row + uint64(slot)*8, nil
+}

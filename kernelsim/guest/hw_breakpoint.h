@@ -105,6 +105,7 @@ struct perf_event_attr {
 
 enum perf_event_state { PERF_EVENT_STATE_FREE = 0, PERF_EVENT_STATE_OFF, PERF_EVENT_STATE_ACTIVE };
 
+/* Layout mirrored by kernelsim/perfevent.go (checked against DWARF): append only. */
 struct perf_event {
 	struct perf_event_attr attr;
 	struct arch_hw_breakpoint hw;

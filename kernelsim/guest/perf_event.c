@@ -159,6 +159,15 @@ __stable long debugger_event_create(u64 addr, u64 len, u64 type, u64 cpu)
 	return (long)ev;
 }
 
+/* The same with the counting handler (the kernel steps over hits): "monitor perf". */
+__stable long debugger_counter_create(u64 addr, u64 len, u64 type, u64 cpu)
+{
+	struct perf_event_attr attr = { .bp_addr = addr, .bp_len = len, .bp_type = (u32)type };
+	struct perf_event *ev = perf_event_create_kernel_counter(&attr, (int)cpu,
+								  perf_count_overflow_handler, NULL);
+	return (long)ev;
+}
+
 __stable long debugger_event_install(struct perf_event *ev)
 {
 	int err;
