@@ -8,8 +8,8 @@ import (
 // The loop of reference/qemu-observed.md §6:
 //
 //	loop: ldr x3, [x1]; add x3, x3, #1; str x3, [x1]; ldr x4, [x2]; subs x0, x0, #1; b.ne loop
-//	      brk #0
-var benchLoop = []uint32{0xf9400023, 0x91000463, 0xf9000023, 0xf9400044, 0xf1000400, 0x54ffff61, 0xd4200000}
+//	done: wfi; b done
+var benchLoop = []uint32{0xf9400023, 0x91000463, 0xf9000023, 0xf9400044, 0xf1000400, 0x54ffff61, 0xd503207f, 0x17ffffff}
 
 // setupLoop writes the loop at RAMBase+0x1000*(i+1) for each CPU i, data at
 // RAMBase+0x100000+0x1000*i, and points each CPU at its loop with x0=iters.

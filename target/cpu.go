@@ -1,5 +1,7 @@
 package target
 
+import "fmt"
+
 // CPU is one simulated Cortex-A57-like core (AArch64, EL0/EL1, MMU off).
 // Its exported methods are for debuggers and are valid while the machine is
 // halted (between Resume calls).
@@ -158,6 +160,11 @@ func (c *CPU) takeExceptionAt(ec, iss uint32, ret uint64, far uint64, setFar boo
 	c.daif = 0x3c0
 	c.ss, c.il = false, false
 	c.pc = c.sr[idxVBAR] + off + vecOff
+	if ret == c.pc && ec != ecSVC {
+		// The vector itself faults: the guest can never make progress.
+		c.setStop(Stop{Kind: StopLivelock, CPU: c.index, Addr: ret,
+			Text: fmt.Sprintf("livelock: CPU %d: exception (ESR %#x) at its own vector %#x", c.index, c.sr[idxESR], ret)})
+	}
 	c.exclValid = false
 	c.exceptions++
 	c.m.stats.Exceptions++

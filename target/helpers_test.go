@@ -3,6 +3,7 @@ package target
 import (
 	"bytes"
 	"debug/elf"
+	"os"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -33,4 +34,11 @@ func runAll(m *Machine) Stop {
 		acts[i] = ActionContinue
 	}
 	return m.Resume(acts)
+}
+
+func mustRead(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return b
 }

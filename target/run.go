@@ -62,9 +62,11 @@ func (m *Machine) Interrupt() { m.interrupt.Store(true) }
 // CPUs run round-robin in index order, Quantum instructions each; a CPU in
 // WFI/WFE ends its turn early. A CPU powered on by PSCI during this Resume
 // runs if any CPU is ActionContinue. If more than one CPU stops in the same
-// round, the first (by index) is returned and the others are queued for the
-// next Resume, which returns them before running anything. Once a stop is
-// recorded in a round, ActionStep CPUs later in that round do not step.
+// round, the first (by index) is returned; the others are queued (except
+// breakpoint and watchpoint stops, which the CPU meets again when resumed)
+// and a later Resume that resumes that CPU returns the queued stop before
+// running anything. Once a stop is recorded in a round, ActionStep CPUs later
+// in that round do not step.
 func (m *Machine) Resume(actions []Action) Stop {
 	m.mu.Lock()
 	// A queued stop is reported only when its CPU is resumed: a debugger that

@@ -1,0 +1,350 @@
+package target
+
+import (
+	"crypto/sha256"
+	"debug/elf"
+	"encoding/binary"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+func stateHash(m *Machine) [32]byte {
+	h := sha256.New()
+	var b [8]byte
+	for _, c := range m.cpus {
+		for i := 0; i <= 33; i++ {
+			binary.LittleEndian.PutUint64(b[:], c.Reg(i))
+			h.Write(b[:])
+		}
+		for _, v := range c.sr {
+			binary.LittleEndian.PutUint64(b[:], v)
+			h.Write(b[:])
+		}
+		binary.LittleEndian.PutUint64(b[:], c.executed)
+		h.Write(b[:])
+	}
+	h.Write(m.ram)
+	var out [32]byte
+	copy(out[:], h.Sum(nil))
+	return out
+}
+
+func symbol(t *testing.T, path, name string) uint64 {
+	f, err := elf.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	syms, err := f.Symbols()
+	require.NoError(t, err)
+	for _, s := range syms {
+		if s.Name == name {
+			return s.Value
+		}
+	}
+	t.Fatalf("no symbol %s", name)
+	return 0
+}
+
+func runSMP(t *testing.T, quantum int) (*Machine, Stop) {
+	img, err := os.ReadFile("testdata/smp.elf")
+	require.NoError(t, err)
+	m, err := New(Config{CPUs: 4, Quantum: quantum, RAMSize: 1 << 20})
+	require.NoError(t, err)
+	loadELF(t, m, img)
+	return m, runAll(m)
+}
+
+func TestSMPDeterminism(t *testing.T) {
+	counter := symbol(t, "testdata/smp.elf", "counter")
+	for _, q := range []int{1, 7, 1024} {
+		m1, s1 := runSMP(t, q)
+		m2, s2 := runSMP(t, q)
+		require.Equal(t, StopPowerOff, s1.Kind, "quantum %d", q)
+		require.Equal(t, s1, s2)
+		require.Equal(t, stateHash(m1), stateHash(m2), "quantum %d: same inputs, same state", q)
+		var b [8]byte
+		require.NoError(t, m1.ReadMemory(counter, b[:]))
+		require.Equal(t, uint64(4000), binary.LittleEndian.Uint64(b[:]), "exclusives are atomic across CPUs")
+		for i := 1; i < 4; i++ {
+			require.False(t, m1.CPU(i).PoweredOn(), "CPU %d called CPU_OFF", i)
+		}
+		st := m1.Stats()
+		for i := 0; i < 4; i++ {
+			require.NotZero(t, st.Executed[i])
+		}
+	}
+	// After power-off, Resume keeps saying so.
+	m, _ := runSMP(t, 64)
+	require.Equal(t, StopPowerOff, runAll(m).Kind)
+}
+
+func TestPSCICalls(t *testing.T) {
+	hvc := uint32(0xd4000002)
+	cases := []struct {
+		name string
+		x    [4]uint64
+		want uint64
+	}{
+		{"version", [4]uint64{psciVersion}, 0x10001},
+		{"features cpu_on64", [4]uint64{psciFeatures, psciCPUOn | psci64}, 0},
+		{"features migrate", [4]uint64{psciFeatures, psciMigrate}, ^uint64(0)},
+		{"migrate info type", [4]uint64{psciMigrateInfo}, 2},
+		{"unknown", [4]uint64{0x12345678}, ^uint64(0)},
+		{"cpu_on self", [4]uint64{psciCPUOn | psci64, 0, RAMBase}, ^uint64(3)},
+		{"cpu_on missing cpu", [4]uint64{psciCPUOn, 5, RAMBase}, ^uint64(1)},
+		{"cpu_on with mpidr bit 31 is not an affinity", [4]uint64{psciCPUOn, 1 << 31, RAMBase}, ^uint64(1)},
+		{"affinity info self", [4]uint64{psciAffinityInfo | psci64, 0, 0}, 0},
+		{"affinity info off cpu", [4]uint64{psciAffinityInfo, 1, 0}, 1},
+		{"affinity info missing", [4]uint64{psciAffinityInfo, 9, 0}, ^uint64(1)},
+		{"affinity info level 1", [4]uint64{psciAffinityInfo, 9, 1}, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := New(Config{CPUs: 2, RAMSize: 1 << 20})
+			require.NoError(t, err)
+			require.NoError(t, m.WriteMemory(testCode, []byte{byte(hvc), byte(hvc >> 8), byte(hvc >> 16), byte(hvc >> 24)}))
+			m.Reset(testCode)
+			c := m.CPU(0)
+			copy(c.x[:4], tc.x[:])
+			s := m.Resume([]Action{ActionStep, ActionStop})
+			require.Equal(t, StopStepped, s.Kind)
+			require.Equal(t, tc.want, c.x[0])
+			require.Equal(t, uint64(testCode+4), c.pc)
+		})
+	}
+	t.Run("cpu_on starts the target", func(t *testing.T) {
+		m, err := New(Config{CPUs: 9, RAMSize: 1 << 20})
+		require.NoError(t, err)
+		require.NoError(t, m.WriteMemory(testCode, []byte{0x02, 0, 0, 0xd4}))
+		m.Reset(testCode)
+		c := m.CPU(0)
+		c.x[0], c.x[1], c.x[2], c.x[3] = psciCPUOn, 0x100, RAMBase+0x4000, 0xabc // Aff1=1, Aff0=0: CPU 8
+		acts := make([]Action, 9)
+		acts[0] = ActionStep
+		m.Resume(acts)
+		require.Equal(t, uint64(0), c.x[0])
+		t8 := m.CPU(8)
+		require.True(t, t8.PoweredOn())
+		require.Equal(t, uint64(0x80000100), t8.MPIDR())
+		require.Equal(t, uint64(RAMBase+0x4000), t8.PC())
+		require.Equal(t, uint64(0xabc), t8.Reg(0))
+		require.Equal(t, uint64(0x400003c5), t8.Reg(33))
+		v, _ := t8.SysReg(3, 0, 0, 0, 5)
+		require.Equal(t, uint64(0x80000100), v)
+	})
+}
+
+// loopMachine has the benchmark loop at testCode on n CPUs (each with its
+// own data page), running iters iterations.
+func loopMachine(t testing.TB, n int, iters uint64) *Machine {
+	m := setupLoop(t, n, iters)
+	return m
+}
+
+func TestSoftwareBreakpointAndStep(t *testing.T) {
+	m := loopMachine(t, 1, 10)
+	c := m.CPU(0)
+	loop := c.pc
+	m.SetSoftwareBreakpoint(loop+8, true)
+	before := make([]byte, 8)
+	require.NoError(t, m.ReadMemory(loop+8, before))
+	s := runAll(m)
+	require.Equal(t, Stop{Kind: StopBreakpoint, CPU: 0, Addr: loop + 8}, s)
+	require.Equal(t, loop+8, c.pc)
+	after := make([]byte, 8)
+	require.NoError(t, m.ReadMemory(loop+8, after))
+	require.Equal(t, before, after, "memory is never patched")
+	// continue hits it again at once; step steps off it.
+	require.Equal(t, StopBreakpoint, runAll(m).Kind)
+	s = m.Resume([]Action{ActionStep})
+	require.Equal(t, Stop{Kind: StopStepped, CPU: 0}, s)
+	require.Equal(t, loop+12, c.pc)
+	s = runAll(m)
+	require.Equal(t, StopBreakpoint, s.Kind)
+	require.Equal(t, loop+8, c.pc)
+	m.SetSoftwareBreakpoint(loop+8, false)
+	m.SetExternalBreakpoint(3, loop+16, true)
+	s = runAll(m)
+	require.Equal(t, Stop{Kind: StopBreakpoint, CPU: 0, Addr: loop + 16}, s)
+	m.SetExternalBreakpoint(3, 0, false)
+}
+
+func TestExternalWatchpoints(t *testing.T) {
+	cases := []struct {
+		name      string
+		start     uint64 // relative to the CPU's data word x1
+		length    uint64
+		kind      WatchKind
+		wantPC    uint64 // relative to loop start
+		wantAddr  uint64 // relative to x1
+		wantWatch WatchKind
+	}{
+		{"write", 0, 8, WatchWrite, 8, 0, WatchWrite},
+		{"read", 0, 8, WatchRead, 0, 0, WatchRead},
+		{"access hits the load first", 0, 8, WatchAccess, 0, 0, WatchAccess},
+		{"read of the second word", 8, 8, WatchRead, 12, 8, WatchRead},
+		{"inside the access: reported address is the comparator start", 4, 2, WatchWrite, 8, 4, WatchWrite},
+		{"range covering both words", 0, 16, WatchRead, 0, 0, WatchRead},
+		{"elsewhere on the page never hits", 64, 8, WatchAccess, ^uint64(0), 0, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			m := loopMachine(t, 1, 3)
+			c := m.CPU(0)
+			loop, data := c.pc, c.x[1]
+			m.SetExternalWatchpoint(0, data+tc.start, tc.length, tc.kind, true)
+			m.SetSoftwareBreakpoint(loop+24, true) // after the loop
+			mem := make([]byte, 8)
+			watched := data + tc.wantAddr&^7
+			s := m.Resume([]Action{ActionContinue})
+			if tc.wantPC == ^uint64(0) {
+				require.NotEqual(t, StopWatchpoint, s.Kind)
+				return
+			}
+			require.Equal(t, Stop{Kind: StopWatchpoint, CPU: 0, Addr: data + tc.wantAddr, Watch: tc.wantWatch}, s)
+			require.Equal(t, loop+tc.wantPC, c.pc, "stopped at the access")
+			require.NoError(t, m.ReadMemory(watched, mem))
+			memAfter := make([]byte, 8)
+			if tc.wantWatch == WatchWrite { // the store has not happened: memory still holds the old value
+				require.NoError(t, m.ReadMemory(watched, memAfter))
+				require.Equal(t, mem, memAfter)
+				loaded := c.x[3]
+				require.NotEqual(t, binary.LittleEndian.Uint64(memAfter), loaded, "x3 holds the value about to be stored")
+			}
+			memAfter = mem
+			require.Equal(t, mem, memAfter, "memory untouched")
+			// A step with the comparator still armed stops again; removing it lets the access through.
+			require.Equal(t, StopWatchpoint, m.Resume([]Action{ActionStep}).Kind)
+			m.SetExternalWatchpoint(0, 0, 0, 0, false)
+			require.Equal(t, StopStepped, m.Resume([]Action{ActionStep}).Kind)
+			require.Equal(t, loop+tc.wantPC+4, c.pc)
+		})
+	}
+}
+
+func TestSecondBreakpointInTheSameRound(t *testing.T) {
+	m := loopMachine(t, 2, 100)
+	a, b := m.CPU(0).pc, m.CPU(1).pc
+	m.SetSoftwareBreakpoint(a+4, true)
+	m.SetSoftwareBreakpoint(b+4, true)
+	s := runAll(m)
+	require.Equal(t, Stop{Kind: StopBreakpoint, CPU: 0, Addr: a + 4}, s)
+	require.Equal(t, b+4, m.CPU(1).pc, "CPU 1 stopped at its breakpoint in the same round")
+	// Breakpoint stops are not queued: CPU 1 meets its breakpoint again when resumed.
+	m.SetSoftwareBreakpoint(a+4, false)
+	s = runAll(m)
+	require.Equal(t, Stop{Kind: StopBreakpoint, CPU: 1, Addr: b + 4}, s)
+}
+
+func TestQueuedStopOnlyForResumedCPU(t *testing.T) {
+	// CPU 0 and CPU 1 both fault at their own vector (a guest livelock) in one round.
+	m, err := New(Config{CPUs: 2, RAMSize: 1 << 20})
+	require.NoError(t, err)
+	m.Reset(RAMBase) // RAM is zero: UDF everywhere, VBAR = RAMBase - 0x200
+	for _, c := range m.cpus {
+		c.on = true
+		c.pc = RAMBase
+		c.sr[idxVBAR] = RAMBase - 0x200
+	}
+	s := runAll(m)
+	require.Equal(t, StopLivelock, s.Kind)
+	require.Equal(t, 0, s.CPU)
+	require.Contains(t, s.Text, "livelock:")
+	s = m.Resume([]Action{ActionContinue, ActionContinue})
+	require.Equal(t, StopLivelock, s.Kind)
+	require.Equal(t, 1, s.CPU, "the queued stop of CPU 1")
+}
+
+func TestInterrupt(t *testing.T) {
+	m := loopMachine(t, 2, 1<<40)
+	go func() {
+		time.Sleep(20 * time.Millisecond)
+		m.Interrupt()
+	}()
+	s := runAll(m)
+	require.Equal(t, StopInterrupt, s.Kind)
+	// memory reads while halted work
+	buf := make([]byte, 4)
+	require.NoError(t, m.ReadMemory(m.CPU(0).pc&^3, buf))
+	require.Error(t, m.ReadMemory(RAMBase-4, buf))
+	require.Error(t, m.ReadMemory(RAMBase+(1<<30), buf))
+}
+
+func TestStepTakesOneException(t *testing.T) {
+	m, c := newTestMachine(t, 0x00000000) // udf
+	s := step(t, m)
+	require.Equal(t, StopStepped, s.Kind)
+	require.Equal(t, uint64(testVBAR+0x200), c.pc)
+}
+
+func TestSelfModifyingCode(t *testing.T) {
+	// str w1, [x2]; movz x0, #1 (overwritten with movz x0, #2 before it runs)
+	m, c := newTestMachine(t, 0xb9000041, 0xd2800020)
+	c.x[1] = 0xd2800040 // movz x0, #2
+	c.x[2] = testCode + 4
+	step(t, m)
+	step(t, m)
+	require.Equal(t, uint64(2), c.x[0])
+	// A debugger write invalidates too.
+	require.NoError(t, m.WriteMemory(testCode+4, []byte{0x60, 0x00, 0x80, 0xd2})) // movz x0, #3
+	c.pc = testCode + 4
+	step(t, m)
+	require.Equal(t, uint64(3), c.x[0])
+}
+
+func TestUART(t *testing.T) {
+	// str w1, [x2]; ldr w3, [x2, #0x18]; ldr w4, [x2, #0x30]
+	var out []byte
+	w := writerFunc(func(p []byte) (int, error) { out = append(out, p...); return len(p), nil })
+	m, err := New(Config{CPUs: 1, RAMSize: 1 << 20, Console: w})
+	require.NoError(t, err)
+	code := []uint32{0xb9000041, 0xb9401843, 0xb9403044}
+	buf := make([]byte, 12)
+	for i, x := range code {
+		binary.LittleEndian.PutUint32(buf[4*i:], x)
+	}
+	require.NoError(t, m.LoadSegment(testCode, buf, 0))
+	m.Reset(testCode)
+	c := m.CPU(0)
+	c.x[1], c.x[2], c.x[4] = 'A', UARTBase, 77
+	for range code {
+		step(t, m)
+	}
+	require.Equal(t, "A", string(out))
+	require.Equal(t, uint64(0x90), c.x[3], "UARTFR: TX and RX FIFOs empty")
+	require.Equal(t, uint64(0), c.x[4])
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+func TestZeroAllocsOnCachedPage(t *testing.T) {
+	m := loopMachine(t, 1, 1<<40)
+	c := m.CPU(0)
+	c.run(4096) // warm the decode cache
+	allocs := testing.AllocsPerRun(100, func() {
+		c.stopped = false
+		c.run(4096)
+	})
+	require.Zero(t, allocs)
+	acts := []Action{ActionContinue}
+	wasOn := []bool{true}
+	allocs = testing.AllocsPerRun(100, func() { m.round(acts, wasOn, ActionContinue) })
+	require.Zero(t, allocs)
+}
+
+func TestConfigErrors(t *testing.T) {
+	for _, cfg := range []Config{{CPUs: 65}, {CPUs: -1}, {RAMSize: 123}, {Quantum: -5}} {
+		_, err := New(cfg)
+		require.Error(t, err, "%+v", cfg)
+	}
+	m, err := New(Config{})
+	require.NoError(t, err)
+	require.Equal(t, 2, m.NumCPUs())
+	require.Nil(t, m.CPU(2))
+	require.Error(t, m.LoadSegment(0, []byte{1}, 0))
+	require.Error(t, m.WriteMemory(RAMBase+defaultRAM-2, []byte{1, 2, 3}))
+}
