@@ -19,6 +19,14 @@
 // the protocol (bad framing or a malformed packet); the session answers it
 // and carries on.
 //
+// Files: codec.go is the framing (Decoder, AppendPacket, escapes, RLE);
+// parse.go the typed argument parsers; dispatch.go the packet table; h_*.go
+// one file per packet family; stop.go the stop replies; session.go the
+// per-client loop (a reader goroutine decodes bytes so that Ctrl-C reaches a
+// running target; Resume runs on its own goroutine; only the session
+// goroutine writes, and every ack is written before the reply it
+// precedes); server.go the listener loop, one client at a time.
+//
 // The protocol facts this relies on are in gdb's manual (Appendix E, "GDB
 // Remote Serial Protocol") and in shared/reference/rsp.md.
 package rsp
