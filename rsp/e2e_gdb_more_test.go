@@ -38,7 +38,7 @@ func runGDB(t *testing.T, args ...string) string {
 	t.Helper()
 	gdb, err := exec.LookPath("gdb-multiarch")
 	if err != nil {
-		t.Skip("gdb-multiarch not installed")
+		t.Fatal("gdb-multiarch is not installed: run `make deps`")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

@@ -22,7 +22,7 @@ import (
 func TestGDBEndToEnd(t *testing.T) {
 	gdb, err := exec.LookPath("gdb-multiarch")
 	if err != nil {
-		t.Skip("gdb-multiarch not installed")
+		t.Fatal("gdb-multiarch is not installed: run `make deps`")
 	}
 	const watched = rsptest.RAMBase + 0x1000
 	f := rsptest.NewFakeTarget(2)
@@ -89,7 +89,7 @@ func TestGDBEndToEnd(t *testing.T) {
 func TestGDBSymbolsFromTarget(t *testing.T) {
 	gdb, err := exec.LookPath("gdb-multiarch")
 	if err != nil {
-		t.Skip("gdb-multiarch not installed")
+		t.Fatal("gdb-multiarch is not installed: run `make deps`")
 	}
 	elf, err := os.ReadFile("testdata/tiny.elf")
 	require.NoError(t, err)

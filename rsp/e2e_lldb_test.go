@@ -19,7 +19,7 @@ import (
 func TestLLDBEndToEnd(t *testing.T) {
 	lldb, err := exec.LookPath("lldb")
 	if err != nil {
-		t.Skip("lldb not installed")
+		t.Fatal("lldb is not installed: run `make deps`")
 	}
 	const watched = rsptest.RAMBase + 0x1000
 	f := rsptest.NewFakeTarget(2)
