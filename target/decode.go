@@ -681,15 +681,11 @@ func decodeExclusive(w uint32) inst {
 	o2, l, o1, o0 := w>>23&1, w>>22&1, w>>21&1, w>>15&1
 	rs, rt2, rn, rt := w>>16&31, w>>10&31, w>>5&31, w&31
 	base := spReg(rn)
+	// The SBO fields (Rs of loads, Rt2 of single-register forms) are
+	// ignored, as QEMU does.
 	switch {
 	case o2 == 0 && o1 == 0: // LDXR/LDAXR/STXR/STLXR
-		if rt2 != 31 {
-			return undef()
-		}
 		if l == 1 {
-			if rs != 31 {
-				return undef()
-			}
 			return inst{op: opLDXR, rd: zrDst(rt), rn: base, amt: uint8(size)}
 		}
 		if rs == rt || (rs == rn && rn != 31) { // CONSTRAINED UNPREDICTABLE: UNDEFINED
@@ -700,7 +696,7 @@ func decodeExclusive(w uint32) inst {
 		if size >= 2 { // LDXP/STXP
 			sz := uint8(size)
 			if l == 1 {
-				if rs != 31 || rt == rt2 {
+				if rt == rt2 {
 					return undef()
 				}
 				return inst{op: opLDXP, rd: zrDst(rt), ra: zrDst(rt2), rn: base, amt: sz}
@@ -716,7 +712,7 @@ func decodeExclusive(w uint32) inst {
 		}
 		return inst{op: opCASP, rd: uint8(rt), ra: uint8(rs), rn: base, amt: uint8(size + 2)}
 	case o2 == 1 && o1 == 0: // LDAR/STLR (LDLAR/STLLR: LOR, not in v8.0)
-		if rt2 != 31 || rs != 31 || o0 == 0 {
+		if o0 == 0 {
 			return undef()
 		}
 		if l == 1 {

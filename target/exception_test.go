@@ -129,7 +129,7 @@ func TestEretAndStackPointers(t *testing.T) {
 	// eret to EL0t, then svc back to EL1h
 	m, c := newTestMachine(t, 0xd69f03e0)
 	require.NoError(t, m.WriteMemory(RAMBase+0x3000, []byte{0x41, 0x02, 0x00, 0xd4})) // svc #0x12
-	c.x[regSP] = 0x4000f000 // SP_EL1
+	c.x[regSP] = 0x4000f000                                                           // SP_EL1
 	c.spBank[0] = 0x4000e000
 	c.sr[idxELR] = RAMBase + 0x3000
 	c.sr[idxSPSR] = 0x60000000 // EL0t, Z and C set, DAIF clear
