@@ -107,7 +107,7 @@ func Disasm1(in Inst) string {
 // group boundaries and classes, for failure reports.
 func Listing(s *Seq, start uint64) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "seed %d: base x%d at buf+%#x, nzcv %s\n", s.Seed, s.Base, s.BaseOff, flagString(s.NZCV))
+	fmt.Fprintf(&b, "%s: base x%d at buf+%#x, nzcv %s\n", s.Name(), s.Base, s.BaseOff, flagString(s.NZCV))
 	words := s.Words()
 	k := 0
 	for gi, g := range s.Groups {

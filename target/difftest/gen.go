@@ -1,6 +1,7 @@
 package difftest
 
 import (
+	"fmt"
 	"math/rand/v2"
 )
 
@@ -40,6 +41,7 @@ const (
 	ClassCRC32       Class = "crc32"
 	ClassSP          Class = "sp-relative"
 	ClassLoop        Class = "loop-backward"
+	ClassBranchInd   Class = "bl-br-blr-ret"
 )
 
 // AllClasses lists every class in summary order.
@@ -48,7 +50,7 @@ var AllClasses = []Class{
 	ClassPCRel, ClassBitfield, ClassExtr, ClassShiftVar, ClassCondSel, ClassCondCmp, ClassCarry, ClassMul,
 	ClassDiv, ClassBitOps, ClassFlags, ClassLdStUImm, ClassLdStUnscal, ClassLdStUnpriv, ClassLdStPre,
 	ClassLdStPost, ClassLdStRegOff, ClassLdStPair, ClassLdLiteral, ClassAcqRel, ClassExclusive, ClassLSE,
-	ClassBranch, ClassCRC32, ClassSP, ClassLoop,
+	ClassBranch, ClassBranchInd, ClassCRC32, ClassSP, ClassLoop,
 }
 
 // BufSize is the scratch buffer every generated load and store stays inside.
@@ -87,6 +89,15 @@ type Seq struct {
 	Buf     [BufSize]byte
 	Base    int // register holding the scratch buffer pointer
 	BaseOff int // its initial offset into the buffer
+}
+
+// Name is "seed N" for generated sequences and "fixed #N" for the
+// hand-built regression sequences (seeds from 1<<63 on).
+func (s *Seq) Name() string {
+	if s.Seed >= 1<<63 {
+		return fmt.Sprintf("fixed #%d", s.Seed-1<<63)
+	}
+	return fmt.Sprintf("seed %d", s.Seed)
 }
 
 // Words flattens the groups, fixing up branch and literal offsets.
@@ -266,6 +277,9 @@ func (g *gen) group() Group {
 		switch k := g.r.IntN(20); {
 		case k < 2 && g.shadow == 0 && g.words > 0:
 			c = ClassBranch
+			if g.r.IntN(3) == 0 {
+				c = ClassBranchInd
+			}
 		case k == 2 && g.shadow == 0:
 			c = ClassLoop
 		case k < 10:
@@ -427,6 +441,8 @@ func (g *gen) emit(c Class) (Group, bool) {
 		}
 	case ClassBranch:
 		return g.branch()
+	case ClassBranchInd:
+		return g.branchLinkOrIndirect()
 	case ClassCRC32:
 		return one(CRC32(g.coin(), uint32(r.IntN(4)), g.dst(true), g.src(true), g.src(true)))
 	case ClassSP:
@@ -467,14 +483,33 @@ func (g *gen) branch() (Group, bool) {
 	return Group{Insts: []Inst{mk(4)}, Skip: skip, reloc: mk, kind: kindBranch}, true
 }
 
-// spGroup reads SP (which the harness points at the case's record, the same
+// spGroup uses SP (which the harness points at the case's record, the same
 // address on both machines) the ways GCC does: address arithmetic, compare,
-// and loads/stores in the record's input area (already consumed by the
-// prologue). SP itself is never written.
+// loads/stores in the record's input area (already consumed by the
+// prologue), and push/pop or a small frame below SP (the layout leaves 64
+// free bytes there) that the same group undoes, so SP is unchanged after it.
 func (g *gen) spGroup() (Group, bool) {
 	r := g.r
 	const sp = 31
-	switch r.IntN(6) {
+	switch r.IntN(8) {
+	case 6: // push and pop: stp a, b, [sp, #-16]! ... ldp c, d, [sp], #16
+		c, d := g.dst(false), g.dst(false)
+		if c == d {
+			return Group{}, false
+		}
+		insts := []Inst{LdStPair(PairX, PairPre, false, g.src(true), g.src(true), sp, -2)}
+		if g.coin() {
+			insts = append(insts, LdStUImm(MemLoad, 3, g.dst(true), sp, uint32(r.IntN(2))))
+		}
+		return Group{Insts: append(insts, LdStPair(PairX, PairPost, true, c, d, sp, 2))}, true
+	case 7: // a frame: sub sp, sp, #F; str; ldr; add sp, sp, #F
+		frame := 16 * (1 + r.IntN(4))
+		return Group{Insts: []Inst{
+			AddSubImm(true, true, false, sp, sp, uint32(frame), false),
+			LdStUImm(MemStore, 3, g.src(true), sp, uint32(r.IntN(frame/8))),
+			LdStUImm(MemLoad, 3, g.dst(true), sp, uint32(r.IntN(frame/8))),
+			AddSubImm(true, false, false, sp, sp, uint32(frame), false),
+		}}, true
 	case 0:
 		return one(AddSubImm(true, g.coin(), false, g.dstNotSP(), sp, uint32(r.IntN(4096)), r.IntN(4) == 0))
 	case 1:
@@ -582,4 +617,34 @@ func (g *gen) loop() (Group, bool) {
 		insts = append(insts, AddSubImm(false, true, false, counter, counter, 1, false), CompareBranch(false, true, counter, back))
 	}
 	return Group{Insts: insts}, true
+}
+
+// branchLinkOrIndirect jumps forward over the next 1..3 groups with BL (X30 =
+// return address, identical on both machines) or through a register:
+// ADR xN, target; BR/BLR/RET xN.
+func (g *gen) branchLinkOrIndirect() (Group, bool) {
+	r := g.r
+	skip := 1 + r.IntN(3)
+	if r.IntN(3) == 0 {
+		if g.seq.Base == 30 {
+			return Group{}, false
+		}
+		return Group{Insts: []Inst{Bl(4)}, Skip: skip, reloc: Bl, kind: kindBranch}, true
+	}
+	rn := g.dst(false)
+	kind := r.IntN(3)
+	if kind == 1 && (g.seq.Base == 30) {
+		return Group{}, false
+	}
+	var jump Inst
+	switch kind {
+	case 0:
+		jump = Inst{Word: 0xd61f0000 | uint32(rn)<<5, Asm: fmt.Sprintf("br %s", xreg(rn))}
+	case 1:
+		jump = Inst{Word: 0xd63f0000 | uint32(rn)<<5, Asm: fmt.Sprintf("blr %s", xreg(rn))}
+	default:
+		jump = Inst{Word: 0xd65f0000 | uint32(rn)<<5, Asm: fmt.Sprintf("ret %s", xreg(rn))}
+	}
+	mk := func(off int32) Inst { return PCRel(false, rn, off) }
+	return Group{Insts: []Inst{mk(8), jump}, Skip: skip, reloc: mk, kind: kindBranch}, true
 }

@@ -16,9 +16,9 @@ const LoadAddr = 0x4000_0000
 const (
 	recIn      = 0    // pass 1: X0..X30, NZCV loaded by the prologue
 	recOut     = 256  // pass 1: X0..X30, NZCV stored by the epilogue
-	passStride = 512  // pass 2's in/out pair follows
-	recMeta    = 1024 // resume address, then ESR, ELR, FAR, vector|0x100 if an exception was taken
-	recBuf     = 1088 // the scratch buffer, seeded, then read back
+	passStride = 576  // pass 2's in/out pair follows, after 64 free bytes for frames below SP
+	recMeta    = 1088 // resume address, then ESR, ELR, FAR, vector|0x100 if an exception was taken
+	recBuf     = 1152 // the scratch buffer, seeded, then read back
 	recSize    = recBuf + BufSize
 	recStride  = recSize + 512    // a guard gap between records
 	outSize    = recSize - recOut // what a case reports: everything from pass 1's out regs on

@@ -47,8 +47,8 @@ func RunQEMU(ctx context.Context, im *Image, dir string) ([]Result, error) {
 	runErr := cmd.Run()
 	res, perr := ParseResults(stdout.Bytes(), len(im.Seqs))
 	if runErr != nil || len(res) < len(im.Seqs) {
-		return res, fmt.Errorf("qemu-aarch64 stopped in case %d of %d (seed %d): %v %s",
-			len(res), len(im.Seqs), im.Seqs[min(len(res), len(im.Seqs)-1)].Seed, runErr, strings.TrimSpace(stderr.String()))
+		return res, fmt.Errorf("qemu-aarch64 stopped in case %d of %d (%s): %v %s",
+			len(res), len(im.Seqs), im.Seqs[min(len(res), len(im.Seqs)-1)].Name(), runErr, strings.TrimSpace(stderr.String()))
 	}
 	return res, perr
 }
