@@ -68,23 +68,32 @@ void cross_call_poll(void)
 	cc->done_seq = seq;
 }
 
-/* QEMU virt MPIDR layout: Aff0 = index % 8, Aff1 = index / 8. */
-static u64 cpu_index_to_mpidr(int idx)
+/*
+ * QEMU virt MPIDR layout: Aff0 = index % 8, Aff1 = index / 8 with GICv2 (and
+ * on our machine); QEMU with GICv3 packs 16 per cluster, tried second.
+ */
+static u64 cpu_index_to_mpidr(int idx, int per_cluster)
 {
-	return ((u64)(idx / 8) << 8) | (u64)(idx % 8);
+	return ((u64)(idx / per_cluster) << 8) | (u64)(idx % per_cluster);
 }
 
 void smp_boot_secondaries(void)
 {
-	int idx;
+	int idx, per_cluster = 8;
 	long ret;
 	u64 start, timeout;
 
 	printk("cpu 0 online\n");
 	timeout = 10 * read_sysreg(cntfrq_el0); /* ten seconds: only a broken CPU_ON waits this long */
 	for (idx = 1; idx < NR_CPUS; idx++) {
-		ret = psci_call(PSCI_0_2_FN64_CPU_ON, cpu_index_to_mpidr(idx), (u64)secondary_entry,
-				(u64)idx);
+		ret = psci_call(PSCI_0_2_FN64_CPU_ON, cpu_index_to_mpidr(idx, per_cluster),
+				(u64)secondary_entry, (u64)idx);
+		if (ret == PSCI_RET_INVALID_PARAMS && idx == 8) {
+			/* the first CPU where the layouts differ decides */
+			per_cluster = 16;
+			ret = psci_call(PSCI_0_2_FN64_CPU_ON, cpu_index_to_mpidr(idx, per_cluster),
+					(u64)secondary_entry, (u64)idx);
+		}
 		if (ret == PSCI_RET_INVALID_PARAMS)
 			break;
 		if (ret != PSCI_RET_SUCCESS) {
