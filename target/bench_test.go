@@ -74,7 +74,7 @@ func (m *Machine) totalExecuted() (n uint64) {
 
 // runRounds runs exactly k rounds without the Resume bookkeeping.
 func (m *Machine) runRounds(acts []Action, k int) {
-	wasOn := make([]bool, len(m.cpus))
+	wasOn := m.wasOnBuf[:len(m.cpus)]
 	for i := range wasOn {
 		wasOn[i] = true
 	}

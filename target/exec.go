@@ -171,8 +171,7 @@ func (c *CPU) run(budget int) {
 func (c *CPU) inner(page *codePage, base uint64, limit int) (slow bool) {
 	x := &c.x
 	ram := c.m.ram
-	flags := c.m.pageFlags
-	ramSize := c.m.ramSize
+	flags := c.m.flagArr
 	pc := c.pc
 	n := c.n
 	nzcv := c.nzcv
@@ -186,7 +185,7 @@ loop:
 		case opLDRX:
 			addr := x[in.rn] + in.imm
 			off := addr - RAMBase
-			if off < ramSize && addr&7 == 0 && flags[off>>pageShift]&pfWatch == 0 {
+			if off < uint64(len(ram)) && addr&7 == 0 && flags[off>>pageShift&flagMask]&pfWatch == 0 {
 				x[in.rd] = binary.LittleEndian.Uint64(ram[off:])
 				break
 			}
@@ -195,7 +194,7 @@ loop:
 		case opSTRX:
 			addr := x[in.rn] + in.imm
 			off := addr - RAMBase
-			if off < ramSize && addr&7 == 0 && flags[off>>pageShift] == 0 {
+			if off < uint64(len(ram)) && addr&7 == 0 && flags[off>>pageShift&flagMask] == 0 {
 				binary.LittleEndian.PutUint64(ram[off:], x[in.rd])
 				break
 			}
@@ -204,7 +203,7 @@ loop:
 		case opLDRW:
 			addr := x[in.rn] + in.imm
 			off := addr - RAMBase
-			if off < ramSize && addr&3 == 0 && flags[off>>pageShift]&pfWatch == 0 {
+			if off < uint64(len(ram)) && addr&3 == 0 && flags[off>>pageShift&flagMask]&pfWatch == 0 {
 				x[in.rd] = uint64(binary.LittleEndian.Uint32(ram[off:]))
 				break
 			}
@@ -213,7 +212,7 @@ loop:
 		case opSTRW:
 			addr := x[in.rn] + in.imm
 			off := addr - RAMBase
-			if off < ramSize && addr&3 == 0 && flags[off>>pageShift] == 0 {
+			if off < uint64(len(ram)) && addr&3 == 0 && flags[off>>pageShift&flagMask] == 0 {
 				binary.LittleEndian.PutUint32(ram[off:], uint32(x[in.rd]))
 				break
 			}
@@ -316,14 +315,18 @@ loop:
 			pc = t
 			n++
 			continue
-		case opCSEL, opCSINC:
+		case opCSEL:
+			v := x[in.rm]
 			if condHolds[in.cond]>>(nzcv>>28)&1 == 1 {
-				x[in.rd] = maskSF(x[in.rn], in.sf)
-			} else if in.op == opCSEL {
-				x[in.rd] = maskSF(x[in.rm], in.sf)
-			} else {
-				x[in.rd] = maskSF(x[in.rm]+1, in.sf)
+				v = x[in.rn]
 			}
+			x[in.rd] = maskSF(v, in.sf)
+		case opCSINC:
+			v := x[in.rm] + 1
+			if condHolds[in.cond]>>(nzcv>>28)&1 == 1 {
+				v = x[in.rn]
+			}
+			x[in.rd] = maskSF(v, in.sf)
 		case opNOP, opYIELD, opDSB, opDMB:
 		default:
 			slow = true

@@ -19,6 +19,9 @@ const (
 	instsPage  = pageSize / 4
 	maxCPUs    = 64
 	defaultRAM = 128 << 20
+	maxRAM     = 1 << 34 // 16 GiB
+	maxPages   = maxRAM >> pageShift
+	flagMask   = maxPages - 1
 )
 
 // Config describes the machine.
@@ -59,12 +62,15 @@ type Machine struct {
 	ram       []byte
 	ramSize   uint64
 	pageFlags []uint8
+	flagArr   *[maxPages]uint8 // pageFlags as a fixed array: the hot loop indexes it without bounds checks
 	pages     []*codePage
 	cpus      []*CPU
 
 	mu        sync.Mutex // held while a round runs; debugger memory access takes it
 	interrupt atomic.Bool
 	pending   []Stop
+	actsBuf   [maxCPUs]Action
+	wasOnBuf  [maxCPUs]bool
 	lastCPU   int
 
 	console io.Writer
@@ -106,7 +112,7 @@ func New(cfg Config) (*Machine, error) {
 	if cfg.RAMSize == 0 {
 		cfg.RAMSize = defaultRAM
 	}
-	if cfg.RAMSize%pageSize != 0 || cfg.RAMSize > 1<<34 {
+	if cfg.RAMSize%pageSize != 0 || cfg.RAMSize > maxRAM {
 		return nil, fmt.Errorf("target: RAM size %#x: want a multiple of 4 KiB up to 16 GiB", cfg.RAMSize)
 	}
 	if cfg.Quantum == 0 {
@@ -119,7 +125,7 @@ func New(cfg Config) (*Machine, error) {
 		cfg:       cfg,
 		ram:       make([]byte, cfg.RAMSize),
 		ramSize:   cfg.RAMSize,
-		pageFlags: make([]uint8, cfg.RAMSize/pageSize),
+		pageFlags: make([]uint8, maxPages)[:cfg.RAMSize/pageSize],
 		pages:     make([]*codePage, cfg.RAMSize/pageSize),
 		console:   cfg.Console,
 		swBP:      map[uint64]int{},
@@ -127,6 +133,7 @@ func New(cfg Config) (*Machine, error) {
 		extBP:     map[int]uint64{},
 		extWP:     map[int]extWatch{},
 	}
+	m.flagArr = (*[maxPages]uint8)(m.pageFlags[:maxPages])
 	if m.console == nil {
 		m.console = io.Discard
 	}

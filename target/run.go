@@ -82,7 +82,8 @@ func (m *Machine) Resume(actions []Action) Stop {
 		m.mu.Unlock()
 		return Stop{Kind: StopPowerOff, Text: m.offText}
 	}
-	acts := make([]Action, len(m.cpus))
+	acts := m.actsBuf[:len(m.cpus)]
+	clear(acts)
 	copy(acts, actions)
 	def := ActionStop
 	for _, a := range acts {
@@ -90,7 +91,7 @@ func (m *Machine) Resume(actions []Action) Stop {
 			def = ActionContinue
 		}
 	}
-	wasOn := make([]bool, len(m.cpus))
+	wasOn := m.wasOnBuf[:len(m.cpus)]
 	for i, c := range m.cpus {
 		wasOn[i] = c.on
 	}
