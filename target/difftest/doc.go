@@ -22,6 +22,16 @@
 // SYSTEM_OFF); only a mode word differs. Because both images sit at the same
 // address, even PC-relative results (ADR, ADRP, literal loads) compare exactly.
 //
+// The generator tracks the scratch-buffer base register statically, so every
+// access it emits is inside the buffer and naturally aligned (the machine runs
+// with the MMU off, where memory is Device and unaligned accesses fault);
+// forward branches skip whole groups, loop bodies and branch shadows never move
+// the base, and SP is only read or pushed/popped within one group.
+//
+// Run more: -difftest.n=N or DIFFTEST_N=N; one case: -difftest.seeds=S;
+// triage: -difftest.exclude=class,… . Seeds that once failed live in
+// testdata/regressions.txt and are always re-run.
+//
 // It relies on: qemu-aarch64 (QEMU 7.2 user mode, -cpu max for LSE) and the
 // aarch64-linux-gnu binutils (encoding cross-check) being installed — the test
 // fails, not skips, without them (`make deps` installs them) — and on target's
