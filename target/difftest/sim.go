@@ -12,7 +12,7 @@ import (
 // Sim runs images on the simulated machine: one CPU, the image loaded at
 // LoadAddr in bare mode, run from Reset to PSCI SYSTEM_OFF.
 type Sim struct {
-	// Timeout interrupts a run that does not power off (default 60 s).
+	// Timeout interrupts a run that does not power off (default 20 s; a batch takes milliseconds).
 	Timeout time.Duration
 }
 
@@ -31,7 +31,7 @@ func (s Sim) Run(ctx context.Context, im *Image) ([]Result, error) {
 	m.Reset(LoadAddr)
 	timeout := s.Timeout
 	if timeout <= 0 {
-		timeout = 60 * time.Second
+		timeout = 20 * time.Second
 	}
 	timer := time.AfterFunc(timeout, m.Interrupt)
 	stopCtx := context.AfterFunc(ctx, m.Interrupt)
