@@ -76,6 +76,8 @@ const (
 	opREV
 	opCLZ
 	opCLS
+	opCRC32  // CRC32{B,H,W,X}: amt = log2 of the data size
+	opCRC32C // CRC32C{B,H,W,X}
 	opMADD
 	opMSUB
 	opSMADDL
@@ -831,6 +833,15 @@ func decodeDPReg(w uint32) inst {
 				in.op = opASRV
 			case 11:
 				in.op = opRORV
+			case 16, 17, 18, 19, 20, 21, 22, 23: // CRC32{B,H,W,X}, CRC32C{B,H,W,X}
+				sz := opcode6 & 3
+				if sf != (sz == 3) {
+					return undef()
+				}
+				in.op, in.amt = opCRC32, uint8(sz)
+				if opcode6&4 != 0 {
+					in.op = opCRC32C
+				}
 			default:
 				return undef()
 			}

@@ -33,6 +33,7 @@ var arm64asmOps = map[opcode][]string{
 	opCSEL: {"CSEL"}, opCSINC: {"CSINC", "CINC", "CSET"}, opCSINV: {"CSINV", "CINV", "CSETM"}, opCSNEG: {"CSNEG", "CNEG"},
 	opUDIV: {"UDIV"}, opSDIV: {"SDIV"}, opLSLV: {"LSLV", "LSL"}, opLSRV: {"LSRV", "LSR"}, opASRV: {"ASRV", "ASR"}, opRORV: {"RORV", "ROR"},
 	opRBIT: {"RBIT"}, opREV16: {"REV16"}, opREV32: {"REV32"}, opREV: {"REV"}, opCLZ: {"CLZ"}, opCLS: {"CLS"},
+	opCRC32: {"CRC32B", "CRC32H", "CRC32W", "CRC32X"}, opCRC32C: {"CRC32CB", "CRC32CH", "CRC32CW", "CRC32CX"},
 	opMADD: {"MADD", "MUL"}, opMSUB: {"MSUB", "MNEG"}, opSMADDL: {"SMADDL", "SMULL"}, opSMSUBL: {"SMSUBL", "SMNEGL"},
 	opUMADDL: {"UMADDL", "UMULL"}, opUMSUBL: {"UMSUBL", "UMNEGL"}, opSMULH: {"SMULH"}, opUMULH: {"UMULH"},
 	opLDRX: {"LDR", "LDUR", "LDTR"}, opLDRW: {"LDR", "LDUR", "LDTR"}, opSTRX: {"STR", "STUR", "STTR"}, opSTRW: {"STR", "STUR", "STTR"},

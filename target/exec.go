@@ -2,8 +2,23 @@ package target
 
 import (
 	"encoding/binary"
+	"hash/crc32"
 	"math/bits"
 )
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// crc32Arm is the A64 CRC32/CRC32C: the CRC of the low 1<<lg bytes of data
+// with acc as the running value (no initial or final inversion).
+func crc32Arm(castag bool, acc uint32, data uint64, lg uint8) uint64 {
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], data)
+	tab := crc32.IEEETable
+	if castag {
+		tab = castagnoli
+	}
+	return uint64(^crc32.Update(^acc, tab, b[:1<<lg]))
+}
 
 const noPage = ^uint64(0)
 
@@ -444,6 +459,8 @@ func (c *CPU) execGeneral(in *inst) int {
 		hi, _ := bits.Mul64(x[in.rn], x[in.rm])
 		x[in.rd] = hi
 
+	case opCRC32, opCRC32C:
+		x[in.rd] = crc32Arm(in.op == opCRC32C, uint32(x[in.rn]), x[in.rm], in.amt)
 	default:
 		return c.execSlow(in)
 	}

@@ -63,6 +63,8 @@ var opNames = [opCount]string{
 	opREV:       "REV",
 	opCLZ:       "CLZ",
 	opCLS:       "CLS",
+	opCRC32:     "CRC32",
+	opCRC32C:    "CRC32C",
 	opMADD:      "MADD",
 	opMSUB:      "MSUB",
 	opSMADDL:    "SMADDL",
