@@ -187,15 +187,19 @@ func (c *CPU) inner(page *codePage, base uint64, limit int) (slow bool) {
 	x := &c.x
 	ram := c.m.ram
 	flags := c.m.flagArr
-	pc := c.pc
-	n := c.n
+	// idx is the slot of the PC in this page; a branch sets it from the
+	// target, and any value >= instsPage means the PC left the page.
+	idx := (c.pc - base) >> 2
+	left := limit - c.n
 	nzcv := c.nzcv
+	insts := &page.insts
+	exitPC, exitFar := uint64(0), false
 loop:
-	for n < limit {
-		if (pc^base)&^0xffc != 0 {
+	for left > 0 {
+		if idx >= instsPage {
 			break
 		}
-		in := &page.insts[pc>>2&(instsPage-1)]
+		in := &insts[idx]
 		switch in.op {
 		case opLDRX:
 			addr := x[in.rn] + in.imm
@@ -277,68 +281,237 @@ loop:
 			x[in.rd] = uint64(bits.RotateLeft32(uint32(x[in.rn]), -int(in.amt))) & in.imm
 		case opMOVR:
 			x[in.rd] = maskSF(x[in.rm], in.sf)
+		case opADDR:
+			if in.cond != 0 {
+				slow = true
+				break loop
+			}
+			x[in.rd] = maskSF(x[in.rn]+x[in.rm]<<in.amt, in.sf)
+		case opSUBR:
+			if in.cond != 0 {
+				slow = true
+				break loop
+			}
+			x[in.rd] = maskSF(x[in.rn]-x[in.rm]<<in.amt, in.sf)
+		case opSUBSR:
+			if in.cond != 0 {
+				slow = true
+				break loop
+			}
+			if in.sf {
+				a, b := x[in.rn], x[in.rm]<<in.amt
+				r := a - b
+				nzcv = nzcv64(r, b2u(a >= b), ((a^b)&(a^r))>>63)
+				x[in.rd] = r
+			} else {
+				a, b := uint32(x[in.rn]), uint32(x[in.rm]<<in.amt)
+				r := a - b
+				nzcv = nzcv32(r, b2u(a >= b), uint64(((a^b)&(a^r))>>31))
+				x[in.rd] = uint64(r)
+			}
+		case opAND, opORR, opEOR, opBIC, opORN, opANDS:
+			if in.cond != 0 {
+				slow = true
+				break loop
+			}
+			a, b := x[in.rn], x[in.rm]<<in.amt
+			var r uint64
+			switch in.op {
+			case opAND, opANDS:
+				r = a & b
+			case opORR:
+				r = a | b
+			case opEOR:
+				r = a ^ b
+			case opBIC:
+				r = a &^ b
+			default:
+				r = a | ^b
+			}
+			r = maskSF(r, in.sf)
+			if in.op == opANDS {
+				if in.sf {
+					nzcv = nzcv64(r, 0, 0)
+				} else {
+					nzcv = nzcv32(uint32(r), 0, 0)
+				}
+			}
+			x[in.rd] = r
+		case opLoad, opStore:
+			var addr uint64
+			switch in.cond {
+			case modeOffset, modePre:
+				addr = x[in.rn] + in.imm
+			case modePost:
+				addr = x[in.rn]
+			case modeReg:
+				idx := x[in.rm]
+				switch in.imm2 {
+				case 2:
+					idx = uint64(uint32(idx))
+				case 6:
+					idx = uint64(int64(int32(idx)))
+				}
+				addr = x[in.rn] + idx<<in.imm
+			default: // literal
+				addr = in.imm
+			}
+			size := uint64(1) << in.amt
+			off := addr - RAMBase
+			if off >= uint64(len(ram)) || addr&(size-1) != 0 || in.flg&flgUnpriv != 0 {
+				slow = true
+				break loop
+			}
+			fl := flags[off>>pageShift&flagMask]
+			if in.op == opLoad {
+				if fl&pfWatch != 0 {
+					slow = true
+					break loop
+				}
+				var v uint64
+				switch in.amt {
+				case 0:
+					v = uint64(ram[off])
+				case 1:
+					v = uint64(binary.LittleEndian.Uint16(ram[off:]))
+				case 2:
+					v = uint64(binary.LittleEndian.Uint32(ram[off:]))
+				default:
+					v = binary.LittleEndian.Uint64(ram[off:])
+				}
+				if in.flg&flgSigned64 != 0 {
+					v = sext(v, 8<<in.amt)
+				} else if in.flg&flgSigned32 != 0 {
+					v = uint64(uint32(sext(v, 8<<in.amt)))
+				}
+				x[in.rd] = v
+			} else {
+				if fl != 0 {
+					slow = true
+					break loop
+				}
+				v := x[in.rd]
+				switch in.amt {
+				case 0:
+					ram[off] = byte(v)
+				case 1:
+					binary.LittleEndian.PutUint16(ram[off:], uint16(v))
+				case 2:
+					binary.LittleEndian.PutUint32(ram[off:], uint32(v))
+				default:
+					binary.LittleEndian.PutUint64(ram[off:], v)
+				}
+			}
+			switch in.cond {
+			case modePre:
+				x[in.rn] = addr
+			case modePost:
+				x[in.rn] = addr + in.imm
+			}
+		case opLDP, opSTP:
+			addr := x[in.rn]
+			if in.cond != modePost {
+				addr += in.imm
+			}
+			off := addr - RAMBase
+			if in.amt != 3 || off >= uint64(len(ram))-8 || addr&7 != 0 {
+				slow = true
+				break loop
+			}
+			fl := flags[off>>pageShift&flagMask] | flags[(off+8)>>pageShift&flagMask]
+			if in.op == opLDP {
+				if fl&pfWatch != 0 {
+					slow = true
+					break loop
+				}
+				v1 := binary.LittleEndian.Uint64(ram[off:])
+				v2 := binary.LittleEndian.Uint64(ram[off+8:])
+				x[in.rd], x[in.ra] = v1, v2
+			} else {
+				if fl != 0 {
+					slow = true
+					break loop
+				}
+				binary.LittleEndian.PutUint64(ram[off:], x[in.rd])
+				binary.LittleEndian.PutUint64(ram[off+8:], x[in.ra])
+			}
+			switch in.cond {
+			case modePre:
+				x[in.rn] = addr
+			case modePost:
+				x[in.rn] = addr + in.imm
+			}
 		case opMADD:
 			x[in.rd] = maskSF(x[in.ra]+x[in.rn]*x[in.rm], in.sf)
 		case opMSUB:
 			x[in.rd] = maskSF(x[in.ra]-x[in.rn]*x[in.rm], in.sf)
 		case opB:
-			pc = in.imm
-			n++
+			idx = (in.imm - base) >> 2
+			left--
 			continue
 		case opBL:
-			x[30] = pc + 4
-			pc = in.imm
-			n++
+			x[30] = base + idx<<2 + 4
+			idx = (in.imm - base) >> 2
+			left--
 			continue
 		case opBcond:
-			if condHolds[in.cond]>>(nzcv>>28)&1 == 1 {
-				pc = in.imm
-				n++
+			if condHolds[in.cond&15]>>(nzcv>>28&15)&1 == 1 {
+				idx = (in.imm - base) >> 2
+				left--
 				continue
 			}
 		case opCBZ:
 			if maskSF(x[in.rn], in.sf) == 0 {
-				pc = in.imm
-				n++
+				idx = (in.imm - base) >> 2
+				left--
 				continue
 			}
 		case opCBNZ:
 			if maskSF(x[in.rn], in.sf) != 0 {
-				pc = in.imm
-				n++
+				idx = (in.imm - base) >> 2
+				left--
 				continue
 			}
 		case opTBZ:
 			if x[in.rn]>>in.amt&1 == 0 {
-				pc = in.imm
-				n++
+				idx = (in.imm - base) >> 2
+				left--
 				continue
 			}
 		case opTBNZ:
 			if x[in.rn]>>in.amt&1 != 0 {
-				pc = in.imm
-				n++
+				idx = (in.imm - base) >> 2
+				left--
 				continue
 			}
 		case opBR, opRET:
-			pc = x[in.rn]
-			n++
+			t := x[in.rn]
+			left--
+			if t&3 != 0 {
+				exitPC, exitFar = t, true
+				break loop
+			}
+			idx = (t - base) >> 2
 			continue
 		case opBLR:
 			t := x[in.rn]
-			x[30] = pc + 4
-			pc = t
-			n++
+			x[30] = base + idx<<2 + 4
+			left--
+			if t&3 != 0 {
+				exitPC, exitFar = t, true
+				break loop
+			}
+			idx = (t - base) >> 2
 			continue
 		case opCSEL:
 			v := x[in.rm]
-			if condHolds[in.cond]>>(nzcv>>28)&1 == 1 {
+			if condHolds[in.cond&15]>>(nzcv>>28&15)&1 == 1 {
 				v = x[in.rn]
 			}
 			x[in.rd] = maskSF(v, in.sf)
 		case opCSINC:
 			v := x[in.rm] + 1
-			if condHolds[in.cond]>>(nzcv>>28)&1 == 1 {
+			if condHolds[in.cond&15]>>(nzcv>>28&15)&1 == 1 {
 				v = x[in.rn]
 			}
 			x[in.rd] = maskSF(v, in.sf)
@@ -347,10 +520,15 @@ loop:
 			slow = true
 			break loop
 		}
-		pc += 4
-		n++
+		idx++
+		left--
 	}
-	c.pc, c.n, c.nzcv = pc, n, nzcv
+	if exitFar {
+		c.pc = exitPC
+	} else {
+		c.pc = base + idx<<2
+	}
+	c.n, c.nzcv = limit-left, nzcv
 	return slow
 }
 
@@ -404,7 +582,7 @@ func (c *CPU) execGeneral(in *inst) int {
 		}
 		x[in.rd] = maskSF(r, in.sf)
 	case opCCMN, opCCMP:
-		if condHolds[in.cond]>>(c.nzcv>>28)&1 == 1 {
+		if condHolds[in.cond&15]>>(c.nzcv>>28&15)&1 == 1 {
 			b := in.imm
 			if in.flg&flgImmCmp == 0 {
 				b = x[in.rm]
@@ -419,7 +597,7 @@ func (c *CPU) execGeneral(in *inst) int {
 		}
 	case opCSEL, opCSINC, opCSINV, opCSNEG:
 		var r uint64
-		if condHolds[in.cond]>>(c.nzcv>>28)&1 == 1 {
+		if condHolds[in.cond&15]>>(c.nzcv>>28&15)&1 == 1 {
 			r = x[in.rn]
 		} else {
 			r = x[in.rm]
