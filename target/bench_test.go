@@ -87,3 +87,20 @@ func (m *Machine) runRounds(acts []Action, k int) {
 
 func BenchmarkLoop1CPU(b *testing.B) { benchmarkLoop(b, 1) }
 func BenchmarkLoop8CPU(b *testing.B) { benchmarkLoop(b, 8) }
+
+func benchWords(b *testing.B, words []uint32) {
+	saved := benchLoop
+	benchLoop = words
+	defer func() { benchLoop = saved }()
+	benchmarkLoop(b, 1)
+}
+
+// add/add/eor/add/subs/b.ne
+func BenchmarkRegLoop(b *testing.B) {
+	benchWords(b, []uint32{0x91000463, 0x91000884, 0xca0300a5, 0x91000cc6, 0xf1000400, 0x54ffff61, 0xd503207f, 0x17ffffff})
+}
+
+// nop x4, subs, b.ne
+func BenchmarkNopLoop(b *testing.B) {
+	benchWords(b, []uint32{0xd503201f, 0xd503201f, 0xd503201f, 0xd503201f, 0xf1000400, 0x54ffff61, 0xd503207f, 0x17ffffff})
+}

@@ -191,7 +191,6 @@ func (c *CPU) inner(page *codePage, base uint64, limit int) (slow bool) {
 	// target, and any value >= instsPage means the PC left the page.
 	idx := (c.pc - base) >> 2
 	left := limit - c.n
-	nzcv := c.nzcv
 	insts := &page.insts
 	exitPC, exitFar := uint64(0), false
 loop:
@@ -248,22 +247,22 @@ loop:
 		case opSUBSI64:
 			a, b := x[in.rn], in.imm
 			r := a - b
-			nzcv = nzcv64(r, b2u(a >= b), ((a^b)&(a^r))>>63)
+			c.nzcv = nzcv64(r, b2u(a >= b), ((a^b)&(a^r))>>63)
 			x[in.rd] = r
 		case opADDSI64:
 			a, b := x[in.rn], in.imm
 			r := a + b
-			nzcv = nzcv64(r, b2u(r < a), ((a^r)&(b^r))>>63)
+			c.nzcv = nzcv64(r, b2u(r < a), ((a^r)&(b^r))>>63)
 			x[in.rd] = r
 		case opSUBSI32:
 			a, b := uint32(x[in.rn]), uint32(in.imm)
 			r := a - b
-			nzcv = nzcv32(r, b2u(a >= b), uint64(((a^b)&(a^r))>>31))
+			c.nzcv = nzcv32(r, b2u(a >= b), uint64(((a^b)&(a^r))>>31))
 			x[in.rd] = uint64(r)
 		case opADDSI32:
 			a, b := uint32(x[in.rn]), uint32(in.imm)
 			r := a + b
-			nzcv = nzcv32(r, b2u(r < a), uint64(((a^r)&(b^r))>>31))
+			c.nzcv = nzcv32(r, b2u(r < a), uint64(((a^r)&(b^r))>>31))
 			x[in.rd] = uint64(r)
 		case opADR, opMOVI:
 			x[in.rd] = in.imm
@@ -301,12 +300,12 @@ loop:
 			if in.sf {
 				a, b := x[in.rn], x[in.rm]<<in.amt
 				r := a - b
-				nzcv = nzcv64(r, b2u(a >= b), ((a^b)&(a^r))>>63)
+				c.nzcv = nzcv64(r, b2u(a >= b), ((a^b)&(a^r))>>63)
 				x[in.rd] = r
 			} else {
 				a, b := uint32(x[in.rn]), uint32(x[in.rm]<<in.amt)
 				r := a - b
-				nzcv = nzcv32(r, b2u(a >= b), uint64(((a^b)&(a^r))>>31))
+				c.nzcv = nzcv32(r, b2u(a >= b), uint64(((a^b)&(a^r))>>31))
 				x[in.rd] = uint64(r)
 			}
 		case opAND, opORR, opEOR, opBIC, opORN, opANDS:
@@ -331,9 +330,9 @@ loop:
 			r = maskSF(r, in.sf)
 			if in.op == opANDS {
 				if in.sf {
-					nzcv = nzcv64(r, 0, 0)
+					c.nzcv = nzcv64(r, 0, 0)
 				} else {
-					nzcv = nzcv32(uint32(r), 0, 0)
+					c.nzcv = nzcv32(uint32(r), 0, 0)
 				}
 			}
 			x[in.rd] = r
@@ -455,7 +454,7 @@ loop:
 			left--
 			continue
 		case opBcond:
-			if condHolds[in.cond&15]>>(nzcv>>28&15)&1 == 1 {
+			if condHolds[in.cond&15]>>(c.nzcv>>28&15)&1 == 1 {
 				idx = (in.imm - base) >> 2
 				left--
 				continue
@@ -505,13 +504,13 @@ loop:
 			continue
 		case opCSEL:
 			v := x[in.rm]
-			if condHolds[in.cond&15]>>(nzcv>>28&15)&1 == 1 {
+			if condHolds[in.cond&15]>>(c.nzcv>>28&15)&1 == 1 {
 				v = x[in.rn]
 			}
 			x[in.rd] = maskSF(v, in.sf)
 		case opCSINC:
 			v := x[in.rm] + 1
-			if condHolds[in.cond&15]>>(nzcv>>28&15)&1 == 1 {
+			if condHolds[in.cond&15]>>(c.nzcv>>28&15)&1 == 1 {
 				v = x[in.rn]
 			}
 			x[in.rd] = maskSF(v, in.sf)
@@ -528,7 +527,7 @@ loop:
 	} else {
 		c.pc = base + idx<<2
 	}
-	c.n, c.nzcv = limit-left, nzcv
+	c.n = limit - left
 	return slow
 }
 
