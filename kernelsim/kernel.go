@@ -45,6 +45,20 @@ const (
 	SymVectors                    = "vectors"
 	SymDebuggerCallDone           = "debugger_call_done"
 
+	// Debugger route entry points (C ABI; run on the target CPU with x30 = debugger_call_done).
+	SymDebuggerEventCreate    = "debugger_event_create"   // (addr, len, type, cpu) -> event or -errno
+	SymDebuggerCounterCreate  = "debugger_counter_create" // the same, counting handler ("monitor perf")
+	SymDebuggerEventInstall   = "debugger_event_install"  // (event) -> 0 or -errno
+	SymDebuggerEventUninstall = "debugger_event_uninstall"
+	SymDebuggerEventRelease   = "debugger_event_release"
+	// Overflow handlers (struct perf_event.overflow_handler tells a debugger event from a counter).
+	SymPerfDebuggerOverflowHandler = "perf_debugger_overflow_handler"
+	SymPerfCountOverflowHandler    = "perf_count_overflow_handler"
+	// Per-CPU [64]u32: 1 from just before the CPU's READY HVC on (cross-calls allowed).
+	SymDebuggerCPUReady = "debugger_cpu_ready"
+	// u32: set by CPU 0 when every CPU may make its READY HVC.
+	SymDebuggerReadyGo = "debugger_ready_go"
+
 	// Per-CPU u64 counters ([64]u64, index = CPU).
 	SymBpExceptions        = "debug_bp_exceptions"
 	SymWpExceptions        = "debug_wp_exceptions"
@@ -72,6 +86,35 @@ const (
 	HVCHWBPNotify = 0xc600_0001
 	// HVCDebuggerDone is the x0 of the HVC at debugger_call_done (x1 = result).
 	HVCDebuggerDone = 0xc600_0002
+	// HVCCPUReady is the x0 of the HVC each CPU makes once, when its
+	// hw_breakpoint state is set up and before its workload (x1 = CPU index).
+	HVCCPUReady = 0xc600_0003
+	// HVCNotifyStep is the answer (x0) to HVCHWBPNotify that makes the kernel
+	// step over the hit itself; any other answer leaves the step to the debugger.
+	HVCNotifyStep = 1
+)
+
+// Event types of debugger_event_create (Linux's HW_BREAKPOINT_*).
+const (
+	EventRead      = 1
+	EventWrite     = 2
+	EventReadWrite = 3
+	EventExecute   = 4
+)
+
+// Errno values the debugger entry points return negated (x0 = -errno).
+const (
+	ErrnoEINVAL = 22
+	ErrnoENOSPC = 28
+	ErrnoENODEV = 19
+	ErrnoEBUSY  = 16
+)
+
+// MASK region watchpoints (debugger_event_create with len > 8): a power of
+// two from MinMaskLen to MaxMaskLen, address aligned to it.
+const (
+	MinMaskLen = 16
+	MaxMaskLen = 1 << 31
 )
 
 // StableSymbols lists the guest symbols that must exist in every kernel build.
@@ -82,5 +125,7 @@ var StableSymbols = []string{
 	SymSteppingKernelBp, SymToggleBpRegisters, SymTryStepSuspendedBreakpoint, SymVectors,
 	SymDebuggerCallDone, SymBpExceptions, SymWpExceptions, SymStepExceptions, SymUnhandledExceptions,
 	SymSameELRRun, SymLastELR, SymLastESR, SymHeartbeat, SymStallReports, SymCsyncTrappedEnable,
-	SymCsyncTrappedDisable,
+	SymCsyncTrappedDisable, SymDebuggerEventCreate, SymDebuggerCounterCreate, SymDebuggerEventInstall,
+	SymDebuggerEventUninstall, SymDebuggerEventRelease, SymPerfDebuggerOverflowHandler,
+	SymPerfCountOverflowHandler, SymDebuggerCPUReady, SymDebuggerReadyGo,
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"math/bits"
 )
 
 // PerfEvent is the guest's struct perf_event (guest/hw_breakpoint.h), the
@@ -26,8 +27,12 @@ type PerfEvent struct {
 	State         uint32    `c:"state"` // 0 free, 1 off, 2 active
 	Slot          int32     `c:"slot"`  // physical slot while installed, else -1
 	Pad           uint32    `c:"pad"`
-	Count         uint64    `c:"count"`  // overflow handler calls
-	HitPC         [8]uint64 `c:"hit_pc"` // PCs of the first hits
+	Count         uint64    `c:"count"`     // overflow handler calls
+	HitPC         [8]uint64 `c:"hit_pc"`    // PCs of the first hits
+	AddrMask      uint32    `c:"addr_mask"` // DBGWCR.MASK of a region watchpoint (log2 of its length), 0 = BAS
+	Flags         uint32    `c:"flags"`     // PerfEventFlagAddrMask
+	StepHit       uint32    `c:"step_hit"`  // 1: the kernel stepped over the last hit (NOTIFY answered HVCNotifyStep)
+	Pad2          uint32    `c:"pad2"`
 }
 
 // PerfEventSize is sizeof(struct perf_event).
@@ -50,9 +55,27 @@ func DecodePerfEvent(b []byte) (PerfEvent, error) {
 	return ev, err
 }
 
-// Ctrl is the control register value the event programs (Linux's encode_ctrl_reg).
+// PerfEventFlagAddrMask (struct perf_event.flags) marks an event that may be
+// a MASK region watchpoint (every debugger_event_create/debugger_counter_create event).
+const PerfEventFlagAddrMask = 1
+
+// Ctrl is the control register value the event programs (Linux's
+// encode_ctrl_reg, plus DBGWCR.MASK in bits [28:24] for a region watchpoint).
 func (ev PerfEvent) Ctrl() uint32 {
-	return ev.CtrlLen<<5 | ev.CtrlType<<3 | ev.CtrlPrivilege<<1 | ev.CtrlEnabled
+	return ev.AddrMask&0x1f<<24 | ev.CtrlLen<<5 | ev.CtrlType<<3 | ev.CtrlPrivilege<<1 | ev.CtrlEnabled
+}
+
+// Range is the address range [lo, lo+n) the event watches or breaks on:
+// the whole 2^MASK-byte region of a MASK watchpoint, the BAS bytes of any other.
+func (ev PerfEvent) Range() (lo, n uint64) {
+	if ev.AddrMask >= 3 && ev.AddrMask <= 31 {
+		return ev.Address, 1 << ev.AddrMask
+	}
+	if ev.CtrlLen == 0 {
+		return ev.Address, 0
+	}
+	first, last := bits.TrailingZeros32(ev.CtrlLen), 31-bits.LeadingZeros32(ev.CtrlLen)
+	return ev.Address + uint64(first), uint64(last - first + 1)
 }
 
 // IsBreakpoint tells an execute event (BCR/BVR) from a watchpoint (WCR/WVR).

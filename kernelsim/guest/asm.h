@@ -29,10 +29,15 @@
 /*
  * Vendor-specific hypervisor calls (SMCCC owner 6) the simulator's server
  * understands; on QEMU they return NOT_SUPPORTED and change nothing.
- *  HVC_HWBP_NOTIFY:    x1 = struct perf_event *, x2 = trigger address, x3 = 0 bp / 1 wp
+ *  HVC_HWBP_NOTIFY:    x1 = struct perf_event *, x2 = trigger address, x3 = 0 bp / 1 wp;
+ *                      answer x0 = HVC_NOTIFY_STEP: the kernel steps over this hit itself
  *  HVC_DEBUGGER_DONE:  x1 = return value of a debugger cross-call (see debugger_call_done)
+ *  HVC_CPU_READY:      x1 = this CPU's index; made once per CPU when its hw_breakpoint state is
+ *                      set up, before its workload (the server may run cross-calls meanwhile)
  */
 #define HVC_HWBP_NOTIFY 0xc6000001
 #define HVC_DEBUGGER_DONE 0xc6000002
+#define HVC_CPU_READY 0xc6000003
+#define HVC_NOTIFY_STEP 1
 
 #endif

@@ -5,6 +5,7 @@
  * uninstall order and handler recovery are runtime knobs (config.h).
  */
 #include "hw_breakpoint.h"
+#include "asm.h"
 
 /* Breakpoint and watchpoint slot owners, per CPU. NULL = free. */
 struct perf_event *bp_on_reg[NR_CPUS][ARM_MAX_BRP];
@@ -331,7 +332,7 @@ __stable int hw_breakpoint_control(struct perf_event *bp, enum hw_breakpoint_ops
 		fallthrough;
 	case HW_BREAKPOINT_RESTORE:
 		write_wb_reg(val_reg, i, info->address);
-		ctrl = encode_ctrl_reg(info->ctrl);
+		ctrl = encode_ctrl_reg(info->ctrl) | bp->addr_mask << ARM_WATCHPOINT_MASK_SHIFT;
 		write_wb_reg(ctrl_reg, i, reg_enable ? ctrl | 0x1 : ctrl & ~0x1u);
 		bp->slot = i;
 		break;
@@ -354,13 +355,41 @@ __stable void arch_uninstall_hw_breakpoint(struct perf_event *bp)
 	hw_breakpoint_control(bp, HW_BREAKPOINT_UNINSTALL);
 }
 
+/*
+ * A region watchpoint (DBGWCR.MASK, Arm ARM D2.9): a power-of-two length of
+ * 16 bytes to 2 GiB at an address aligned to it; BAS covers the whole
+ * doubleword. Only events created with PERF_EVENT_F_ADDR_MASK may be one.
+ */
+static int arch_build_mask_info(struct perf_event *bp, const struct perf_event_attr *attr,
+				struct arch_hw_breakpoint *hw)
+{
+	u64 len = attr->bp_len;
+	u32 mask;
+
+	if (!bp || !(bp->flags & PERF_EVENT_F_ADDR_MASK) || hw->ctrl.type == ARM_BREAKPOINT_EXECUTE)
+		return -EINVAL;
+	if (len & (len - 1) || len > (1ul << ARM_WATCHPOINT_MASK_MAX) || attr->bp_addr & (len - 1))
+		return -EINVAL;
+	mask = (u32)__builtin_ctzl(len);
+	if (mask < ARM_WATCHPOINT_MASK_MIN)
+		return -EINVAL;
+	hw->ctrl.len = ARM_BREAKPOINT_LEN_8;
+	hw->ctrl.privilege = attr->exclude_kernel ? AARCH64_BREAKPOINT_EL0 : AARCH64_BREAKPOINT_EL1;
+	hw->ctrl.enabled = 1;
+	hw->address = attr->bp_addr;
+	hw->trigger = 0;
+	bp->addr_mask = mask;
+	return 0;
+}
+
 /* Validate an event's attributes and build its control word (arch_build_bp_info + arch parse). */
 __stable int arch_build_bp_info(struct perf_event *bp, const struct perf_event_attr *attr,
 				struct arch_hw_breakpoint *hw)
 {
 	u64 alignment_mask, offset;
 
-	(void)bp;
+	if (bp)
+		bp->addr_mask = 0;
 	switch (attr->bp_type) {
 	case HW_BREAKPOINT_X:
 		hw->ctrl.type = ARM_BREAKPOINT_EXECUTE;
@@ -388,6 +417,8 @@ __stable int arch_build_bp_info(struct perf_event *bp, const struct perf_event_a
 	case 7: hw->ctrl.len = ARM_BREAKPOINT_LEN_7; break;
 	case 8: hw->ctrl.len = ARM_BREAKPOINT_LEN_8; break;
 	default:
+		if (attr->bp_len > 8)
+			return arch_build_mask_info(bp, attr, hw);
 		return -EINVAL;
 	}
 
@@ -537,8 +568,11 @@ __stable int do_breakpoint(u64 esr, struct pt_regs *regs)
 		counter_arch_bp(bp)->trigger = addr;
 		perf_bp_event(bp, regs);
 		claimed = 1;
-		/* Counting events step over the instruction; debugger events do not. */
-		if (is_default_overflow_handler(bp))
+		/*
+		 * Counting events step over the instruction; debugger events
+		 * only when the debugger said so for this hit (step_hit).
+		 */
+		if (is_default_overflow_handler(bp) || READ_ONCE(bp->step_hit))
 			step = 1;
 	}
 
@@ -554,18 +588,23 @@ __stable int do_breakpoint(u64 esr, struct pt_regs *regs)
 	return 0;
 }
 
-/* Distance from addr to the bytes a watchpoint covers; 0 = inside. */
-static u64 get_distance_from_watchpoint(u64 addr, u64 val, struct arch_hw_breakpoint_ctrl *ctrl)
+/* Distance from addr to the bytes a watchpoint covers (BAS, or the whole MASK region); 0 = inside. */
+static u64 get_distance_from_watchpoint(u64 addr, u64 val, struct arch_hw_breakpoint_ctrl *ctrl, u32 mask)
 {
 	u64 wp_low, wp_high;
 	u32 lens, lene;
 
 	if (!ctrl->len)
 		return (u64)-1;
-	lens = __builtin_ctz(ctrl->len);
-	lene = 31 - __builtin_clz(ctrl->len);
-	wp_low = val + lens;
-	wp_high = val + lene;
+	if (mask >= ARM_WATCHPOINT_MASK_MIN) {
+		wp_low = val & ~((1ul << mask) - 1);
+		wp_high = wp_low + ((1ul << mask) - 1);
+	} else {
+		lens = __builtin_ctz(ctrl->len);
+		lene = 31 - __builtin_clz(ctrl->len);
+		wp_low = val + lens;
+		wp_high = val + lene;
+	}
 	if (addr < wp_low)
 		return wp_low - addr;
 	if (addr > wp_high)
@@ -575,7 +614,6 @@ static u64 get_distance_from_watchpoint(u64 addr, u64 val, struct arch_hw_breakp
 
 static int watchpoint_report(struct perf_event *wp, u64 addr, struct pt_regs *regs)
 {
-	int step = is_default_overflow_handler(wp);
 	struct arch_hw_breakpoint *info = counter_arch_bp(wp);
 
 	info->trigger = addr;
@@ -583,7 +621,8 @@ static int watchpoint_report(struct perf_event *wp, u64 addr, struct pt_regs *re
 	if (info->ctrl.privilege == AARCH64_BREAKPOINT_EL0)
 		return 1;
 	perf_bp_event(wp, regs);
-	return step;
+	/* Counting events step; debugger events only when the debugger said so for this hit. */
+	return is_default_overflow_handler(wp) || READ_ONCE(wp->step_hit);
 }
 
 /* Watchpoint exception (addr = FAR): returns 0 if a slot owned it, -ENOENT if none did. */
@@ -606,7 +645,8 @@ __stable int do_watchpoint(u64 addr, u64 esr, struct pt_regs *regs)
 		val = read_wb_reg(AARCH64_DBG_REG_WVR, i);
 		ctrl_reg = read_wb_reg(AARCH64_DBG_REG_WCR, i);
 		decode_ctrl_reg(ctrl_reg, &ctrl);
-		dist = get_distance_from_watchpoint(addr, val, &ctrl);
+		dist = get_distance_from_watchpoint(addr, val, &ctrl,
+						    (ctrl_reg >> ARM_WATCHPOINT_MASK_SHIFT) & 0x1f);
 		if (dist < min_dist) {
 			min_dist = dist;
 			closest_match = i;
@@ -650,6 +690,33 @@ __stable bool try_step_suspended_breakpoints(struct pt_regs *regs)
 	}
 	*kernel_step = ARM_KERNEL_STEP_NONE;
 	return handled;
+}
+
+/*
+ * Per CPU, 1 from just before its READY HVC on: its hw_breakpoint state is
+ * set up and a debugger may run cross-calls on it (host-readable).
+ */
+DEFINE_PER_CPU(volatile u32, debugger_cpu_ready);
+/* Set by CPU 0 after the boot self-test: every CPU makes its READY HVC. */
+volatile u32 debugger_ready_go;
+
+/*
+ * Tell a debugger's server this CPU is ready for debugger events (HVC
+ * READY, x1 = cpu): it may install pending events through cross-calls
+ * before the HVC returns. IRQs masked; on QEMU the HVC returns at once.
+ */
+__stable void hw_breakpoint_cpu_ready(int cpu)
+{
+	u64 flags;
+
+	if (this_cpu(debugger_cpu_ready))
+		return;
+	flags = read_sysreg(daif);
+	asm volatile("msr daifset, #2" ::: "memory");
+	WRITE_ONCE(this_cpu(debugger_cpu_ready), 1);
+	smp_mb();
+	psci_call(HVC_CPU_READY, (u64)cpu, 0, 0);
+	local_daif_restore(flags);
 }
 
 /* CPU bring-up: restore owned slots, zero the rest. Runs on that CPU. */

@@ -117,7 +117,19 @@ struct perf_event {
 	u32 pad;
 	volatile u64 count;  /* overflow handler calls */
 	volatile u64 hit_pc[PERF_EVENT_HIT_LOG]; /* first hits: the PC that trapped */
+	u32 addr_mask;       /* DBGWCR.MASK of a region watchpoint (log2 of its length), 0 = BAS only */
+	u32 flags;           /* PERF_EVENT_F_* */
+	volatile u32 step_hit; /* set by the overflow handler: the kernel steps over this hit */
+	u32 pad2;
 };
+
+/* struct perf_event.flags */
+#define PERF_EVENT_F_ADDR_MASK 0x1 /* may be a MASK region watchpoint (debugger and "monitor perf" events) */
+
+/* DBGWCR_EL1.MASK: bits [28:24]; 3..31 select a 2^MASK-byte aligned region (BAS must be 0xff). */
+#define ARM_WATCHPOINT_MASK_SHIFT 24
+#define ARM_WATCHPOINT_MASK_MIN 3
+#define ARM_WATCHPOINT_MASK_MAX 31
 
 static inline struct arch_hw_breakpoint *counter_arch_bp(struct perf_event *bp)
 {
@@ -164,6 +176,9 @@ struct perf_event *perf_event_create_kernel_counter(const struct perf_event_attr
 int perf_event_enable(struct perf_event *ev);
 int perf_event_disable(struct perf_event *ev);
 void perf_event_release(struct perf_event *ev);
+struct perf_event *perf_event_create(const struct perf_event_attr *attr, int cpu,
+				     perf_overflow_handler_t handler, void *context, u32 flags);
+void hw_breakpoint_cpu_ready(int cpu);
 
 static inline bool is_default_overflow_handler(struct perf_event *bp)
 {

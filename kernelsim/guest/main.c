@@ -3,6 +3,7 @@
 
 extern DEFINE_PER_CPU(volatile u32, cpu_online_flag);
 extern int has_register_banks;
+extern volatile u32 debugger_ready_go;
 void smp_boot_secondaries(void);
 void cpu_loop(int cpu);
 void hw_breakpoint_selftest(void);
@@ -45,6 +46,10 @@ void kernel_main(void)
 	printk("hw_breakpoint: found %d breakpoint and %d watchpoint registers%s\n", core_num_brps,
 	       core_num_wrps, has_register_banks ? " (banked)" : "");
 	hw_breakpoint_selftest();
+	/* Every CPU is set up and the self-test's events are gone: READY on each CPU, then the scenario. */
+	smp_mb();
+	WRITE_ONCE(debugger_ready_go, 1);
+	hw_breakpoint_cpu_ready(0);
 	if (cfg->workload_rounds)
 		printk("config: scenario %s, rounds %lu, iters %u, uninstall %s, recovery %s\n",
 		       scenario_name(cfg->scenario), cfg->workload_rounds, cfg->workload_iters,

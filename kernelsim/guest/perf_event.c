@@ -25,19 +25,27 @@ static int hw_breakpoint_slots(enum bp_type_idx type)
 	return type == TYPE_INST ? core_num_brps : core_num_wrps;
 }
 
+/*
+ * Lock-free (a debugger's cross-call on one CPU may reserve while another
+ * CPU does, and a CPU stopped by the debugger must never hold a lock).
+ */
 static int reserve_bp_slot(struct perf_event *bp)
 {
 	enum bp_type_idx type = find_slot_idx(bp);
+	int *pinned = &bp_slots_pinned[bp->cpu][type];
+	int old = __atomic_load_n(pinned, __ATOMIC_RELAXED);
 
-	if (bp_slots_pinned[bp->cpu][type] + 1 > hw_breakpoint_slots(type))
-		return -ENOSPC;
-	bp_slots_pinned[bp->cpu][type]++;
+	do {
+		if (old + 1 > hw_breakpoint_slots(type))
+			return -ENOSPC;
+	} while (!__atomic_compare_exchange_n(pinned, &old, old + 1, false, __ATOMIC_ACQ_REL,
+					      __ATOMIC_RELAXED));
 	return 0;
 }
 
 static void release_bp_slot(struct perf_event *bp)
 {
-	bp_slots_pinned[bp->cpu][find_slot_idx(bp)]--;
+	__atomic_fetch_sub(&bp_slots_pinned[bp->cpu][find_slot_idx(bp)], 1, __ATOMIC_ACQ_REL);
 }
 
 /* The default handler: count, and let the kernel step over the hit. */
@@ -48,15 +56,20 @@ __stable void perf_count_overflow_handler(struct perf_event *bp, struct pt_regs 
 }
 
 /*
- * A debugger's handler (like ptrace's): count and tell the server by HVC;
- * the kernel does not step, the debugger does its own step-over.
+ * A debugger's handler (like ptrace's): count and tell the server by HVC.
+ * The answer decides this hit: HVC_NOTIFY_STEP (a hit inside the server's
+ * own cross-call) makes the kernel step over it like a counting event;
+ * anything else (-1 on QEMU) leaves the step-over to the debugger.
  */
 __stable void perf_debugger_overflow_handler(struct perf_event *bp, struct pt_regs *regs)
 {
+	long answer;
+
 	(void)regs;
 	bp->count++;
-	psci_call(HVC_HWBP_NOTIFY, (u64)bp, bp->hw.trigger,
-		  bp->attr.bp_type == HW_BREAKPOINT_X ? 0 : 1);
+	answer = psci_call(HVC_HWBP_NOTIFY, (u64)bp, bp->hw.trigger,
+			   bp->attr.bp_type == HW_BREAKPOINT_X ? 0 : 1);
+	WRITE_ONCE(bp->step_hit, answer == HVC_NOTIFY_STEP);
 }
 
 void perf_bp_event(struct perf_event *bp, struct pt_regs *regs)
@@ -68,36 +81,50 @@ void perf_bp_event(struct perf_event *bp, struct pt_regs *regs)
 	bp->overflow_handler(bp, regs);
 }
 
-struct perf_event *perf_event_create_kernel_counter(const struct perf_event_attr *attr, int cpu,
-						    perf_overflow_handler_t handler, void *context)
+/* Claim a free event (FREE -> OFF, lock-free) and fill it; a failed create frees it again. */
+struct perf_event *perf_event_create(const struct perf_event_attr *attr, int cpu,
+				     perf_overflow_handler_t handler, void *context, u32 flags)
 {
-	struct perf_event *ev = NULL;
+	struct perf_event *ev = NULL, init;
+	u32 free;
 	int i, err;
 
 	if (cpu < 0 || cpu >= nr_cpus_online)
 		return ERR_PTR(-ENODEV);
 	for (i = 0; i < NR_PERF_EVENTS; i++) {
-		if (perf_events[i].state == PERF_EVENT_STATE_FREE) {
+		free = PERF_EVENT_STATE_FREE;
+		if (__atomic_compare_exchange_n(&perf_events[i].state, &free, PERF_EVENT_STATE_OFF, false,
+						__ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
 			ev = &perf_events[i];
 			break;
 		}
 	}
 	if (!ev)
 		return ERR_PTR(-ENOSPC);
-	memset(ev, 0, sizeof(*ev));
-	ev->attr = *attr;
-	ev->cpu = cpu;
-	ev->slot = -1;
-	ev->overflow_handler = handler ? handler : perf_count_overflow_handler;
-	ev->context = context;
-	err = arch_build_bp_info(ev, attr, &ev->hw);
-	if (err)
+	memset(&init, 0, sizeof(init));
+	init.attr = *attr;
+	init.cpu = cpu;
+	init.state = PERF_EVENT_STATE_OFF;
+	init.slot = -1;
+	init.overflow_handler = handler ? handler : perf_count_overflow_handler;
+	init.context = context;
+	init.flags = flags;
+	err = arch_build_bp_info(&init, attr, &init.hw);
+	if (!err)
+		err = reserve_bp_slot(&init);
+	if (err) {
+		__atomic_store_n(&ev->state, PERF_EVENT_STATE_FREE, __ATOMIC_RELEASE);
 		return ERR_PTR(err);
-	err = reserve_bp_slot(ev);
-	if (err)
-		return ERR_PTR(err);
-	ev->state = PERF_EVENT_STATE_OFF;
+	}
+	*ev = init;
+	smp_mb();
 	return ev;
+}
+
+struct perf_event *perf_event_create_kernel_counter(const struct perf_event_attr *attr, int cpu,
+						    perf_overflow_handler_t handler, void *context)
+{
+	return perf_event_create(attr, cpu, handler, context, 0);
 }
 
 static int hw_breakpoint_add(void *arg)
@@ -143,35 +170,50 @@ void perf_event_release(struct perf_event *ev)
 		return;
 	perf_event_disable(ev);
 	release_bp_slot(ev);
-	ev->state = PERF_EVENT_STATE_FREE;
+	__atomic_store_n(&ev->state, PERF_EVENT_STATE_FREE, __ATOMIC_RELEASE);
 }
 
 /*
  * Entry points for a debugger's cross-call (DESIGN §8): the server calls
  * these on a CPU with x30 = debugger_call_done. They return the event
- * pointer (or a negative errno) / 0 or a negative errno.
+ * pointer (or a negative errno) / 0 or a negative errno. Creating reserves
+ * a comparator on cpu (ENOSPC when the kernel's and the debugger's events
+ * would need more than it has) and writes no register; install programs it.
  */
-__stable long debugger_event_create(u64 addr, u64 len, u64 type, u64 cpu)
+static long debugger_create(u64 addr, u64 len, u64 type, u64 cpu, perf_overflow_handler_t handler)
 {
 	struct perf_event_attr attr = { .bp_addr = addr, .bp_len = len, .bp_type = (u32)type };
-	struct perf_event *ev = perf_event_create_kernel_counter(&attr, (int)cpu,
-								  perf_debugger_overflow_handler, NULL);
-	return (long)ev;
+
+	if (type > HW_BREAKPOINT_X || cpu >= NR_CPUS)
+		return cpu >= NR_CPUS ? -ENODEV : -EINVAL;
+	return (long)perf_event_create(&attr, (int)cpu, handler, NULL, PERF_EVENT_F_ADDR_MASK);
+}
+
+__stable long debugger_event_create(u64 addr, u64 len, u64 type, u64 cpu)
+{
+	return debugger_create(addr, len, type, cpu, perf_debugger_overflow_handler);
 }
 
 /* The same with the counting handler (the kernel steps over hits): "monitor perf". */
 __stable long debugger_counter_create(u64 addr, u64 len, u64 type, u64 cpu)
 {
-	struct perf_event_attr attr = { .bp_addr = addr, .bp_len = len, .bp_type = (u32)type };
-	struct perf_event *ev = perf_event_create_kernel_counter(&attr, (int)cpu,
-								  perf_count_overflow_handler, NULL);
-	return (long)ev;
+	return debugger_create(addr, len, type, cpu, perf_count_overflow_handler);
+}
+
+/* Is ev one of perf_events[] (a server's bad pointer must not be followed)? */
+static bool debugger_event_valid(const struct perf_event *ev)
+{
+	u64 off = (u64)ev - (u64)perf_events;
+
+	return (u64)ev >= (u64)perf_events && off < sizeof(perf_events) && off % sizeof(*ev) == 0;
 }
 
 __stable long debugger_event_install(struct perf_event *ev)
 {
 	int err;
 
+	if (!debugger_event_valid(ev))
+		return -EINVAL;
 	if (ev->state != PERF_EVENT_STATE_OFF || ev->cpu != smp_processor_id())
 		return -EINVAL;
 	err = arch_install_hw_breakpoint(ev);
@@ -182,6 +224,8 @@ __stable long debugger_event_install(struct perf_event *ev)
 
 __stable long debugger_event_uninstall(struct perf_event *ev)
 {
+	if (!debugger_event_valid(ev))
+		return -EINVAL;
 	if (ev->state != PERF_EVENT_STATE_ACTIVE || ev->cpu != smp_processor_id())
 		return -EINVAL;
 	arch_uninstall_hw_breakpoint(ev);
@@ -191,11 +235,13 @@ __stable long debugger_event_uninstall(struct perf_event *ev)
 
 __stable long debugger_event_release(struct perf_event *ev)
 {
+	if (!debugger_event_valid(ev))
+		return -EINVAL;
 	if (ev->state == PERF_EVENT_STATE_ACTIVE)
 		return -EBUSY;
 	if (ev->state == PERF_EVENT_STATE_FREE)
 		return -EINVAL;
 	release_bp_slot(ev);
-	ev->state = PERF_EVENT_STATE_FREE;
+	__atomic_store_n(&ev->state, PERF_EVENT_STATE_FREE, __ATOMIC_RELEASE);
 	return 0;
 }

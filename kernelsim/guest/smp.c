@@ -51,15 +51,27 @@ int smp_call_on_cpu(int cpu, int (*fn)(void *), void *arg)
 	return cc->ret;
 }
 
-/* Called from each CPU's loop: run a pending cross-call. */
+extern volatile u32 debugger_ready_go;
+extern DEFINE_PER_CPU(volatile u32, debugger_cpu_ready);
+
+/*
+ * Called from each CPU's loop: make this CPU's READY HVC once CPU 0 allows
+ * it (before anything the scenario asks of this CPU), run a pending cross-call.
+ */
 void cross_call_poll(void)
 {
 	struct cross_call *cc = &this_cpu(cross_calls);
 	u64 seq = READ_ONCE(cc->req_seq), flags;
 
+	if (!READ_ONCE(this_cpu(debugger_cpu_ready)) && READ_ONCE(debugger_ready_go)) {
+		smp_mb();
+		hw_breakpoint_cpu_ready(smp_processor_id());
+	}
 	if (seq == cc->done_seq)
 		return;
 	smp_mb();
+	if (!READ_ONCE(this_cpu(debugger_cpu_ready)) && READ_ONCE(debugger_ready_go))
+		hw_breakpoint_cpu_ready(smp_processor_id());
 	flags = read_sysreg(daif);
 	asm volatile("msr daifset, #3" ::: "memory");
 	cc->ret = cc->fn(cc->arg);

@@ -39,13 +39,19 @@ bool workload_finished(int cpu)
 	return rounds && READ_ONCE(workload_rounds_done[cpu]) >= rounds;
 }
 
-/* Every CPU but 0 lives here: heartbeat, cross-calls, workload rounds. */
+extern DEFINE_PER_CPU(volatile u32, debugger_cpu_ready);
+
+/*
+ * Every CPU but 0 lives here: heartbeat, cross-calls, workload rounds. Its
+ * READY HVC comes (in cross_call_poll) once CPU 0 says so, before any
+ * scenario cross-call and before its first round.
+ */
 void cpu_loop(int cpu)
 {
 	for (;;) {
 		cpu_heartbeat[cpu]++;
 		cross_call_poll();
-		if (READ_ONCE(workload_go) && !workload_finished(cpu))
+		if (READ_ONCE(debugger_cpu_ready[cpu]) && READ_ONCE(workload_go) && !workload_finished(cpu))
 			workload_round();
 		else
 			cpu_relax();
