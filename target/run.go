@@ -21,7 +21,7 @@ const (
 	StopWatchpoint                     // Z2-Z4 hit (before the access)
 	StopPowerOff                       // PSCI SYSTEM_OFF, or every CPU is off
 	StopLivelock                       // reserved for livelock detection
-	StopIdle                           // nothing can run (every CPU ActionStop)
+	StopIdle                           // nothing can run: every CPU ActionStop, or all wait in WFI/WFE forever
 )
 
 func (k StopKind) String() string {
@@ -114,6 +114,7 @@ func (m *Machine) round(acts []Action, wasOn []bool, def Action) (Stop, bool) {
 	var first Stop
 	have := false
 	ran, anyOn := false, false
+	allIdle := true
 	longest := 0
 	for i, c := range m.cpus {
 		if !c.on {
@@ -138,8 +139,12 @@ func (m *Machine) round(acts []Action, wasOn []bool, def Action) (Stop, bool) {
 		before := c.executed
 		c.run(budget)
 		c.skipBPOn = false
-		if d := int(c.executed - before); d > longest {
+		d := int(c.executed - before)
+		if d > longest {
 			longest = d
+		}
+		if !c.waiting || d > idleSliceMax {
+			allIdle = false
 		}
 		var s Stop
 		switch {
@@ -186,8 +191,26 @@ func (m *Machine) round(acts []Action, wasOn []bool, def Action) (Stop, bool) {
 	if !ran {
 		return Stop{Kind: StopIdle, CPU: m.lastCPU, Text: "no CPU is allowed to run"}, true
 	}
+	if allIdle {
+		m.idleRounds++
+		if m.idleRounds >= idleRoundsMax {
+			m.idleRounds = 0
+			return Stop{Kind: StopIdle, CPU: m.lastCPU,
+				Text: "idle: every running CPU waits in WFI/WFE and no interrupt source can wake it"}, true
+		}
+	} else {
+		m.idleRounds = 0
+	}
 	return Stop{}, false
 }
+
+// A round in which every running CPU ended its turn in WFI/WFE after at most
+// idleSliceMax instructions is idle; idleRoundsMax idle rounds in a row
+// (no interrupt source exists to wake them) end Resume with StopIdle.
+const (
+	idleSliceMax  = 16
+	idleRoundsMax = 1 << 16
+)
 
 // systemReset is PSCI SYSTEM_RESET: reload the loaded segments and restart
 // CPU 0 at the entry point.

@@ -348,3 +348,10 @@ func TestConfigErrors(t *testing.T) {
 	require.Error(t, m.LoadSegment(0, []byte{1}, 0))
 	require.Error(t, m.WriteMemory(RAMBase+defaultRAM-2, []byte{1, 2, 3}))
 }
+
+func TestAllCPUsWaitingForever(t *testing.T) {
+	m, _ := newTestMachine(t, 0xd503207f, 0x17ffffff) // 1: wfi; b 1b
+	s := runAll(m)
+	require.Equal(t, StopIdle, s.Kind)
+	require.Contains(t, s.Text, "WFI")
+}
