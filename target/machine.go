@@ -84,6 +84,7 @@ type Machine struct {
 
 	segments       []segment
 	entry          uint64
+	idleRounds     int    // consecutive rounds with every running CPU waiting
 	clock          uint64 // virtual time at the start of the current round
 	resetRequested bool
 	off            bool   // SYSTEM_OFF happened
