@@ -55,6 +55,9 @@ const (
 	DebugNoKDE       DebugFlags = 1 << 1 // never set MDSCR_EL1.KDE
 	DebugNoMDE       DebugFlags = 1 << 2 // never set MDSCR_EL1.MDE
 	DebugKeepDMasked DebugFlags = 1 << 3 // leave PSTATE.D set
+	// DebugSelftestHits makes the boot self-test also hit a MASK region counter on CPU 0
+	// (watchpoint and step exceptions on CPU 0 at boot; the console is the same).
+	DebugSelftestHits DebugFlags = 1 << 4
 )
 
 var (
@@ -157,7 +160,7 @@ func (c Config) Validate() error {
 		return fmt.Errorf("kernelsim: workload iterations must be at least 1")
 	case c.LivelockCPU >= NumCPUSlots:
 		return fmt.Errorf("kernelsim: livelock CPU %d out of range (max %d)", c.LivelockCPU, NumCPUSlots-1)
-	case c.DebugFlags&^(DebugKeepOSLock|DebugNoKDE|DebugNoMDE|DebugKeepDMasked) != 0:
+	case c.DebugFlags&^(DebugKeepOSLock|DebugNoKDE|DebugNoMDE|DebugKeepDMasked|DebugSelftestHits) != 0:
 		return fmt.Errorf("kernelsim: unknown debug flags %#x", uint32(c.DebugFlags))
 	}
 	return nil

@@ -219,7 +219,7 @@ func TestConfigConstantsMatchHeader(t *testing.T) {
 		"KCFG_BANK_GUARD_NONE": uint64(BankGuardNone), "KCFG_BANK_GUARD_MASK_DEBUG": uint64(BankGuardMaskDebug),
 		"KCFG_BANK_GUARD_SAVE_RESTORE_MDSELR": uint64(BankGuardSaveRestoreMDSELR),
 		"KCFG_DBG_KEEP_OS_LOCK":               uint64(DebugKeepOSLock), "KCFG_DBG_NO_KDE": uint64(DebugNoKDE),
-		"KCFG_DBG_NO_MDE": uint64(DebugNoMDE), "KCFG_DBG_KEEP_D_MASKED": uint64(DebugKeepDMasked),
+		"KCFG_DBG_NO_MDE": uint64(DebugNoMDE), "KCFG_DBG_KEEP_D_MASKED": uint64(DebugKeepDMasked), "KCFG_DBG_SELFTEST_HITS": uint64(DebugSelftestHits),
 	}
 	require.Equal(t, want, got)
 }

@@ -150,3 +150,17 @@ func TestQEMUBankRaceNeedsDebugv8p9(t *testing.T) {
 	require.Contains(t, out, "bank-race: needs FEAT_Debugv8p9 with more than 16 breakpoints (this cpu has 6)\n")
 	checkGolden(t, "qemu-bank-race-cortex-a57.golden", out)
 }
+
+// With DebugSelftestHits the self-test also makes a store inside a 64-byte
+// MASK region counter (debugger_counter_create + debugger_event_install):
+// do_watchpoint must match the whole region and the kernel step over the hit.
+// The console is the workload's, byte for byte.
+func TestQEMUSelftestMaskHit(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.WorkloadRounds = 3
+	cfg.StallTimeoutMS = 10000
+	cfg.DebugFlags = DebugSelftestHits
+	out := runQEMU(t, 2, cfg)
+	require.Contains(t, out, "hw_breakpoint: self-test passed")
+	checkGolden(t, "qemu-workload-smp2.golden", out)
+}

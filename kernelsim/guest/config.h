@@ -42,6 +42,7 @@ enum kcfg_bank_guard {
 #define KCFG_DBG_NO_KDE (1u << 1)       /* never set MDSCR_EL1.KDE */
 #define KCFG_DBG_NO_MDE (1u << 2)       /* never set MDSCR_EL1.MDE */
 #define KCFG_DBG_KEEP_D_MASKED (1u << 3) /* leave PSTATE.D set outside handlers */
+#define KCFG_DBG_SELFTEST_HITS (1u << 4) /* self-test also hits a MASK counter on CPU 0 (not a misconfiguration) */
 
 struct kernel_config {
 	unsigned int magic;            /* KCFG_MAGIC */

@@ -30,6 +30,97 @@ static int read_ctrl(void *arg)
 	return (int)read_wb_reg(AARCH64_DBG_REG_WCR, ev->slot);
 }
 
+long debugger_event_create(u64 addr, u64 len, u64 type, u64 cpu);
+long debugger_counter_create(u64 addr, u64 len, u64 type, u64 cpu);
+long debugger_event_install(struct perf_event *ev);
+long debugger_event_uninstall(struct perf_event *ev);
+long debugger_event_release(struct perf_event *ev);
+
+/* Watched by the MASK checks; nothing else touches it. */
+static volatile u64 selftest_region[16] __attribute__((aligned(128)));
+
+static long dcreate(bool counter, u64 addr, u64 len, u32 type, struct perf_event **out)
+{
+	long ret = counter ? debugger_counter_create(addr, len, type, 0) : debugger_event_create(addr, len, type, 0);
+
+	*out = IS_ERR((void *)ret) ? NULL : (struct perf_event *)ret;
+	return *out ? 0 : ret;
+}
+
+static void drelease(struct perf_event *ev)
+{
+	if (ev)
+		expect(debugger_event_release(ev) == 0, "debugger_event_release failed");
+}
+
+/* The debugger route's entry points on CPU 0: MASK validation, reservation, install. */
+static void debugger_selftest(void)
+{
+	static struct perf_event *evs[ARM_MAX_WRP + 1];
+	struct perf_event *ev, *kev;
+	u64 region = (u64)selftest_region;
+	int i, n;
+
+	expect(dcreate(false, region, 64, HW_BREAKPOINT_W, &ev) == 0 && ev && ev->addr_mask == 6 &&
+		       ev->hw.ctrl.len == ARM_BREAKPOINT_LEN_8 && ev->hw.address == region,
+	       "MASK watchpoint not built");
+	if (ev) {
+		expect(debugger_event_install(ev) == 0 && ev->slot >= 0 &&
+			       read_wb_reg(AARCH64_DBG_REG_WCR, ev->slot) == 0x06001ff3,
+		       "MASK watchpoint not programmed");
+		expect(debugger_event_uninstall(ev) == 0, "MASK watchpoint uninstall failed");
+		drelease(ev);
+	}
+	expect(dcreate(false, 0, 1ul << 31, HW_BREAKPOINT_RW, &ev) == 0 && ev && ev->addr_mask == 31,
+	       "2 GiB MASK watchpoint refused");
+	drelease(ev);
+	expect(dcreate(false, region + 16, 64, HW_BREAKPOINT_W, &ev) == -EINVAL, "misaligned MASK accepted");
+	expect(dcreate(false, region, 24, HW_BREAKPOINT_W, &ev) == -EINVAL, "length 24 accepted");
+	expect(dcreate(false, region, 64, HW_BREAKPOINT_X, &ev) == -EINVAL, "MASK breakpoint accepted");
+	expect(dcreate(false, 0, 1ul << 32, HW_BREAKPOINT_R, &ev) == -EINVAL, "4 GiB MASK accepted");
+	expect(dcreate(false, region, 8, 5, &ev) == -EINVAL, "type 5 accepted");
+	expect(dcreate(false, region, 8, HW_BREAKPOINT_W, &ev) == 0 && ev && ev->addr_mask == 0,
+	       "8-byte debugger watchpoint not BAS");
+	drelease(ev);
+	expect(create(region, 16, HW_BREAKPOINT_W, 0, &ev) == -EINVAL, "MASK accepted for a kernel event");
+	expect(debugger_event_release((struct perf_event *)(region + 8)) == -EINVAL, "bad event pointer released");
+
+	/* the kernel's events and the debugger's share the comparators */
+	expect(create(region, 8, HW_BREAKPOINT_W, 0, &kev) == 0, "kernel event failed");
+	for (n = 0; n + 1 < core_num_wrps && n < ARM_MAX_WRP; n++)
+		expect(dcreate(false, region, 8, HW_BREAKPOINT_R, &evs[n]) == 0, "debugger reservation failed");
+	expect(dcreate(false, region, 64, HW_BREAKPOINT_R, &ev) == -ENOSPC, "more debugger watchpoints than slots");
+	if (n) {
+		drelease(evs[--n]);
+		expect(dcreate(true, region, 64, HW_BREAKPOINT_R, &evs[n]) == 0, "released reservation not reusable");
+		n++;
+	}
+	for (i = 0; i < n; i++)
+		drelease(evs[i]);
+	if (kev)
+		perf_event_release(kev);
+
+	if (!(READ_ONCE(kernel_config.debug_flags) & KCFG_DBG_SELFTEST_HITS))
+		return;
+	/*
+	 * A store deep inside a MASK region hits its counter once (the kernel
+	 * steps over it), not the nearer-based 8-byte counter at region+56.
+	 */
+	expect(dcreate(true, region, 64, HW_BREAKPOINT_W, &ev) == 0 && ev, "MASK counter failed");
+	expect(dcreate(true, region + 56, 8, HW_BREAKPOINT_W, &kev) == 0 && kev, "BAS counter failed");
+	if (!ev || !kev)
+		return;
+	expect(debugger_event_install(ev) == 0 && debugger_event_install(kev) == 0, "counter install failed");
+	selftest_region[5] = 1;
+	selftest_region[8] = 2; /* outside both */
+	(void)selftest_region[6];
+	expect(debugger_event_uninstall(ev) == 0 && debugger_event_uninstall(kev) == 0, "counter uninstall failed");
+	expect(ev->count == 1 && ev->hit_pc[0] && ev->hw.trigger >= region + 40 && ev->hw.trigger < region + 48 &&
+		       kev->count == 0, "MASK counter did not count the one hit at region+40");
+	drelease(ev);
+	drelease(kev);
+}
+
 void hw_breakpoint_selftest(void)
 {
 	static struct perf_event *evs[ARM_MAX_BRP + 1];
@@ -66,6 +157,8 @@ void hw_breakpoint_selftest(void)
 	for (i = 0; i < n; i++)
 		if (evs[i])
 			perf_event_release(evs[i]);
+
+	debugger_selftest();
 
 	/* install and uninstall on every CPU through the cross-call */
 	for (cpu = 0; cpu < nr_cpus_online; cpu++) {
