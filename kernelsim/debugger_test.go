@@ -1,6 +1,8 @@
 package kernelsim
 
 import (
+	"bytes"
+	"encoding/binary"
 	"os"
 	"regexp"
 	"strconv"
@@ -139,4 +141,25 @@ func TestPerfEventAppendOnly(t *testing.T) {
 		"slot": 80, "count": 88, "hit_pc": 96, "addr_mask": 160, "flags": 164, "step_hit": 168} {
 		require.Equal(t, off, offs[name], name)
 	}
+}
+
+// DecodePerfEvent eats guest memory: never panics, round-trips, and Range stays inside 64 bits.
+func FuzzDecodePerfEvent(f *testing.F) {
+	f.Add(make([]byte, PerfEventSize))
+	f.Add(bytes.Repeat([]byte{0xff}, PerfEventSize))
+	f.Add([]byte{1, 2, 3})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		ev, err := DecodePerfEvent(b)
+		if err != nil {
+			require.NotEqual(t, PerfEventSize, len(b))
+			return
+		}
+		var buf bytes.Buffer
+		require.NoError(t, binary.Write(&buf, binary.LittleEndian, &ev))
+		require.Equal(t, b, buf.Bytes())
+		lo, n := ev.Range()
+		require.LessOrEqual(t, n, uint64(MaxMaskLen))
+		_ = lo
+		_ = ev.Ctrl()
+	})
 }
