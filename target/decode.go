@@ -144,6 +144,7 @@ const (
 	opSMC
 	opBRK
 	opERET
+	opStepTrap // never decoded: fills the trap page used for single steps
 	opCount
 )
 

@@ -148,7 +148,13 @@ func (c *CPU) run(budget int) {
 			limit = c.n + 1
 		}
 		base := pc &^ (pageSize - 1)
-		if !c.inner(page, base, limit) {
+		var slow bool
+		if limit-c.n == 1 {
+			slow = c.stepOne(page, base, limit)
+		} else {
+			slow = c.inner(page, base, limit)
+		}
+		if !slow {
 			continue // left the page or reached the limit
 		}
 		// The instruction at c.pc needs the general path.
@@ -190,16 +196,16 @@ func (c *CPU) inner(page *codePage, base uint64, limit int) (slow bool) {
 	// idx is the slot of the PC in this page; a branch sets it from the
 	// target, and any value >= instsPage means the PC left the page.
 	idx := (c.pc - base) >> 2
-	left := limit - c.n
+	seg := idx // first slot of the current straight-line run
+	n := c.n
 	insts := &page.insts
 	exitPC, exitFar := uint64(0), false
 loop:
-	for left > 0 {
-		if idx >= instsPage {
-			break
-		}
+	for idx < instsPage {
 		in := &insts[idx]
 		switch in.op {
+		case opStepTrap:
+			break loop
 		case opLDRX:
 			addr := x[in.rn] + in.imm
 			off := addr - RAMBase
@@ -445,62 +451,98 @@ loop:
 		case opMSUB:
 			x[in.rd] = maskSF(x[in.ra]-x[in.rn]*x[in.rm], in.sf)
 		case opB:
+			n += int(idx-seg) + 1
 			idx = (in.imm - base) >> 2
-			left--
+			seg = idx
+			if n >= limit {
+				break loop
+			}
 			continue
 		case opBL:
 			x[30] = base + idx<<2 + 4
+			n += int(idx-seg) + 1
 			idx = (in.imm - base) >> 2
-			left--
+			seg = idx
+			if n >= limit {
+				break loop
+			}
 			continue
 		case opBcond:
 			if condHolds[in.cond&15]>>(c.nzcv>>28&15)&1 == 1 {
+				n += int(idx-seg) + 1
 				idx = (in.imm - base) >> 2
-				left--
+				seg = idx
+				if n >= limit {
+					break loop
+				}
 				continue
 			}
 		case opCBZ:
 			if maskSF(x[in.rn], in.sf) == 0 {
+				n += int(idx-seg) + 1
 				idx = (in.imm - base) >> 2
-				left--
+				seg = idx
+				if n >= limit {
+					break loop
+				}
 				continue
 			}
 		case opCBNZ:
 			if maskSF(x[in.rn], in.sf) != 0 {
+				n += int(idx-seg) + 1
 				idx = (in.imm - base) >> 2
-				left--
+				seg = idx
+				if n >= limit {
+					break loop
+				}
 				continue
 			}
 		case opTBZ:
 			if x[in.rn]>>in.amt&1 == 0 {
+				n += int(idx-seg) + 1
 				idx = (in.imm - base) >> 2
-				left--
+				seg = idx
+				if n >= limit {
+					break loop
+				}
 				continue
 			}
 		case opTBNZ:
 			if x[in.rn]>>in.amt&1 != 0 {
+				n += int(idx-seg) + 1
 				idx = (in.imm - base) >> 2
-				left--
+				seg = idx
+				if n >= limit {
+					break loop
+				}
 				continue
 			}
 		case opBR, opRET:
 			t := x[in.rn]
-			left--
+			n += int(idx-seg) + 1
+			idx = (t - base) >> 2
+			seg = idx
 			if t&3 != 0 {
 				exitPC, exitFar = t, true
 				break loop
 			}
-			idx = (t - base) >> 2
+			if n >= limit {
+				break loop
+			}
 			continue
 		case opBLR:
 			t := x[in.rn]
 			x[30] = base + idx<<2 + 4
-			left--
+			n += int(idx-seg) + 1
+			idx = (t - base) >> 2
+			seg = idx
 			if t&3 != 0 {
 				exitPC, exitFar = t, true
 				break loop
 			}
-			idx = (t - base) >> 2
+			if n >= limit {
+				break loop
+			}
 			continue
 		case opCSEL:
 			v := x[in.rm]
@@ -520,14 +562,30 @@ loop:
 			break loop
 		}
 		idx++
-		left--
 	}
+	n += int(idx - seg)
 	if exitFar {
 		c.pc = exitPC
 	} else {
 		c.pc = base + idx<<2
 	}
-	c.n = limit - left
+	c.n = n
+	return slow
+}
+
+// stepOne runs exactly one instruction (or hands it to the general path):
+// the instruction is copied into the machine's trap page, whose every other
+// slot stops the inner loop.
+func (c *CPU) stepOne(page *codePage, base uint64, limit int) bool {
+	i := (c.pc - base) >> 2
+	in := &page.insts[i]
+	if in.op == opUndecoded {
+		*in = decode(binary.LittleEndian.Uint32(c.m.ram[c.pc-RAMBase:]), c.pc)
+	}
+	tp := c.m.trapPage
+	tp.insts[i] = *in
+	slow := c.inner(tp, base, limit)
+	tp.insts[i] = inst{op: opStepTrap}
 	return slow
 }
 

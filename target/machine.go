@@ -64,6 +64,7 @@ type Machine struct {
 	pageFlags []uint8
 	flagArr   *[maxPages]uint8 // pageFlags as a fixed array: the hot loop indexes it without bounds checks
 	pages     []*codePage
+	trapPage  *codePage // every slot opStepTrap except the one being stepped
 	cpus      []*CPU
 
 	mu        sync.Mutex // held while a round runs; debugger memory access takes it
@@ -135,6 +136,10 @@ func New(cfg Config) (*Machine, error) {
 		extWP:     map[int]extWatch{},
 	}
 	m.flagArr = (*[maxPages]uint8)(m.pageFlags[:maxPages])
+	m.trapPage = new(codePage)
+	for i := range m.trapPage.insts {
+		m.trapPage.insts[i].op = opStepTrap
+	}
 	if m.console == nil {
 		m.console = io.Discard
 	}
