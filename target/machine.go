@@ -77,11 +77,12 @@ type Machine struct {
 	console io.Writer
 	outByte [1]byte
 
-	swBP  map[uint64]int // address -> reference count (soft + external)
-	soft  map[uint64]bool
-	extBP map[int]uint64
-	extWP map[int]extWatch
-	wlist []watchEntry // extWP sorted by index
+	swBP       map[uint64]int // address -> reference count (soft + external)
+	soft       map[uint64]bool
+	extBP      map[int]uint64
+	extWP      map[int]extWatch
+	hypercalls map[uint64]bool // HVC function ids that stop the machine
+	wlist      []watchEntry    // extWP sorted by index
 
 	segments       []segment
 	entry          uint64
@@ -124,16 +125,17 @@ func New(cfg Config) (*Machine, error) {
 		return nil, fmt.Errorf("target: quantum %d: want > 0", cfg.Quantum)
 	}
 	m := &Machine{
-		cfg:       cfg,
-		ram:       make([]byte, cfg.RAMSize),
-		ramSize:   cfg.RAMSize,
-		pageFlags: make([]uint8, maxPages)[:cfg.RAMSize/pageSize],
-		pages:     make([]*codePage, cfg.RAMSize/pageSize),
-		console:   cfg.Console,
-		swBP:      map[uint64]int{},
-		soft:      map[uint64]bool{},
-		extBP:     map[int]uint64{},
-		extWP:     map[int]extWatch{},
+		cfg:        cfg,
+		ram:        make([]byte, cfg.RAMSize),
+		ramSize:    cfg.RAMSize,
+		pageFlags:  make([]uint8, maxPages)[:cfg.RAMSize/pageSize],
+		pages:      make([]*codePage, cfg.RAMSize/pageSize),
+		console:    cfg.Console,
+		swBP:       map[uint64]int{},
+		soft:       map[uint64]bool{},
+		extBP:      map[int]uint64{},
+		extWP:      map[int]extWatch{},
+		hypercalls: map[uint64]bool{},
 	}
 	m.flagArr = (*[maxPages]uint8)(m.pageFlags[:maxPages])
 	m.trapPage = new(codePage)

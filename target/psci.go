@@ -39,6 +39,10 @@ func (c *CPU) psci() int {
 	m := c.m
 	x := &c.x
 	fn := x[0]
+	if m.hypercalls[fn] {
+		c.setStop(Stop{Kind: StopHypercall, CPU: c.index, Addr: fn})
+		return slowEndSlice
+	}
 	ret := psciNotSupported
 	switch fn {
 	case psciVersion:
@@ -101,4 +105,19 @@ func (c *CPU) psci() int {
 	}
 	x[0] = ret
 	return slowNext
+}
+
+// SetHypercall makes an HVC from EL1 with x0 == fn stop the machine with
+// Stop{Kind: StopHypercall, CPU, Addr: fn} instead of being answered here.
+// The HVC has completed (PC after it; x0..x3 hold the call); whoever handles
+// it sets x0 (the answer) with SetReg before resuming. Unregistered function
+// ids keep PSCI's behaviour (NOT_SUPPORTED for unknown ones).
+func (m *Machine) SetHypercall(fn uint64, on bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if on {
+		m.hypercalls[fn] = true
+	} else {
+		delete(m.hypercalls, fn)
+	}
 }

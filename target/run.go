@@ -22,6 +22,7 @@ const (
 	StopPowerOff                       // PSCI SYSTEM_OFF, or every CPU is off
 	StopLivelock                       // reserved for livelock detection
 	StopIdle                           // nothing can run: every CPU ActionStop, or all wait in WFI/WFE forever
+	StopHypercall                      // an HVC registered with SetHypercall (Addr = function id), after the HVC
 )
 
 func (k StopKind) String() string {
@@ -40,6 +41,8 @@ func (k StopKind) String() string {
 		return "livelock"
 	case StopIdle:
 		return "idle"
+	case StopHypercall:
+		return "hypercall"
 	}
 	return fmt.Sprintf("StopKind(%d)", k)
 }

@@ -355,3 +355,22 @@ func TestAllCPUsWaitingForever(t *testing.T) {
 	require.Equal(t, StopIdle, s.Kind)
 	require.Contains(t, s.Text, "WFI")
 }
+
+func TestHypercallStop(t *testing.T) {
+	// hvc #0; mov x1, x0
+	m, c := newTestMachine(t, 0xd4000002, 0xaa0003e1)
+	m.SetHypercall(0xc6000003, true)
+	c.x[0], c.x[1] = 0xc6000003, 7
+	s := m.Resume([]Action{ActionContinue})
+	require.Equal(t, Stop{Kind: StopHypercall, CPU: 0, Addr: 0xc6000003}, s)
+	require.Equal(t, uint64(testCode+4), c.PC(), "after the HVC")
+	require.Equal(t, uint64(7), c.Reg(1))
+	c.SetReg(0, 1) // the answer
+	require.Equal(t, StopStepped, m.Resume([]Action{ActionStep}).Kind)
+	require.Equal(t, uint64(1), c.Reg(1))
+	// Unregistered: PSCI answers NOT_SUPPORTED.
+	m.SetHypercall(0xc6000003, false)
+	c.pc, c.x[0] = testCode, 0xc6000003
+	require.Equal(t, StopStepped, m.Resume([]Action{ActionStep}).Kind)
+	require.Equal(t, ^uint64(0), c.Reg(0))
+}
