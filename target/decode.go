@@ -148,6 +148,12 @@ const (
 	opCount
 )
 
+// opMask covers every opcode; inner's switch lists both 0 and opMask so Go's
+// jump table needs no bounds check.
+const opMask opcode = 127
+
+var _ [opMask - opCount + 1]struct{} // compile-time check: opCount <= opMask+1
+
 // inst is one decoded instruction: fixed shape, no pointers.
 type inst struct {
 	imm  uint64 // immediate, absolute target, mask or offset

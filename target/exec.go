@@ -203,8 +203,11 @@ func (c *CPU) inner(page *codePage, base uint64, limit int) (slow bool) {
 loop:
 	for idx < instsPage {
 		in := &insts[idx]
-		switch in.op {
+		switch in.op & opMask { // the mask lets the jump table skip its range check
 		case opStepTrap:
+			break loop
+		case opUndecoded, opMask:
+			slow = true
 			break loop
 		case opLDRX:
 			addr := x[in.rn] + in.imm
@@ -314,35 +317,54 @@ loop:
 				c.nzcv = nzcv32(r, b2u(a >= b), uint64(((a^b)&(a^r))>>31))
 				x[in.rd] = uint64(r)
 			}
-		case opAND, opORR, opEOR, opBIC, opORN, opANDS:
+		case opAND:
 			if in.cond != 0 {
 				slow = true
 				break loop
 			}
 			a, b := x[in.rn], x[in.rm]<<in.amt
-			var r uint64
-			switch in.op {
-			case opAND, opANDS:
-				r = a & b
-			case opORR:
-				r = a | b
-			case opEOR:
-				r = a ^ b
-			case opBIC:
-				r = a &^ b
-			default:
-				r = a | ^b
+			x[in.rd] = maskSF(a&b, in.sf)
+		case opORR:
+			if in.cond != 0 {
+				slow = true
+				break loop
 			}
-			r = maskSF(r, in.sf)
-			if in.op == opANDS {
-				if in.sf {
-					c.nzcv = nzcv64(r, 0, 0)
-				} else {
-					c.nzcv = nzcv32(uint32(r), 0, 0)
-				}
+			a, b := x[in.rn], x[in.rm]<<in.amt
+			x[in.rd] = maskSF(a|b, in.sf)
+		case opEOR:
+			if in.cond != 0 {
+				slow = true
+				break loop
+			}
+			a, b := x[in.rn], x[in.rm]<<in.amt
+			x[in.rd] = maskSF(a^b, in.sf)
+		case opBIC:
+			if in.cond != 0 {
+				slow = true
+				break loop
+			}
+			a, b := x[in.rn], x[in.rm]<<in.amt
+			x[in.rd] = maskSF(a&^b, in.sf)
+		case opORN:
+			if in.cond != 0 {
+				slow = true
+				break loop
+			}
+			a, b := x[in.rn], x[in.rm]<<in.amt
+			x[in.rd] = maskSF(a|^b, in.sf)
+		case opANDS:
+			if in.cond != 0 {
+				slow = true
+				break loop
+			}
+			r := maskSF(x[in.rn]&(x[in.rm]<<in.amt), in.sf)
+			if in.sf {
+				c.nzcv = nzcv64(r, 0, 0)
+			} else {
+				c.nzcv = nzcv32(uint32(r), 0, 0)
 			}
 			x[in.rd] = r
-		case opLoad, opStore:
+		case opLoad:
 			var addr uint64
 			switch in.cond {
 			case modeOffset, modePre:
@@ -361,51 +383,70 @@ loop:
 			default: // literal
 				addr = in.imm
 			}
-			size := uint64(1) << in.amt
 			off := addr - RAMBase
-			if off >= uint64(len(ram)) || addr&(size-1) != 0 || in.flg&flgUnpriv != 0 {
+			if off >= uint64(len(ram)) || addr&(uint64(1)<<in.amt-1) != 0 || in.flg&flgUnpriv != 0 ||
+				flags[off>>pageShift&flagMask]&pfWatch != 0 {
 				slow = true
 				break loop
 			}
-			fl := flags[off>>pageShift&flagMask]
-			if in.op == opLoad {
-				if fl&pfWatch != 0 {
-					slow = true
-					break loop
-				}
-				var v uint64
-				switch in.amt {
-				case 0:
-					v = uint64(ram[off])
-				case 1:
-					v = uint64(binary.LittleEndian.Uint16(ram[off:]))
+			var v uint64
+			switch in.amt {
+			case 0:
+				v = uint64(ram[off])
+			case 1:
+				v = uint64(binary.LittleEndian.Uint16(ram[off:]))
+			case 2:
+				v = uint64(binary.LittleEndian.Uint32(ram[off:]))
+			default:
+				v = binary.LittleEndian.Uint64(ram[off:])
+			}
+			if in.flg&flgSigned64 != 0 {
+				v = sext(v, 8<<in.amt)
+			} else if in.flg&flgSigned32 != 0 {
+				v = uint64(uint32(sext(v, 8<<in.amt)))
+			}
+			x[in.rd] = v
+			switch in.cond {
+			case modePre:
+				x[in.rn] = addr
+			case modePost:
+				x[in.rn] = addr + in.imm
+			}
+		case opStore:
+			var addr uint64
+			switch in.cond {
+			case modeOffset, modePre:
+				addr = x[in.rn] + in.imm
+			case modePost:
+				addr = x[in.rn]
+			case modeReg:
+				idx := x[in.rm]
+				switch in.imm2 {
 				case 2:
-					v = uint64(binary.LittleEndian.Uint32(ram[off:]))
-				default:
-					v = binary.LittleEndian.Uint64(ram[off:])
+					idx = uint64(uint32(idx))
+				case 6:
+					idx = uint64(int64(int32(idx)))
 				}
-				if in.flg&flgSigned64 != 0 {
-					v = sext(v, 8<<in.amt)
-				} else if in.flg&flgSigned32 != 0 {
-					v = uint64(uint32(sext(v, 8<<in.amt)))
-				}
-				x[in.rd] = v
-			} else {
-				if fl != 0 {
-					slow = true
-					break loop
-				}
-				v := x[in.rd]
-				switch in.amt {
-				case 0:
-					ram[off] = byte(v)
-				case 1:
-					binary.LittleEndian.PutUint16(ram[off:], uint16(v))
-				case 2:
-					binary.LittleEndian.PutUint32(ram[off:], uint32(v))
-				default:
-					binary.LittleEndian.PutUint64(ram[off:], v)
-				}
+				addr = x[in.rn] + idx<<in.imm
+			default: // literal
+				addr = in.imm
+			}
+			off := addr - RAMBase
+			if off >= uint64(len(ram)) || addr&(uint64(1)<<in.amt-1) != 0 || in.flg&flgUnpriv != 0 ||
+				flags[off>>pageShift&flagMask] != 0 {
+				slow = true
+				break loop
+			}
+			v := x[in.rd]
+			switch in.amt {
+			case 0:
+				ram[off] = byte(v)
+			case 1:
+				binary.LittleEndian.PutUint16(ram[off:], uint16(v))
+			case 2:
+				binary.LittleEndian.PutUint32(ram[off:], uint32(v))
+			default:
+				binary.LittleEndian.PutUint64(ram[off:], v)
 			}
 			switch in.cond {
 			case modePre:
@@ -413,33 +454,39 @@ loop:
 			case modePost:
 				x[in.rn] = addr + in.imm
 			}
-		case opLDP, opSTP:
+		case opLDP:
 			addr := x[in.rn]
 			if in.cond != modePost {
 				addr += in.imm
 			}
 			off := addr - RAMBase
-			if in.amt != 3 || off >= uint64(len(ram))-8 || addr&7 != 0 {
+			if in.amt != 3 || off >= uint64(len(ram))-8 || addr&7 != 0 ||
+				(flags[off>>pageShift&flagMask]|flags[(off+8)>>pageShift&flagMask])&pfWatch != 0 {
 				slow = true
 				break loop
 			}
-			fl := flags[off>>pageShift&flagMask] | flags[(off+8)>>pageShift&flagMask]
-			if in.op == opLDP {
-				if fl&pfWatch != 0 {
-					slow = true
-					break loop
-				}
-				v1 := binary.LittleEndian.Uint64(ram[off:])
-				v2 := binary.LittleEndian.Uint64(ram[off+8:])
-				x[in.rd], x[in.ra] = v1, v2
-			} else {
-				if fl != 0 {
-					slow = true
-					break loop
-				}
-				binary.LittleEndian.PutUint64(ram[off:], x[in.rd])
-				binary.LittleEndian.PutUint64(ram[off+8:], x[in.ra])
+			v1 := binary.LittleEndian.Uint64(ram[off:])
+			v2 := binary.LittleEndian.Uint64(ram[off+8:])
+			x[in.rd], x[in.ra] = v1, v2
+			switch in.cond {
+			case modePre:
+				x[in.rn] = addr
+			case modePost:
+				x[in.rn] = addr + in.imm
 			}
+		case opSTP:
+			addr := x[in.rn]
+			if in.cond != modePost {
+				addr += in.imm
+			}
+			off := addr - RAMBase
+			if in.amt != 3 || off >= uint64(len(ram))-8 || addr&7 != 0 ||
+				flags[off>>pageShift&flagMask]|flags[(off+8)>>pageShift&flagMask] != 0 {
+				slow = true
+				break loop
+			}
+			binary.LittleEndian.PutUint64(ram[off:], x[in.rd])
+			binary.LittleEndian.PutUint64(ram[off+8:], x[in.ra])
 			switch in.cond {
 			case modePre:
 				x[in.rn] = addr
