@@ -181,3 +181,11 @@ func runCapture(t *testing.T, limit time.Duration, stdin io.Reader, bin string, 
 func countMatches(s, re string) int {
 	return len(regexp.MustCompile(re).FindAllStringIndex(s, -1))
 }
+
+// regexpFind returns the first submatch of re in s, failing the test when there is none.
+func regexpFind(t *testing.T, s, re string) string {
+	t.Helper()
+	m := regexp.MustCompile(re).FindStringSubmatch(s)
+	require.NotNil(t, m, "no match for %s in:\n%s", re, s)
+	return m[1]
+}

@@ -11,8 +11,17 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The external route: gdb's hardware points are matched by the simulator; the guest never sees them.
+// gdb's hardware points on both routes: matched by the simulator (external; the guest never sees them) and
+// through the guest kernel's slot management (kernel). The user-visible output must be the same.
 // Every test connects with no local ELF: symbols come from qXfer:exec-file + vFile.
+
+var routes = []string{"external", "kernel"}
+
+func forRoutes(t *testing.T, f func(t *testing.T, route string)) {
+	for _, r := range routes {
+		t.Run(r, func(t *testing.T) { f(t, r) })
+	}
+}
 
 func TestGDBSymbolsWithoutLocalFile(t *testing.T) {
 	s := startServer(t)
@@ -34,74 +43,84 @@ func TestGDBInfoThreadsListsCPUs(t *testing.T) {
 }
 
 func TestGDBWatchStopsTwiceWithOldAndNewValue(t *testing.T) {
-	s := startServer(t)
-	out := gdb(t, s.Addr, `
-watch workload_counter
-continue
-continue
-info breakpoints
-`)
-	require.Equal(t, 2, countMatches(out, `Hardware watchpoint 1: workload_counter\n\nOld value = \d+\nNew value = \d+`), out)
-	require.Contains(t, out, "breakpoint already hit 2 times")
-	olds := regexp.MustCompile(`Old value = (\d+)\nNew value = (\d+)`).FindAllStringSubmatch(out, -1)
-	for _, m := range olds {
-		o, _ := strconv.Atoi(m[1])
-		n, _ := strconv.Atoi(m[2])
-		require.Equal(t, o+1, n, "the counter is incremented by one per hit:\n%s", out)
-	}
+	forRoutes(t, func(t *testing.T, route string) {
+		s := startServer(t, "--hw-debug", route)
+		out := gdb(t, s.Addr, `
+	watch workload_counter
+	continue
+	continue
+	info breakpoints
+	`)
+		require.Equal(t, 2, countMatches(out, `Hardware watchpoint 1: workload_counter\n\nOld value = \d+\nNew value = \d+`), out)
+		require.Contains(t, out, "breakpoint already hit 2 times")
+		olds := regexp.MustCompile(`Old value = (\d+)\nNew value = (\d+)`).FindAllStringSubmatch(out, -1)
+		for _, m := range olds {
+			o, _ := strconv.Atoi(m[1])
+			n, _ := strconv.Atoi(m[2])
+			require.Equal(t, o+1, n, "the counter is incremented by one per hit:\n%s", out)
+		}
+	})
 }
 
 func TestGDBReadAndAccessWatchpoints(t *testing.T) {
-	s := startServer(t)
-	out := gdb(t, s.Addr, `
-rwatch workload_readonly
-continue
-delete
-awatch workload_counter
-continue
-continue
-`)
-	require.Regexp(t, `Hardware read watchpoint 1: workload_readonly\n\nValue = \d+`, out)
-	require.Regexp(t, `Hardware access \(read/write\) watchpoint 2: workload_counter\n\n(Value = \d+|Old value = \d+\nNew value = \d+)`, out)
+	forRoutes(t, func(t *testing.T, route string) {
+		s := startServer(t, "--hw-debug", route)
+		out := gdb(t, s.Addr, `
+	rwatch workload_readonly
+	continue
+	delete
+	awatch workload_counter
+	continue
+	continue
+	`)
+		require.Regexp(t, `Hardware read watchpoint 1: workload_readonly\n\nValue = \d+`, out)
+		require.Regexp(t, `Hardware access \(read/write\) watchpoint 2: workload_counter\n\n(Value = \d+|Old value = \d+\nNew value = \d+)`, out)
+	})
 }
 
 func TestGDBHardwareAndSoftwareBreakpoints(t *testing.T) {
-	s := startServer(t)
-	out := gdb(t, s.Addr, `
-hbreak workload_done
-continue
-bt 1
-delete
-break workload_done
-continue
-info breakpoints
-`)
-	require.Regexp(t, `Breakpoint 1, (0x[0-9a-f]+ in )?workload_done `, out)
-	require.Regexp(t, `Breakpoint 2, (0x[0-9a-f]+ in )?workload_done `, out)
-	require.Contains(t, out, "#0  workload_done")
+	forRoutes(t, func(t *testing.T, route string) {
+		s := startServer(t, "--hw-debug", route)
+		out := gdb(t, s.Addr, `
+	hbreak workload_done
+	continue
+	bt 1
+	delete
+	break workload_done
+	continue
+	info breakpoints
+	`)
+		require.Regexp(t, `Breakpoint 1, (0x[0-9a-f]+ in )?workload_done `, out)
+		require.Regexp(t, `Breakpoint 2, (0x[0-9a-f]+ in )?workload_done `, out)
+		require.Contains(t, out, "#0  workload_done")
+	})
 }
 
 func TestGDBFifthWatchpointIsRefused(t *testing.T) {
-	s := startServer(t)
-	out := gdb(t, s.Addr, `
-watch workload_counter
-rwatch workload_readonly
-watch *(long *)((char *)&workload_counter + 64)
-watch *(long *)((char *)&workload_counter + 128)
-watch *(long *)((char *)&workload_counter + 192)
-continue
-`)
-	require.Contains(t, out, "Could not insert hardware watchpoint 5")
-	require.Contains(t, out, "Command aborted.")
+	forRoutes(t, func(t *testing.T, route string) {
+		s := startServer(t, "--hw-debug", route)
+		out := gdb(t, s.Addr, `
+	watch workload_counter
+	rwatch workload_readonly
+	watch *(long *)((char *)&workload_counter + 64)
+	watch *(long *)((char *)&workload_counter + 128)
+	watch *(long *)((char *)&workload_counter + 192)
+	continue
+	`)
+		require.Contains(t, out, "Could not insert hardware watchpoint 5")
+		require.Contains(t, out, "Command aborted.")
+	})
 }
 
 func TestGDBUnalignedHundredByteWatch(t *testing.T) {
-	s := startServer(t)
-	out := gdb(t, s.Addr, `
-watch -l *(char (*)[100])((char *)&workload_counter - 3)
-continue
-`)
-	require.Regexp(t, `Hardware watchpoint 1: -location .*\n\nOld value = .*\nNew value = `, out)
+	forRoutes(t, func(t *testing.T, route string) {
+		s := startServer(t, "--hw-debug", route)
+		out := gdb(t, s.Addr, `
+	watch -l *(char (*)[100])((char *)&workload_counter - 3)
+	continue
+	`)
+		require.Regexp(t, `Hardware watchpoint 1: -location .*\n\nOld value = .*\nNew value = `, out)
+	})
 }
 
 func TestGDBStepi(t *testing.T) {
@@ -138,20 +157,22 @@ info threads
 }
 
 func TestGDBDetachAndReattachKeepsState(t *testing.T) {
-	s := startServer(t)
-	out1 := gdb(t, s.Addr, `
-watch workload_counter
-continue
-continue
-delete
-printf "counter=%lu\n", workload_counter
-detach
-`)
-	v1 := parseCounter(t, out1)
-	require.Greater(t, v1, uint64(0), out1)
-	out2 := gdb(t, s.Addr, `printf "counter=%lu\n", workload_counter`+"\n")
-	v2 := parseCounter(t, out2)
-	require.GreaterOrEqual(t, v2, v1, "the simulation was restarted instead of kept:\n%s\n%s", out1, out2)
+	forRoutes(t, func(t *testing.T, route string) {
+		s := startServer(t, "--hw-debug", route)
+		out1 := gdb(t, s.Addr, `
+	watch workload_counter
+	continue
+	continue
+	delete
+	printf "counter=%lu\n", workload_counter
+	detach
+	`)
+		v1 := parseCounter(t, out1)
+		require.Greater(t, v1, uint64(0), out1)
+		out2 := gdb(t, s.Addr, `printf "counter=%lu\n", workload_counter`+"\n")
+		v2 := parseCounter(t, out2)
+		require.GreaterOrEqual(t, v2, v1, "the simulation was restarted instead of kept:\n%s\n%s", out1, out2)
+	})
 }
 
 func parseCounter(t *testing.T, out string) uint64 {
