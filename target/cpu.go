@@ -1,6 +1,10 @@
 package target
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/debugregs"
+)
 
 // CPU is one simulated Cortex-A57-like core (AArch64, EL0/EL1, MMU off).
 // Its exported methods are for debuggers and are valid while the machine is
@@ -18,7 +22,8 @@ type CPU struct {
 
 	spBank [2]uint64 // SP_EL0, SP_EL1 (the active one lives in x[32])
 	sr     [128]uint64
-	dbg    debugUnit
+	dbg    *debugregs.Unit // self-hosted debug model (debugwire.go)
+	dw     debugState
 
 	index int
 	m     *Machine
@@ -100,15 +105,9 @@ func (c *CPU) reset(entry uint64) {
 			c.sr[i] = d.reset
 		}
 	}
-	if pd, ok := dbg.(*plainDebug); ok || dbg == nil {
-		if pd == nil {
-			pd = newPlainDebug()
-		}
-		*pd = *newPlainDebug()
-		c.dbg = pd
-	} else {
-		c.dbg = dbg
-	}
+	c.dbg = dbg
+	dbg.Reset()
+	c.debugSynced()
 	c.el, c.spsel = 1, 1
 	c.daif = 0x3c0
 	c.nzcv = 0x40000000 // QEMU resets with Z set: CPSR reads 0x400003c5
@@ -150,7 +149,7 @@ func (c *CPU) takeExceptionAt(ec, iss uint32, ret uint64, far uint64, setFar boo
 	case c.spsel == 0:
 		off = 0
 	}
-	c.sr[idxSPSR] = c.pstate()
+	c.sr[idxSPSR] = c.entrySPSR(ec)
 	c.sr[idxELR] = ret
 	c.sr[idxESR] = uint64(ec)<<26 | 1<<25 | uint64(iss&0x1ffffff)
 	if setFar {
@@ -168,7 +167,6 @@ func (c *CPU) takeExceptionAt(ec, iss uint32, ret uint64, far uint64, setFar boo
 	c.exclValid = false
 	c.exceptions++
 	c.m.stats.Exceptions++
-	c.dbg.ContextSync()
 }
 
 // eret performs an exception return from EL1.
@@ -177,9 +175,10 @@ func (c *CPU) eret() {
 	target := c.sr[idxELR]
 	el, sp := uint8(spsr>>2&3), uint8(spsr&1)
 	illegal := spsr&0x10 != 0 || el > 1 || spsr&2 != 0 || (el == 0 && sp == 1)
+	ss := c.eretSS(spsr, el)
 	c.nzcv = spsr & 0xf0000000
 	c.daif = spsr & 0x3c0
-	c.ss = false // software step is armed by the debug model, not yet wired
+	c.ss = ss
 	c.il = false
 	if illegal {
 		c.il = true
@@ -188,7 +187,7 @@ func (c *CPU) eret() {
 	}
 	c.pc = target
 	c.exclValid = false
-	c.dbg.ContextSync()
+	c.afterERET(target)
 }
 
 // Reg reads a register in gdb's aarch64 numbering: 0..30 X, 31 SP, 32 PC, 33 CPSR.

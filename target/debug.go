@@ -2,16 +2,6 @@ package target
 
 import "fmt"
 
-// debugUnit is the seam to the self-hosted debug model (package debugregs,
-// wired in later): MRS/MSR of every op0=2 register goes through it, and the
-// executor tells it about each context synchronization event (ISB, exception
-// entry, ERET). Keys are sysKey(op0, op1, CRn, CRm, op2).
-type debugUnit interface {
-	ReadDebugReg(key uint32) (uint64, bool)
-	WriteDebugReg(key uint32, v uint64) bool
-	ContextSync()
-}
-
 // Cortex-A57 has 6 breakpoints and 4 watchpoints (ID_AA64DFR0_EL1).
 const (
 	numBreakpoints = 6
@@ -33,8 +23,10 @@ var (
 	oslsrResetOK = uint64(0xa)
 )
 
-// plainDebug is the interim debug unit: architecturally readable storage,
-// OS lock bookkeeping, no matching.
+// plainDebug is storage for the op0=2 registers package debugregs does not
+// model (MDCCINT, DBGPRCR, DBGCLAIM, ...): the executor asks debugregs first
+// (debugwire.go) and comes here only for ErrNotDebugReg. Its comparator, MDSCR
+// and OS-lock entries are therefore never reached from MRS/MSR.
 type plainDebug struct {
 	bvr, bcr [numBreakpoints]uint64
 	wvr, wcr [numWatchpoints]uint64
@@ -45,10 +37,6 @@ type plainDebug struct {
 	dbgprcr  uint64
 	claim    uint64
 }
-
-func newPlainDebug() *plainDebug { return &plainDebug{oslsr: oslsrResetOK} }
-
-func (d *plainDebug) ContextSync() {}
 
 // slot returns the pointer for DBGBVR/BCR/WVR/WCR<n> (op0=2, op1=0, CRn=0, op2=4..7).
 func (d *plainDebug) slot(key uint32) *uint64 {

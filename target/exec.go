@@ -147,6 +147,15 @@ func (c *CPU) run(budget int) {
 			}
 			limit = c.n + 1
 		}
+		if c.dbg.NeedsInstructionCheck() && c.debugStepWanted(pc) {
+			// Guest breakpoints or software step: one checked instruction (debugwire.go).
+			if c.debugStep(page) {
+				c.executed += uint64(c.n)
+				c.sliceN = 0
+				return
+			}
+			continue
+		}
 		base := pc &^ (pageSize - 1)
 		var slow bool
 		if limit-c.n == 1 {

@@ -30,7 +30,16 @@ type Config struct {
 	RAMSize uint64    // default 128 MiB at 0x4000_0000; a multiple of 4 KiB
 	Quantum int       // instructions per CPU per round-robin turn (default 1024)
 	Console io.Writer // PL011 output (nil = discard)
-	Seed    int64     // every random choice derives from it (none yet)
+	Seed    int64     // every random choice derives from it (the random csync policy, per CPU)
+
+	CPUModel          string // debug model: "cortex-a57" (default) or "debugv8p9" (debugregs.LookupModel)
+	Sync              string // debug-register sync window: "strict" (default), "eager", "random", "old"
+	FAR               string // watchpoint FAR policy: "clamp" (default) or "access-start"
+	LivelockThreshold int    // N debug exceptions in a row at one PC stop Resume with StopLivelock; 0 = off (the CLI default is DefaultLivelockThreshold)
+	// Hypercall, if set, answers HVC #0 from EL1 with x0 in 0xc6000000..0xc600ffff (vendor hypervisor
+	// calls). It runs on the machine goroutine inside Resume, with the machine locked: it must not call
+	// any Machine or CPU method.
+	Hypercall func(cpu int, args [4]uint64) HypercallResult
 }
 
 // Page flags (Machine.pageFlags, one byte per RAM page).
@@ -77,12 +86,13 @@ type Machine struct {
 	console io.Writer
 	outByte [1]byte
 
-	swBP       map[uint64]int // address -> reference count (soft + external)
-	soft       map[uint64]bool
-	extBP      map[int]uint64
-	extWP      map[int]extWatch
-	hypercalls map[uint64]bool // HVC function ids that stop the machine
-	wlist      []watchEntry    // extWP sorted by index
+	swBP            map[uint64]int // address -> reference count (soft + external)
+	soft            map[uint64]bool
+	extBP           map[int]uint64
+	extWP           map[int]extWatch
+	hypercalls      map[uint64]bool // HVC function ids that stop the machine
+	guestWatchPages []uint64        // pages carrying pfGuestWatch (debugwire.go)
+	wlist           []watchEntry    // extWP sorted by index
 
 	segments       []segment
 	entry          uint64
@@ -146,8 +156,15 @@ func New(cfg Config) (*Machine, error) {
 		m.console = io.Discard
 	}
 	m.stats.Executed = make([]uint64, cfg.CPUs)
+	if cfg.LivelockThreshold < 0 {
+		return nil, fmt.Errorf("target: livelock threshold %d: want >= 0", cfg.LivelockThreshold)
+	}
 	for i := 0; i < cfg.CPUs; i++ {
-		c := &CPU{index: i, m: m}
+		u, err := newDebugUnit(cfg, i)
+		if err != nil {
+			return nil, err
+		}
+		c := &CPU{index: i, m: m, dbg: u}
 		c.reset(RAMBase)
 		m.cpus = append(m.cpus, c)
 	}
@@ -374,8 +391,12 @@ func (m *Machine) SetExternalWatchpoint(idx int, start, length uint64, kind Watc
 		m.wlist = append(m.wlist, watchEntry{i, w})
 	}
 	sort.Slice(m.wlist, func(a, b int) bool { return m.wlist[a].idx < m.wlist[b].idx })
-	for i := range m.pageFlags {
-		m.pageFlags[i] &^= pfWatch
+	for i, f := range m.pageFlags {
+		f &^= pfExtWatch
+		if f&pfGuestWatch == 0 {
+			f &^= pfWatch
+		}
+		m.pageFlags[i] = f
 	}
 	for _, w := range m.extWP {
 		end := w.start + w.length - 1
@@ -384,7 +405,7 @@ func (m *Machine) SetExternalWatchpoint(idx int, start, length uint64, kind Watc
 		}
 		for a := w.start &^ (pageSize - 1); ; a += pageSize {
 			if off, ok := m.ramRange(a, 1); ok {
-				m.pageFlags[off>>pageShift] |= pfWatch
+				m.pageFlags[off>>pageShift] |= pfWatch | pfExtWatch
 			}
 			if a >= end&^(pageSize-1) {
 				break

@@ -43,6 +43,9 @@ func (c *CPU) psci() int {
 		c.setStop(Stop{Kind: StopHypercall, CPU: c.index, Addr: fn})
 		return slowEndSlice
 	}
+	if outcome, ok := c.hypercall(fn); ok {
+		return outcome
+	}
 	ret := psciNotSupported
 	switch fn {
 	case psciVersion:

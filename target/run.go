@@ -20,9 +20,11 @@ const (
 	StopBreakpoint                     // Z0/Z1 address reached (before executing it)
 	StopWatchpoint                     // Z2-Z4 hit (before the access)
 	StopPowerOff                       // PSCI SYSTEM_OFF, or every CPU is off
-	StopLivelock                       // reserved for livelock detection
+	StopLivelock                       // a CPU repeats the same debug exception at one PC (Config.LivelockThreshold), or faults at its own vector
 	StopIdle                           // nothing can run: every CPU ActionStop, or all wait in WFI/WFE forever
-	StopHypercall                      // an HVC registered with SetHypercall (Addr = function id), after the HVC
+	StopHypercall                      // an HVC registered with SetHypercall (Addr = function id), or Config.Hypercall asked to stop (Args), after the HVC
+	StopReturned                       // HypercallResult.HaltOnReturn: the CPU ERETed back to the trapped instruction (Addr), before executing it
+	StopCallDone                       // a cross-call (BeginCall) finished: context restored, Addr = the function's return value (x1 of the done HVC)
 )
 
 func (k StopKind) String() string {
@@ -43,6 +45,10 @@ func (k StopKind) String() string {
 		return "idle"
 	case StopHypercall:
 		return "hypercall"
+	case StopReturned:
+		return "returned"
+	case StopCallDone:
+		return "call-done"
 	}
 	return fmt.Sprintf("StopKind(%d)", k)
 }
@@ -54,6 +60,9 @@ type Stop struct {
 	Addr  uint64    // breakpoint PC, or watchpoint address (max(access start, comparator start))
 	Watch WatchKind // for StopWatchpoint: the kind of this access (WatchAccess for an access comparator)
 	Text  string    // human detail
+	EC    uint32    // StopLivelock: the exception class (ESR_EL1.EC) of the repeating debug exception
+	Count uint64    // StopLivelock: how many times in a row it trapped at Addr
+	Args  [4]uint64 // StopHypercall from Config.Hypercall: x0..x3 of the HVC
 }
 
 // Interrupt asks a running Resume to stop soon (goroutine-safe). If the

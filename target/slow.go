@@ -29,7 +29,7 @@ func (c *CPU) access(addr, size, align uint64, write bool) (kind int, off uint64
 	}
 	if o, ok := m.ramRange(addr, size); ok && size > 0 {
 		first, last := o>>pageShift, (o+size-1)>>pageShift
-		if (m.pageFlags[first]|m.pageFlags[last])&pfWatch != 0 && m.watchHit(c, addr, size, write) {
+		if (m.pageFlags[first]|m.pageFlags[last])&pfWatch != 0 && (m.watchHit(c, addr, size, write) || c.guestWatch(addr, size, write)) {
 			return accFault, 0
 		}
 		if write && (m.pageFlags[first]|m.pageFlags[last])&pfCode != 0 {
@@ -78,7 +78,9 @@ func sizeMask(lg uint8) uint64 { return ones(8 << lg) }
 // readSlow is a single load of 1<<lg bytes with every check.
 func (c *CPU) readSlow(addr uint64, lg uint8, unpriv bool) (uint64, bool) {
 	size := uint64(1) << lg
+	c.dw.unpriv = unpriv
 	kind, off := c.access(addr, size, size, false)
+	c.dw.unpriv = false
 	switch kind {
 	case accRAM:
 		return ramLoad(c.m.ram, off, lg), true
@@ -91,7 +93,9 @@ func (c *CPU) readSlow(addr uint64, lg uint8, unpriv bool) (uint64, bool) {
 // writeSlow is a single store of 1<<lg bytes with every check.
 func (c *CPU) writeSlow(addr uint64, lg uint8, v uint64, unpriv bool) bool {
 	size := uint64(1) << lg
+	c.dw.unpriv = unpriv
 	kind, off := c.access(addr, size, size, true)
+	c.dw.unpriv = false
 	switch kind {
 	case accRAM:
 		ramStore(c.m.ram, off, lg, v)
@@ -109,6 +113,9 @@ func (c *CPU) onFault(pc uint64, n int) bool {
 	c.pc = pc
 	if c.stopped {
 		return true
+	}
+	if c.dw.pending.ESR != 0 {
+		return c.takePendingWatch(pc)
 	}
 	ec := uint32(ecDataAbort)
 	if c.el == 0 {
@@ -343,7 +350,7 @@ func (c *CPU) execSlow(in *inst) int {
 		c.pc = pc + 4
 		return slowRedirect
 	case opISB:
-		c.dbg.ContextSync()
+		c.isb()
 		c.pc = pc + 4
 		return slowNext
 	case opCLREX:

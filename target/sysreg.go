@@ -171,11 +171,10 @@ func SysRegName(op0, op1, crn, crm, op2 int) string {
 // readSys reads a system register; el0 enforces EL0 access rules.
 // ok=false means the access is UNDEFINED.
 func (c *CPU) readSys(key uint32, checkEL bool) (uint64, bool) {
-	if key>>14 == 2 {
-		if checkEL && c.el == 0 {
-			return 0, false
+	if key>>14 == 2 || key == keyIDDFR0 || key == keyIDDFR1 {
+		if v, ok, handled := c.debugRead(key, checkEL); handled {
+			return v, ok
 		}
-		return c.dbg.ReadDebugReg(key)
 	}
 	i, found := sysRegIndex[key]
 	if !found {
@@ -235,10 +234,7 @@ func (c *CPU) readSys(key uint32, checkEL bool) (uint64, bool) {
 // writeSys writes a system register; ok=false means UNDEFINED.
 func (c *CPU) writeSys(key uint32, v uint64, checkEL bool) bool {
 	if key>>14 == 2 {
-		if checkEL && c.el == 0 {
-			return false
-		}
-		return c.dbg.WriteDebugReg(key, v)
+		return c.debugWrite(key, v, checkEL)
 	}
 	i, found := sysRegIndex[key]
 	if !found {

@@ -76,7 +76,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var adapter *gdbtarget.Adapter
 	m, err := target.New(target.Config{CPUs: o.cpus, Seed: o.seed, Console: writerFunc(func(p []byte) (int, error) {
 		return adapter.ConsoleWriter().Write(p)
-	})})
+	}), CPUModel: o.cpuModel, Sync: o.csync, FAR: o.farPolicy, LivelockThreshold: o.livelockThreshold})
 	if err != nil {
 		fmt.Fprintln(stderr, "hwbp-gdbstub:", err)
 		return 2
