@@ -25,7 +25,7 @@ type debugGuest struct {
 	c    *CPU
 	syms map[string]uint64
 	hook func(cpu int, args [4]uint64) HypercallResult // answers everything but guestDoneHVC
-	seen [][4]uint64                                    // every hook call
+	seen [][4]uint64                                   // every hook call
 }
 
 // newDebugGuest loads debug.elf into a machine built from cfg (CPUs default 1). Unless noHook, the
