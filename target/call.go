@@ -48,6 +48,7 @@ func (m *Machine) BeginCall(cpu int, c Call) error {
 		return fmt.Errorf("target: cross-call on CPU %d: already in a call", cpu)
 	}
 	p.saveCall(c.DoneHVC)
+	p.spBank[p.spIndex()] = p.x[regSP]
 	sp := p.spBank[1]&^15 - callStackGap
 	p.setMode(1, 1)
 	p.x[regSP] = sp
