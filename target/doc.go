@@ -30,6 +30,17 @@
 // SP, x[33] is a write sink for XZR destinations; the decoder maps register
 // number 31 to one of these by context, so the executor never tests for 31.
 //
+// # Self-hosted debug, livelocks, the kernel route
+//
+// Each CPU owns a debugregs.Unit (debugwire.go): MRS/MSR, ISB, exception
+// entry and ERET drive it; run asks NeedsInstructionCheck once per page run
+// and single-steps with the checks only where a breakpoint may hit or step is
+// on; watched pages carry pfWatch so their accesses reach CheckAccess. Debug
+// events are guest exceptions. livelock.go counts repeats of one debug
+// exception at one PC in the exception/ERET paths only; hypercall.go answers
+// vendor HVCs through Config.Hypercall; call.go runs cross-calls (BeginCall)
+// and restores the interrupted context exactly.
+//
 // # Choices where the architecture leaves room (and QEMU's when it matters)
 //
 //   - Data accesses are Device memory (MMU off): every unaligned access takes
