@@ -1,6 +1,7 @@
 package target
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -23,6 +24,7 @@ func TestHypercallHook(t *testing.T) {
 		{"PSCI keeps its answer", false, 0x8400_0000, HypercallResult{X0: 42}, 0x10001, false, false},
 		{"no hook", true, fn, HypercallResult{}, ^uint64(0), false, false},
 		{"stop after the HVC", false, fn, HypercallResult{X0: 9, Stop: true}, 9, true, true},
+		{"HVC #1 is not a vendor call", false, fn, HypercallResult{X0: 42}, ^uint64(0), false, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -34,7 +36,11 @@ func TestHypercallHook(t *testing.T) {
 				require.Equal(t, 0, cpu)
 				return tc.answer
 			}
-			g.start("hvc_test", map[int]uint64{0: tc.x0, 1: 11, 2: 22, 3: 33})
+			entry := "hvc_test"
+			if strings.HasPrefix(tc.name, "HVC #1") {
+				entry = "hvc1_test"
+			}
+			g.start(entry, map[int]uint64{0: tc.x0, 1: 11, 2: 22, 3: 33})
 			s := g.run()
 			if tc.wantStop {
 				require.Equal(t, Stop{Kind: StopHypercall, CPU: 0, Addr: tc.x0, Args: [4]uint64{tc.x0, 11, 22, 33}}, s)

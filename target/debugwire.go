@@ -45,6 +45,7 @@ type debugState struct {
 	haltOn  bool   // HypercallResult.HaltOnReturn pending
 	haltAt  uint64 // ... for an ERET to this address
 	call    *callContext
+	hvcImm  uint64 // the immediate of the HVC being handled (vendor calls and call-done need #0)
 }
 
 // newDebugUnit builds CPU cpu's Unit from the machine config; the random sync policy gets a per-CPU

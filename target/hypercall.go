@@ -14,10 +14,13 @@ type HypercallResult struct {
 	HaltOnReturn bool   // the CPU halts (StopReturned) when it next ERETs to the ELR_EL1 it has now, before executing there
 }
 
-// hypercall handles the HVCs the machine answers before PSCI: the end of a cross-call, then the vendor
-// range when a hook is set. c.pc is already after the HVC. ok is false for anything else.
+// hypercall handles the HVC #0s the machine answers before PSCI: the end of a cross-call, then the
+// vendor range when a hook is set. c.pc is already after the HVC. ok is false for anything else.
 func (c *CPU) hypercall(fn uint64) (outcome int, ok bool) {
 	d := &c.dw
+	if d.hvcImm != 0 {
+		return 0, false
+	}
 	if d.call != nil && fn == d.call.doneHVC {
 		ret := c.x[1]
 		c.restoreCall()

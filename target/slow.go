@@ -389,6 +389,7 @@ func (c *CPU) execSlow(in *inst) int {
 			return slowRedirect
 		}
 		c.pc = pc + 4
+		c.dw.hvcImm = in.imm
 		return c.psci()
 	case opSMC:
 		c.undefined()

@@ -97,6 +97,13 @@ hvc_after:
     mov x20, x0
     b done
 
+// The same with HVC #1: not a vendor call (the hook is not asked).
+.global hvc1_test
+hvc1_test:
+    hvc #1
+    mov x20, x0
+    b done
+
 // Cross-call targets.
 .global add_fn
 add_fn:
