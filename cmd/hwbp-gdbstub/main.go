@@ -74,9 +74,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		console = io.Discard
 	}
 	var adapter *gdbtarget.Adapter
-	m, err := target.New(target.Config{CPUs: o.cpus, Seed: o.seed, Console: writerFunc(func(p []byte) (int, error) {
-		return adapter.ConsoleWriter().Write(p)
-	}), CPUModel: o.cpuModel, Sync: o.csync, FAR: o.farPolicy, LivelockThreshold: o.livelockThreshold})
+	m, err := target.New(target.Config{
+		CPUs:              o.cpus,
+		Seed:              o.seed,
+		CPUModel:          o.cpuModel,
+		Sync:              o.csync,
+		FAR:               o.farPolicy,
+		LivelockThreshold: o.livelockThreshold,
+		Console: writerFunc(func(p []byte) (int, error) {
+			return adapter.ConsoleWriter().Write(p)
+		}),
+		Hypercall: func(cpu int, args [4]uint64) target.HypercallResult {
+			return adapter.Hypercall(cpu, args)
+		},
+	})
 	if err != nil {
 		fmt.Fprintln(stderr, "hwbp-gdbstub:", err)
 		return 2
@@ -88,6 +99,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Breakpoints: model.Breakpoints,
 		Watchpoints: model.Watchpoints,
 		Boot:        boot,
+		Route:       o.hwDebug,
 	})
 	if err := boot(m); err != nil {
 		fmt.Fprintln(stderr, "hwbp-gdbstub:", err)

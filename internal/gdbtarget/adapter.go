@@ -9,6 +9,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/debugregs"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/kernelsim"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/rsp"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/rsp/arch/aarch64"
@@ -22,8 +23,16 @@ type Options struct {
 	Breakpoints int                         // gdb-visible hardware breakpoint comparators (CPU model)
 	Watchpoints int                         // gdb-visible watchpoint comparators (CPU model)
 	ExecName    string                      // the name gdb sees for the kernel ELF
+	Route       string                      // "kernel" (gdb\'s points through the guest kernel) or "external" (matched by the simulator)
 	Boot        func(*target.Machine) error // (re)loads the image into the machine; used at start and by `monitor reset`
 }
+
+type route uint8
+
+const (
+	routeExternal route = iota
+	routeKernel
+)
 
 // Event is something the command wants to hear about while no client drives the machine.
 type Event struct {
@@ -46,6 +55,10 @@ type Adapter struct {
 	poweredOn atomic.Bool
 	events    chan Event
 
+	route        route
+	kr           *kernelRoute
+	callStop     *target.Stop // a cross-call stopped for gdb (see errCallStopped)
+	perfEvents   []*perfEvent // `monitor perf` events by id (nil = released)
 	points       *points
 	stats        stats
 	lastLivelock string // the last livelock report, for `monitor livelock`
@@ -76,6 +89,10 @@ func New(m *target.Machine, img *kernelsim.Image, opts Options) *Adapter {
 		cons:   &consoleMux{local: opts.Console},
 		events: make(chan Event, 16),
 		points: newPoints(m, opts.Breakpoints, opts.Watchpoints),
+	}
+	a.kr = newKernelRoute(m.NumCPUs())
+	if opts.Route == "kernel" {
+		a.route = routeKernel
 	}
 	a.poweredOn.Store(true)
 	a.lastStp = rsp.StopReason{Kind: rsp.StopSignal, Thread: 1}
@@ -113,8 +130,9 @@ func (a *Adapter) StartRunning() {
 				a.notify(Event{Kind: st.Kind, Text: st.Text})
 				return
 			case target.StopLivelock:
-				a.log.Warn("livelock (no client attached; the machine keeps running)", zap.String("detail", st.Text))
-				a.notify(Event{Kind: st.Kind, Text: st.Text})
+				text := a.livelockText(st)
+				a.log.Warn("livelock (no client attached; the machine keeps running)", zap.String("report", text))
+				a.notify(Event{Kind: st.Kind, Text: text})
 			default:
 				a.log.Debug("stop with no client", zap.Stringer("kind", st.Kind), zap.Int("cpu", st.CPU))
 			}
@@ -318,6 +336,11 @@ func (a *Adapter) Attach() (rsp.StopReason, error) {
 // Detach implements rsp.Detacher: the session has removed the client's points; the machine runs on, as
 // with gdbserver and QEMU.
 func (a *Adapter) Detach(how rsp.DetachKind) {
+	if a.route == routeKernel && a.poweredOn.Load() {
+		if st := a.applyKernelChanges(); st != nil {
+			a.log.Warn("removing gdb's points stopped", zap.String("stop", a.describeStop(*st)))
+		}
+	}
 	a.log.Info("client left; the machine keeps running", zap.Int("how", int(how)))
 	a.StartRunning()
 }
@@ -341,8 +364,40 @@ func (a *Adapter) Resume(actions []rsp.Action) (rsp.StopReason, error) {
 			}
 		}
 	}
-	st := a.m.Resume(acts)
-	r := a.stopReason(st)
+	if a.route == routeKernel {
+		if st := a.applyKernelChanges(); st != nil {
+			r := a.stopReason(*st)
+			a.lastStp = r
+			return r, nil
+		}
+	}
+	var r rsp.StopReason
+	for {
+		st := a.m.Resume(acts)
+		if st.Kind == target.StopHypercall {
+			// A CPU made its READY: give it gdb's points, then go on.
+			if st.CPU >= 0 && st.CPU < len(a.kr.ready) {
+				if cs := a.applyKernelChanges(); cs != nil {
+					st = *cs
+				} else {
+					continue
+				}
+			} else {
+				continue
+			}
+		}
+		if st.Kind == target.StopCallDone {
+			continue
+		}
+		if st.Kind == target.StopReturned {
+			a.stats.stops++
+			a.stats.bpHits++
+			r = a.kernelHitStop(st.CPU)
+			break
+		}
+		r = a.stopReason(st)
+		break
+	}
 	a.lastStp = r
 	if r.Kind == rsp.StopExited {
 		a.poweredOn.Store(false)
@@ -372,8 +427,66 @@ func (a *Adapter) stopReason(st target.Stop) rsp.StopReason {
 	case target.StopPowerOff:
 		r = rsp.StopReason{Kind: rsp.StopExited}
 	case target.StopLivelock:
-		a.lastLivelock = st.Text
-		a.cons.Write([]byte(st.Text + "\n"))
+		a.lastLivelock = a.livelockText(st)
+		a.cons.Write([]byte(a.lastLivelock + "\n"))
 	}
 	return r
+}
+
+// Hypercall is target.Config.Hypercall: the guest kernel's debugger HVCs (kernel route).
+func (a *Adapter) Hypercall(cpu int, args [4]uint64) target.HypercallResult {
+	return a.hypercall(cpu, args)
+}
+
+// livelockText is the console line of DESIGN §9: CPU, symbolized PC, exception class, count, and whether a
+// slot of the kernel owned the comparator that fires.
+func (a *Adapter) livelockText(st target.Stop) string {
+	sym := ""
+	if a.img != nil {
+		sym = " <" + a.img.Symbols.Symbolize(st.Addr) + ">"
+	}
+	return fmt.Sprintf("livelock: cpu %d pc %#x%s %s (EC %#x), %d times, %s", st.CPU, st.Addr, sym,
+		ecName(st.EC), st.EC, st.Count, a.ownerText(st))
+}
+
+// ownerText says whether the kernel's slot array owns an enabled comparator that matches the trapping PC.
+func (a *Adapter) ownerText(st target.Stop) string {
+	if a.img == nil || st.EC > 0x31 {
+		return "owner not checked"
+	}
+	c := a.m.CPU(st.CPU)
+	for i := 0; i < a.opts.Breakpoints; i++ {
+		bcr := debugregs.DBGBCR(dbgReg(c, op2BCR, i))
+		if !bcr.E() || dbgReg(c, op2BVR, i) != st.Addr&^3 {
+			continue
+		}
+		owner, err := a.slotOwner(false, st.CPU, i)
+		if err != nil {
+			return "owner unknown"
+		}
+		if owner == 0 {
+			return fmt.Sprintf("no owning slot (DBGBCR%d_EL1 enabled, bp_on_reg[%d][%d] is NULL)", i, st.CPU, i)
+		}
+		return fmt.Sprintf("owned by slot %d (%s)", i, a.describeEvent(owner))
+	}
+	return "no enabled comparator matches"
+}
+
+func ecName(ec uint32) string {
+	switch ec {
+	case 0x30, 0x31:
+		return "breakpoint"
+	case 0x32, 0x33:
+		return "software step"
+	case 0x34, 0x35:
+		return "watchpoint"
+	}
+	return "debug exception"
+}
+
+func (a *Adapter) describeStop(st target.Stop) string {
+	if st.Kind == target.StopLivelock {
+		return a.livelockText(st)
+	}
+	return fmt.Sprintf("%v on cpu %d at %#x", st.Kind, st.CPU, st.Addr)
 }

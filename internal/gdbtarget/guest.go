@@ -85,6 +85,3 @@ func (a *Adapter) describeEvent(ev uint64) string {
 	}
 	return fmt.Sprintf("event %#x for %#x, %s, %d hits", ev, addr, who, count)
 }
-
-// debuggerRequest names the gdb request that owns a guest event (kernel route), or "".
-func (a *Adapter) debuggerRequest(ev uint64) string { return "" }

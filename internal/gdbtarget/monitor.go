@@ -27,6 +27,7 @@ func init() {
 		{"livelock", "livelock             the last livelock report and the guest's exception counters", (*Adapter).monLivelock},
 		{"kernel", "kernel [KNOB VALUE]  show or set the guest's runtime knobs (uninstall-order, recovery, bank-guard)", (*Adapter).monKernel},
 		{"scenario", "scenario [NAME]      show the scenario, or restart the machine running NAME", (*Adapter).monScenario},
+		{"perf", "perf [create|enable|disable|release|list]  kernel counting events, like perf stat -C CPU -e mem:ADDR/LEN:TYPE", (*Adapter).monPerf},
 		{"reset", "reset                reload the kernel and restart every CPU (gdb's points stay)", (*Adapter).monReset},
 	}
 }

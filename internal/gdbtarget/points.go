@@ -61,8 +61,40 @@ func (a *Adapter) RemoveSwBreakpoint(addr uint64, kind int) error {
 	return nil
 }
 
-// AddHwBreakpoint implements rsp.HwBreakpoints: one breakpoint comparator, or ENOSPC.
+// AddHwBreakpoint implements rsp.HwBreakpoints.
 func (a *Adapter) AddHwBreakpoint(addr uint64, kind int) error {
+	if a.route == routeKernel {
+		return a.kernelAdd(false, 0, addr, 4)
+	}
+	return a.extAddBreakpoint(addr)
+}
+
+// RemoveHwBreakpoint implements rsp.HwBreakpoints.
+func (a *Adapter) RemoveHwBreakpoint(addr uint64, kind int) error {
+	if a.route == routeKernel {
+		return a.kernelRemove(false, 0, addr, 4)
+	}
+	return a.extRemoveBreakpoint(addr)
+}
+
+// AddWatchpoint implements rsp.HwWatchpoints.
+func (a *Adapter) AddWatchpoint(addr, length uint64, kind rsp.WatchKind) error {
+	if a.route == routeKernel {
+		return a.kernelAdd(true, kind, addr, length)
+	}
+	return a.extAddWatchpoint(addr, length, kind)
+}
+
+// RemoveWatchpoint implements rsp.HwWatchpoints.
+func (a *Adapter) RemoveWatchpoint(addr, length uint64, kind rsp.WatchKind) error {
+	if a.route == routeKernel {
+		return a.kernelRemove(true, kind, addr, length)
+	}
+	return a.extRemoveWatchpoint(addr, length, kind)
+}
+
+// extAddBreakpoint takes one breakpoint comparator of the external bank, or ENOSPC.
+func (a *Adapter) extAddBreakpoint(addr uint64) error {
 	if _, err := debugregs.SplitBreak(addr); err != nil {
 		return rsp.EINVAL
 	}
@@ -77,8 +109,7 @@ func (a *Adapter) AddHwBreakpoint(addr uint64, kind int) error {
 	return rsp.ENOSPC
 }
 
-// RemoveHwBreakpoint implements rsp.HwBreakpoints.
-func (a *Adapter) RemoveHwBreakpoint(addr uint64, kind int) error {
+func (a *Adapter) extRemoveBreakpoint(addr uint64) error {
 	p := a.points
 	for i, used := range p.bpUsed {
 		if used && p.bpAddr[i] == addr {
@@ -90,9 +121,9 @@ func (a *Adapter) RemoveHwBreakpoint(addr uint64, kind int) error {
 	return nil
 }
 
-// AddWatchpoint implements rsp.HwWatchpoints. The range is split into aligned doubleword BAS chunks or MASK
-// regions, whichever needs fewer comparators; all of them are taken or none (ENOSPC).
-func (a *Adapter) AddWatchpoint(addr, length uint64, kind rsp.WatchKind) error {
+// extAddWatchpoint splits the range into aligned doubleword BAS chunks or MASK regions, whichever needs fewer
+// comparators of the external bank; all of them are taken or none (ENOSPC).
+func (a *Adapter) extAddWatchpoint(addr, length uint64, kind rsp.WatchKind) error {
 	p := a.points
 	var free []int
 	for i, o := range p.wpOwner {
@@ -121,8 +152,7 @@ func (a *Adapter) AddWatchpoint(addr, length uint64, kind rsp.WatchKind) error {
 	return nil
 }
 
-// RemoveWatchpoint implements rsp.HwWatchpoints.
-func (a *Adapter) RemoveWatchpoint(addr, length uint64, kind rsp.WatchKind) error {
+func (a *Adapter) extRemoveWatchpoint(addr, length uint64, kind rsp.WatchKind) error {
 	p := a.points
 	for i, o := range p.wpOwner {
 		if o != nil && o.addr == addr && o.length == length && o.kind == kind {
