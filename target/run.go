@@ -180,10 +180,11 @@ func (m *Machine) round(acts []Action, wasOn []bool, def Action) (Stop, bool) {
 		}
 		if !have {
 			first, have = s, true
-		} else if s.Kind != StopBreakpoint && s.Kind != StopWatchpoint {
+		} else if s.Kind != StopBreakpoint && s.Kind != StopWatchpoint && s.Kind != StopReturned {
 			// Breakpoint and watchpoint stops leave the CPU before the
 			// instruction, so it meets them again when resumed (if the point
-			// is still there); only the others need queuing.
+			// is still there); so does a return to a debugger-owned hit (the
+			// guest traps and notifies again). Only the others need queuing.
 			m.pending = append(m.pending, s)
 		}
 		if m.resetRequested {
