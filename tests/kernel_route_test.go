@@ -23,7 +23,12 @@ watch *(long *)((char *)&workload_counter + 64)
 watch *(long *)((char *)&workload_counter + 128)
 watch *(long *)((char *)&workload_counter + 192)
 printf "pc-before=%#lx\n", $pc
-continue
+python
+try:
+    gdb.execute("continue")
+except gdb.error as e:
+    print("continue refused: %s" % e)
+end
 printf "pc-after=%#lx\n", $pc
 info breakpoints
 monitor perf list

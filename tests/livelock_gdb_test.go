@@ -17,7 +17,7 @@ monitor livelock
 monitor slots
 `)
 	require.Regexp(t, `livelock: cpu 1 pc 0x[0-9a-f]+ <write_wb_reg\+0x0> breakpoint \(EC 0x31\), \d+ times, no owning slot`, out)
-	require.Regexp(t, `Thread 1\.2 .*received signal SIGTRAP`, out)
+	require.Regexp(t, `Thread 2 "cpu1" received signal SIGTRAP`, out)
 	require.Regexp(t, `#0 +(0x[0-9a-f]+ in )?write_wb_reg `, out)
 	require.Regexp(t, `#1 +0x[0-9a-f]+ in hw_breakpoint_control `, out)
 	require.Regexp(t, `#2 +0x[0-9a-f]+ in arch_uninstall_hw_breakpoint `, out)

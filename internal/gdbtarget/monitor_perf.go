@@ -113,7 +113,7 @@ func (a *Adapter) perfChange(op string, id int, out io.Writer) error {
 	case "release":
 		a.perfEvents[id] = nil
 	}
-	fmt.Fprintf(out, "perf event %d %sd\n", id, strings.TrimSuffix(op, "e"))
+	fmt.Fprintf(out, "perf event %d %sd\n", id, op)
 	return nil
 }
 
