@@ -119,6 +119,7 @@ func (a *Adapter) StartRunning() {
 	go func() {
 		defer close(done)
 		all := a.actions(target.ActionContinue)
+		lastLivelock := [2]uint64{^uint64(0), 0}
 		for !a.stopFree.Load() {
 			st := a.m.Resume(all)
 			switch st.Kind {
@@ -130,9 +131,13 @@ func (a *Adapter) StartRunning() {
 				a.notify(Event{Kind: st.Kind, Text: st.Text})
 				return
 			case target.StopLivelock:
-				text := a.livelockText(st)
-				a.log.Warn("livelock (no client attached; the machine keeps running)", zap.String("report", text))
-				a.notify(Event{Kind: st.Kind, Text: text})
+				// One report per episode: the detector fires again every threshold repeats.
+				if key := [2]uint64{uint64(st.CPU), st.Addr}; key != lastLivelock {
+					lastLivelock = key
+					text := a.livelockText(st)
+					a.log.Warn("livelock (no client attached; the machine keeps running)", zap.String("report", text))
+					a.notify(Event{Kind: st.Kind, Text: text})
+				}
 			default:
 				a.log.Debug("stop with no client", zap.Stringer("kind", st.Kind), zap.Int("cpu", st.CPU))
 			}
@@ -337,7 +342,7 @@ func (a *Adapter) Attach() (rsp.StopReason, error) {
 // with gdbserver and QEMU.
 func (a *Adapter) Detach(how rsp.DetachKind) {
 	if a.route == routeKernel && a.poweredOn.Load() {
-		if st := a.applyKernelChanges(); st != nil {
+		if st := a.applyKernelChanges(nil); st != nil {
 			a.log.Warn("removing gdb's points stopped", zap.String("stop", a.describeStop(*st)))
 		}
 	}
@@ -365,7 +370,7 @@ func (a *Adapter) Resume(actions []rsp.Action) (rsp.StopReason, error) {
 		}
 	}
 	if a.route == routeKernel {
-		if st := a.applyKernelChanges(); st != nil {
+		if st := a.applyKernelChanges(stepOnly(acts)); st != nil {
 			r := a.stopReason(*st)
 			a.lastStp = r
 			return r, nil
@@ -377,7 +382,7 @@ func (a *Adapter) Resume(actions []rsp.Action) (rsp.StopReason, error) {
 		if st.Kind == target.StopHypercall {
 			// A CPU made its READY: give it gdb's points, then go on.
 			if st.CPU >= 0 && st.CPU < len(a.kr.ready) {
-				if cs := a.applyKernelChanges(); cs != nil {
+				if cs := a.applyKernelChanges(stepOnly(acts)); cs != nil {
 					st = *cs
 				} else {
 					continue
@@ -489,4 +494,19 @@ func (a *Adapter) describeStop(st target.Stop) string {
 		return a.livelockText(st)
 	}
 	return fmt.Sprintf("%v on cpu %d at %#x", st.Kind, st.CPU, st.Addr)
+}
+
+// stepOnly returns the CPUs that run when gdb resumes nothing but single steps (a step-over), or nil when any
+// CPU continues.
+func stepOnly(acts []target.Action) []bool {
+	only := make([]bool, len(acts))
+	for i, a := range acts {
+		switch a {
+		case target.ActionContinue:
+			return nil
+		case target.ActionStep:
+			only[i] = true
+		}
+	}
+	return only
 }

@@ -308,19 +308,21 @@ func (a *Adapter) finishCall(cpu int) (uint64, error) {
 	}
 }
 
-// applyKernelChanges makes the guest match what gdb wants: uninstall and release removed requests, install the
-// others on every ready CPU. A stop that gdb must see (the uninstall livelock) is returned.
-func (a *Adapter) applyKernelChanges() *target.Stop {
+// applyKernelChanges makes the guest match what gdb wants on the CPUs in only (nil = every CPU): uninstall and
+// release removed requests, install the others on every ready CPU. A stop that gdb must see (the uninstall
+// livelock) is returned. gdb's single-thread steps (a step-over) restrict the work to the stepping CPU, so a stop
+// on another CPU never answers a step of this one (gdb 13 asserts in finish_step_over).
+func (a *Adapter) applyKernelChanges(only []bool) *target.Stop {
 	kr := a.kr
-	if a.callStop != nil {
+	in := func(cpu int) bool { return only == nil || (cpu < len(only) && only[cpu]) }
+	if a.callStop != nil && in(a.callStop.CPU) {
 		// A cross-call stopped earlier (e.g. livelocked); let it go on before anything else.
 		cpu := a.callStop.CPU
 		a.callStop = nil
-		if !a.m.InCall(cpu) {
-			return nil
-		}
-		if _, err := a.finishCall(cpu); err != nil {
-			return a.callStop
+		if a.m.InCall(cpu) {
+			if _, err := a.finishCall(cpu); err != nil {
+				return a.callStop
+			}
 		}
 	}
 	uninstall, err1 := a.symbol(kernelsim.SymDebuggerEventUninstall)
@@ -330,46 +332,50 @@ func (a *Adapter) applyKernelChanges() *target.Stop {
 		return nil
 	}
 	keep := kr.points[:0]
+	var stop *target.Stop
 	for _, p := range kr.points {
-		if !p.removing {
+		if !p.removing || stop != nil {
 			keep = append(keep, p)
 			continue
 		}
 		for r := range p.events {
 			for cpu, ev := range p.events[r] {
-				if ev == 0 {
+				if ev == 0 || !in(cpu) || stop != nil {
 					continue
 				}
 				if p.installed[r][cpu] {
 					if _, err := a.crossCall(cpu, uninstall, ev); err != nil {
 						if err == errCallStopped {
-							// The uninstall itself stopped (the livelock): keep the rest for later.
+							// The uninstall itself stopped (the livelock): the rest waits.
 							p.installed[r][cpu] = false
-							return a.callStop
+							stop = a.callStop
+							continue
 						}
 						a.log.Warn("uninstall cross-call", zap.Error(err))
 						continue
 					}
 					p.installed[r][cpu] = false
 				}
-				if _, err := a.crossCall(kr.readyCPU(), release, ev); err == nil {
+				if _, err := a.crossCall(cpu, release, ev); err == nil {
 					p.events[r][cpu] = 0
 					delete(kr.byEvent, ev)
 				}
 			}
 		}
-		if !a.anyEvent(p) {
-			continue
+		if a.anyEvent(p) {
+			keep = append(keep, p) // other CPUs still hold it; finish at a later resume
 		}
-		keep = append(keep, p) // something failed; try again next time
 	}
 	kr.points = keep
+	if stop != nil {
+		return stop
+	}
 	for _, p := range kr.points {
 		if p.removing {
 			continue
 		}
 		for cpu, ready := range kr.ready {
-			if !ready {
+			if !ready || !in(cpu) {
 				continue
 			}
 			if err := a.createOn(p, cpu); err != nil {
