@@ -29,6 +29,7 @@ monitor slots
 func TestGDBWatchSlotClearedBeforeControl(t *testing.T) {
 	s := startServer(t, "--scenario", "perf-livelock", "--cpus", "2")
 	out := gdb(t, s.Addr, `
+set language c
 watch -l bp_on_reg[1][0]
 python
 import re
