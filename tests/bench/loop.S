@@ -45,7 +45,7 @@ park:	wfi
 	.ltorg
 
 	.data
-	.balign	64
+	.balign	4096		// data on its own page: a store to a code page would flush decoded code (QEMU: translations)
 done:	.quad	0
 	.balign	64
 data:	.space	64 * 64

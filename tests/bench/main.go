@@ -20,6 +20,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/kernelsim"
 )
 
 var (
@@ -59,7 +61,71 @@ func main() {
 	for _, k := range []string{"stops_per_s", "stepi_per_s", "dump_mib_per_s"} {
 		fmt.Printf("%-15s hwbp-gdbstub %10.1f  qemu %10.1f  ratio %.2f\n", k, ours[k], theirs[k], ours[k]/theirs[k])
 	}
+
+	fmt.Println("== the uninstall livelock (perf-livelock scenario, upstream order, 2 CPUs)")
+	livelockBench(dir)
 }
+
+// livelockBench measures the livelock's exception rate on both machines (gdb interrupts a running livelock twice,
+// two seconds apart, and reads the guest's counter) and our time from entering the uninstall to gdb's stop.
+func livelockBench(dir string) {
+	img, err := kernelsim.Parse(kernelsim.KernelELF)
+	check(err)
+	cfg, err := img.Config()
+	check(err)
+	cfg.Scenario = kernelsim.ScenarioPerfLivelock
+	cfg.StallTimeoutMS = 0
+	elf, err := img.PatchedELF(cfg)
+	check(err)
+	kernel := filepath.Join(dir, "livelock.elf")
+	check(os.WriteFile(kernel, elf, 0o644))
+	rate := func(start func(port int) *exec.Cmd) float64 {
+		return gdbRun(kernel, start, livelockRateScript)["livelock_exc_per_s"]
+	}
+	ours := rate(func(port int) *exec.Cmd {
+		return exec.Command(*server, "--kernel", kernel, "--cpus", "2", "--livelock-threshold", "0", fmt.Sprintf("127.0.0.1:%d", port))
+	})
+	theirs := rate(func(port int) *exec.Cmd {
+		return exec.Command("qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a57", "-smp", "2", "-m", "128M",
+			"-display", "none", "-monitor", "none", "-serial", "null", "-kernel", kernel, "-S",
+			"-gdb", fmt.Sprintf("tcp:127.0.0.1:%d", port))
+	})
+	fmt.Printf("livelock exceptions/s  hwbp-gdbstub %.0f  qemu %.0f  ratio %.2f\n", ours, theirs, ours/theirs)
+	rep := gdbRun(kernel, func(port int) *exec.Cmd {
+		return exec.Command(*server, "--kernel", kernel, "--cpus", "2", fmt.Sprintf("127.0.0.1:%d", port))
+	}, livelockReportScript)
+	fmt.Printf("livelock report: %.1f ms from entering arch_uninstall_hw_breakpoint to gdb's stop (threshold 1000; target <= 50 ms)\n",
+		rep["livelock_report_ms"])
+}
+
+const livelockRateScript = `
+python
+import threading, time
+def interrupt_after(s):
+    threading.Timer(s, lambda: gdb.post_event(lambda: gdb.execute("interrupt"))).start()
+def count():
+    return int(gdb.parse_and_eval("debug_bp_exceptions[1]"))
+interrupt_after(3.0)
+gdb.execute("continue", to_string=True)
+c0 = count(); t0 = time.time()
+interrupt_after(2.0)
+gdb.execute("continue", to_string=True)
+c1 = count(); t1 = time.time()
+print("BENCH livelock_exc_per_s %f" % ((c1 - c0) / (t1 - t0)))
+end
+`
+
+const livelockReportScript = `
+break arch_uninstall_hw_breakpoint
+python
+import time
+gdb.execute("continue", to_string=True)
+gdb.execute("delete", to_string=True)
+t = time.time()
+gdb.execute("continue", to_string=True)
+print("BENCH livelock_report_ms %f" % ((time.time() - t) * 1000))
+end
+`
 
 func best(f func() time.Duration) time.Duration {
 	b := time.Duration(1 << 62)
@@ -71,7 +137,8 @@ func best(f func() time.Duration) time.Duration {
 
 func buildLoop(dir string, iters uint64, cpus int) string {
 	out := filepath.Join(dir, fmt.Sprintf("loop-%d-%d.elf", iters, cpus))
-	run(exec.Command("aarch64-linux-gnu-gcc", "-nostdlib", "-static", "-Wl,-Ttext=0x40000000", "-Wl,--build-id=none",
+	run(exec.Command("aarch64-linux-gnu-gcc", "-nostdlib", "-static", "-Wl,-N", "-Wl,--no-warn-rwx-segments",
+		"-Wl,-Ttext=0x40000000", "-Wl,--build-id=none",
 		fmt.Sprintf("-DITERS=%d", iters), fmt.Sprintf("-DNCPUS=%d", cpus), "-o", out, "tests/bench/loop.S"))
 	return out
 }
@@ -120,6 +187,12 @@ end
 var benchLine = regexp.MustCompile(`BENCH (\S+) ([0-9.]+)`)
 
 func gdbBench(kernel string, start func(port int) *exec.Cmd) map[string]float64 {
+	return gdbRun(kernel, start, gdbScript)
+}
+
+// gdbRun starts a stub, runs a gdb Python script against it with the kernel's symbols, and collects its
+// "BENCH name value" lines.
+func gdbRun(kernel string, start func(port int) *exec.Cmd, script string) map[string]float64 {
 	port := freePort()
 	srv := start(port)
 	srv.Stdout, srv.Stderr = nil, nil
@@ -128,16 +201,18 @@ func gdbBench(kernel string, start func(port int) *exec.Cmd) map[string]float64 
 	waitPort(port)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
+	scriptFile := filepath.Join(filepath.Dir(kernel), fmt.Sprintf("bench-%d.gdb", port))
+	check(os.WriteFile(scriptFile, []byte(script), 0o644))
 	g := exec.CommandContext(ctx, "gdb-multiarch", "-q", "-nx", "-batch", "-ex", "set pagination off",
 		"-ex", "set confirm off", "-ex", "file "+kernel, "-ex", fmt.Sprintf("target remote 127.0.0.1:%d", port),
-		"-ex", gdbScript)
+		"-x", scriptFile)
 	out, err := g.CombinedOutput()
 	res := map[string]float64{}
 	for _, m := range benchLine.FindAllStringSubmatch(string(out), -1) {
 		v, _ := strconv.ParseFloat(m[2], 64)
 		res[m[1]] = v
 	}
-	if err != nil || len(res) != 3 {
+	if err != nil || len(res) == 0 {
 		fmt.Fprintf(os.Stderr, "gdb bench: %v\n%s\n", err, strings.TrimSpace(string(out)))
 	}
 	return res
