@@ -27,7 +27,7 @@ monitor slots
 // A watch -l on CPU 1's breakpoint slot stops when the uninstall clears it, before the control register is
 // written: at that stop the comparator is still enabled and has no owner.
 func TestGDBWatchSlotClearedBeforeControl(t *testing.T) {
-	s := startServer(t, "--scenario", "perf-livelock", "--cpus", "2")
+	s := startServer(t, "--scenario", "perf-livelock", "--cpus", "2", "--hw-debug", "external")
 	out := gdb(t, s.Addr, `
 set language c
 watch -l bp_on_reg[1][0]

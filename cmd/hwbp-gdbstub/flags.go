@@ -45,7 +45,7 @@ func parseFlags(args []string) (*options, error) {
 	}
 	fs.IntVar(&o.cpus, "cpus", 2, "number of simulated CPUs (1..64)")
 	fs.StringVar(&o.cpuModel, "cpu-model", "cortex-a57", "CPU model: cortex-a57 or debugv8p9")
-	fs.StringVar(&o.hwDebug, "hw-debug", "external", "route for gdb's hardware points: kernel or external")
+	fs.StringVar(&o.hwDebug, "hw-debug", "kernel", "route for gdb's hardware points: kernel (through the guest kernel's slot management) or external (matched by the simulator)")
 	fs.StringVar(&o.scenario, "scenario", "workload", "guest scenario: workload, perf-livelock, csync-window, bank-race")
 	fs.StringVar(&o.uninstallOrder, "uninstall-order", "upstream", "guest uninstall order: upstream (slot cleared first) or fixed")
 	fs.StringVar(&o.recovery, "recovery", "none", "guest handler recovery: none or disable-orphan")
