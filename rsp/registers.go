@@ -19,3 +19,9 @@ type SingleRegisters interface {
 	ReadRegister(tid, regnum int, dst []byte) ([]byte, error)
 	WriteRegister(tid, regnum int, value []byte) error
 }
+
+// ExpeditedRegisters is optional (with SingleRegisters): the registers sent in every stop reply as "NN:value;",
+// like gdbserver's expedite set, so the client needs no 'g' or 'p' round trip to learn where a thread stopped.
+type ExpeditedRegisters interface {
+	ExpeditedRegisters() []int // gdb register numbers
+}

@@ -46,6 +46,7 @@ func (s *Session) appendStop(dst []byte, r StopReason) []byte {
 			dst = append(dst, "hwbreak:;"...)
 		}
 	}
+	dst = s.appendExpedited(dst, tid)
 	if s.listThreads {
 		dst = append(dst, "threads:"...)
 		for t := 1; t <= s.t.NumThreads(); t++ {
@@ -107,4 +108,25 @@ func (s *Session) watchCovers(addr uint64) bool {
 		}
 	}
 	return false
+}
+
+// appendExpedited appends the target's expedited registers of thread tid ("NN:value;" each).
+func (s *Session) appendExpedited(dst []byte, tid int) []byte {
+	exp, ok1 := s.t.(ExpeditedRegisters)
+	regs, ok2 := s.t.(SingleRegisters)
+	if !ok1 || !ok2 {
+		return dst
+	}
+	var scratch [16]byte
+	for _, n := range exp.ExpeditedRegisters() {
+		v, err := regs.ReadRegister(tid, n, scratch[:0])
+		if err != nil || len(v) == 0 {
+			continue
+		}
+		dst = appendHexUint(dst, uint64(n))
+		dst = append(dst, ':')
+		dst = appendHex(dst, v)
+		dst = append(dst, ';')
+	}
+	return dst
 }

@@ -510,3 +510,9 @@ func stepOnly(acts []target.Action) []bool {
 	}
 	return only
 }
+
+// ExpeditedRegisters implements rsp.ExpeditedRegisters: x29, sp and pc ride in every stop reply, as with
+// gdbserver on aarch64.
+func (a *Adapter) ExpeditedRegisters() []int {
+	return []int{aarch64.RegFP, aarch64.RegSP, aarch64.RegPC}
+}
