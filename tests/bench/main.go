@@ -28,6 +28,7 @@ var (
 	iters  = flag.Uint64("iters", 100_000_000, "loop iterations per CPU")
 	server = flag.String("server", "bin/hwbp-gdbstub", "the hwbp-gdbstub binary")
 	reps   = flag.Int("reps", 3, "repetitions; the best time counts")
+	only   = flag.String("only", "", "run one part: mips, gdb or livelock")
 )
 
 func main() {
@@ -36,6 +37,19 @@ func main() {
 	check(err)
 	defer os.RemoveAll(dir)
 
+	if *only == "" || *only == "mips" {
+		mipsBench(dir)
+	}
+	if *only == "" || *only == "gdb" {
+		gdbStubBench(dir)
+	}
+	if *only == "" || *only == "livelock" {
+		fmt.Println("== the uninstall livelock (perf-livelock scenario, upstream order, 2 CPUs)")
+		livelockBench(dir)
+	}
+}
+
+func mipsBench(dir string) {
 	fmt.Println("== MIPS (ldr/add/str/ldr/subs/b.ne, 6 instructions per iteration)")
 	for _, cpus := range []int{1, 8} {
 		full := buildLoop(dir, *iters, cpus)
@@ -46,6 +60,9 @@ func main() {
 		qm, hm := n/q.Seconds()/1e6, n/h.Seconds()/1e6
 		fmt.Printf("%d CPU(s): hwbp-gdbstub %.0f MIPS, qemu-system-aarch64 %.0f MIPS, ratio %.3f\n", cpus, hm, qm, hm/qm)
 	}
+}
+
+func gdbStubBench(dir string) {
 
 	fmt.Println("== gdb through each stub (the embedded kernel, 2 CPUs)")
 	kernel := filepath.Join(dir, "kernel.elf")
@@ -61,9 +78,6 @@ func main() {
 	for _, k := range []string{"stops_per_s", "stepi_per_s", "dump_mib_per_s"} {
 		fmt.Printf("%-15s hwbp-gdbstub %10.1f  qemu %10.1f  ratio %.2f\n", k, ours[k], theirs[k], ours[k]/theirs[k])
 	}
-
-	fmt.Println("== the uninstall livelock (perf-livelock scenario, upstream order, 2 CPUs)")
-	livelockBench(dir)
 }
 
 // livelockBench measures the livelock's exception rate on both machines (gdb interrupts a running livelock twice,
