@@ -2,11 +2,14 @@ package tests
 
 import (
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -211,4 +214,34 @@ func TestRefusesRemoteBindWithoutFlag(t *testing.T) {
 	out, err := cmd.CombinedOutput()
 	require.Error(t, err)
 	require.True(t, strings.Contains(string(out), "--allow-remote"), string(out))
+}
+
+// unix:PATH serves on a socket only its owner can open; gdb connects to the path.
+func TestGDBUnixSocket(t *testing.T) {
+	requireTool(t, "gdb-multiarch")
+	sock := filepath.Join(t.TempDir(), "hwbp.sock")
+	cmd := exec.Command(serverBin, "unix:"+sock)
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	for i := 0; i < 100; i++ {
+		if _, err := os.Stat(sock); err == nil {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	st, err := os.Stat(sock)
+	require.NoError(t, err)
+	require.Equal(t, os.FileMode(0o600), st.Mode().Perm())
+	out := gdb(t, sock, "info address workload_done\n")
+	require.Contains(t, out, `Symbol "workload_done" is a function at address 0x`)
+}
+
+// The read-only vFile serves the kernel ELF and nothing else of the host.
+func TestGDBCannotReadHostFiles(t *testing.T) {
+	s := startServer(t)
+	dst := filepath.Join(t.TempDir(), "passwd")
+	out := gdb(t, s.Addr, fmt.Sprintf("remote get /etc/passwd %s\nremote put /etc/hostname /tmp/x\nremote delete /tmp/x\n", dst))
+	_, err := os.Stat(dst)
+	require.True(t, os.IsNotExist(err), "the host file was copied:\n%s", out)
+	require.Contains(t, out, "Remote I/O error")
 }
