@@ -78,6 +78,12 @@ psci_call:
  * server sets x30 here, the called C function returns its result in x0,
  * and the HVC tells the server to restore the interrupted context.
  */
+	.cfi_sections .debug_frame
+	.type debugger_cross_call, %function
+debugger_cross_call:
+	.cfi_startproc
+	.cfi_undefined x30	/* gdb's bt ends here: the interrupted context is the server's */
+	nop			/* a return address at debugger_call_done looks up this frame */
 	.global debugger_call_done
 	.type debugger_call_done, %function
 debugger_call_done:
@@ -86,6 +92,8 @@ debugger_call_done:
 	hvc	#0
 	b	halt_forever
 	.size debugger_call_done, . - debugger_call_done
+	.cfi_endproc
+	.size debugger_cross_call, . - debugger_cross_call
 
 	.bss
 	.balign 16
