@@ -50,3 +50,22 @@ bt 3
 	require.Contains(t, out, "found=True", out)
 	require.Regexp(t, `#\d +(0x[0-9a-f]+ in )?hw_breakpoint_control `, out)
 }
+
+// Knobs at run time: `monitor kernel uninstall-order fixed` before the uninstall turns the livelock into one
+// handled exception; `monitor scenario` restarts the machine in another scenario.
+func TestGDBMonitorKernelAndScenario(t *testing.T) {
+	s := startServer(t, "--cpus", "2")
+	out := gdb(t, s.Addr, `
+monitor kernel
+monitor scenario perf-livelock
+monitor kernel uninstall-order fixed
+monitor kernel
+break system_off
+continue
+`)
+	require.Contains(t, out, "scenario workload")
+	require.Contains(t, out, "scenario perf-livelock: machine reset")
+	require.Contains(t, out, "kernel uninstall-order set to fixed")
+	require.Contains(t, out, "perf-livelock: disabled on cpu 1: 1 breakpoint exceptions (1 handled, 0 unhandled)")
+	require.NotContains(t, out, "livelock: cpu")
+}

@@ -106,3 +106,20 @@ func TestScenariosMatchQEMU(t *testing.T) {
 		})
 	}
 }
+
+// FEAT_Debugv8p9: a watchpoint exception between MDSELR_EL1's bank select and the register access makes the
+// uninstall write the wrong bank; masking debug exceptions or saving/restoring MDSELR in the handler fixes it.
+func TestBankRaceGuards(t *testing.T) {
+	elf := scenarioKernel(t, func(c *kernelsim.Config) { c.Scenario = kernelsim.ScenarioBankRace })
+	for _, c := range []struct{ guard, want string }{
+		{"none", "bank-race: WRONG BANK: the uninstall wrote bank 0 instead of bank 1"},
+		{"mask-debug", "bank-race: banks intact"},
+		{"save-restore-mdselr", "bank-race: banks intact"},
+	} {
+		t.Run(c.guard, func(t *testing.T) {
+			out := ourConsole(t, elf, 2, "--cpu-model", "debugv8p9", "--bank-guard", c.guard)
+			require.Contains(t, out, "hw_breakpoint: found 64 breakpoint and 64 watchpoint registers (banked)")
+			require.Contains(t, out, c.want)
+		})
+	}
+}

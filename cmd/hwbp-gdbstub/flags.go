@@ -16,6 +16,7 @@ type options struct {
 	scenario          string
 	uninstallOrder    string
 	recovery          string
+	bankGuard         string
 	csync             string
 	farPolicy         string
 	rounds            uint64
@@ -49,6 +50,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&o.scenario, "scenario", "workload", "guest scenario: workload, perf-livelock, csync-window, bank-race")
 	fs.StringVar(&o.uninstallOrder, "uninstall-order", "upstream", "guest uninstall order: upstream (slot cleared first) or fixed")
 	fs.StringVar(&o.recovery, "recovery", "none", "guest handler recovery: none or disable-orphan")
+	fs.StringVar(&o.bankGuard, "bank-guard", "none", "guest MDSELR bank guard (debugv8p9): none, mask-debug or save-restore-mdselr")
 	fs.StringVar(&o.csync, "csync", "strict", "debug-register sync window: strict, eager or random")
 	fs.StringVar(&o.farPolicy, "far-policy", "clamp", "watchpoint FAR: clamp or access-start")
 	fs.Uint64Var(&o.rounds, "rounds", 0, "workload rounds before the guest powers off (0 = forever)")
@@ -88,6 +90,7 @@ func (o *options) validate() error {
 		{"scenario", o.scenario, "workload perf-livelock csync-window bank-race"},
 		{"uninstall-order", o.uninstallOrder, "upstream fixed"},
 		{"recovery", o.recovery, "none disable-orphan"},
+		{"bank-guard", o.bankGuard, "none mask-debug save-restore-mdselr"},
 		{"csync", o.csync, "strict eager random"},
 		{"far-policy", o.farPolicy, "clamp access-start"},
 		{"log-format", o.logFormat, "console json"},

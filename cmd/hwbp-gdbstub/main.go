@@ -221,6 +221,11 @@ func kernelConfig(img *kernelsim.Image, o *options) (kernelsim.Config, error) {
 			return cfg, err
 		}
 	}
+	if o.changed["bank-guard"] {
+		if cfg.BankGuard, err = kernelsim.ParseBankGuard(o.bankGuard); err != nil {
+			return cfg, err
+		}
+	}
 	if o.changed["rounds"] {
 		cfg.WorkloadRounds = o.rounds
 	}
