@@ -65,8 +65,9 @@ type kernelRoute struct {
 	ready   []bool // CPU n made its READY HVC
 	byEvent map[uint64]*kpoint
 
-	inCall  int // the CPU running our cross-call, or -1
-	callHit uint64
+	inCall  int    // the CPU running our cross-call, or -1
+	calls   uint64 // cross-calls run
+	callHit uint64 // debugger-owned hits inside our cross-calls (stepped over by the kernel, never reported)
 
 	hit      map[int]pendingHit // CPU → the debugger-owned hit it is returning to
 	needWork []bool             // CPU n has points to install at its READY
@@ -285,6 +286,7 @@ func (a *Adapter) crossCall(cpu int, fn uint64, args ...uint64) (uint64, error) 
 	if err := a.m.BeginCall(cpu, c); err != nil {
 		return 0, err
 	}
+	a.kr.calls++
 	return a.finishCall(cpu)
 }
 

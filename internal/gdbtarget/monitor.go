@@ -65,6 +65,10 @@ func (a *Adapter) monStats(_ []string, out io.Writer) error {
 	fmt.Fprintf(out, "total instructions %d\nexceptions %d\n", total, s.Exceptions)
 	fmt.Fprintf(out, "stops %d (breakpoint %d, watchpoint %d, step %d, interrupt %d)\n",
 		a.stats.stops, a.stats.bpHits, a.stats.watchHits, a.stats.steps, a.stats.interrupts)
+	if a.route == routeKernel {
+		fmt.Fprintf(out, "kernel route: %d gdb requests, %d cross-calls, %d hits inside them (stepped over by the kernel)\n",
+			len(a.kr.points), a.kr.calls, a.kr.callHit)
+	}
 	var used []string
 	for i, ok := range a.points.bpUsed {
 		if ok {
