@@ -36,7 +36,7 @@ func (c *CPU) livelockTrap(pc uint64, ec uint32, ic uint64) bool {
 		return false
 	}
 	c.setStop(Stop{Kind: StopLivelock, CPU: c.index, Addr: pc, EC: ec, Count: l.count,
-		Text: fmt.Sprintf("livelock: cpu %d pc %#x %s (EC %#x), %d times", c.index, pc, debugECName(ec), ec, l.count)})
+		Text: fmt.Sprintf("livelock: cpu %d pc %#x %s (EC %#x), %d times", c.index, pc, ExceptionClassName(ec), ec, l.count)})
 	// Once per episode: resuming retakes this trap as the first of a new run of N.
 	l.count = 0
 	l.armed, l.at = true, ic
@@ -51,7 +51,8 @@ func (c *CPU) livelockERET(target, ic uint64) {
 	}
 }
 
-func debugECName(ec uint32) string {
+// ExceptionClassName names a debug exception class (ESR_ELx.EC 0x30–0x35) for reports.
+func ExceptionClassName(ec uint32) string {
 	switch ec {
 	case 0x30, 0x31:
 		return "breakpoint"

@@ -451,7 +451,7 @@ func (a *Adapter) livelockText(st target.Stop) string {
 		sym = " <" + a.img.Symbols.Symbolize(st.Addr) + ">"
 	}
 	return fmt.Sprintf("livelock: cpu %d pc %#x%s %s (EC %#x), %d times, %s", st.CPU, st.Addr, sym,
-		ecName(st.EC), st.EC, st.Count, a.ownerText(st))
+		target.ExceptionClassName(st.EC), st.EC, st.Count, a.ownerText(st))
 }
 
 // ownerText says whether the kernel's slot array owns an enabled comparator that matches the trapping PC.
@@ -475,18 +475,6 @@ func (a *Adapter) ownerText(st target.Stop) string {
 		return fmt.Sprintf("owned by slot %d (%s)", i, a.describeEvent(owner))
 	}
 	return "no enabled comparator matches"
-}
-
-func ecName(ec uint32) string {
-	switch ec {
-	case 0x30, 0x31:
-		return "breakpoint"
-	case 0x32, 0x33:
-		return "software step"
-	case 0x34, 0x35:
-		return "watchpoint"
-	}
-	return "debug exception"
 }
 
 func (a *Adapter) describeStop(st target.Stop) string {

@@ -120,16 +120,11 @@ func (a *Adapter) cpuArgs(args []string) ([]int, error) {
 
 // monKernel shows the guest's runtime knobs, or sets one: `monitor kernel uninstall-order fixed`.
 func (a *Adapter) monKernel(args []string, out io.Writer) error {
-	addr, err := a.configAddr()
-	if err != nil {
-		fmt.Fprintln(out, err)
-		return rsp.EPERM
+	addr, cfg, errno := a.guestConfig(out)
+	if errno != nil {
+		return errno
 	}
-	cfg, err := a.readConfig(addr)
-	if err != nil {
-		fmt.Fprintln(out, err)
-		return rsp.EIO
-	}
+	var err error
 	if len(args) == 0 {
 		fmt.Fprintf(out, "uninstall-order %s\nrecovery %s\nbank-guard %s\nscenario %s\nrounds %d\niters %d\nlivelock-cpu %d\nstall-timeout-ms %d\n",
 			cfg.UninstallOrder, cfg.Recovery, cfg.BankGuard, cfg.Scenario, cfg.WorkloadRounds, cfg.WorkloadIters,
@@ -163,15 +158,9 @@ func (a *Adapter) monKernel(args []string, out io.Writer) error {
 
 // monScenario shows the running scenario, or selects one and restarts the machine with it.
 func (a *Adapter) monScenario(args []string, out io.Writer) error {
-	addr, err := a.configAddr()
-	if err != nil {
-		fmt.Fprintln(out, err)
-		return rsp.EPERM
-	}
-	cfg, err := a.readConfig(addr)
-	if err != nil {
-		fmt.Fprintln(out, err)
-		return rsp.EIO
+	addr, cfg, errno := a.guestConfig(out)
+	if errno != nil {
+		return errno
 	}
 	if len(args) == 0 {
 		fmt.Fprintf(out, "scenario %s (available: %s)\n", cfg.Scenario, strings.Join(kernelsim.ScenarioNames(), ", "))
@@ -197,6 +186,21 @@ func (a *Adapter) monScenario(args []string, out io.Writer) error {
 	a.poweredOn.Store(true)
 	fmt.Fprintf(out, "scenario %s: machine reset, every CPU restarts from the kernel entry point\n", s)
 	return nil
+}
+
+// guestConfig reads the running kernel's kernel_config; on failure it says why on out and returns the Errno.
+func (a *Adapter) guestConfig(out io.Writer) (uint64, kernelsim.Config, error) {
+	addr, err := a.configAddr()
+	if err != nil {
+		fmt.Fprintln(out, err)
+		return 0, kernelsim.Config{}, rsp.EPERM
+	}
+	cfg, err := a.readConfig(addr)
+	if err != nil {
+		fmt.Fprintln(out, err)
+		return 0, kernelsim.Config{}, rsp.EIO
+	}
+	return addr, cfg, nil
 }
 
 func (a *Adapter) configAddr() (uint64, error) {
