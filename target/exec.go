@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"hash/crc32"
 	"math/bits"
+	"unsafe"
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -21,6 +22,26 @@ func crc32Arm(castag bool, acc uint32, data uint64, lg uint8) uint64 {
 }
 
 const noPage = ^uint64(0)
+
+// load64 and friends access guest RAM at byte offset off from mem (the
+// start of Machine.ram) without a bounds check: callers have checked that
+// off is below len(ram) and aligned to the size, and len(ram) is a multiple
+// of the page size, so the whole access is inside RAM.
+func load64(mem unsafe.Pointer, off uint64) uint64 {
+	return binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(mem, off))[:])
+}
+
+func store64(mem unsafe.Pointer, off, v uint64) {
+	binary.LittleEndian.PutUint64((*[8]byte)(unsafe.Add(mem, off))[:], v)
+}
+
+func load32(mem unsafe.Pointer, off uint64) uint32 {
+	return binary.LittleEndian.Uint32((*[4]byte)(unsafe.Add(mem, off))[:])
+}
+
+func store32(mem unsafe.Pointer, off uint64, v uint32) {
+	binary.LittleEndian.PutUint32((*[4]byte)(unsafe.Add(mem, off))[:], v)
+}
 
 // condHolds[cond] has bit nzcv set when the condition passes for those flags.
 var condHolds = func() (t [16]uint16) {
@@ -201,6 +222,7 @@ func (c *CPU) run(budget int) {
 func (c *CPU) inner(page *codePage, base uint64, limit int) (slow bool) {
 	x := &c.x
 	ram := c.m.ram
+	mem := unsafe.Pointer(unsafe.SliceData(ram)) // accesses below check off against len(ram) first
 	flags := c.m.flagArr
 	// idx is the slot of the PC in this page; a branch sets it from the
 	// target, and any value >= instsPage means the PC left the page.
@@ -222,7 +244,7 @@ loop:
 			addr := x[in.rn] + in.imm
 			off := addr - RAMBase
 			if off < uint64(len(ram)) && addr&7 == 0 && flags[off>>pageShift&flagMask]&pfWatch == 0 {
-				x[in.rd] = binary.LittleEndian.Uint64(ram[off:])
+				x[in.rd] = load64(mem, off)
 				break
 			}
 			slow = true
@@ -231,7 +253,7 @@ loop:
 			addr := x[in.rn] + in.imm
 			off := addr - RAMBase
 			if off < uint64(len(ram)) && addr&7 == 0 && flags[off>>pageShift&flagMask] == 0 {
-				binary.LittleEndian.PutUint64(ram[off:], x[in.rd])
+				store64(mem, off, x[in.rd])
 				break
 			}
 			slow = true
@@ -240,7 +262,7 @@ loop:
 			addr := x[in.rn] + in.imm
 			off := addr - RAMBase
 			if off < uint64(len(ram)) && addr&3 == 0 && flags[off>>pageShift&flagMask]&pfWatch == 0 {
-				x[in.rd] = uint64(binary.LittleEndian.Uint32(ram[off:]))
+				x[in.rd] = uint64(load32(mem, off))
 				break
 			}
 			slow = true
@@ -249,7 +271,7 @@ loop:
 			addr := x[in.rn] + in.imm
 			off := addr - RAMBase
 			if off < uint64(len(ram)) && addr&3 == 0 && flags[off>>pageShift&flagMask] == 0 {
-				binary.LittleEndian.PutUint32(ram[off:], uint32(x[in.rd]))
+				store32(mem, off, uint32(x[in.rd]))
 				break
 			}
 			slow = true
