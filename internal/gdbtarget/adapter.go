@@ -118,6 +118,12 @@ func (a *Adapter) StartRunning() {
 	a.freeDone = done
 	go func() {
 		defer close(done)
+		defer func() {
+			// A bug in the machine must not take the server down: log it and leave the machine halted.
+			if r := recover(); r != nil {
+				a.log.Error("the machine stopped on an internal error", zap.Any("panic", r), zap.Stack("stack"))
+			}
+		}()
 		all := a.actions(target.ActionContinue)
 		lastLivelock := [2]uint64{^uint64(0), 0}
 		for !a.stopFree.Load() {
