@@ -169,6 +169,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				l.Close()
 				return 0
 			}
+			if ev.Stuck && o.once {
+				fmt.Fprintf(stderr, "hwbp-gdbstub: the guest cannot make progress: %s\n", ev.Text)
+				l.Close()
+				return 1
+			}
 		}
 	}
 }

@@ -36,8 +36,9 @@ const (
 
 // Event is something the command wants to hear about while no client drives the machine.
 type Event struct {
-	Kind target.StopKind
-	Text string
+	Kind  target.StopKind
+	Text  string
+	Stuck bool // the guest can never run on; the machine is halted
 }
 
 // Adapter is the machine as an rsp.Target.
@@ -137,6 +138,12 @@ func (a *Adapter) StartRunning() {
 				a.notify(Event{Kind: st.Kind, Text: st.Text})
 				return
 			case target.StopLivelock:
+				if !isDebugEC(st.EC) {
+					// Faulting at its own vector: this guest can never make progress.
+					a.log.Error("the guest cannot make progress", zap.String("detail", st.Text))
+					a.notify(Event{Kind: st.Kind, Text: st.Text, Stuck: true})
+					return
+				}
 				// One report per episode: the detector fires again every threshold repeats.
 				if key := [2]uint64{uint64(st.CPU), st.Addr}; key != lastLivelock {
 					lastLivelock = key
@@ -144,6 +151,11 @@ func (a *Adapter) StartRunning() {
 					a.log.Warn("livelock (no client attached; the machine keeps running)", zap.String("report", text))
 					a.notify(Event{Kind: st.Kind, Text: text})
 				}
+			case target.StopIdle:
+				// Every CPU waits for an interrupt that no device will raise.
+				a.log.Error("the guest is idle forever (every CPU waits in WFI/WFE)")
+				a.notify(Event{Kind: st.Kind, Text: "every CPU waits in WFI/WFE forever", Stuck: true})
+				return
 			default:
 				a.log.Debug("stop with no client", zap.Stringer("kind", st.Kind), zap.Int("cpu", st.CPU))
 			}
@@ -510,3 +522,6 @@ func stepOnly(acts []target.Action) []bool {
 func (a *Adapter) ExpeditedRegisters() []int {
 	return []int{aarch64.RegFP, aarch64.RegSP, aarch64.RegPC}
 }
+
+// isDebugEC says whether an exception class is a breakpoint, software step or watchpoint.
+func isDebugEC(ec uint32) bool { return ec >= 0x30 && ec <= 0x35 }
