@@ -105,3 +105,17 @@ func TestKernelRouteMIWatchpointTrigger(t *testing.T) {
 	)
 	require.Regexp(t, `\*stopped,reason="watchpoint-trigger",wpt=\{number="1",exp="workload_counter"\},value=\{old="\d+",new="\d+"\}`, out)
 }
+
+// After `monitor reset` the kernel starts from scratch; gdb's watchpoint is installed again when the CPUs come up.
+func TestKernelRoutePointsSurviveReset(t *testing.T) {
+	s := startServer(t, "--hw-debug", "kernel")
+	out := gdb(t, s.Addr, `
+watch workload_counter
+continue
+monitor reset
+continue
+monitor stats
+`)
+	require.Contains(t, out, "machine reset")
+	require.Equal(t, 2, countMatches(out, `Hardware watchpoint 1: workload_counter\n\nOld value = \d+\nNew value = \d+`), out)
+}

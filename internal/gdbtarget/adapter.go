@@ -525,3 +525,12 @@ func (a *Adapter) ExpeditedRegisters() []int {
 
 // isDebugEC says whether an exception class is a breakpoint, software step or watchpoint.
 func isDebugEC(ec uint32) bool { return ec >= 0x30 && ec <= 0x35 }
+
+// rebooted is called after the machine restarted from the kernel entry point.
+func (a *Adapter) rebooted() {
+	a.poweredOn.Store(true)
+	a.kr.rebooted()
+	a.perfEvents = nil
+	a.callStop = nil
+	a.lastLivelock = ""
+}

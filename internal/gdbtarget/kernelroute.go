@@ -473,3 +473,25 @@ func coveringRegion(addr, length uint64) debugregs.WatchRegion {
 	base := addr &^ (size - 1)
 	return debugregs.WatchRegion{Start: base, Len: size, WVR: debugregs.DBGWVR(base)}
 }
+
+// rebooted forgets everything the guest held: after a reset no CPU is ready and no event exists. gdb's requests
+// stay wanted; they are reserved and installed again as each CPU makes its READY call.
+func (kr *kernelRoute) rebooted() {
+	for i := range kr.ready {
+		kr.ready[i] = false
+	}
+	kr.byEvent = map[uint64]*kpoint{}
+	kr.hit = map[int]pendingHit{}
+	keep := kr.points[:0]
+	for _, p := range kr.points {
+		if p.removing {
+			continue
+		}
+		for r := range p.events {
+			clear(p.events[r])
+			clear(p.installed[r])
+		}
+		keep = append(keep, p)
+	}
+	kr.points = keep
+}

@@ -110,7 +110,7 @@ func (a *Adapter) monReset(_ []string, out io.Writer) error {
 		fmt.Fprintf(out, "reset failed: %v\n", err)
 		return rsp.EIO
 	}
-	a.poweredOn.Store(true)
+	a.rebooted()
 	fmt.Fprintln(out, "machine reset: every CPU restarts from the kernel entry point")
 	return nil
 }

@@ -183,7 +183,7 @@ func (a *Adapter) monScenario(args []string, out io.Writer) error {
 		fmt.Fprintln(out, err)
 		return rsp.EIO
 	}
-	a.poweredOn.Store(true)
+	a.rebooted()
 	fmt.Fprintf(out, "scenario %s: machine reset, every CPU restarts from the kernel entry point\n", s)
 	return nil
 }
