@@ -46,6 +46,9 @@ type debugState struct {
 	haltAt  uint64 // ... for an ERET to this address
 	call    *callContext
 	hvcImm  uint64 // the immediate of the HVC being handled (vendor calls and call-done need #0)
+
+	breakCache breakSlotCache // candidate breakpoint slots per page (breakslots.go)
+	patch      breakPatch
 }
 
 // newDebugUnit builds CPU cpu's Unit from the machine config; the random sync policy gets a per-CPU

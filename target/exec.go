@@ -168,21 +168,32 @@ func (c *CPU) run(budget int) {
 			}
 			limit = c.n + 1
 		}
-		if c.dbg.NeedsInstructionCheck() && c.debugStepWanted(pc) {
-			// Guest breakpoints or software step: one checked instruction (debugwire.go).
-			if c.debugStep(page) {
-				c.executed += uint64(c.n)
-				c.sliceN = 0
-				return
-			}
-			continue
-		}
 		base := pc &^ (pageSize - 1)
+		patched := false
+		if c.dbg.NeedsInstructionCheck() && c.debugStepWanted(pc) {
+			l := c.breakSlots(base)
+			if l == nil || l.has(pc>>2&(instsPage-1)) {
+				// Software step, a sync window, or a PC a guest breakpoint
+				// may hit: one checked instruction (debugwire.go).
+				if c.debugStep(page) {
+					c.executed += uint64(c.n)
+					c.sliceN = 0
+					return
+				}
+				continue
+			}
+			// Only breakpoints, elsewhere on the page: run up to them (breakslots.go).
+			c.dw.patch.patch(page, l)
+			patched = true
+		}
 		var slow bool
 		if limit-c.n == 1 {
 			slow = c.stepOne(page, base, limit)
 		} else {
 			slow = c.inner(page, base, limit)
+		}
+		if patched {
+			c.dw.patch.restore(page)
 		}
 		if !slow {
 			continue // left the page or reached the limit
