@@ -145,13 +145,23 @@ var sysRegTable = []sysRegDesc{
 // ccsidrValues are Cortex-A57's CCSIDR_EL1 per CSSELR (L1D, L1I, L2).
 var ccsidrValues = [3]uint64{0x701fe00a, 0x201fe012, 0x70ffe07a}
 
-var sysRegIndex = func() map[uint32]int {
-	m := make(map[uint32]int, len(sysRegTable))
+// sysRegSlot maps a 16-bit register key to 1 + its sysRegTable index (0:
+// not in the table); MRS/MSR look registers up on every execution.
+var sysRegSlot = func() (t [1 << 16]uint16) {
 	for i, d := range sysRegTable {
-		m[d.key] = i
+		t[d.key&0xffff] = uint16(i + 1)
 	}
-	return m
+	return t
 }()
+
+// sysRegIndex returns key's sysRegTable index.
+func sysRegIndex(key uint32) (int, bool) {
+	if key > 0xffff {
+		return 0, false
+	}
+	i := int(sysRegSlot[key&0xffff]) - 1
+	return i, i >= 0
+}
 
 // idSpaceRAZ reports whether key is in the unallocated part of the ID
 // register space (op0=3, op1=0, CRn=0, CRm=1..7), which reads as zero.
@@ -162,7 +172,7 @@ func idSpaceRAZ(key uint32) bool {
 // SysRegName returns the architectural name of an encoding, or "".
 func SysRegName(op0, op1, crn, crm, op2 int) string {
 	key := sysKey(uint32(op0), uint32(op1), uint32(crn), uint32(crm), uint32(op2))
-	if i, ok := sysRegIndex[key]; ok {
+	if i, ok := sysRegIndex(key); ok {
 		return sysRegTable[i].name
 	}
 	return debugRegName(key)
@@ -176,7 +186,7 @@ func (c *CPU) readSys(key uint32, checkEL bool) (uint64, bool) {
 			return v, ok
 		}
 	}
-	i, found := sysRegIndex[key]
+	i, found := sysRegIndex(key)
 	if !found {
 		if idSpaceRAZ(key) && !(checkEL && c.el == 0) {
 			return 0, true
@@ -236,7 +246,7 @@ func (c *CPU) writeSys(key uint32, v uint64, checkEL bool) bool {
 	if key>>14 == 2 {
 		return c.debugWrite(key, v, checkEL)
 	}
-	i, found := sysRegIndex[key]
+	i, found := sysRegIndex(key)
 	if !found {
 		return false
 	}
@@ -287,7 +297,12 @@ func (c *CPU) writeSys(key uint32, v uint64, checkEL bool) bool {
 	return false
 }
 
-func mustIndex(key uint32) int { return sysRegIndex[key] }
+func mustIndex(key uint32) int {
+	if i, ok := sysRegIndex(key); ok {
+		return i
+	}
+	return 0
+}
 
 var (
 	idxSCTLR    = mustIndex(keySCTLR)
