@@ -35,6 +35,14 @@ func store64(mem unsafe.Pointer, off, v uint64) {
 	binary.LittleEndian.PutUint64((*[8]byte)(unsafe.Add(mem, off))[:], v)
 }
 
+func load16(mem unsafe.Pointer, off uint64) uint16 {
+	return binary.LittleEndian.Uint16((*[2]byte)(unsafe.Add(mem, off))[:])
+}
+
+func store16(mem unsafe.Pointer, off uint64, v uint16) {
+	binary.LittleEndian.PutUint16((*[2]byte)(unsafe.Add(mem, off))[:], v)
+}
+
 func load32(mem unsafe.Pointer, off uint64) uint32 {
 	return binary.LittleEndian.Uint32((*[4]byte)(unsafe.Add(mem, off))[:])
 }
@@ -436,11 +444,11 @@ loop:
 			case 0:
 				v = uint64(ram[off])
 			case 1:
-				v = uint64(binary.LittleEndian.Uint16(ram[off:]))
+				v = uint64(load16(mem, off))
 			case 2:
-				v = uint64(binary.LittleEndian.Uint32(ram[off:]))
+				v = uint64(load32(mem, off))
 			default:
-				v = binary.LittleEndian.Uint64(ram[off:])
+				v = load64(mem, off)
 			}
 			if in.flg&flgSigned64 != 0 {
 				v = sext(v, 8<<in.amt)
@@ -484,11 +492,11 @@ loop:
 			case 0:
 				ram[off] = byte(v)
 			case 1:
-				binary.LittleEndian.PutUint16(ram[off:], uint16(v))
+				store16(mem, off, uint16(v))
 			case 2:
-				binary.LittleEndian.PutUint32(ram[off:], uint32(v))
+				store32(mem, off, uint32(v))
 			default:
-				binary.LittleEndian.PutUint64(ram[off:], v)
+				store64(mem, off, v)
 			}
 			switch in.cond {
 			case modePre:
@@ -507,8 +515,8 @@ loop:
 				slow = true
 				break loop
 			}
-			v1 := binary.LittleEndian.Uint64(ram[off:])
-			v2 := binary.LittleEndian.Uint64(ram[off+8:])
+			v1 := load64(mem, off)
+			v2 := load64(mem, off+8)
 			x[in.rd], x[in.ra] = v1, v2
 			switch in.cond {
 			case modePre:
@@ -527,8 +535,8 @@ loop:
 				slow = true
 				break loop
 			}
-			binary.LittleEndian.PutUint64(ram[off:], x[in.rd])
-			binary.LittleEndian.PutUint64(ram[off+8:], x[in.ra])
+			store64(mem, off, x[in.rd])
+			store64(mem, off+8, x[in.ra])
 			switch in.cond {
 			case modePre:
 				x[in.rn] = addr
