@@ -528,7 +528,7 @@ func decodeSystem(w uint32) inst {
 	case op0 >= 2: // MRS / MSR (register)
 		key := uint64(sysKey(op0, op1, crn, crm, op2))
 		if l == 1 {
-			return inst{op: opMRS, rd: zrDst(rt), imm: key}
+			return mrsInst(zrDst(rt), uint32(key))
 		}
 		return inst{op: opMSR, rn: zr(rt), imm: key}
 	}

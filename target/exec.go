@@ -543,6 +543,70 @@ loop:
 			case modePost:
 				x[in.rn] = addr + in.imm
 			}
+		// SBFM, LSLV, LSRV and MRS used to go back to run (execGeneral), whose
+		// loop then checks the budget and steps the slice's last instruction
+		// alone; leaving inner when at most one instruction of the budget
+		// remains keeps every slice (and so the CPU interleaving) the same.
+		case opSBFM: // bitfield() for SBFM, call-free
+			src, top := x[in.rn], uint64(0)
+			var rot uint64
+			if in.sf {
+				rot = bits.RotateLeft64(src, -int(in.amt))
+				if src>>in.cond&1 == 1 {
+					top = ^uint64(0)
+				}
+			} else {
+				src = uint64(uint32(src))
+				rot = uint64(bits.RotateLeft32(uint32(src), -int(in.amt)))
+				if src>>in.cond&1 == 1 {
+					top = 0xffff_ffff
+				}
+			}
+			x[in.rd] = top&^in.imm2 | rot&in.imm&in.imm2
+			if n+int(idx-seg)+2 >= limit {
+				idx++ // see above
+				break loop
+			}
+		case opLSLV:
+			if in.sf {
+				x[in.rd] = x[in.rn] << (x[in.rm] & 63)
+			} else {
+				x[in.rd] = uint64(uint32(x[in.rn]) << (x[in.rm] & 31))
+			}
+			if n+int(idx-seg)+2 >= limit {
+				idx++ // see above
+				break loop
+			}
+		case opLSRV:
+			if in.sf {
+				x[in.rd] = x[in.rn] >> (x[in.rm] & 63)
+			} else {
+				x[in.rd] = uint64(uint32(x[in.rn]) >> (x[in.rm] & 31))
+			}
+			if n+int(idx-seg)+2 >= limit {
+				idx++ // see above
+				break loop
+			}
+		case opMRS:
+			switch in.cond {
+			case mrsPlainEL1:
+				if c.el == 0 {
+					slow = true
+					break loop
+				}
+				x[in.rd] = c.sr[in.amt&(uint8(len(c.sr))-1)]
+			case mrsPlain:
+				x[in.rd] = c.sr[in.amt&(uint8(len(c.sr))-1)]
+			case mrsCounter: // counter(): the round's clock plus this instruction's slot in the slice
+				x[in.rd] = c.m.clock + uint64(n+int(idx-seg)+1)
+			default:
+				slow = true
+				break loop
+			}
+			if n+int(idx-seg)+2 >= limit {
+				idx++ // see above
+				break loop
+			}
 		case opMADD:
 			x[in.rd] = maskSF(x[in.ra]+x[in.rn]*x[in.rm], in.sf)
 		case opMSUB:

@@ -315,3 +315,35 @@ var (
 	idxCNTPCVAL = mustIndex(keyCNTPCVAL)
 	idxCNTVCVAL = mustIndex(keyCNTVCVAL)
 )
+
+// How inner may execute an MRS (inst.cond of opMRS; amt is the sysRegTable
+// index). Anything else goes to readSys.
+const (
+	mrsGeneral  uint8 = iota
+	mrsPlainEL1       // storage register, EL0 access UNDEFINED: c.sr[amt] at EL1
+	mrsPlain          // storage register EL0 may read too: c.sr[amt]
+	mrsCounter        // CNTVCT_EL0/CNTPCT_EL0: counter()
+)
+
+// mrsInst decodes MRS rd, key, choosing what readSys would do where that
+// does not depend on state other than the EL.
+func mrsInst(rd uint8, key uint32) inst {
+	in := inst{op: opMRS, rd: rd, imm: uint64(key)}
+	if key>>14 == 2 || key == keyIDDFR0 || key == keyIDDFR1 {
+		return in // the debug registers' own paths
+	}
+	i, found := sysRegIndex(key)
+	if !found || i >= len(CPU{}.sr) {
+		return in
+	}
+	d := &sysRegTable[i]
+	switch {
+	case d.kind == srPlain && d.el0 == el0None:
+		in.cond, in.amt = mrsPlainEL1, uint8(i)
+	case d.kind == srPlain:
+		in.cond, in.amt = mrsPlain, uint8(i)
+	case key == keyCNTVCT || key == keyCNTPCT:
+		in.cond = mrsCounter
+	}
+	return in
+}
