@@ -57,7 +57,7 @@ func TestBreakSlotsMatchCheckingEveryInstruction(t *testing.T) {
 			return digest(g.m), g.records()
 		}
 	}
-	kernel := func(scenario kernelsim.Scenario, rounds int) func(t *testing.T) (machineDigest, []excRecord) {
+	kernel := func(scenario kernelsim.Scenario, quantum, rounds int) func(t *testing.T) (machineDigest, []excRecord) {
 		return func(t *testing.T) (machineDigest, []excRecord) {
 			img, err := kernelsim.Parse(kernelsim.KernelELF)
 			require.NoError(t, err)
@@ -66,10 +66,83 @@ func TestBreakSlotsMatchCheckingEveryInstruction(t *testing.T) {
 			cfg.Scenario, cfg.StallTimeoutMS = scenario, 0
 			elf, err := img.PatchedELF(cfg)
 			require.NoError(t, err)
-			m, err := New(Config{CPUs: 2})
+			m, err := New(Config{CPUs: 2, Quantum: quantum})
 			require.NoError(t, err)
 			loadELF(t, m, elf)
 			m.runRounds([]Action{ActionContinue, ActionContinue}, rounds)
+			return digest(m), nil
+		}
+	}
+	// A breakpoint on a page whose code the guest rewrites while it runs;
+	// the handler skips the breakpointed instruction. Without hit the
+	// breakpoint is on a word never executed.
+	smc := func(quantum int, hit bool) func(t *testing.T) (machineDigest, []excRecord) {
+		adrBP, want := uint32(0x10000161), []uint64{150, 0, 100, 100}
+		if !hit {
+			adrBP, want = 0x10000241, []uint64{150, 100, 0, 100}
+		}
+		return func(t *testing.T) (machineDigest, []excRecord) {
+			m, c := newTestMachine(t,
+				0xd510109f, // msr oslar_el1, xzr
+				0xd2940002, // mov x2, #0xa000 (MDE, KDE)
+				0xd5100242, // msr mdscr_el1, x2
+				adrBP,      // adr x1, bp (or add2, never executed)
+				0xd5100081, // msr dbgbvr0_el1, x1
+				0xd2803ce0, // mov x0, #0x1e7
+				0xd51000a0, // msr dbgbcr0_el1, x0
+				0xd5033fdf, // isb
+				0xd50348ff, // msr daifclr, #8
+				0xd2800014, // mov x20, #0
+				0x10000075, // adr x21, patched
+				0x18000156, // ldr w22, add2
+				0x91000694, // loop: add x20, x20, #1
+				0x91000463, // patched: add x3, x3, #1
+				0x91000484, // bp: add x4, x4, #1
+				0xf100ca9f, // cmp x20, #50
+				0x54000041, // b.ne 1f
+				0xb90002b6, // str w22, [x21]
+				0xf101929f, // 1: cmp x20, #100
+				0x54ffff21, // b.ne loop
+				0x14000000, // done: b done
+				0x91000863, // add2: add x3, x3, #2
+			)
+			m.cfg.Quantum = quantum
+			handler := []byte{
+				0x2b, 0x40, 0x38, 0xd5, // mrs x11, elr_el1
+				0x6b, 0x11, 0x00, 0x91, // add x11, x11, #4
+				0x2b, 0x40, 0x18, 0xd5, // msr elr_el1, x11
+				0x4a, 0x05, 0x00, 0x91, // add x10, x10, #1
+				0xe0, 0x03, 0x9f, 0xd6, // eret
+			}
+			require.NoError(t, m.LoadSegment(testVBAR+0x200, handler, 0))
+			m.runRounds([]Action{ActionContinue}, 4000/quantum+100)
+			require.Equal(t, want, []uint64{c.x[3], c.x[4], c.x[10], c.x[20]})
+			return digest(m), nil
+		}
+	}
+	// Long straight-line code on a page with an armed breakpoint that is
+	// never hit (on the last word).
+	straight := func(quantum int) func(t *testing.T) (machineDigest, []excRecord) {
+		return func(t *testing.T) (machineDigest, []excRecord) {
+			words := []uint32{
+				0xd510109f, // msr oslar_el1, xzr
+				0xd2940002, // mov x2, #0xa000 (MDE, KDE)
+				0xd5100242, // msr mdscr_el1, x2
+				0x10000c21, // adr x1, .+388 (the nop after the loop)
+				0xd5100081, // msr dbgbvr0_el1, x1
+				0xd2803ce0, // mov x0, #0x1e7
+				0xd51000a0, // msr dbgbcr0_el1, x0
+				0xd5033fdf, // isb
+				0xd50348ff, // msr daifclr, #8
+			}
+			for range 90 {
+				words = append(words, 0x91000463) // add x3, x3, #1
+			}
+			words = append(words, 0x17ffffa6, 0xd503201f) // b .-360 (the first add); nop (the breakpoint)
+			m, c := newTestMachine(t, words...)
+			m.cfg.Quantum = quantum
+			m.runRounds([]Action{ActionContinue}, 100)
+			require.Greater(t, c.x[3], uint64(90))
 			return digest(m), nil
 		}
 	}
@@ -81,8 +154,20 @@ func TestBreakSlotsMatchCheckingEveryInstruction(t *testing.T) {
 		{"bp_test, breakpoint enabled", guest(map[int]uint64{0: bcrEL1EL0, 1: 0, 2: mdscrMDEKDE, 3: 0, 7: 0, 28: 0}), true},
 		{"bp_test, PSTATE.D set", guest(map[int]uint64{0: bcrEL1EL0, 1: 0, 2: mdscrMDEKDE, 3: 1, 7: 0, 28: 0}), false},
 		{"bp_test, EL0-only breakpoint", guest(map[int]uint64{0: bcrEL0Only, 1: 0, 2: mdscrMDEKDE, 3: 0, 7: 0, 28: 0}), false},
-		{"kernel perf-livelock", kernel(kernelsim.ScenarioPerfLivelock, 2000), true},
-		{"kernel csync-window", kernel(kernelsim.ScenarioCsyncWindow, 2000), true},
+		{"kernel perf-livelock", kernel(kernelsim.ScenarioPerfLivelock, 1024, 2000), true},
+		{"kernel perf-livelock, quantum 3", kernel(kernelsim.ScenarioPerfLivelock, 3, 200000), true},
+		{"kernel perf-livelock, quantum 50", kernel(kernelsim.ScenarioPerfLivelock, 50, 40000), true},
+		{"kernel perf-livelock, quantum 77", kernel(kernelsim.ScenarioPerfLivelock, 77, 40000), true},
+		{"kernel perf-livelock, quantum 300", kernel(kernelsim.ScenarioPerfLivelock, 300, 10000), true},
+		{"self-modifying code, quantum 1024", smc(1024, true), true},
+		{"self-modifying code, quantum 5", smc(5, true), true},
+		{"self-modifying code, quantum 40", smc(40, true), true},
+		{"breakpoint never hit, quantum 1024", smc(1024, false), false},
+		{"breakpoint never hit, quantum 40", smc(40, false), false},
+		{"breakpoint never hit, quantum 77", smc(77, false), false},
+		{"straight-line code, quantum 100", straight(100), false},
+		{"straight-line code, quantum 1024", straight(1024), false},
+		{"kernel csync-window", kernel(kernelsim.ScenarioCsyncWindow, 1024, 2000), true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -47,8 +47,7 @@ type debugState struct {
 	call    *callContext
 	hvcImm  uint64 // the immediate of the HVC being handled (vendor calls and call-done need #0)
 
-	breakCache breakSlotCache // candidate breakpoint slots per page (breakslots.go)
-	patch      breakPatch
+	breakCache breakSlotCache // trapped copies of pages a breakpoint may hit (breakslots.go)
 }
 
 // newDebugUnit builds CPU cpu's Unit from the machine config; the random sync policy gets a per-CPU

@@ -177,12 +177,12 @@ func (c *CPU) run(budget int) {
 			limit = c.n + 1
 		}
 		base := pc &^ (pageSize - 1)
-		patched := false
+		code := page // what inner runs
 		if c.dbg.NeedsInstructionCheck() && c.debugStepWanted(pc) {
-			l := c.breakSlots(base)
-			if l == nil || l.has(pc>>2&(instsPage-1)) {
-				// Software step, a sync window, or a PC a guest breakpoint
-				// may hit: one checked instruction (debugwire.go).
+			l := c.breakSlots(page, base)
+			if l == nil || page.bp || budget-c.n <= breakStride || l.stops(pc>>2&(instsPage-1)) {
+				// Software step, a sync window, a PC a guest breakpoint may
+				// hit, or the slice's end: one checked instruction (debugwire.go).
 				if c.debugStep(page) {
 					c.executed += uint64(c.n)
 					c.sliceN = 0
@@ -190,26 +190,27 @@ func (c *CPU) run(budget int) {
 				}
 				continue
 			}
-			// Only breakpoints, elsewhere on the page: run up to them (breakslots.go).
-			c.dw.patch.patch(page, l)
-			patched = true
+			// Only breakpoints, elsewhere on the page: run the trapped copy (breakslots.go).
+			code, limit = l.code, budget-breakStride
 		}
 		var slow bool
 		if limit-c.n == 1 {
 			slow = c.stepOne(page, base, limit)
 		} else {
-			slow = c.inner(page, base, limit)
-		}
-		if patched {
-			c.dw.patch.restore(page)
+			slow = c.inner(code, base, limit)
 		}
 		if !slow {
 			continue // left the page or reached the limit
 		}
 		// The instruction at c.pc needs the general path.
-		in := &page.insts[c.pc>>2&(instsPage-1)]
+		slot := c.pc >> 2 & (instsPage - 1)
+		in := &page.insts[slot]
 		if in.op == opUndecoded {
 			*in = decode(binary.LittleEndian.Uint32(m.ram[c.pc-RAMBase:]), c.pc)
+			continue
+		}
+		if code.insts[slot].op == opUndecoded {
+			code.insts[slot] = *in // the trapped copy lags the page
 			continue
 		}
 		c.n++

@@ -49,8 +49,9 @@ const (
 )
 
 type codePage struct {
-	insts [instsPage]inst
-	bp    bool // a breakpoint address lies in this page
+	insts   [instsPage]inst
+	bp      bool   // a breakpoint address lies in this page
+	version uint64 // bumped when decoded slots are forgotten (trapped copies follow it)
 }
 
 type segment struct {
@@ -256,7 +257,11 @@ func (m *Machine) invalidateRange(off, n uint64) {
 			o = (pi+1)<<pageShift - 4
 			continue
 		}
-		m.pages[pi].insts[o>>2&(instsPage-1)].op = opUndecoded
+		p := m.pages[pi]
+		if in := &p.insts[o>>2&(instsPage-1)]; in.op != opUndecoded {
+			in.op = opUndecoded
+			p.version++
+		}
 	}
 }
 
@@ -292,6 +297,7 @@ func (m *Machine) codePageAt(pi uint64) *codePage {
 	if m.pageFlags[pi]&pfCode == 0 {
 		m.pageFlags[pi] |= pfCode
 		p.insts = [instsPage]inst{}
+		p.version++
 		p.bp = m.pageHasBP(RAMBase + pi<<pageShift)
 	}
 	return p
