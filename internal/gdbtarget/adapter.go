@@ -387,45 +387,41 @@ func (a *Adapter) Resume(actions []rsp.Action) (rsp.StopReason, error) {
 			}
 		}
 	}
-	if a.route == routeKernel {
-		if st := a.applyKernelChanges(stepOnly(acts)); st != nil {
-			r := a.stopReason(*st)
-			a.lastStp = r
-			return r, nil
-		}
-	}
+	st := a.resumeKernelAware(acts)
 	var r rsp.StopReason
-	for {
-		st := a.m.Resume(acts)
-		if st.Kind == target.StopHypercall {
-			// A CPU made its READY: give it gdb's points, then go on.
-			if st.CPU >= 0 && st.CPU < len(a.kr.ready) {
-				if cs := a.applyKernelChanges(stepOnly(acts)); cs != nil {
-					st = *cs
-				} else {
-					continue
-				}
-			} else {
-				continue
-			}
-		}
-		if st.Kind == target.StopCallDone {
-			continue
-		}
-		if st.Kind == target.StopReturned {
-			a.stats.stops++
-			a.stats.bpHits++
-			r = a.kernelHitStop(st.CPU)
-			break
-		}
+	if st.Kind == target.StopReturned {
+		r = a.kernelHitStop(st.CPU)
+	} else {
 		r = a.stopReason(st)
-		break
 	}
 	a.lastStp = r
 	if r.Kind == rsp.StopExited {
 		a.poweredOn.Store(false)
 	}
 	return r, nil
+}
+
+// resumeKernelAware runs the machine as gdb asked until a stop gdb must see. On the kernel route it first makes
+// the guest hold gdb's points, and it gives them to each CPU that makes its READY call meanwhile.
+func (a *Adapter) resumeKernelAware(acts []target.Action) target.Stop {
+	if a.route == routeKernel {
+		if st := a.applyKernelChanges(stepOnly(acts)); st != nil {
+			return *st
+		}
+	}
+	for {
+		st := a.m.Resume(acts)
+		switch st.Kind {
+		case target.StopHypercall:
+			if cs := a.applyKernelChanges(stepOnly(acts)); cs != nil {
+				return *cs
+			}
+		case target.StopCallDone:
+			// a cross-call finished while gdb's resume ran; nothing for gdb
+		default:
+			return st
+		}
+	}
 }
 
 func (a *Adapter) stopReason(st target.Stop) rsp.StopReason {

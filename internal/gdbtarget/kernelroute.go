@@ -416,7 +416,13 @@ func (a *Adapter) anyEvent(p *kpoint) bool {
 
 // kernelHitStop turns a CPU halted on return from a debugger-owned hit into gdb's stop reply.
 func (a *Adapter) kernelHitStop(cpu int) rsp.StopReason {
+	a.stats.stops++
 	h, ok := a.kr.hit[cpu]
+	if h.watch {
+		a.stats.watchHits++
+	} else {
+		a.stats.bpHits++
+	}
 	delete(a.kr.hit, cpu)
 	r := rsp.StopReason{Kind: rsp.StopSignal, Thread: cpu + 1}
 	if !ok {
