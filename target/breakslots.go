@@ -111,10 +111,19 @@ func (c *CPU) breakSlots(page *codePage, base uint64) *breakSlotList {
 	l.ver = page.version
 	l.code.insts = page.insts
 	for i := breakStride - 1; i < instsPage; i += breakStride {
-		l.code.insts[i] = inst{op: opStepTrap}
+		l.code.trap(i)
 	}
 	for _, s := range l.slots[:l.n] {
-		l.code.insts[s&(instsPage-1)] = inst{op: opStepTrap}
+		l.code.trap(int(s))
 	}
 	return l
+}
+
+// trap makes slot i of a trapped copy an opStepTrap; a fused SUBS before it
+// must not run the B.cond it replaces.
+func (p *codePage) trap(i int) {
+	p.insts[i&(instsPage-1)] = inst{op: opStepTrap}
+	if i > 0 {
+		p.insts[(i-1)&(instsPage-1)] = unfused(p.insts[(i-1)&(instsPage-1)])
+	}
 }

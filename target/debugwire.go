@@ -1,7 +1,6 @@
 package target
 
 import (
-	"encoding/binary"
 	"fmt"
 
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/debugregs"
@@ -216,7 +215,7 @@ func (c *CPU) debugStep(page *codePage) (endSlice bool) {
 	}
 	in := &page.insts[pc>>2&(instsPage-1)]
 	if in.op == opUndecoded {
-		*in = decode(binary.LittleEndian.Uint32(c.m.ram[pc-RAMBase:]), pc)
+		*in = c.m.decodeAt(pc)
 	}
 	op := in.op
 	exceptions := c.exceptions

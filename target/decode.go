@@ -1,6 +1,9 @@
 package target
 
-import "math/bits"
+import (
+	"encoding/binary"
+	"math/bits"
+)
 
 // Register slots used by decoded instructions (see doc.go).
 const (
@@ -144,15 +147,18 @@ const (
 	opSMC
 	opBRK
 	opERET
-	opStepTrap // never decoded: fills the trap page used for single steps
+	opSUBSBcond // SUBS (64-bit immediate) fused with the B.cond after it: cond, imm2 = its condition, target (decodeAt)
+	opStepTrap  // never decoded: fills the trap page used for single steps
 	opCount
 )
 
-// opMask covers every opcode; inner's switch lists both 0 and opMask so Go's
-// jump table needs no bounds check.
+// opMask covers every opcode; inner's switch lists 0 and opMask (the last
+// op, opStepTrap) so Go's jump table needs no bounds check. (A wider mask
+// makes the switch too sparse for a jump table.)
 const opMask opcode = 127
 
-var _ [opMask - opCount + 1]struct{} // compile-time check: opCount <= opMask+1
+var _ [opMask + 1 - opCount]struct{} // compile-time check: opCount <= opMask+1
+var _ [opStepTrap - opMask]struct{}  // and opStepTrap == opMask (opStepTrap <= opMask holds above)
 
 // inst is one decoded instruction: fixed shape, no pointers.
 type inst struct {
@@ -911,4 +917,28 @@ func decodeDPReg(w uint32) inst {
 		return in
 	}
 	return undef()
+}
+
+// decodeAt decodes the instruction at pc (in RAM) for its page slot. A SUBS
+// (64-bit immediate) followed by a B.cond in the same page becomes one
+// opSUBSBcond, so a counted loop's last two instructions cost one dispatch;
+// the B.cond keeps its own slot for code that branches to it, and
+// invalidateRange forgets the SUBS when the B.cond's word changes.
+func (m *Machine) decodeAt(pc uint64) inst {
+	off := pc - RAMBase
+	in := decode(binary.LittleEndian.Uint32(m.ram[off:]), pc)
+	if in.op == opSUBSI64 && pc&(pageSize-1) != pageSize-4 {
+		if b := decode(binary.LittleEndian.Uint32(m.ram[off+4:]), pc+4); b.op == opBcond {
+			in.op, in.cond, in.imm2 = opSUBSBcond, b.cond, b.imm
+		}
+	}
+	return in
+}
+
+// unfused is in without a fused B.cond (for running exactly one instruction).
+func unfused(in inst) inst {
+	if in.op == opSUBSBcond {
+		in.op, in.cond, in.imm2 = opSUBSI64, 0, 0
+	}
+	return in
 }

@@ -206,11 +206,14 @@ func (c *CPU) run(budget int) {
 		slot := c.pc >> 2 & (instsPage - 1)
 		in := &page.insts[slot]
 		if in.op == opUndecoded {
-			*in = decode(binary.LittleEndian.Uint32(m.ram[c.pc-RAMBase:]), c.pc)
+			*in = m.decodeAt(c.pc)
 			continue
 		}
 		if code.insts[slot].op == opUndecoded {
 			code.insts[slot] = *in // the trapped copy lags the page
+			if code.insts[(slot+1)&(instsPage-1)].op == opStepTrap {
+				code.insts[slot] = unfused(*in)
+			}
 			continue
 		}
 		c.n++
@@ -254,10 +257,10 @@ func (c *CPU) inner(page *codePage, base uint64, limit int) (slow bool) {
 loop:
 	for idx < instsPage {
 		in := &insts[idx]
-		switch in.op & opMask { // the mask lets the jump table skip its range check
+		switch in.op & opMask { // the mask (opStepTrap is opMask) lets the jump table skip its range check
 		case opStepTrap:
 			break loop
-		case opUndecoded, opMask:
+		case opUndecoded:
 			slow = true
 			break loop
 		case opLDRX:
@@ -629,6 +632,21 @@ loop:
 				break loop
 			}
 			continue
+		case opSUBSBcond: // SUBS then B.cond: two instructions
+			a, b := x[in.rn], in.imm
+			r := a - b
+			c.nzcv = nzcv64(r, b2u(a >= b), ((a^b)&(a^r))>>63)
+			x[in.rd] = r
+			if condHolds[in.cond&15]>>(c.nzcv>>28&15)&1 == 1 {
+				n += int(idx-seg) + 2
+				idx = (in.imm2 - base) >> 2
+				seg = idx
+				if n >= limit {
+					break loop
+				}
+				continue
+			}
+			idx++
 		case opBcond:
 			if condHolds[in.cond&15]>>(c.nzcv>>28&15)&1 == 1 {
 				n += int(idx-seg) + 1
@@ -742,10 +760,10 @@ func (c *CPU) stepOne(page *codePage, base uint64, limit int) bool {
 	i := (c.pc - base) >> 2
 	in := &page.insts[i]
 	if in.op == opUndecoded {
-		*in = decode(binary.LittleEndian.Uint32(c.m.ram[c.pc-RAMBase:]), c.pc)
+		*in = c.m.decodeAt(c.pc)
 	}
 	tp := c.m.trapPage
-	tp.insts[i] = *in
+	tp.insts[i] = unfused(*in)
 	slow := c.inner(tp, base, limit)
 	tp.insts[i] = inst{op: opStepTrap}
 	return slow
@@ -767,6 +785,11 @@ func (c *CPU) execGeneral(in *inst) int {
 		if !c.writeSlow(x[in.rn]+in.imm, in.amt, x[in.rd], false) {
 			return slowFault
 		}
+	case opSUBSBcond: // only the SUBS: the B.cond is its own slot
+		a, b := x[in.rn], in.imm
+		r := a - b
+		c.nzcv = nzcv64(r, b2u(a >= b), ((a^b)&(a^r))>>63)
+		x[in.rd] = r
 	case opANDSI:
 		r := maskSF(x[in.rn]&in.imm, in.sf)
 		c.nzcv = logicFlags(r, in.sf)

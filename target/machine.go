@@ -258,8 +258,13 @@ func (m *Machine) invalidateRange(off, n uint64) {
 			continue
 		}
 		p := m.pages[pi]
-		if in := &p.insts[o>>2&(instsPage-1)]; in.op != opUndecoded {
+		s := o >> 2 & (instsPage - 1)
+		if in := &p.insts[s]; in.op != opUndecoded {
 			in.op = opUndecoded
+			p.version++
+		}
+		if in := &p.insts[(s-1)&(instsPage-1)]; s > 0 && in.op == opSUBSBcond {
+			in.op = opUndecoded // it embeds the B.cond at o
 			p.version++
 		}
 	}

@@ -128,6 +128,7 @@ var opNames = [opCount]string{
 	opSMC:       "SMC",
 	opBRK:       "BRK",
 	opERET:      "ERET",
+	opSUBSBcond: "SUBSBcond",
 	opStepTrap:  "StepTrap",
 }
 

@@ -1,0 +1,78 @@
+package target
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// fusionProgram counts down a SUBS/B.NE loop, then rewrites the B.NE into a
+// B.EQ and runs the loop again: x1 = 4, x0 = 2, x2 = 2 at `done` (a stale
+// fused SUBS+B.NE would give x1 = 6, x0 = 0).
+var fusionProgram = []uint32{
+	0xd2800060, // mov x0, #3
+	0x10000085, // adr x5, bcond
+	0x18000166, // ldr w6, bnew
+	0x91000421, // loop: add x1, x1, #1
+	0xf1000400, // subs x0, x0, #1
+	0x54ffffc1, // bcond: b.ne loop
+	0xb90000a6, // str w6, [x5]
+	0x91000442, // add x2, x2, #1
+	0xf100085f, // cmp x2, #2
+	0x54000041, // b.ne reset
+	0x14000000, // done: b done
+	0xd2800060, // reset: mov x0, #3
+	0x17fffff7, // b loop
+	0x54fffec0, // bnew: b.eq loop
+}
+
+const (
+	fusionSUBS = testCode + 4*4
+	fusionDone = testCode + 10*4
+)
+
+func TestSUBSBcondFusion(t *testing.T) {
+	t.Run("run", func(t *testing.T) {
+		m, c := newTestMachine(t, fusionProgram...)
+		m.cfg.Quantum = 1000
+		m.runRounds([]Action{ActionContinue}, 1)
+		require.Equal(t, []uint64{2, 4, 2}, []uint64{c.x[0], c.x[1], c.x[2]})
+		require.Equal(t, uint64(fusionDone), c.pc)
+	})
+	t.Run("step executes the SUBS alone", func(t *testing.T) {
+		m, c := newTestMachine(t, fusionProgram...)
+		m.cfg.Quantum = 1000
+		m.runRounds([]Action{ActionContinue}, 1) // decode (and fuse) everything
+		c.pc, c.x[0], c.x[1], c.x[2] = testCode, 0, 0, 0
+		require.NoError(t, m.WriteMemory(testCode+5*4, []byte{0xc1, 0xff, 0xff, 0x54})) // b.ne again
+		steps := 0
+		for c.pc != fusionDone {
+			pc := c.pc
+			require.Equal(t, StopStepped, step(t, m).Kind)
+			if pc == fusionSUBS {
+				require.Equal(t, uint64(fusionSUBS+4), c.pc)
+			}
+			steps++
+			require.Less(t, steps, 100)
+		}
+		require.Equal(t, []uint64{2, 4, 2}, []uint64{c.x[0], c.x[1], c.x[2]})
+		require.Equal(t, 25, steps)
+	})
+	t.Run("branch to the B.cond itself", func(t *testing.T) {
+		m, c := newTestMachine(t,
+			0x14000003, // b bcond (skipping the subs)
+			0x91000421, // loop: add x1, x1, #1
+			0xf1000400, // subs x0, x0, #1
+			0x54ffffc1, // bcond: b.ne loop
+			0x14000000, // b .
+		)
+		m.cfg.Quantum = 1000
+		c.x[0] = 3
+		c.nzcv = 0 // Z clear: the first b.ne is taken
+		m.runRounds([]Action{ActionContinue}, 1)
+		require.Equal(t, []uint64{0, 3}, []uint64{c.x[0], c.x[1]})
+		require.Equal(t, uint64(testCode+16), c.pc)
+		require.Equal(t, opSUBSBcond, m.pages[1].insts[2].op, "subs+b.ne fused")
+		require.Equal(t, opBcond, m.pages[1].insts[3].op, "the b.ne keeps its slot")
+	})
+}
