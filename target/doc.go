@@ -24,7 +24,12 @@
 // exact single step runs the one instruction from a "trap page" whose other
 // slots stop inner. No allocation and no interface call per instruction.
 // Any write to a page holding decoded code (guest store, WriteMemory,
-// LoadSegment) forgets the decoded slots it overlaps.
+// LoadSegment) forgets the decoded slots it overlaps. A SUBS (immediate,
+// 64-bit) followed by a B.cond is decoded as one fused slot (decodeAt); a
+// write to the B.cond forgets it too, and single steps run the SUBS alone.
+// inner reads and writes RAM through an unchecked pointer only after the
+// range and alignment checks prove the access inside RAM. Whatever inner
+// handles, slices end where run alone would end them (TestScheduleGolden).
 //
 // Register file trick: x[31] always reads zero (XZR), x[32] holds the current
 // SP, x[33] is a write sink for XZR destinations; the decoder maps register
@@ -35,7 +40,10 @@
 // Each CPU owns a debugregs.Unit (debugwire.go): MRS/MSR, ISB, exception
 // entry and ERET drive it; run asks NeedsInstructionCheck once per page run
 // and single-steps with the checks only where a breakpoint may hit or step is
-// on; watched pages carry pfWatch so their accesses reach CheckAccess. Debug
+// on; watched pages carry pfWatch so their accesses reach CheckAccess. When
+// only breakpoints are armed, breakslots.go runs a per-CPU copy of the page
+// whose few matching slots (and every 32nd) are traps, so only those pay the
+// check, with the same slice ends as checking every instruction. Debug
 // events are guest exceptions. livelock.go counts repeats of one debug
 // exception at one PC in the exception/ERET paths only; hypercall.go answers
 // vendor HVCs through Config.Hypercall; call.go runs cross-calls (BeginCall)
