@@ -76,3 +76,25 @@ func TestSUBSBcondFusion(t *testing.T) {
 		require.Equal(t, opBcond, m.pages[1].insts[3].op, "the b.ne keeps its slot")
 	})
 }
+
+// FuzzDecodeAt: fusing never changes what the first word decodes to, and any
+// pair of words runs (continuously, not stepped) without panicking.
+func FuzzDecodeAt(f *testing.F) {
+	f.Add(uint32(0xf1000400), uint32(0x54ffff61)) // subs x0, x0, #1; b.ne
+	f.Add(uint32(0xf100085f), uint32(0x54000040)) // cmp x2, #2; b.eq
+	f.Add(uint32(0xd503201f), uint32(0x54ffffe1))
+	f.Fuzz(func(t *testing.T, w1, w2 uint32) {
+		m, c := newTestMachine(t, w1, w2, 0x14000000) // ...; b .
+		in := m.decodeAt(testCode)
+		require.Equal(t, decode(w1, testCode), unfused(in))
+		if in.op == opSUBSBcond {
+			b := decode(w2, testCode+4)
+			require.Equal(t, opBcond, b.op)
+			require.Equal(t, []uint64{uint64(b.cond), b.imm}, []uint64{uint64(in.cond), in.imm2})
+		}
+		c.x[1], c.x[2] = RAMBase+0x2000, RAMBase+0x2008
+		m.cfg.Quantum = 64
+		m.runRounds([]Action{ActionContinue}, 2)
+		require.Zero(t, c.x[regZR])
+	})
+}
