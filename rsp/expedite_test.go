@@ -13,7 +13,9 @@ import (
 // expediting adds rsp.ExpeditedRegisters to the fake target.
 type expediting struct{ *rsptest.FakeTarget }
 
-func (expediting) ExpeditedRegisters() []int { return []int{aarch64.RegFP, aarch64.RegSP, aarch64.RegPC} }
+func (expediting) ExpeditedRegisters() []int {
+	return []int{aarch64.RegFP, aarch64.RegSP, aarch64.RegPC}
+}
 
 func TestStopReplyCarriesExpeditedRegisters(t *testing.T) {
 	f := rsptest.NewFakeTarget(2)
