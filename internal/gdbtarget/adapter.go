@@ -269,10 +269,15 @@ func (a *Adapter) ReadRegister(tid, regnum int, dst []byte) ([]byte, error) {
 		return dst, rsp.EINVAL
 	}
 	var v uint64
-	if r.Sys == nil {
+	switch {
+	case r.Sys == nil:
 		v = c.Reg(regnum)
-	} else if v, ok = c.SysReg(r.Sys.Op0, r.Sys.Op1, r.Sys.CRn, r.Sys.CRm, r.Sys.Op2); !ok {
-		return dst, rsp.EINVAL
+	case isComparator(r.Sys):
+		v = dbgReg(c, r.Sys.Op2, r.Sys.Bank*16+r.Sys.CRm)
+	default:
+		if v, ok = c.SysReg(r.Sys.Op0, r.Sys.Op1, r.Sys.CRn, r.Sys.CRm, r.Sys.Op2); !ok {
+			return dst, rsp.EINVAL
+		}
 	}
 	if r.Size == 4 {
 		return binary.LittleEndian.AppendUint32(dst, uint32(v)), nil
@@ -298,6 +303,12 @@ func (a *Adapter) WriteRegister(tid, regnum int, value []byte) error {
 	}
 	if r.Sys == nil {
 		c.SetReg(regnum, v)
+		return nil
+	}
+	if isComparator(r.Sys) {
+		if !c.DebugUnit().SetRegister(dbgKind[r.Sys.Op2], r.Sys.Bank*16+r.Sys.CRm, v) {
+			return rsp.EINVAL
+		}
 		return nil
 	}
 	if !c.SetSysReg(r.Sys.Op0, r.Sys.Op1, r.Sys.CRn, r.Sys.CRm, r.Sys.Op2, v) {
@@ -529,4 +540,10 @@ func (a *Adapter) rebooted() {
 	a.perfEvents = nil
 	a.callStop = nil
 	a.lastLivelock = ""
+}
+
+// isComparator says whether a system register of the description is a DBGBVR/DBGBCR/DBGWVR/DBGWCR, which the
+// debugger reads by physical index (Debugv8p9 banks included).
+func isComparator(r *aarch64.SysReg) bool {
+	return r.Op0 == 2 && r.Op1 == 0 && r.CRn == 0 && r.Op2 >= op2BVR && r.Op2 <= op2WCR
 }

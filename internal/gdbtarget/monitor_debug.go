@@ -19,8 +19,15 @@ const (
 	op2WCR = 7
 )
 
+// dbgKind maps an op2 of the comparator registers to the debug model's register kind.
+var dbgKind = map[int]debugregs.RegKind{
+	op2BVR: debugregs.KindDBGBVR, op2BCR: debugregs.KindDBGBCR, op2WVR: debugregs.KindDBGWVR, op2WCR: debugregs.KindDBGWCR,
+}
+
+// dbgReg reads comparator register n (the physical index: with Debugv8p9 banks, n = BANK*16 + m) as a debugger
+// sees it, without the guest's MDSELR_EL1 bank selection.
 func dbgReg(c *target.CPU, op2, n int) uint64 {
-	v, _ := c.SysReg(2, 0, 0, n, op2)
+	v, _ := c.DebugUnit().Register(dbgKind[op2], n)
 	return v
 }
 
