@@ -245,3 +245,18 @@ func TestGDBCannotReadHostFiles(t *testing.T) {
 	require.True(t, os.IsNotExist(err), "the host file was copied:\n%s", out)
 	require.Contains(t, out, "Remote I/O error")
 }
+
+// With FEAT_Debugv8p9 gdb sees all 64+64 comparators by physical index; banks do not alias.
+func TestGDBDebugv8p9RegistersByPhysicalIndex(t *testing.T) {
+	s := startServer(t, "--cpu-model", "debugv8p9")
+	out := gdb(t, s.Addr, `
+set $DBGBVR17_EL1 = 0x40001234
+printf "bvr17=%#lx bvr1=%#lx bvr63=%#lx\n", $DBGBVR17_EL1, $DBGBVR1_EL1, $DBGBVR63_EL1
+printf "dfr0=%#lx\n", $ID_AA64DFR0_EL1
+monitor dbgregs 0
+`)
+	require.Contains(t, out, "bvr17=0x40001234 bvr1=0 bvr63=0")
+	require.Contains(t, out, "dfr0=0xf0f0f10b")
+	require.Contains(t, out, "DBGBVR17_EL1 0x0000000040001234")
+	require.Contains(t, out, "DBGBVR1_EL1 0x0000000000000000")
+}
