@@ -11,10 +11,13 @@ import (
 
 // Session serves one client on one connection, in all-stop mode.
 //
-// Two goroutines besides the caller's: one reads bytes and decodes them
-// (so that 0x03 can interrupt a running target), and one runs Target.Resume
-// while the target runs. Only the Run goroutine writes to the connection and
-// calls Target methods other than Interrupt.
+// While the target is stopped the Run goroutine reads and decodes the
+// client's bytes itself: a packet costs no goroutine hand-off. While a
+// Resume is in flight (in its own goroutine) a reader goroutine does the
+// reads, so that 0x03 and EOF are seen; Run takes the bytes from it and
+// reads again itself once the target stopped and that read came back. Only
+// the Run goroutine decodes, writes to the connection and calls Target
+// methods other than Interrupt.
 type Session struct {
 	t    Target
 	conn io.ReadWriter
@@ -22,8 +25,10 @@ type Session struct {
 	log  *zap.Logger
 
 	dec     *Decoder
-	events  chan inEvent
-	free    chan []byte // payload buffers not in use
+	rbuf    []byte         // bytes read from the client
+	arm     chan struct{}  // Run → reader: read into rbuf once
+	chunks  chan readChunk // reader → Run: the read came back
+	reading bool           // the reader owns rbuf (a read is outstanding)
 	quit    chan struct{}
 	resumed chan resumeResult
 	console *consoleBuffer
@@ -63,14 +68,19 @@ type inEvent struct {
 	err     error // io error, with ev == EventNone
 }
 
+// readChunk is what one read by the reader goroutine gave: rbuf[:n] and err.
+type readChunk struct {
+	n   int
+	err error
+}
+
 type resumeResult struct {
 	stop StopReason
 	err  error
 }
 
-// payloadBuffers is how many received packets may be in flight between the
-// reader and Run.
-const payloadBuffers = 3
+// readBufferSize is how many bytes one read takes from the client.
+const readBufferSize = 4096
 
 // NewSession prepares a session for t on conn; Run serves it.
 func NewSession(t Target, conn io.ReadWriter, opts Options) *Session {
@@ -80,8 +90,9 @@ func NewSession(t Target, conn io.ReadWriter, opts Options) *Session {
 		opts:    opts,
 		log:     opts.logger(),
 		dec:     NewDecoder(opts.packetSize()),
-		events:  make(chan inEvent, 16),
-		free:    make(chan []byte, payloadBuffers),
+		rbuf:    make([]byte, readBufferSize),
+		arm:     make(chan struct{}),
+		chunks:  make(chan readChunk),
 		quit:    make(chan struct{}),
 		resumed: make(chan resumeResult, 1),
 		console: newConsoleBuffer(64 << 10),
@@ -96,9 +107,6 @@ func NewSession(t Target, conn io.ReadWriter, opts Options) *Session {
 // removed and the Detacher hook is called before Run returns.
 func (s *Session) Run() error {
 	s.lastStop = StopReason{Kind: StopSignal, Signal: SigTrap, Thread: 1}
-	for i := 0; i < payloadBuffers-1; i++ { // the decoder holds the last one
-		s.free <- make([]byte, 0, s.opts.packetSize())
-	}
 	if err := s.attach(); err != nil {
 		return err
 	}
@@ -109,9 +117,19 @@ func (s *Session) Run() error {
 	go s.readLoop()
 	defer close(s.quit)
 	for !s.done && s.err == nil {
+		if !s.running && !s.reading {
+			n, err := s.conn.Read(s.rbuf)
+			s.consume(s.rbuf[:n], err)
+			continue
+		}
+		if s.running && !s.reading {
+			s.reading = true
+			s.arm <- struct{}{}
+		}
 		select {
-		case in := <-s.events:
-			s.onInput(in)
+		case c := <-s.chunks:
+			s.reading = false
+			s.consume(s.rbuf[:c.n], c.err)
 		case r := <-s.resumed:
 			s.onStopped(r)
 		case <-s.console.notify:
@@ -119,6 +137,12 @@ func (s *Session) Run() error {
 				s.flushConsole()
 			}
 		}
+	}
+	if !s.reading {
+		// One more read, as when a reader always ran: the client's last ack
+		// (say, of the reply to D) is taken even on an unbuffered pipe.
+		s.reading = true
+		s.arm <- struct{}{}
 	}
 	s.leave(s.detachHow)
 	if s.err != nil {
@@ -171,44 +195,39 @@ func (s *Session) leave(how DetachKind) {
 	}
 }
 
-// readLoop decodes the client's bytes and hands events to Run. A packet's
-// payload buffer goes with it and comes back through s.free, so reading
-// (acks, Ctrl-C) goes on while Run answers.
+// readLoop reads for Run while a Resume is in flight: one read per arm.
 func (s *Session) readLoop() {
-	buf := make([]byte, 4096)
 	for {
-		n, err := s.conn.Read(buf)
-		for _, c := range buf[:n] {
-			ev := s.dec.Step(c)
-			if ev == EventNone {
-				continue
-			}
-			in := inEvent{ev: ev}
-			if ev == EventPacket || ev == EventBadChecksum {
-				var next []byte
-				select {
-				case next = <-s.free:
-				case <-s.quit:
-					return
-				}
-				in.payload = s.dec.Swap(next)
-			}
-			select {
-			case s.events <- in:
-			case <-s.quit:
-				return
-			}
-		}
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				err = nil
-			}
-			select {
-			case s.events <- inEvent{err: err}:
-			case <-s.quit:
-			}
+		select {
+		case <-s.arm:
+		case <-s.quit:
 			return
 		}
+		n, err := s.conn.Read(s.rbuf)
+		select {
+		case s.chunks <- readChunk{n: n, err: err}:
+		case <-s.quit:
+			return
+		}
+	}
+}
+
+// consume decodes bytes the client sent and answers them; err (io.EOF at
+// the end of input) ends the session once the bytes are done.
+func (s *Session) consume(b []byte, err error) {
+	for _, c := range b {
+		if s.done || s.err != nil {
+			return
+		}
+		if ev := s.dec.Step(c); ev != EventNone {
+			s.onInput(inEvent{ev: ev, payload: s.dec.Payload()})
+		}
+	}
+	if err != nil && !s.done && s.err == nil {
+		if errors.Is(err, io.EOF) {
+			err = nil
+		}
+		s.onInput(inEvent{err: err})
 	}
 }
 
@@ -222,7 +241,6 @@ func (s *Session) onInput(in inEvent) {
 	case EventPacket:
 		s.ack('+')
 		s.onPacket(in.payload)
-		s.free <- in.payload[:0]
 	case EventBadChecksum:
 		if s.noAck { // reliable transport: take it as sent
 			s.onPacket(in.payload)
@@ -230,7 +248,6 @@ func (s *Session) onInput(in inEvent) {
 			s.log.Info("bad checksum", zap.String("packet", truncate(in.payload)))
 			s.ack('-')
 		}
-		s.free <- in.payload[:0]
 	case EventOverflow:
 		s.ack('+')
 		s.log.Info("packet too long", zap.Int("limit", s.opts.packetSize()))
