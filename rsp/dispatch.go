@@ -104,7 +104,7 @@ func lookup(p []byte) (handler, []byte) {
 // dispatch answers one packet; unknown packets get the empty reply. A
 // panic in a handler or a target method ends the session, not the process.
 func dispatch(s *Session, p []byte) {
-	defer s.recoverPanic("packet " + truncate(p))
+	defer s.recoverPacketPanic(p)
 	h, arg := lookup(p)
 	if h == nil {
 		s.sendEmpty()

@@ -97,7 +97,9 @@ func (s *Session) resumeWith(acts []vContAction) {
 		return
 	}
 	s.running = true
-	s.log.Debug("resume", zap.Any("actions", actions))
+	if ce := s.log.Check(zap.DebugLevel, "resume"); ce != nil {
+		ce.Write(zap.Any("actions", actions))
+	}
 	go func() {
 		var res resumeResult
 		defer func() {

@@ -33,9 +33,10 @@ type Session struct {
 	resumed chan resumeResult
 	console *consoleBuffer
 
-	out   []byte // the last packet sent (kept for a NAK)
-	reply []byte // the reply being built
-	tmp   []byte // scratch for decoding arguments
+	out    []byte  // the last packet sent (kept for a NAK)
+	reply  []byte  // the reply being built
+	tmp    []byte  // scratch for decoding arguments
+	ackBuf [1]byte // '+' or '-' being sent (a literal would be allocated per ack)
 
 	// negotiated
 	noAck         bool
@@ -96,6 +97,7 @@ func NewSession(t Target, conn io.ReadWriter, opts Options) *Session {
 		quit:    make(chan struct{}),
 		resumed: make(chan resumeResult, 1),
 		console: newConsoleBuffer(64 << 10),
+		reply:   make([]byte, 0, opts.packetSize()), // replies are built here without growing
 		points:  make(map[pointRequest]int),
 		files:   make(map[int]bool),
 		nextFD:  3,
@@ -271,7 +273,8 @@ func (s *Session) ack(c byte) {
 	if s.noAck {
 		return
 	}
-	s.write([]byte{c})
+	s.ackBuf[0] = c
+	s.write(s.ackBuf[:])
 }
 
 func (s *Session) onPacket(p []byte) {
@@ -336,12 +339,18 @@ func (s *Session) sendProtocolError(err error) {
 	s.sendErrno(EINVAL)
 }
 
-// recoverPanic turns a panic into a fatal session error.
-func (s *Session) recoverPanic(what string) {
+// recoverPacketPanic turns a panic while answering packet p into a fatal
+// session error. (It builds the description only after a panic: recover
+// must be called by the deferred function itself.)
+func (s *Session) recoverPacketPanic(p []byte) {
 	if r := recover(); r != nil {
-		s.log.Error("panic", zap.String("in", what), zap.Any("value", r), zap.Stack("stack"))
-		s.err = Fatal(fmt.Errorf("panic in %s: %v", what, r))
+		s.onPanic("packet "+truncate(p), r)
 	}
+}
+
+func (s *Session) onPanic(what string, r any) {
+	s.log.Error("panic", zap.String("in", what), zap.Any("value", r), zap.Stack("stack"))
+	s.err = Fatal(fmt.Errorf("panic in %s: %v", what, r))
 }
 
 func truncate(p []byte) string {
