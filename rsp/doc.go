@@ -22,9 +22,11 @@
 // Files: codec.go is the framing (Decoder, AppendPacket, escapes, RLE);
 // parse.go the typed argument parsers; dispatch.go the packet table; h_*.go
 // one file per packet family; stop.go the stop replies; session.go the
-// per-client loop (a reader goroutine decodes bytes so that Ctrl-C reaches a
-// running target; Resume runs on its own goroutine; only the session
-// goroutine writes, and every ack is written before the reply it
+// per-client loop (the session goroutine reads and decodes the client's
+// bytes itself while the target is stopped, so a packet costs no goroutine
+// hand-off; Resume runs on its own goroutine, and only while it runs does a
+// reader goroutine read, so that Ctrl-C and EOF are seen; only the session
+// goroutine decodes and writes, and every ack is written before the reply it
 // precedes); server.go the listener loop, one client at a time.
 //
 // The protocol facts this relies on are in gdb's manual (Appendix E, "GDB
