@@ -100,6 +100,12 @@ func (s *Session) resumeWith(acts []vContAction) {
 	if ce := s.log.Check(zap.DebugLevel, "resume"); ce != nil {
 		ce.Write(zap.Any("actions", actions))
 	}
+	if q, ok := s.t.(BoundedSteps); ok && onlySteps(actions) && q.StepsAreBounded() {
+		// A step ends by itself in microseconds: run it here, without the goroutine hand-offs a
+		// continue needs to stay interruptible (they cost more than the step).
+		s.onStopped(s.resumeNow(actions))
+		return
+	}
 	go func() {
 		var res resumeResult
 		defer func() {
@@ -113,4 +119,25 @@ func (s *Session) resumeWith(acts []vContAction) {
 	if s.console.pending() {
 		s.flushConsole()
 	}
+}
+
+// resumeNow runs Resume on the session goroutine, turning a panic into a fatal error as the goroutine path does.
+func (s *Session) resumeNow(actions []Action) (res resumeResult) {
+	defer func() {
+		if r := recover(); r != nil {
+			res = resumeResult{err: Fatal(fmt.Errorf("panic in Resume: %v", r))}
+		}
+	}()
+	res.stop, res.err = s.t.Resume(actions)
+	return res
+}
+
+// onlySteps says whether no thread continues (only single steps; the rest stay stopped).
+func onlySteps(actions []Action) bool {
+	for _, a := range actions {
+		if a.Kind == ActionContinue {
+			return false
+		}
+	}
+	return true
 }

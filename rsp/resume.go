@@ -113,3 +113,10 @@ const (
 	SigInt  uint8 = 2
 	SigTrap uint8 = 5
 )
+
+// BoundedSteps is optional: a target whose Resume with only single steps (no thread continuing) always returns
+// promptly can let the session run it without the machinery that keeps a continue interruptible. Ctrl-C is
+// not watched during such a step.
+type BoundedSteps interface {
+	StepsAreBounded() bool
+}

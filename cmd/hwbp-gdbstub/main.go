@@ -94,12 +94,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	boot := func(m *target.Machine) error { return bootImage(m, img, o) }
 	adapter = gdbtarget.New(m, img, gdbtarget.Options{
-		Logger:      log,
-		Console:     console,
-		Breakpoints: model.Breakpoints,
-		Watchpoints: model.Watchpoints,
-		Boot:        boot,
-		Route:       o.hwDebug,
+		Logger:            log,
+		Console:           console,
+		Breakpoints:       model.Breakpoints,
+		Watchpoints:       model.Watchpoints,
+		Boot:              boot,
+		Route:             o.hwDebug,
+		LivelockThreshold: o.livelockThreshold,
 	})
 	if err := boot(m); err != nil {
 		fmt.Fprintln(stderr, "hwbp-gdbstub:", err)

@@ -18,13 +18,14 @@ import (
 
 // Options configures an Adapter.
 type Options struct {
-	Logger      *zap.Logger
-	Console     io.Writer                   // the local copy of the guest console (the server's stdout); nil = discard
-	Breakpoints int                         // gdb-visible hardware breakpoint comparators (CPU model)
-	Watchpoints int                         // gdb-visible watchpoint comparators (CPU model)
-	ExecName    string                      // the name gdb sees for the kernel ELF
-	Route       string                      // "kernel" (gdb\'s points through the guest kernel) or "external" (matched by the simulator)
-	Boot        func(*target.Machine) error // (re)loads the image into the machine; used at start and by `monitor reset`
+	Logger            *zap.Logger
+	Console           io.Writer                   // the local copy of the guest console (the server's stdout); nil = discard
+	Breakpoints       int                         // gdb-visible hardware breakpoint comparators (CPU model)
+	Watchpoints       int                         // gdb-visible watchpoint comparators (CPU model)
+	ExecName          string                      // the name gdb sees for the kernel ELF
+	Route             string                      // "kernel" (gdb's points through the guest kernel) or "external" (matched by the simulator)
+	LivelockThreshold int                         // the machine's livelock threshold (0 = detection off)
+	Boot              func(*target.Machine) error // (re)loads the image into the machine; used at start and by `monitor reset`
 }
 
 type route uint8
@@ -547,3 +548,8 @@ func (a *Adapter) rebooted() {
 func isComparator(r *aarch64.SysReg) bool {
 	return r.Op0 == 2 && r.Op1 == 0 && r.CRn == 0 && r.Op2 >= op2BVR && r.Op2 <= op2WCR
 }
+
+// StepsAreBounded implements rsp.BoundedSteps: a single step is one instruction, or on the kernel route a few
+// cross-calls, which the livelock detector bounds. With detection off an uninstall can spin forever, so steps
+// then keep the interruptible path.
+func (a *Adapter) StepsAreBounded() bool { return a.opts.LivelockThreshold > 0 }
