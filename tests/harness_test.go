@@ -149,6 +149,7 @@ func runTool(t *testing.T, limit time.Duration, bin string, args ...string) stri
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Dir = t.TempDir() // a client that crashes leaves its core dump there, not in the checkout
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	cmd.Stdin = nil
@@ -168,6 +169,7 @@ func runCapture(t *testing.T, limit time.Duration, stdin io.Reader, bin string, 
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Dir = t.TempDir()
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr, cmd.Stdin = &stdout, &stderr, stdin
 	err := cmd.Run()
