@@ -111,3 +111,37 @@ func TestPacketLogging(t *testing.T) {
 	}
 	require.True(t, strings.HasPrefix(msgs[len(msgs)-1], "client left"))
 }
+
+// Over a socket the session polls briefly for the next packet, then sleeps; packets that come at once, late, or
+// split across writes are all answered, and EOF still ends the session.
+func TestSocketPacketsEarlyLateAndSplit(t *testing.T) {
+	for _, network := range []string{"tcp", "unix"} {
+		t.Run(network, func(t *testing.T) {
+			addr := "127.0.0.1:0"
+			if network == "unix" {
+				addr = filepath.Join(t.TempDir(), "gdb.sock")
+			}
+			l, err := net.Listen(network, addr)
+			require.NoError(t, err)
+			f := rsptest.NewFakeTarget(2)
+			srv := rsp.NewServer(f, rsp.Options{})
+			go srv.Serve(l)
+			t.Cleanup(func() { l.Close() })
+
+			cl := dial(t, network, l.Addr().String())
+			for i := 0; i < 50; i++ {
+				require.Equal(t, "OK", cl.Exchange("Hg1")) // back to back: inside the poll window
+			}
+			time.Sleep(20 * time.Millisecond) // past it: the session sleeps in the poller
+			require.Equal(t, "OK", cl.Exchange("Hg2"))
+			frame := rsptest.Frame("Hg1")
+			cl.SendRaw(frame[:3])
+			time.Sleep(5 * time.Millisecond)
+			cl.SendRaw(frame[3:])
+			require.Equal(t, "OK", strings.TrimPrefix(cl.Recv(), "+"))
+			cl.Close()
+			waitDetaches(t, f, 1)
+			require.Equal(t, []rsp.DetachKind{rsp.DetachEOF}, f.Detaches)
+		})
+	}
+}
