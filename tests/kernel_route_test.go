@@ -119,3 +119,21 @@ monitor stats
 	require.Contains(t, out, "machine reset")
 	require.Equal(t, 2, countMatches(out, `Hardware watchpoint 1: workload_counter\n\nOld value = \d+\nNew value = \d+`), out)
 }
+
+// A watch wider than the free comparators is still accepted, before and after the kernel is up: one covering
+// MASK region, whose hits outside gdb's range are never reported.
+func TestKernelRouteWideWatch(t *testing.T) {
+	s := startServer(t, "--hw-debug", "kernel")
+	out := gdb(t, s.Addr, `
+watch -l *(char (*)[200])((char *)&workload_counter - 3)
+continue
+continue
+delete
+break workload_done
+continue
+delete
+watch -l *(char (*)[300])((char *)&workload_counter - 5)
+continue
+`)
+	require.Equal(t, 3, countMatches(out, `Hardware watchpoint \d+: -location .*\n\nOld value = .*\nNew value = `), out)
+}

@@ -169,7 +169,14 @@ func (a *Adapter) kernelAdd(watch bool, kind rsp.WatchKind, addr, length uint64)
 	if kr.readyCPU() < 0 {
 		// Before the kernel is up it holds no events: the machine's comparator counts decide.
 		if !a.fitsBeforeBoot(p) {
-			return rsp.ENOSPC
+			if !watch || len(p.regions) == 1 {
+				return rsp.ENOSPC
+			}
+			p.regions = []debugregs.WatchRegion{coveringRegion(addr, length)}
+			p.events, p.installed = p.events[:1], p.installed[:1]
+			if !a.fitsBeforeBoot(p) {
+				return rsp.ENOSPC
+			}
 		}
 	} else if err := a.reserve(p); err != nil {
 		if err != rsp.ENOSPC || !watch || len(p.regions) == 1 {
