@@ -102,16 +102,24 @@ func (s *Session) handleSetThread(arg []byte) {
 }
 
 func (s *Session) handleThreadAlive(arg []byte) {
+	if _, ok := s.liveThread(arg); ok {
+		s.sendOK()
+	}
+}
+
+// liveThread parses a thread-id argument naming an existing thread; otherwise it answers the client (a protocol
+// error, or ENOENT) and reports false.
+func (s *Session) liveThread(arg []byte) (ThreadID, bool) {
 	t, err := parseThreadID(arg)
 	if err != nil {
 		s.sendProtocolError(err)
-		return
+		return t, false
 	}
 	if !pidOK(t) || !s.threadOK(t.Tid) {
 		s.sendErrno(ENOENT)
-		return
+		return t, false
 	}
-	s.sendOK()
+	return t, true
 }
 
 // appendThreadID appends tid as the client expects it.
@@ -141,13 +149,8 @@ func (s *Session) handleThreadInfoFirst([]byte) {
 func (s *Session) handleThreadInfoNext([]byte) { s.sendString("l") }
 
 func (s *Session) handleThreadExtraInfo(arg []byte) {
-	t, err := parseThreadID(arg)
-	if err != nil {
-		s.sendProtocolError(err)
-		return
-	}
-	if !pidOK(t) || !s.threadOK(t.Tid) {
-		s.sendErrno(ENOENT)
+	t, ok := s.liveThread(arg)
+	if !ok {
 		return
 	}
 	text := ""
