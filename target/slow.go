@@ -172,12 +172,7 @@ func (c *CPU) execSlow(in *inst) int {
 		} else if !c.writeSlow(addr, in.amt, x[in.rd], in.flg&flgUnpriv != 0) {
 			return slowFault
 		}
-		switch in.cond {
-		case modePre:
-			x[in.rn] = addr
-		case modePost:
-			x[in.rn] = addr + in.imm
-		}
+		writeBack(x, in, addr)
 		c.pc = pc + 4
 		return slowNext
 
@@ -218,12 +213,7 @@ func (c *CPU) execSlow(in *inst) int {
 				c.m.uartWrite(off+size, v2&sizeMask(in.amt))
 			}
 		}
-		switch in.cond {
-		case modePre:
-			x[in.rn] = addr
-		case modePost:
-			x[in.rn] = addr + in.imm
-		}
+		writeBack(x, in, addr)
 		c.pc = pc + 4
 		return slowNext
 
@@ -490,4 +480,14 @@ func (c *CPU) atomic(in *inst) int {
 	}
 	c.pc += 4
 	return slowNext
+}
+
+// writeBack updates the base register of a pre- or post-indexed load/store whose access went to addr.
+func writeBack(x *[256]uint64, in *inst, addr uint64) {
+	switch in.cond {
+	case modePre:
+		x[in.rn] = addr
+	case modePost:
+		x[in.rn] = addr + in.imm
+	}
 }
