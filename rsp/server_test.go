@@ -33,15 +33,22 @@ func waitDetaches(t *testing.T, f *rsptest.FakeTarget, n int) {
 	}, 5*time.Second, 5*time.Millisecond)
 }
 
+// listen opens a loopback TCP listener or a unix socket in a temporary folder.
+func listen(t *testing.T, network string) net.Listener {
+	t.Helper()
+	addr := "127.0.0.1:0"
+	if network == "unix" {
+		addr = filepath.Join(t.TempDir(), "gdb.sock")
+	}
+	l, err := net.Listen(network, addr)
+	require.NoError(t, err)
+	return l
+}
+
 func TestServerClientsOneAtATime(t *testing.T) {
 	for _, network := range []string{"tcp", "unix"} {
 		t.Run(network, func(t *testing.T) {
-			addr := "127.0.0.1:0"
-			if network == "unix" {
-				addr = filepath.Join(t.TempDir(), "gdb.sock")
-			}
-			l, err := net.Listen(network, addr)
-			require.NoError(t, err)
+			l := listen(t, network)
 			f := rsptest.NewFakeTarget(2)
 			srv := rsp.NewServer(f, rsp.Options{})
 			served := make(chan error, 1)
@@ -53,7 +60,7 @@ func TestServerClientsOneAtATime(t *testing.T) {
 
 			// A second client while the first is attached is refused.
 			second := dial(t, network, l.Addr().String())
-			_, err = second.TryRecv()
+			_, err := second.TryRecv()
 			require.Error(t, err)
 
 			// D ends the first; its watchpoint goes, memory stays.
@@ -117,12 +124,7 @@ func TestPacketLogging(t *testing.T) {
 func TestSocketPacketsEarlyLateAndSplit(t *testing.T) {
 	for _, network := range []string{"tcp", "unix"} {
 		t.Run(network, func(t *testing.T) {
-			addr := "127.0.0.1:0"
-			if network == "unix" {
-				addr = filepath.Join(t.TempDir(), "gdb.sock")
-			}
-			l, err := net.Listen(network, addr)
-			require.NoError(t, err)
+			l := listen(t, network)
 			f := rsptest.NewFakeTarget(2)
 			srv := rsp.NewServer(f, rsp.Options{})
 			go srv.Serve(l)
