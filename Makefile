@@ -2,7 +2,7 @@
 SHELL      := /bin/bash
 GO         ?= go
 BIN        := bin/hwbp-gdbstub
-APT_PKGS   := gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu gdb-multiarch qemu-system-arm qemu-user lldb
+APT_PKGS   := gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu gdb-multiarch qemu-system-arm ipxe-qemu qemu-user lldb
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 TEST_FLAGS ?= -count=1 -timeout 14m
 FUZZTIME   ?= 20s
@@ -17,8 +17,10 @@ deps:
 	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "deps: installing$$missing"; \
-	  $(SUDO) apt-get update -qq >/dev/null && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	  log=$$(mktemp); \
+	  { $(SUDO) apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; } >$$log 2>&1 \
+	    || { tail -20 $$log; rm -f $$log; echo "deps: apt-get failed"; exit 1; }; rm -f $$log; \
 	fi
 	@$(GO) mod download
 
