@@ -47,7 +47,7 @@ func TestBankNeedsEMBWE(t *testing.T) {
 }
 
 // The bank is an indirect read: without the ISB the old bank is used (strict/old), the new one at once
-// (eager), either (random, reproducibly). This is the bank-race hazard of arch.md §3.3.
+// (eager), either (random, reproducibly). This is the bank-race hazard of docs/background.md §2.9.
 func TestBankSelectNeedsSync(t *testing.T) {
 	tests := []struct {
 		policy SyncPolicy

@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The sequences from Mark Rutland's MSR→ISB discussion (arch.md §2.9; qemu-observed.md §0 (c)), run the
+// The sequences from Mark Rutland's MSR→ISB discussion (docs/background.md §2.8, §3.2), run the
 // way an executor runs them: CheckInstruction before each instruction, CheckAccess for each LDR, MSR via
 // WriteSysReg, ISB via ContextSynchronize. The watched variable is at 0x4000_6000; the sequence runs at
 // EL1 with KDE=1 and PSTATE.D=0 so its own loads can trap, as in the csync-window scenario.
@@ -210,7 +210,7 @@ func TestCheckEveryInstruction(t *testing.T) {
 	require.False(t, r.CheckEveryInstruction())
 }
 
-// The breakpoint flavour of the window (arch.md §3.3, Apr 13): a breakpoint on the instruction after the
+// The breakpoint flavour of the window (docs/background.md §2.8): a breakpoint on the instruction after the
 // MSR that disables it, before the ISB. strict: guaranteed only, so no; old: fires once; eager: no.
 // And a breakpoint before the MSR always fires: the livelock needs the hit to be before the MSR.
 func TestCsyncBreakpointAfterDisablingMSR(t *testing.T) {

@@ -16,7 +16,7 @@ const debugTargetEL = 1
 //
 //   - OS lock set, or OS double lock set (DoubleLockStatus(): we choose DBGPRCR.CORENPDRQ = 0 and never
 //     halted): disabled. Unlike QEMU 7.2, the OS lock really suppresses breakpoint, watchpoint and step
-//     exceptions (qemu-observed.md §8.1: QEMU tests OSLSR bit 0 instead of OSLK).
+//     exceptions (docs/background.md §3.3: QEMU tests OSLSR bit 0 instead of OSLK).
 //   - Below ELD (EL0): enabled.
 //   - At ELD (EL1): enabled when MDSCR_EL1.KDE is 1 and PSTATE.D is 0.
 //

@@ -9,7 +9,7 @@ import (
 
 // AArch64.GenerateDebugExceptionsFrom (Arm ARM D2.3.1, "Enabling debug exceptions from the current
 // Exception level and Security state") plus MDE for breakpoints and watchpoints (D2.8.1, D2.9.1) and the
-// OS lock / double lock (the pseudocode returns FALSE while OSLK or DoubleLockStatus(); arch.md §2.7). One breakpoint on 0x4000_1000 for EL0 and EL1.
+// OS lock / double lock (the pseudocode returns FALSE while OSLK or DoubleLockStatus(); docs/background.md §2.6). One breakpoint on 0x4000_1000 for EL0 and EL1.
 func TestEnableMatrix(t *testing.T) {
 	for _, oslk := range []bool{false, true} {
 		for _, dlk := range []bool{false, true} {
@@ -55,7 +55,7 @@ func TestEnableMatrix(t *testing.T) {
 	}
 }
 
-// The OS lock set at reset suppresses everything until the kernel clears it (qemu-observed.md §8.1:
+// The OS lock set at reset suppresses everything until the kernel clears it (docs/background.md §3.3:
 // QEMU 7.2 does not; we follow the architecture).
 func TestOSLockAtResetSuppresses(t *testing.T) {
 	u := newUnit(t, CortexA57, SyncStrict)
@@ -74,7 +74,7 @@ func TestOSLockAtResetSuppresses(t *testing.T) {
 	require.Equal(t, EventBreakpoint, u.CheckInstruction(0x4000_1000, el1, 3).Kind)
 }
 
-// Debugv8p9: comparators 16..63 behave as disabled unless MDSCR_EL1.EMBWE is 1 (arch.md §2.2).
+// Debugv8p9: comparators 16..63 behave as disabled unless MDSCR_EL1.EMBWE is 1 (docs/background.md §2.2).
 func TestEMBWEGatesHighComparators(t *testing.T) {
 	u := newUnit(t, Debugv8p9, SyncStrict)
 	debugReady(t, u)

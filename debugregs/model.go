@@ -132,7 +132,7 @@ const (
 	// Rutland's enable sequence traps LDR#3 only and the disable sequence LDR#1 only). The MDSELR_EL1
 	// bank indirection uses the old bank.
 	SyncStrict SyncPolicy = iota
-	// SyncEager: the new value from the very next instruction (QEMU's behaviour, qemu-observed.md §0 (c)).
+	// SyncEager: the new value from the very next instruction (QEMU's behaviour, docs/background.md §3.2).
 	SyncEager
 	// SyncRandom: each instruction in the window independently sees all-old or all-new, chosen by a hash
 	// of Config.Seed and the caller's instruction count, so a run is reproducible.

@@ -95,7 +95,7 @@ func TestSplitWatchExamples(t *testing.T) {
 	require.Equal(t, []WatchRegion{{Start: 0x4000_6000, Len: 8, WVR: 0x4000_6000, BAS: 0xff}}, r)
 	require.Equal(t, uint64(0x1ff3), uint64(r[0].WCR(LSCStore, PACEL1)), "E | PAC=EL1 | LSC=store | BAS=0xff")
 
-	// A u32 at +4: BAS 0xf0 on the doubleword (Linux's shifted BAS, arch.md §1.5).
+	// A u32 at +4: BAS 0xf0 on the doubleword (Linux's shifted BAS, docs/background.md §1.5).
 	r, err = SplitWatch(0x4000_6004, 4)
 	require.NoError(t, err)
 	require.Equal(t, []WatchRegion{{Start: 0x4000_6004, Len: 4, WVR: 0x4000_6000, BAS: 0xf0}}, r)

@@ -91,7 +91,7 @@ func TestExceptionEntrySPSRSS(t *testing.T) {
 	require.False(t, u.ExceptionEntry(PState{EL: 0}, false), "active-pending (the step exception itself)")
 }
 
-// Linux's kernel step over a breakpoint (arch.md §1.4): MSR MDSCR (SS, KDE) with no ISB, SPSR.SS=1,
+// Linux's kernel step over a breakpoint (docs/background.md §1.4): MSR MDSCR (SS, KDE) with no ISB, SPSR.SS=1,
 // SPSR.D=0, ERET to EL1; one instruction runs; then the Software Step exception, with ISV=1 and EX for
 // a load-exclusive (D2.11.9.1). Priority: the pending step comes before a breakpoint on the next
 // instruction (D2.11.7).
@@ -139,7 +139,7 @@ func TestInstructionRetiredInactive(t *testing.T) {
 	require.True(t, u.InstructionRetired(PState{EL: 1, SS: true}, false), "KDE=0: disabled at EL1")
 }
 
-// The uninstall livelock's shape (arch.md §1.3): a breakpoint on the first instruction of write_wb_reg is
+// The uninstall livelock's shape (docs/background.md §1.3): a breakpoint on the first instruction of write_wb_reg is
 // still enabled in hardware; the handler finds no owner and returns; the same instruction traps again,
 // under every sync policy, because exception entry and ERET synchronize. Disabling it (MSR BCR=0, then
 // the ERET) ends it.

@@ -39,7 +39,7 @@ func debugESR(ec uint64, sameEL bool, iss uint64) uint64 {
 }
 
 // BreakpointSyndrome is the ESR for a Breakpoint exception: EC 0x30/0x31, IL=1, IFSC=0x22. Taken from
-// EL1 it is 0xc6000022, the value QEMU reports (qemu-observed.md §0).
+// EL1 it is 0xc6000022, the value QEMU reports (docs/background.md §3.1).
 func BreakpointSyndrome(sameEL bool) uint64 {
 	return debugESR(ECBreakpointLower, sameEL, esrFSC.set(0, fscDebug))
 }

@@ -13,7 +13,7 @@ func TestSyndromes(t *testing.T) {
 		got  uint64
 		want uint64
 	}{
-		{"breakpoint from EL1 (qemu-observed.md §0: 0xc6000022)", BreakpointSyndrome(true), 0xc6000022},
+		{"breakpoint from EL1 (docs/background.md §3.1: 0xc6000022)", BreakpointSyndrome(true), 0xc6000022},
 		{"breakpoint from EL0", BreakpointSyndrome(false), 0xc2000022},
 		{"step from EL1, nothing stepped", SoftwareStepSyndrome(true, false, false), 0xce000022},
 		{"step from EL0, ISV", SoftwareStepSyndrome(false, true, false), 0xcb000022},
@@ -77,7 +77,7 @@ func TestEventSyndromes(t *testing.T) {
 	require.Equal(t, "software-step", EventSoftwareStep.String())
 }
 
-// FAR policies (D2.9.8.2.4; arch.md §2.5), including the naturally-aligned-block bound for access-start.
+// FAR policies (D2.9.8.2.4; docs/background.md §2.5), including the naturally-aligned-block bound for access-start.
 func TestFARPolicies(t *testing.T) {
 	tests := []struct {
 		name          string

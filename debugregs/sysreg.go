@@ -95,7 +95,7 @@ func (r SysReg) String() string {
 	return r.Kind.String()
 }
 
-// Encodings of the unindexed registers (Arm ARM D24.3, D24.2; arch.md §2.1).
+// Encodings of the unindexed registers (Arm ARM D24.3, D24.2; docs/background.md §2.1).
 var (
 	EncMDSCR      = Enc(2, 0, 0, 2, 2)
 	EncMDSELR     = Enc(2, 0, 0, 4, 2)

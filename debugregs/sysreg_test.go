@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// Encodings (Arm ARM D24.3 register descriptions; arch.md §2.1) and the instruction-bit packing.
+// Encodings (Arm ARM D24.3 register descriptions; docs/background.md §2.1) and the instruction-bit packing.
 func TestEncodings(t *testing.T) {
 	tests := []struct {
 		reg                     SysReg
@@ -55,7 +55,7 @@ func TestEncodings(t *testing.T) {
 	require.False(t, ok)
 }
 
-// Reset values: QEMU cortex-a57 (qemu-observed.md §0, §8.1): OSLSR_EL1 = 0xa, MDSCR_EL1 = 0,
+// Reset values: QEMU cortex-a57 (docs/background.md §2.6, §3.1): OSLSR_EL1 = 0xa, MDSCR_EL1 = 0,
 // ID_AA64DFR0_EL1 = 0x10305106.
 func TestResetValues(t *testing.T) {
 	u := newUnit(t, CortexA57, SyncStrict)
@@ -68,10 +68,10 @@ func TestResetValues(t *testing.T) {
 	require.False(t, u.NeedsInstructionCheck())
 	require.False(t, u.WatchArmed())
 	msr(t, u, EncOSLAR, 0)
-	require.Equal(t, uint64(0x8), mrs(t, u, EncOSLSR), "OSLAR=0 makes OSLSR 0x8 (qemu-observed.md §8.1)")
+	require.Equal(t, uint64(0x8), mrs(t, u, EncOSLSR), "OSLAR=0 makes OSLSR 0x8 (docs/background.md §2.6)")
 }
 
-// UNDEFINED accesses (D24.3 accessibility pseudocode; arch.md §2.1).
+// UNDEFINED accesses (D24.3 accessibility pseudocode; docs/background.md §2.1).
 func TestUndefinedAccesses(t *testing.T) {
 	a57 := newUnit(t, CortexA57, SyncStrict)
 	v89 := newUnit(t, Debugv8p9, SyncStrict)

@@ -11,10 +11,10 @@
 // `qemu-system-aarch64 -M virt -cpu cortex-a57 -kernel` and on our machine,
 // and prints the same console text on both (only CPU 0 prints; see
 // testdata/*.golden). Its hw_breakpoint code is shaped like Linux's arm64
-// hw_breakpoint.c, so the uninstall livelock of reference/arch.md §1.3 happens
+// hw_breakpoint.c, so the uninstall livelock of docs/background.md §1.3 happens
 // for real. Its debugger entry points (debugger_event_create & co., the
 // READY/NOTIFY/CALL_DONE HVCs, the Go consts HVC*, Sym*, Event*, Errno*) are
-// the guest half of DESIGN §8's kernel route; docs/interfaces.md §kernelsim
+// the guest half of docs/design.md §8's kernel route; docs/interfaces.md §kernelsim
 // says what the server does with each.
 //
 // It relies on debug/elf and debug/dwarf only; tests also need the cross

@@ -15,7 +15,7 @@ import (
 )
 
 // The vector's CFI lets gdb unwind from the handler through the exception into
-// the livelocked uninstall (QEMU + gdb-multiarch, DESIGN §9).
+// the livelocked uninstall (QEMU + gdb-multiarch, docs/design.md §9).
 func TestQEMUGdbBacktraceThroughException(t *testing.T) {
 	qemu, err := exec.LookPath("qemu-system-aarch64")
 	if err != nil {

@@ -23,7 +23,7 @@ func Default() (*Image, error) {
 	return defaultImage, defaultErr
 }
 
-// Names of guest symbols others depend on (DESIGN §13 and the scenarios).
+// Names of guest symbols others depend on (docs/design.md §13 and the scenarios).
 const (
 	SymConfig                     = "kernel_config"
 	SymWorkloadCounter            = "workload_counter"

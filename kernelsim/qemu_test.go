@@ -124,13 +124,13 @@ func TestQEMUCsyncWindow(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Scenario = ScenarioCsyncWindow
 	out := runQEMU(t, 1, cfg)
-	// QEMU applies debug register writes at once (reference/qemu-observed.md §0(c)).
+	// QEMU applies debug register writes at once (docs/background.md §3.2).
 	require.Contains(t, out, "csync-window: enable: LDR#2,#3 trapped; disable: LDR#1 trapped\n")
 	checkGolden(t, "qemu-csync-window.golden", out)
 }
 
 func TestQEMUOSLockIgnored(t *testing.T) {
-	// QEMU 7.2 delivers debug exceptions with the OS lock set (qemu-observed.md §8.1);
+	// QEMU 7.2 delivers debug exceptions with the OS lock set (docs/background.md §2.6);
 	// the architecture (and our machine) would not.
 	cfg := DefaultConfig()
 	cfg.Scenario = ScenarioCsyncWindow

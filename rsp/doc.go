@@ -30,5 +30,5 @@
 // precedes); server.go the listener loop, one client at a time.
 //
 // The protocol facts this relies on are in gdb's manual (Appendix E, "GDB
-// Remote Serial Protocol") and in shared/reference/rsp.md.
+// Remote Serial Protocol") and in docs/background.md §3.4.
 package rsp

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// The loop of reference/qemu-observed.md §6:
+// The loop of docs/background.md §3.5:
 //
 //	loop: ldr x3, [x1]; add x3, x3, #1; str x3, [x1]; ldr x4, [x2]; subs x0, x0, #1; b.ne loop
 //	done: wfi; b done

@@ -2,10 +2,10 @@ package target
 
 import "fmt"
 
-// DefaultLivelockThreshold is the command line's default for Config.LivelockThreshold (DESIGN §9).
+// DefaultLivelockThreshold is the command line's default for Config.LivelockThreshold (docs/design.md §9).
 const DefaultLivelockThreshold = 1000
 
-// livelock is one CPU's count of the same debug exception repeating at one PC (DESIGN §9). A trap counts
+// livelock is one CPU's count of the same debug exception repeating at one PC (docs/design.md §9). A trap counts
 // as a repeat when it has the same PC and EC as the last one and is the first instruction after an ERET
 // back to that PC (so the instruction there did not retire in between). It costs nothing until a debug
 // exception happens: it is updated in the exception and ERET paths only.

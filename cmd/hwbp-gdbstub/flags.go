@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// options is everything the command line can set. Names follow DESIGN §13; keep them stable.
+// options is everything the command line can set. Names follow docs/design.md §13; keep them stable.
 type options struct {
 	cpus              int
 	cpuModel          string

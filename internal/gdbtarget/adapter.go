@@ -469,7 +469,7 @@ func (a *Adapter) Hypercall(cpu int, args [4]uint64) target.HypercallResult {
 	return a.hypercall(cpu, args)
 }
 
-// livelockText is the console line of DESIGN §9: CPU, symbolized PC, exception class, count, and whether a
+// livelockText is the console line of docs/design.md §9: CPU, symbolized PC, exception class, count, and whether a
 // slot of the kernel owned the comparator that fires.
 func (a *Adapter) livelockText(st target.Stop) string {
 	sym := ""

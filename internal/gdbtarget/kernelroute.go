@@ -11,7 +11,7 @@ import (
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target"
 )
 
-// The kernel route (DESIGN §8, the gdbserver-on-Linux model): each gdb Z1–Z4 becomes debugger-owned events of
+// The kernel route (docs/design.md §8, the gdbserver-on-Linux model): each gdb Z1–Z4 becomes debugger-owned events of
 // the guest kernel, one per comparator region per CPU, created (reserved) at Z time and installed or uninstalled
 // by the kernel's own arch_install/uninstall_hw_breakpoint, run on each CPU by a cross-call at resume. A hit runs
 // the kernel's do_breakpoint/do_watchpoint, which tells us by HVC (NOTIFY); the CPU halts when it returns to the

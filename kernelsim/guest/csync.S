@@ -1,5 +1,5 @@
 /*
- * The csync-window sequences (reference/arch.md §2.9): watchpoint 0 is
+ * The csync-window sequences (docs/background.md §2.8): watchpoint 0 is
  * written by MSR and a load runs before the ISB. The labels name each load so
  * the handler's recorded PCs say which one trapped.
  *

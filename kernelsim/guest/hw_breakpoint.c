@@ -1,6 +1,6 @@
 /*
  * Hardware breakpoint and watchpoint slot management, shaped like Linux's
- * arch/arm64/kernel/hw_breakpoint.c (see reference/arch.md §1), written for
+ * arch/arm64/kernel/hw_breakpoint.c (see docs/background.md §1), written for
  * this guest: no tasks and no EL0, so only kernel (EL1) events exist, and the
  * uninstall order and handler recovery are runtime knobs (config.h).
  */

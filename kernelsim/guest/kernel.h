@@ -22,7 +22,7 @@ typedef __builtin_va_list va_list;
 #define NR_CPUS 64
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Functions others name (DESIGN §13) must stay real, separate functions. */
+/* Functions others name (docs/design.md §13) must stay real, separate functions. */
 #define __stable __attribute__((noipa, used))
 #define noinline __attribute__((noinline))
 #define __used __attribute__((used))

@@ -174,7 +174,7 @@ void perf_event_release(struct perf_event *ev)
 }
 
 /*
- * Entry points for a debugger's cross-call (DESIGN §8): the server calls
+ * Entry points for a debugger's cross-call (docs/design.md §8): the server calls
  * these on a CPU with x30 = debugger_call_done. They return the event
  * pointer (or a negative errno) / 0 or a negative errno. Creating reserves
  * a comparator on cpu (ENOSPC when the kernel's and the debugger's events

@@ -1,4 +1,4 @@
-/* The named scenarios (DESIGN §6), driven by CPU 0. */
+/* The named scenarios (docs/design.md §6), driven by CPU 0. */
 #include "hw_breakpoint.h"
 
 extern volatile u32 workload_go;
@@ -246,7 +246,7 @@ static const char *bank_guard_name(u32 g)
 }
 
 /*
- * FEAT_Debugv8p9 (reference/arch.md §3.3): fill breakpoint bank 0, put one
+ * FEAT_Debugv8p9 (docs/background.md §2.9): fill breakpoint bank 0, put one
  * more breakpoint in slot 16 (bank 1), watch the store write_wb_reg makes
  * between selecting the bank and writing the register, then uninstall slot
  * 16. The watchpoint handler reselects bank 0; unless guarded, the

@@ -74,7 +74,7 @@ psci_call:
 	.size psci_call, . - psci_call
 
 /*
- * Where a debugger's cross-call into the kernel returns (DESIGN §8): the
+ * Where a debugger's cross-call into the kernel returns (docs/design.md §8): the
  * server sets x30 here, the called C function returns its result in x0,
  * and the HVC tells the server to restore the interrupted context.
  */

@@ -1,4 +1,4 @@
-// The benchmark loop of reference/qemu-observed.md §6, for qemu-system-aarch64 -M virt and hwbp-gdbstub --kernel.
+// The benchmark loop of docs/background.md §3.5, for qemu-system-aarch64 -M virt and hwbp-gdbstub --kernel.
 // Every CPU runs ITERS iterations of ldr/add/str/ldr/subs/b.ne on its own cache line; CPU 0 starts the others with
 // PSCI CPU_ON, waits until all are done and powers off with PSCI SYSTEM_OFF. Built with -DITERS=… -DNCPUS=….
 	.text
