@@ -49,7 +49,7 @@ test: deps fmt-check vet
 
 ## bench: Go benchmarks plus client-driven benchmarks, each against QEMU in the same run.
 bench: deps build
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2x ./target/ ./debugregs/ ./rsp/
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1s -count 3 ./target/ ./debugregs/ ./rsp/
 	$(GO) run ./tests/bench
 
 ## fuzz: run every fuzz target for FUZZTIME each.
