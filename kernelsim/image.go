@@ -3,9 +3,14 @@ package kernelsim
 import (
 	"bytes"
 	"debug/elf"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
+	"os"
 	"sort"
+	"syscall"
 )
 
 // The RAM window of the virt map that loadable segments must fall in.
@@ -48,18 +53,15 @@ func Parse(b []byte) (img *Image, err error) {
 			img, err = nil, refuse("corrupt ELF (%v)", r)
 		}
 	}()
+	if err := checkELFHeader(b); err != nil {
+		return nil, err
+	}
 	f, err := elf.NewFile(bytes.NewReader(b))
 	if err != nil {
-		return nil, refuse("not an ELF file: %v", err)
+		return nil, refuse("corrupt ELF: %v", err)
 	}
 	defer f.Close()
 	switch {
-	case f.Class != elf.ELFCLASS64:
-		return nil, refuse("ELF class %v, want ELFCLASS64", f.Class)
-	case f.Data != elf.ELFDATA2LSB:
-		return nil, refuse("ELF data %v, want little-endian", f.Data)
-	case f.Machine != elf.EM_AARCH64:
-		return nil, refuse("machine %v, want EM_AARCH64", f.Machine)
 	case f.Type != elf.ET_EXEC:
 		return nil, refuse("ELF type %v, want ET_EXEC", f.Type)
 	}
@@ -118,6 +120,112 @@ func Parse(b []byte) (img *Image, err error) {
 	}
 	img.Symbols = newSymbols(syms)
 	return img, nil
+}
+
+// ELF identification and header offsets checkELFHeader reads.
+const (
+	elfIdentClass   = 4
+	elfIdentData    = 5
+	elfIdentVersion = 6
+	elfMachineOff   = 18
+	elf64HeaderSize = 64
+)
+
+// checkELFHeader says what is wrong with the identification and machine fields before debug/elf reads
+// the rest (which, given a 32-bit or big-endian file, fails with a message about some later field).
+func checkELFHeader(b []byte) error {
+	if len(b) < len(elf.ELFMAG) || string(b[:len(elf.ELFMAG)]) != elf.ELFMAG {
+		return refuse("not an ELF file (no \\x7fELF magic)")
+	}
+	if len(b) < elf64HeaderSize {
+		return refuse("not an ELF file: truncated header (%d bytes, want %d)", len(b), elf64HeaderSize)
+	}
+	if c := elf.Class(b[elfIdentClass]); c != elf.ELFCLASS64 {
+		return refuse("%v, want ELFCLASS64", c)
+	}
+	switch d := elf.Data(b[elfIdentData]); d {
+	case elf.ELFDATA2LSB:
+	case elf.ELFDATA2MSB:
+		return refuse("big-endian, want little-endian")
+	default:
+		return refuse("ELF data encoding %v, want little-endian", d)
+	}
+	if v := elf.Version(b[elfIdentVersion]); v != elf.EV_CURRENT {
+		return refuse("ELF version %d, want %d", v, elf.EV_CURRENT)
+	}
+	if m := elf.Machine(binary.LittleEndian.Uint16(b[elfMachineOff:])); m != elf.EM_AARCH64 {
+		return refuse("machine %v, want EM_AARCH64", m)
+	}
+	return nil
+}
+
+// ReadFile reads a kernel, initrd or device tree file named on the command line. It refuses, before reading
+// a byte, anything but a regular file (a FIFO would block, /dev/zero never ends) and a file larger than limit,
+// which should be the guest's RAM size. Its errors do not repeat the path: the caller names the file.
+func ReadFile(path string, limit int64) ([]byte, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, withoutPath(err)
+	}
+	if err := checkFile(st, limit); err != nil {
+		return nil, err
+	}
+	// O_NONBLOCK: should path be swapped for a FIFO after the stat, the open still returns at once.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, withoutPath(err)
+	}
+	defer f.Close()
+	if st, err = f.Stat(); err != nil {
+		return nil, withoutPath(err)
+	}
+	if err := checkFile(st, limit); err != nil {
+		return nil, err
+	}
+	// At most limit+1 bytes, in case the file grows after the stat.
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, withoutPath(err)
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("larger than the guest RAM (%d bytes)", limit)
+	}
+	return b, nil
+}
+
+func checkFile(st fs.FileInfo, limit int64) error {
+	if !st.Mode().IsRegular() {
+		return fmt.Errorf("not a regular file (%s)", fileKind(st.Mode()))
+	}
+	if st.Size() > limit {
+		return fmt.Errorf("%d bytes, larger than the guest RAM (%d bytes)", st.Size(), limit)
+	}
+	return nil
+}
+
+// withoutPath drops the operation and path of an *fs.PathError ("no such file or directory").
+func withoutPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a block device"
+	}
+	return "mode " + m.String()
 }
 
 // contains reports whether [addr, addr+n) lies inside one segment's memory.

@@ -3,7 +3,11 @@ package kernelsim
 import (
 	"bytes"
 	"encoding/binary"
+	"os"
+	"path/filepath"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -33,6 +37,9 @@ func TestParseEmbeddedKernel(t *testing.T) {
 // ELF64 header and program header field offsets.
 const (
 	ehClass     = 4
+	ehData      = 5
+	ehVersion   = 6
+	elfDataMSB  = 2
 	ehType      = 16
 	ehMachine   = 18
 	ehEntry     = 24
@@ -72,8 +79,16 @@ func TestParseRejects(t *testing.T) {
 	}{
 		{"empty", nil, "not an ELF file"},
 		{"garbage", []byte("this is not an ELF file at all, just text"), "not an ELF file"},
-		{"truncated header", KernelELF[:40], "not an ELF file"},
-		{"32-bit", mutate(func(b []byte, _ func(int) []byte, _ int) { b[ehClass] = elfClass32 }), ""},
+		{"truncated header", KernelELF[:40], "truncated header (40 bytes, want 64)"},
+		{"32-bit", mutate(func(b []byte, _ func(int) []byte, _ int) { b[ehClass] = elfClass32 }),
+			"ELFCLASS32, want ELFCLASS64"},
+		{"big-endian", mutate(func(b []byte, _ func(int) []byte, _ int) { b[ehData] = elfDataMSB }),
+			"big-endian, want little-endian"},
+		{"unknown data encoding", mutate(func(b []byte, _ func(int) []byte, _ int) { b[ehData] = 7 }),
+			"want little-endian"},
+		{"unknown version", mutate(func(b []byte, _ func(int) []byte, _ int) { b[ehVersion] = 9 }),
+			"ELF version 9, want 1"},
+		{"arm64 Image, not ELF", append(make([]byte, 0x38), 'A', 'R', 'M', 0x64), "no \\x7fELF magic"},
 		{"x86-64", mutate(func(b []byte, _ func(int) []byte, _ int) { le.PutUint16(b[ehMachine:], emX86_64) }),
 			"want EM_AARCH64"},
 		{"shared object", mutate(func(b []byte, _ func(int) []byte, _ int) { le.PutUint16(b[ehType:], etDyn) }),
@@ -139,6 +154,8 @@ func FuzzParse(f *testing.F) {
 	f.Add(KernelELF[:64])
 	f.Add(KernelELF[:512])
 	f.Add([]byte("\x7fELF\x02\x01\x01"))
+	f.Add(mutate(func(b []byte, _ func(int) []byte, _ int) { b[ehClass] = elfClass32 }))
+	f.Add(mutate(func(b []byte, _ func(int) []byte, _ int) { b[ehData] = elfDataMSB }))
 	f.Add(mutate(func(b []byte, ph func(int) []byte, n int) {
 		binary.LittleEndian.PutUint64(ph(1)[phPaddr:], binary.LittleEndian.Uint64(ph(0)[phPaddr:]))
 	}))
@@ -153,4 +170,46 @@ func FuzzParse(f *testing.F) {
 		_ = img.Symbols.Symbolize(img.Entry)
 		_, _ = img.Config()
 	})
+}
+
+func TestReadFile(t *testing.T) {
+	dir := t.TempDir()
+	small := filepath.Join(dir, "small")
+	require.NoError(t, os.WriteFile(small, []byte("1234"), 0o644))
+	sparse := filepath.Join(dir, "sparse")
+	f, err := os.Create(sparse)
+	require.NoError(t, err)
+	require.NoError(t, f.Truncate(2<<30))
+	require.NoError(t, f.Close())
+	fifo := filepath.Join(dir, "fifo")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
+
+	tests := []struct {
+		name, path string
+		limit      int64
+		want       string // error text; "" = read it
+	}{
+		{"regular", small, 4, ""},
+		{"one byte over the limit", small, 3, "4 bytes, larger than the guest RAM (3 bytes)"},
+		{"2 GiB sparse", sparse, 128 << 20, "2147483648 bytes, larger than the guest RAM"},
+		{"directory", dir, 1 << 20, "not a regular file (a directory)"},
+		{"FIFO", fifo, 1 << 20, "not a regular file (a FIFO)"},
+		{"/dev/zero", "/dev/zero", 1 << 20, "not a regular file (a character device)"},
+		{"missing", filepath.Join(dir, "missing"), 1 << 20, "no such file"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			start := time.Now()
+			b, err := ReadFile(tc.path, tc.limit)
+			require.Less(t, time.Since(start), time.Second)
+			if tc.want == "" {
+				require.NoError(t, err)
+				require.Equal(t, []byte("1234"), b)
+				return
+			}
+			require.ErrorContains(t, err, tc.want)
+			require.Nil(t, b)
+			require.NotContains(t, err.Error(), "\n")
+		})
+	}
 }

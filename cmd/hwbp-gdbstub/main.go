@@ -76,6 +76,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var adapter *gdbtarget.Adapter
 	m, err := target.New(target.Config{
 		CPUs:              o.cpus,
+		RAMSize:           ramSize,
 		Seed:              o.seed,
 		CPUModel:          o.cpuModel,
 		Sync:              o.csync,
@@ -238,15 +239,19 @@ func kernelConfig(img *kernelsim.Image, o *options) (kernelsim.Config, error) {
 	return cfg, cfg.Validate()
 }
 
+// ramSize is the guest RAM; a kernel file larger than that is refused before it is read.
+const ramSize = 128 << 20
+
 func loadKernel(o *options) (*kernelsim.Image, error) {
 	data := kernelsim.KernelELF
 	name := "embedded kernel"
 	if o.kernel != "" {
-		b, err := os.ReadFile(o.kernel)
+		name = "--kernel " + o.kernel
+		b, err := kernelsim.ReadFile(o.kernel, ramSize)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: %w", name, err)
 		}
-		data, name = b, o.kernel
+		data = b
 	}
 	img, err := kernelsim.Parse(data)
 	if err != nil {
