@@ -212,3 +212,15 @@ func TestNilConfigIsAPolledSink(t *testing.T) {
 	u.Write(0, RegIMSC, 4, IntTX)
 	assert.True(t, u.IRQ())
 }
+
+func TestChoicesFENToggleKeepsInputAndCRDoesNotGate(t *testing.T) {
+	r := newRig()
+	r.write(t, RegLCRH, lcrhFEN)
+	r.u.Input([]byte("abc"))
+	r.write(t, RegLCRH, 0)
+	assert.Equal(t, 3, r.u.Pending(), "FEN off keeps the FIFO's bytes")
+	r.write(t, RegCR, 0) // UARTEN, TXE, RXE all off
+	r.write(t, RegDR, '!')
+	assert.Equal(t, "!", r.out.String())
+	assert.Equal(t, uint64('a'), r.read(t, RegDR))
+}
