@@ -128,6 +128,32 @@ func SplitWatchFewest(addr, length uint64) ([]WatchRegion, error) {
 	return masked, nil
 }
 
+// ErrUncoverable means no single comparator (an aligned block of 2 GiB or less) holds the range.
+var ErrUncoverable = errors.New("no aligned block of 2 GiB or less holds the watch range")
+
+// CoveringRegion is the smallest aligned power-of-two block of at least a doubleword that holds all of
+// [addr, addr+length): one comparator for any range, wider than asked unless the range is such a block
+// (a doubleword is programmed as BAS 0xff, a larger block as MASK). Both routes use it when the exact
+// split does not fit their free comparators.
+func CoveringRegion(addr, length uint64) (WatchRegion, error) {
+	last, err := checkRange(addr, length)
+	if err != nil {
+		return WatchRegion{}, err
+	}
+	for k := uint8(3); k <= maxMask; k++ {
+		size := uint64(1) << k
+		base := addr &^ (size - 1)
+		if last-base >= size {
+			continue
+		}
+		if k == 3 {
+			return basRegion(base, base+7), nil
+		}
+		return WatchRegion{Start: base, Len: size, WVR: DBGWVR(0).WithAddress(base), BAS: 0xff, Mask: k}, nil
+	}
+	return WatchRegion{}, fmt.Errorf("watch %#x+%#x: %w", addr, length, ErrUncoverable)
+}
+
 // WatchRegionsNeeded is how many comparators SplitWatchFewest would use, so a caller can decide all or
 // nothing before splitting.
 func WatchRegionsNeeded(addr, length uint64) (int, error) {

@@ -186,3 +186,42 @@ func FuzzSplitWatch(f *testing.F) {
 		}
 	})
 }
+
+func TestCoveringRegion(t *testing.T) {
+	for _, c := range []struct {
+		addr, length, start, size uint64
+		mask                      uint8
+	}{
+		{0x40121505, 100, 0x40121500, 128, 7},
+		{0x40121508, 8, 0x40121508, 8, 0},
+		{0x40121509, 2, 0x40121508, 8, 0},
+		{0x4012150f, 2, 0x40121500, 32, 5},
+		{0x40121507, 2, 0x40121500, 16, 4},
+		{0x4012157f, 2, 0x40121500, 256, 8},
+		{0x40000000, 16, 0x40000000, 16, 4},
+		{0x40000000, 1 << 30, 0x40000000, 1 << 30, 30},
+		{0x00000001, 1 << 30, 0, 1 << 31, 31},
+	} {
+		r, err := CoveringRegion(c.addr, c.length)
+		require.NoErrorf(t, err, "%#x+%d", c.addr, c.length)
+		require.Equalf(t, c.start, r.Start, "%#x+%d", c.addr, c.length)
+		require.Equalf(t, c.size, r.Len, "%#x+%d", c.addr, c.length)
+		require.Equalf(t, c.mask, r.Mask, "%#x+%d", c.addr, c.length)
+		checkCover(t, r.Start, r.Len, []WatchRegion{r})
+		require.LessOrEqual(t, r.Start, c.addr)
+		require.GreaterOrEqual(t, r.Start+r.Len, c.addr+c.length)
+	}
+}
+
+func TestCoveringRegionRefuses(t *testing.T) {
+	for _, c := range []struct{ addr, length uint64 }{
+		{0x40121505, 0xffffffff},
+		{0x7fffffff, 2},
+		{0x40000001, 1 << 30},
+		{0x40000000, 0},
+		{^uint64(0), 2},
+	} {
+		_, err := CoveringRegion(c.addr, c.length)
+		require.Errorf(t, err, "%#x+%#x", c.addr, c.length)
+	}
+}

@@ -170,7 +170,7 @@ func (c *CPU) run(budget int) {
 		page := m.codePageAt((pc - RAMBase) >> pageShift)
 		limit := budget
 		if page.bp {
-			if m.swBP[pc] > 0 && !(c.skipBPOn && c.n == 0) {
+			if m.swBP[pc] > 0 && (m.soft[pc] || !m.extOff[c.index]) && !(c.skipBPOn && c.n == 0) {
 				c.setStop(Stop{Kind: StopBreakpoint, CPU: c.index, Addr: pc})
 				break
 			}

@@ -91,6 +91,7 @@ type Machine struct {
 	soft            map[uint64]bool
 	extBP           map[int]uint64
 	extWP           map[int]extWatch
+	extOff          [maxCPUs]bool   // the external bank does not match on this CPU (SetExternalCPU)
 	hypercalls      map[uint64]bool // HVC function ids that stop the machine
 	guestWatchPages []uint64        // pages carrying pfGuestWatch (debugwire.go)
 	wlist           []watchEntry    // extWP sorted by index
@@ -366,6 +367,16 @@ func (m *Machine) SetExternalBreakpoint(idx int, addr uint64, on bool) {
 	}
 }
 
+// SetExternalCPU says whether the external breakpoint and watchpoint banks match on CPU cpu (every CPU
+// does at start). Software breakpoints always apply to every CPU.
+func (m *Machine) SetExternalCPU(cpu int, on bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if cpu >= 0 && cpu < len(m.cpus) {
+		m.extOff[cpu] = !on
+	}
+}
+
 // WatchKind says which accesses a watchpoint matches (and which one hit).
 type WatchKind uint8
 
@@ -428,6 +439,9 @@ func (m *Machine) SetExternalWatchpoint(idx int, start, length uint64, kind Watc
 // watchHit checks the external watchpoints against an access; on a hit it
 // records the stop on c and returns true. Comparators are checked in index order.
 func (m *Machine) watchHit(c *CPU, addr, size uint64, write bool) bool {
+	if m.extOff[c.index] {
+		return false
+	}
 	for _, e := range m.wlist {
 		w := e.w
 		if addr+size <= w.start || addr >= w.start+w.length {

@@ -25,6 +25,7 @@ const (
 	StopHypercall                      // an HVC registered with SetHypercall (Addr = function id), or Config.Hypercall asked to stop (Args), after the HVC
 	StopReturned                       // HypercallResult.HaltOnReturn: the CPU ERETed back to the trapped instruction (Addr), before executing it
 	StopCallDone                       // a cross-call (BeginCall) finished: context restored, Addr = the function's return value (x1 of the done HVC)
+	StopLimit                          // ResumeLimit: the CPUs executed the instructions it allowed
 )
 
 func (k StopKind) String() string {
@@ -49,6 +50,8 @@ func (k StopKind) String() string {
 		return "returned"
 	case StopCallDone:
 		return "call-done"
+	case StopLimit:
+		return "limit"
 	}
 	return fmt.Sprintf("StopKind(%d)", k)
 }
@@ -79,7 +82,13 @@ func (m *Machine) Interrupt() { m.interrupt.Store(true) }
 // and a later Resume that resumes that CPU returns the queued stop before
 // running anything. Once a stop is recorded in a round, ActionStep CPUs later
 // in that round do not step.
-func (m *Machine) Resume(actions []Action) Stop {
+func (m *Machine) Resume(actions []Action) Stop { return m.resume(actions, 0) }
+
+// ResumeLimit is Resume that also returns, with StopLimit, once the CPUs have executed at least limit
+// instructions in it (checked between rounds, so it may run up to one round more). limit 0 means none.
+func (m *Machine) ResumeLimit(actions []Action, limit uint64) Stop { return m.resume(actions, limit) }
+
+func (m *Machine) resume(actions []Action, limit uint64) Stop {
 	m.mu.Lock()
 	// A queued stop is reported only when its CPU is resumed: a debugger that
 	// steps one CPU must not hear about another it left stopped.
@@ -107,6 +116,7 @@ func (m *Machine) Resume(actions []Action) Stop {
 	for i, c := range m.cpus {
 		wasOn[i] = c.on
 	}
+	start := m.executedLocked()
 	m.mu.Unlock()
 	for {
 		if m.interrupt.Swap(false) {
@@ -114,11 +124,23 @@ func (m *Machine) Resume(actions []Action) Stop {
 		}
 		m.mu.Lock()
 		s, done := m.round(acts, wasOn, def)
+		if !done && limit > 0 && m.executedLocked()-start >= limit {
+			s, done = Stop{Kind: StopLimit, CPU: m.lastCPU, Text: fmt.Sprintf("%d instructions executed", limit)}, true
+		}
 		m.mu.Unlock()
 		if done {
 			return s
 		}
 	}
+}
+
+// executedLocked is the number of instructions every CPU has executed so far.
+func (m *Machine) executedLocked() uint64 {
+	var n uint64
+	for _, c := range m.cpus {
+		n += c.executed
+	}
+	return n
 }
 
 // round runs one round-robin round; done reports a stop.

@@ -399,13 +399,7 @@ func (a *Adapter) Resume(actions []rsp.Action) (rsp.StopReason, error) {
 			}
 		}
 	}
-	st := a.resumeKernelAware(acts)
-	var r rsp.StopReason
-	if st.Kind == target.StopReturned {
-		r = a.kernelHitStop(st.CPU)
-	} else {
-		r = a.stopReason(st)
-	}
+	r := a.resumeKernelAware(acts)
 	a.lastStp = r
 	if r.Kind == rsp.StopExited {
 		a.poweredOn.Store(false)
@@ -415,10 +409,10 @@ func (a *Adapter) Resume(actions []rsp.Action) (rsp.StopReason, error) {
 
 // resumeKernelAware runs the machine as gdb asked until a stop gdb must see. On the kernel route it first makes
 // the guest hold gdb's points, and it gives them to each CPU that makes its READY call meanwhile.
-func (a *Adapter) resumeKernelAware(acts []target.Action) target.Stop {
+func (a *Adapter) resumeKernelAware(acts []target.Action) rsp.StopReason {
 	if a.route == routeKernel {
 		if st := a.applyKernelChanges(stepOnly(acts)); st != nil {
-			return *st
+			return a.stopReason(*st)
 		}
 	}
 	for {
@@ -426,12 +420,20 @@ func (a *Adapter) resumeKernelAware(acts []target.Action) target.Stop {
 		switch st.Kind {
 		case target.StopHypercall:
 			if cs := a.applyKernelChanges(stepOnly(acts)); cs != nil {
-				return *cs
+				return a.stopReason(*cs)
 			}
 		case target.StopCallDone:
 			// a cross-call finished while gdb's resume ran; nothing for gdb
+		case target.StopReturned:
+			if r, ok := a.kernelHitStop(st.CPU); ok {
+				return r
+			}
+			if acts[st.CPU] == target.ActionStep {
+				// the step was the return to the trapped instruction
+				return a.stopReason(target.Stop{Kind: target.StopStepped, CPU: st.CPU})
+			}
 		default:
-			return st
+			return a.stopReason(st)
 		}
 	}
 }
@@ -538,6 +540,9 @@ func isDebugEC(ec uint32) bool { return ec >= 0x30 && ec <= 0x35 }
 func (a *Adapter) rebooted() {
 	a.poweredOn.Store(true)
 	a.kr.rebooted()
+	if a.route == routeKernel {
+		a.syncEarly()
+	}
 	a.perfEvents = nil
 	a.callStop = nil
 	a.lastLivelock = ""

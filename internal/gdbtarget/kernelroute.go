@@ -1,6 +1,7 @@
 package gdbtarget
 
 import (
+	"errors"
 	"fmt"
 
 	"go.uber.org/zap"
@@ -68,6 +69,7 @@ type kernelRoute struct {
 	inCall  int    // the CPU running our cross-call, or -1
 	calls   uint64 // cross-calls run
 	callHit uint64 // debugger-owned hits inside our cross-calls (stepped over by the kernel, never reported)
+	aborted uint64 // cross-calls abandoned at callLimit
 
 	hit      map[int]pendingHit // CPU → the debugger-owned hit it is returning to
 	needWork []bool             // CPU n has points to install at its READY
@@ -105,14 +107,28 @@ func (a *Adapter) hypercall(cpu int, args [4]uint64) target.HypercallResult {
 			kr.callHit++
 			return target.HypercallResult{X0: kernelsim.HVCNotifyStep}
 		}
-		if p := kr.byEvent[args[1]]; p != nil && p.watch && !p.touches(args[2]) {
-			// A wider region (MASK) caught bytes gdb did not ask for: step over it silently.
+		if !kr.wanted(args[1], args[2]) {
+			// A wider region (MASK) caught bytes gdb did not ask for, or gdb removed the point: step over it
+			// silently.
 			return target.HypercallResult{X0: kernelsim.HVCNotifyStep}
 		}
 		kr.hit[cpu] = pendingHit{ev: args[1], trigger: args[2], watch: args[3] == 1}
 		return target.HypercallResult{X0: 0, HaltOnReturn: true}
 	}
 	return target.HypercallResult{X0: ^uint64(0)}
+}
+
+// wanted says whether a hit of guest event ev at trigger belongs to a point gdb has now: a hit noted before
+// gdb removed its point (another CPU was in the handler at the stop) is not.
+func (kr *kernelRoute) wanted(ev, trigger uint64) bool {
+	p := kr.byEvent[ev]
+	if p == nil || p.removing {
+		return false
+	}
+	if p.watch {
+		return p.touches(trigger)
+	}
+	return true
 }
 
 // readyCPU returns a CPU that takes cross-calls, or -1.
@@ -142,12 +158,17 @@ func (a *Adapter) kernelAdd(watch bool, kind rsp.WatchKind, addr, length uint64)
 	if p := kr.findPoint(watch, kind, addr, length); p != nil {
 		if p.removing {
 			p.removing = false // a remove then a re-insert before any resume: nothing to do
-			return nil
+			a.syncEarly()
 		}
 		return nil
 	}
 	p := &kpoint{watch: watch, kind: kind, addr: addr, len: length}
+	var cover debugregs.WatchRegion
 	if watch {
+		var err error
+		if cover, err = debugregs.CoveringRegion(addr, length); err != nil {
+			return rsp.EINVAL
+		}
 		regions, err := kernelRegions(addr, length)
 		if err != nil {
 			return rsp.EINVAL
@@ -172,7 +193,7 @@ func (a *Adapter) kernelAdd(watch bool, kind rsp.WatchKind, addr, length uint64)
 			if !watch || len(p.regions) == 1 {
 				return rsp.ENOSPC
 			}
-			p.regions = []debugregs.WatchRegion{coveringRegion(addr, length)}
+			p.regions = []debugregs.WatchRegion{cover}
 			p.events, p.installed = p.events[:1], p.installed[:1]
 			if !a.fitsBeforeBoot(p) {
 				return rsp.ENOSPC
@@ -184,13 +205,14 @@ func (a *Adapter) kernelAdd(watch bool, kind rsp.WatchKind, addr, length uint64)
 		}
 		// The exact split does not fit: one power-of-two MASK region covering the range (hits on bytes gdb did
 		// not ask for are stepped over silently, see hypercall).
-		p.regions = []debugregs.WatchRegion{coveringRegion(addr, length)}
+		p.regions = []debugregs.WatchRegion{cover}
 		p.events, p.installed = p.events[:1], p.installed[:1]
 		if err := a.reserve(p); err != nil {
 			return err
 		}
 	}
 	kr.points = append(kr.points, p)
+	a.syncEarly()
 	return nil
 }
 
@@ -271,8 +293,35 @@ func (a *Adapter) releaseAll(p *kpoint) {
 func (a *Adapter) kernelRemove(watch bool, kind rsp.WatchKind, addr, length uint64) error {
 	if p := a.kr.findPoint(watch, kind, addr, length); p != nil {
 		p.removing = true
+		a.syncEarly()
 	}
 	return nil
+}
+
+// syncEarly makes the external bank hold gdb's live watchpoints for the CPUs whose kernel is not ready yet (it
+// can install nothing before its READY call), so a watch works from the first instruction; a ready CPU leaves
+// the matching to its kernel. Hardware breakpoints wait for the kernel: on this route they are the experiment
+// on the kernel's own slot code (hbreak write_wb_reg must first stop where the kernel installed it, see
+// docs/decisions.md).
+func (a *Adapter) syncEarly() {
+	kr := a.kr
+	unready := false
+	for cpu, ready := range kr.ready {
+		a.m.SetExternalCPU(cpu, !ready)
+		unready = unready || !ready
+	}
+	a.extClear()
+	if !unready {
+		return
+	}
+	for _, p := range kr.points {
+		if p.removing || !p.watch {
+			continue
+		}
+		if err := a.extArmWatch(&watchReq{addr: p.addr, length: p.len, kind: p.kind}, p.regions); err != nil {
+			a.log.Warn("kernel route: no external comparator for an early point", zap.Stringer("point", p), zap.Error(err))
+		}
+	}
 }
 
 // errCallStopped means a cross-call stopped for something gdb must see (a livelock, a gdb breakpoint); the
@@ -297,19 +346,35 @@ func (a *Adapter) crossCall(cpu int, fn uint64, args ...uint64) (uint64, error) 
 	return a.finishCall(cpu)
 }
 
-// finishCall runs cpu alone until its cross-call returns.
+// callLimit bounds the guest instructions one cross-call may take. A call normally takes a few thousand, or
+// a few hundred thousand when each of its stores hits a watchpoint the kernel steps over; one that never
+// returns (an exclusive load/store loop under a watchpoint fails its store-exclusive at every step-over)
+// must not hold the session.
+const callLimit = 1 << 24
+
+// errCallAborted means a cross-call ran out of callLimit: it was abandoned and the CPU's context restored.
+var errCallAborted = errors.New("cross-call did not return within its instruction limit; abandoned")
+
+// finishCall runs cpu alone until its cross-call returns, or abandons it after callLimit instructions.
 func (a *Adapter) finishCall(cpu int) (uint64, error) {
 	acts := make([]target.Action, a.m.NumCPUs())
 	acts[cpu] = target.ActionContinue
 	a.kr.inCall = cpu
 	defer func() { a.kr.inCall = -1 }()
 	for {
-		st := a.m.Resume(acts)
+		st := a.m.ResumeLimit(acts, callLimit)
 		switch st.Kind {
 		case target.StopCallDone:
 			return st.Addr, nil
 		case target.StopHypercall:
 			continue
+		case target.StopLimit:
+			if err := a.m.AbortCall(cpu); err != nil {
+				return 0, err
+			}
+			a.kr.aborted++
+			a.log.Warn("kernel route: a cross-call did not return; abandoned", zap.Int("cpu", cpu))
+			return 0, errCallAborted
 		default:
 			a.callStop = &st
 			return 0, errCallStopped
@@ -323,6 +388,7 @@ func (a *Adapter) finishCall(cpu int) (uint64, error) {
 // on another CPU never answers a step of this one (gdb 13 asserts in finish_step_over).
 func (a *Adapter) applyKernelChanges(only []bool) *target.Stop {
 	kr := a.kr
+	defer a.syncEarly()
 	in := func(cpu int) bool { return only == nil || (cpu < len(only) && only[cpu]) }
 	if a.callStop != nil && in(a.callStop.CPU) {
 		// A cross-call stopped earlier (e.g. livelocked); let it go on before anything else.
@@ -421,32 +487,31 @@ func (a *Adapter) anyEvent(p *kpoint) bool {
 	return false
 }
 
-// kernelHitStop turns a CPU halted on return from a debugger-owned hit into gdb's stop reply.
-func (a *Adapter) kernelHitStop(cpu int) rsp.StopReason {
+// kernelHitStop turns a CPU halted on return from a debugger-owned hit into gdb's stop reply; ok is false
+// for a hit that no longer belongs to a point gdb has (the CPU is back at the trapped instruction, which traps
+// again if a point of gdb still covers it).
+func (a *Adapter) kernelHitStop(cpu int) (r rsp.StopReason, ok bool) {
+	h, noted := a.kr.hit[cpu]
+	delete(a.kr.hit, cpu)
+	if !noted || !a.kr.wanted(h.ev, h.trigger) {
+		return rsp.StopReason{}, false
+	}
 	a.stats.stops++
-	h, ok := a.kr.hit[cpu]
 	if h.watch {
 		a.stats.watchHits++
 	} else {
 		a.stats.bpHits++
 	}
-	delete(a.kr.hit, cpu)
-	r := rsp.StopReason{Kind: rsp.StopSignal, Thread: cpu + 1}
-	if !ok {
-		return r
-	}
+	r = rsp.StopReason{Kind: rsp.StopSignal, Thread: cpu + 1}
 	p := a.kr.byEvent[h.ev]
-	if p == nil {
-		return r
-	}
 	if !p.watch {
 		r.Kind = rsp.StopHwBreak
-		return r
+		return r, true
 	}
 	// FAR may lie outside gdb's range (an STP starting below it): clamp into the range gdb asked for.
 	addr := min(max(h.trigger, p.addr), p.addr+p.len-1)
 	r.Kind, r.Addr, r.Watch = rsp.StopWatch, addr, p.kind
-	return r
+	return r, true
 }
 
 // debuggerRequest names the gdb request that owns a guest event.
@@ -473,18 +538,6 @@ func kernelRegions(addr, length uint64) ([]debugregs.WatchRegion, error) {
 		}
 	}
 	return regions, nil
-}
-
-// coveringRegion is the smallest aligned power-of-two region (at least the guest's MASK minimum) that holds the
-// whole range.
-func coveringRegion(addr, length uint64) debugregs.WatchRegion {
-	last := addr + length - 1
-	size := uint64(kernelsim.MinMaskLen)
-	for size < 1<<maxMaskBits && last-addr&^(size-1) >= size {
-		size <<= 1
-	}
-	base := addr &^ (size - 1)
-	return debugregs.WatchRegion{Start: base, Len: size, WVR: debugregs.DBGWVR(base)}
 }
 
 // rebooted forgets everything the guest held: after a reset no CPU is ready and no event exists. gdb's requests

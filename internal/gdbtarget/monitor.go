@@ -66,8 +66,8 @@ func (a *Adapter) monStats(_ []string, out io.Writer) error {
 	fmt.Fprintf(out, "stops %d (breakpoint %d, watchpoint %d, step %d, interrupt %d)\n",
 		a.stats.stops, a.stats.bpHits, a.stats.watchHits, a.stats.steps, a.stats.interrupts)
 	if a.route == routeKernel {
-		fmt.Fprintf(out, "kernel route: %d gdb requests, %d cross-calls, %d hits inside them (stepped over by the kernel)\n",
-			len(a.kr.points), a.kr.calls, a.kr.callHit)
+		fmt.Fprintf(out, "kernel route: %d gdb requests, %d cross-calls, %d hits inside them (stepped over by the kernel), %d abandoned\n",
+			len(a.kr.points), a.kr.calls, a.kr.callHit, a.kr.aborted)
 	}
 	var used []string
 	for i, ok := range a.points.bpUsed {

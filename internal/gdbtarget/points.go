@@ -77,8 +77,12 @@ func (a *Adapter) RemoveHwBreakpoint(addr uint64, kind int) error {
 	return a.extRemoveBreakpoint(addr)
 }
 
-// AddWatchpoint implements rsp.HwWatchpoints.
+// AddWatchpoint implements rsp.HwWatchpoints. A range that no single comparator can cover (over 2 GiB, or
+// across a 2 GiB boundary) is refused at once, as gdbserver refuses what its comparators cannot watch.
 func (a *Adapter) AddWatchpoint(addr, length uint64, kind rsp.WatchKind) error {
+	if _, err := debugregs.CoveringRegion(addr, length); err != nil {
+		return rsp.EINVAL
+	}
 	if a.route == routeKernel {
 		return a.kernelAdd(true, kind, addr, length)
 	}
@@ -124,6 +128,21 @@ func (a *Adapter) extRemoveBreakpoint(addr uint64) error {
 // extAddWatchpoint splits the range into aligned doubleword BAS chunks or MASK regions, whichever needs fewer
 // comparators of the external bank; all of them are taken or none (ENOSPC).
 func (a *Adapter) extAddWatchpoint(addr, length uint64, kind rsp.WatchKind) error {
+	var free []int
+	for _, o := range a.points.wpOwner {
+		if o == nil {
+			free = append(free, 0)
+		}
+	}
+	regions, err := planWatch(addr, length, len(free))
+	if err != nil {
+		return rsp.EINVAL
+	}
+	return a.extArmWatch(&watchReq{addr: addr, length: length, kind: kind}, regions)
+}
+
+// extArmWatch takes one free comparator of the external bank per region for req, or none (ENOSPC).
+func (a *Adapter) extArmWatch(req *watchReq, regions []debugregs.WatchRegion) error {
 	p := a.points
 	var free []int
 	for i, o := range p.wpOwner {
@@ -131,25 +150,37 @@ func (a *Adapter) extAddWatchpoint(addr, length uint64, kind rsp.WatchKind) erro
 			free = append(free, i)
 		}
 	}
-	regions, err := planWatch(addr, length, len(free))
-	if err != nil {
-		return rsp.EINVAL
-	}
 	if len(regions) == 0 || len(free) < len(regions) {
 		return rsp.ENOSPC
 	}
-	req := &watchReq{addr: addr, length: length, kind: kind}
-	end := addr + length
+	end := req.addr + req.length
 	for i, r := range regions {
 		idx := free[i]
 		p.wpOwner[idx] = req
 		// The comparator covers r (a MASK region can be wider than gdb's range). A hit on bytes outside gdb's
 		// range must never be reported; matching the intersection is the same as stepping over such a hit
 		// silently, without the stop.
-		lo, hi := max(r.Start, addr), min(r.Start+r.Len, end)
-		a.m.SetExternalWatchpoint(idx, lo, hi-lo, watchKindToTarget(kind), true)
+		lo, hi := max(r.Start, req.addr), min(r.Start+r.Len, end)
+		a.m.SetExternalWatchpoint(idx, lo, hi-lo, watchKindToTarget(req.kind), true)
 	}
 	return nil
+}
+
+// extClear disarms every comparator of the external bank.
+func (a *Adapter) extClear() {
+	p := a.points
+	for i, used := range p.bpUsed {
+		if used {
+			p.bpUsed[i] = false
+			a.m.SetExternalBreakpoint(i, p.bpAddr[i], false)
+		}
+	}
+	for i, o := range p.wpOwner {
+		if o != nil {
+			p.wpOwner[i] = nil
+			a.m.SetExternalWatchpoint(i, 0, 0, 0, false)
+		}
+	}
 }
 
 func (a *Adapter) extRemoveWatchpoint(addr, length uint64, kind rsp.WatchKind) error {
@@ -183,11 +214,8 @@ func watchKindToRSP(k target.WatchKind) rsp.WatchKind {
 	return rsp.WatchWrite
 }
 
-// maxMaskBits is the largest DBGWCR.MASK: a 2 GiB aligned region.
-const maxMaskBits = 31
-
 // planWatch picks the comparator regions for a gdb watchpoint: the exact split when it fits in the free
-// comparators, otherwise one aligned power-of-two MASK region that covers the whole range (wider than asked;
+// comparators, otherwise the one aligned power-of-two region that covers the whole range (wider than asked;
 // hits outside gdb's range are never reported).
 func planWatch(addr, length uint64, free int) ([]debugregs.WatchRegion, error) {
 	regions, err := debugregs.SplitWatchFewest(addr, length)
@@ -197,13 +225,9 @@ func planWatch(addr, length uint64, free int) ([]debugregs.WatchRegion, error) {
 	if len(regions) <= free {
 		return regions, nil
 	}
-	last := addr + length - 1
-	for bits := uint(3); bits <= maxMaskBits; bits++ {
-		size := uint64(1) << bits
-		base := addr &^ (size - 1)
-		if last-base < size {
-			return []debugregs.WatchRegion{{Start: base, Len: size, WVR: debugregs.DBGWVR(base), Mask: uint8(bits)}}, nil
-		}
+	r, err := debugregs.CoveringRegion(addr, length)
+	if err != nil {
+		return nil, err
 	}
-	return regions, nil
+	return []debugregs.WatchRegion{r}, nil
 }
