@@ -70,7 +70,7 @@ func (l *breakSlotList) stops(i uint64) bool {
 // c.dbg.NeedsInstructionCheck().
 func (c *CPU) breakSlots(page *codePage, base uint64) *breakSlotList {
 	u := c.dbg
-	if c.ss || u.CheckEveryInstruction() || u.InWindow() || breakSlotsOff {
+	if c.SS || u.CheckEveryInstruction() || u.InWindow() || breakSlotsOff {
 		return nil
 	}
 	gen := u.Generation()
@@ -78,7 +78,7 @@ func (c *CPU) breakSlots(page *codePage, base uint64) *breakSlotList {
 	var l *breakSlotList
 	for i := range bc.lists {
 		e := &bc.lists[i]
-		if e.valid && e.page == page && e.gen == gen && e.el == c.el {
+		if e.valid && e.page == page && e.gen == gen && e.el == c.EL {
 			if e.n < 0 {
 				return nil
 			}
@@ -92,9 +92,9 @@ func (c *CPU) breakSlots(page *codePage, base uint64) *breakSlotList {
 	if l == nil {
 		l = &bc.lists[bc.next%breakSlotCacheSize]
 		bc.next++
-		*l = breakSlotList{page: page, gen: gen, el: c.el, valid: true, code: l.code}
+		*l = breakSlotList{page: page, gen: gen, el: c.EL, valid: true, code: l.code}
 		for i := uint64(0); i < instsPage; i++ {
-			if u.BreakpointMatch(base+i<<2, c.el) == 0 {
+			if u.BreakpointMatch(base+i<<2, c.EL) == 0 {
 				continue
 			}
 			if l.n == maxBreakSlots {

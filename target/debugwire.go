@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/debugregs"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
 )
 
 // Wiring of the self-hosted debug model (package debugregs, one Unit per CPU) into the executor:
@@ -27,11 +28,6 @@ import (
 const (
 	pfExtWatch   uint8 = 1 << 2 // an external (gdb) watchpoint overlaps the page
 	pfGuestWatch uint8 = 1 << 3 // an enabled guest watchpoint of some CPU may hit the page
-)
-
-var (
-	keyIDDFR0 = k(3, 0, 0, 5, 0)
-	keyIDDFR1 = k(3, 0, 0, 5, 1)
 )
 
 // debugState is a CPU's debug wiring state besides its Unit.
@@ -89,7 +85,7 @@ func mix64(x uint64) uint64 {
 func (c *CPU) DebugUnit() *debugregs.Unit { return c.dbg }
 
 func (c *CPU) debugPState() debugregs.PState {
-	return debugregs.PState{EL: c.el, D: c.daif&0x200 != 0, SS: c.ss}
+	return debugregs.PState{EL: c.EL, D: c.DAIF&0x200 != 0, SS: c.SS}
 }
 
 // icount is the number of instructions this CPU has executed so far, mid-slice included.
@@ -104,7 +100,7 @@ func (c *CPU) debugRead(key uint32, checkEL bool) (v uint64, ok, handled bool) {
 		if key>>14 != 2 {
 			return 0, false, false
 		}
-		if checkEL && c.el == 0 {
+		if checkEL && c.EL == 0 {
 			return 0, false, true
 		}
 		v, ok = c.dw.misc.ReadDebugReg(key)
@@ -114,7 +110,7 @@ func (c *CPU) debugRead(key uint32, checkEL bool) (v uint64, ok, handled bool) {
 		v, ok = c.dbg.Register(r.Kind, c.debuggerIndex(r))
 		return v, ok, true
 	}
-	v, err := c.dbg.ReadSysReg(e, c.el)
+	v, err := c.dbg.ReadSysReg(e, c.EL)
 	return v, err == nil, true
 }
 
@@ -124,14 +120,14 @@ func (c *CPU) debugWrite(key uint32, v uint64, checkEL bool) bool {
 	e := debugregs.Encoding(key)
 	r, isDebug := debugregs.DecodeSysReg(e)
 	if !isDebug {
-		if checkEL && c.el == 0 {
+		if checkEL && c.EL == 0 {
 			return false
 		}
 		return c.dw.misc.WriteDebugReg(key, v)
 	}
 	var ok bool
 	if checkEL {
-		ok = c.dbg.WriteSysReg(e, c.el, v) == nil
+		ok = c.dbg.WriteSysReg(e, c.EL, v) == nil
 	} else {
 		ok = c.dbg.SetRegister(r.Kind, c.debuggerIndex(r), v)
 	}
@@ -170,21 +166,21 @@ func (c *CPU) debugSynced() {
 	}
 }
 
-// entrySPSR is the SPSR_EL1 value for an exception entry with class ec (a context synchronization
-// event): PSTATE with SS as the step state machine says.
-func (c *CPU) entrySPSR(ec uint32) uint64 {
-	ss := c.dbg.ExceptionEntry(c.debugPState(), ec == ecSVC)
+// entrySPSR is the SPSR_EL1 value for an exception entry (a context synchronization event; svc: the
+// exception is an SVC): PSTATE with SS as the step state machine says.
+func (c *CPU) entrySPSR(svc bool) uint64 {
+	ss := c.dbg.ExceptionEntry(c.debugPState(), svc)
 	c.debugSynced()
-	v := c.pstate() &^ pstateSS
+	v := c.PSTATE() &^ cpu.PStateSS
 	if ss {
-		v |= pstateSS
+		v |= cpu.PStateSS
 	}
 	return v
 }
 
 // eretSS is PSTATE.SS after an ERET with spsr to targetEL; call it before PSTATE changes.
 func (c *CPU) eretSS(spsr uint64, targetEL uint8) bool {
-	return c.dbg.ExceptionReturn(c.debugPState(), targetEL&1, spsr&0x200 != 0, spsr&pstateSS != 0)
+	return c.dbg.ExceptionReturn(c.debugPState(), targetEL&1, spsr&0x200 != 0, spsr&cpu.PStateSS != 0)
 }
 
 // afterERET runs after an ERET to target: page flags, livelock bookkeeping, HaltOnReturn.
@@ -200,11 +196,11 @@ func (c *CPU) debugStepWanted(pc uint64) bool {
 	return c.dbg.CheckEveryInstruction() || c.dbg.PageMayBreak(pc)
 }
 
-// debugStep executes the one instruction at c.pc (in page) with the debug checks around it: a
+// debugStep executes the one instruction at c.PC (in page) with the debug checks around it: a
 // breakpoint or software step exception before it, InstructionRetired after it. It returns true when
 // the CPU's slice must end (WFI, PSCI, ...).
 func (c *CPU) debugStep(page *codePage) (endSlice bool) {
-	pc := c.pc
+	pc := c.PC
 	u := c.dbg
 	st := c.debugPState()
 	if ev := u.CheckInstruction(pc, st, c.icount()); ev.Kind != debugregs.EventNone {
@@ -224,7 +220,7 @@ func (c *CPU) debugStep(page *codePage) (endSlice bool) {
 		c.sliceN = uint64(c.n)
 		switch c.execGeneral(in) {
 		case slowFault:
-			if c.onFault(c.pc, c.n) {
+			if c.onFault(c.PC, c.n) {
 				c.n--
 				return false
 			}
@@ -235,7 +231,7 @@ func (c *CPU) debugStep(page *codePage) (endSlice bool) {
 		}
 	}
 	if st.SS && !c.stopped && c.exceptions == exceptions && op != opERET {
-		c.ss = u.InstructionRetired(st, op == opLDXR || op == opLDXP)
+		c.SS = u.InstructionRetired(st, op == opLDXR || op == opLDXP)
 	}
 	return endSlice
 }
@@ -249,7 +245,7 @@ func (c *CPU) debugException(ev debugregs.Event, pc, ic uint64) (stopped bool) {
 		return true
 	}
 	c.takeExceptionAt(ec, uint32(ev.ESR)&0x1ffffff, pc, ev.FAR, ev.Kind == debugregs.EventWatchpoint, 0)
-	c.sr[idxESR] = ev.ESR & 0xffffffff
+	c.SR[cpu.IdxESR] = ev.ESR & 0xffffffff
 	return false
 }
 

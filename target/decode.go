@@ -2,14 +2,8 @@ package target
 
 import (
 	"encoding/binary"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
 	"math/bits"
-)
-
-// Register slots used by decoded instructions (see doc.go).
-const (
-	regZR   = 31 // reads as zero, never written
-	regSP   = 32 // the current stack pointer
-	regSink = 33 // destination XZR: writes land here and are ignored
 )
 
 // opcode is the executor's dispatch index. Names follow the A64 mnemonics.
@@ -200,7 +194,7 @@ func zr(r uint32) uint8 { return uint8(r & 31) }
 func zrDst(r uint32) uint8 {
 	r &= 31
 	if r == 31 {
-		return regSink
+		return cpu.RegSink
 	}
 	return uint8(r)
 }
@@ -209,7 +203,7 @@ func zrDst(r uint32) uint8 {
 func spReg(r uint32) uint8 {
 	r &= 31
 	if r == 31 {
-		return regSP
+		return cpu.RegSP
 	}
 	return uint8(r)
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/arch/arm64/arm64asm"
 )
@@ -209,9 +210,9 @@ func FuzzDecode(f *testing.F) {
 		}
 		// Executing any decoded word never panics and leaves a sane state.
 		m, c := newTestMachine(t, w)
-		c.x[1], c.x[2] = RAMBase+0x2000, RAMBase+0x2008
+		c.X[1], c.X[2] = RAMBase+0x2000, RAMBase+0x2008
 		m.Resume([]Action{ActionStep})
-		if c.x[regZR] != 0 {
+		if c.X[cpu.RegZR] != 0 {
 			t.Fatalf("%08x: XZR written", w)
 		}
 	})

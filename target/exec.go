@@ -2,6 +2,7 @@ package target
 
 import (
 	"encoding/binary"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
 	"hash/crc32"
 	"math/bits"
 	"unsafe"
@@ -161,7 +162,7 @@ func (c *CPU) run(budget int) {
 	m := c.m
 	c.n = 0
 	for c.n < budget && !c.stopped {
-		pc := c.pc
+		pc := c.PC
 		c.sliceN = uint64(c.n)
 		if !c.fetchOK(pc) {
 			c.n++
@@ -202,11 +203,11 @@ func (c *CPU) run(budget int) {
 		if !slow {
 			continue // left the page or reached the limit
 		}
-		// The instruction at c.pc needs the general path.
-		slot := c.pc >> 2 & (instsPage - 1)
+		// The instruction at c.PC needs the general path.
+		slot := c.PC >> 2 & (instsPage - 1)
 		in := &page.insts[slot]
 		if in.op == opUndecoded {
-			*in = m.decodeAt(c.pc)
+			*in = m.decodeAt(c.PC)
 			continue
 		}
 		if code.insts[slot].op == opUndecoded {
@@ -220,7 +221,7 @@ func (c *CPU) run(budget int) {
 		c.sliceN = uint64(c.n)
 		switch c.execGeneral(in) {
 		case slowFault:
-			if c.onFault(c.pc, c.n) {
+			if c.onFault(c.PC, c.n) {
 				c.n--
 				c.executed += uint64(c.n)
 				c.sliceN = 0
@@ -240,16 +241,16 @@ func (c *CPU) run(budget int) {
 
 // inner executes the common, call-free instructions of one decoded page until
 // the PC leaves the page, limit is reached, or an instruction needs the
-// general path (then it returns true with c.pc at that instruction, not
+// general path (then it returns true with c.PC at that instruction, not
 // executed). Keeping it free of calls keeps its state in registers.
 func (c *CPU) inner(page *codePage, base uint64, limit int) (slow bool) {
-	x := &c.x
+	x := &c.X
 	ram := c.m.ram
 	mem := unsafe.Pointer(unsafe.SliceData(ram)) // accesses below check off against len(ram) first
 	flags := c.m.flagArr
 	// idx is the slot of the PC in this page; a branch sets it from the
 	// target, and any value >= instsPage means the PC left the page.
-	idx := (c.pc - base) >> 2
+	idx := (c.PC - base) >> 2
 	seg := idx // first slot of the current straight-line run
 	n := c.n
 	insts := &page.insts
@@ -310,22 +311,22 @@ loop:
 		case opSUBSI64:
 			a, b := x[in.rn], in.imm
 			r := a - b
-			c.nzcv = nzcv64(r, b2u(a >= b), ((a^b)&(a^r))>>63)
+			c.NZCV = nzcv64(r, b2u(a >= b), ((a^b)&(a^r))>>63)
 			x[in.rd] = r
 		case opADDSI64:
 			a, b := x[in.rn], in.imm
 			r := a + b
-			c.nzcv = nzcv64(r, b2u(r < a), ((a^r)&(b^r))>>63)
+			c.NZCV = nzcv64(r, b2u(r < a), ((a^r)&(b^r))>>63)
 			x[in.rd] = r
 		case opSUBSI32:
 			a, b := uint32(x[in.rn]), uint32(in.imm)
 			r := a - b
-			c.nzcv = nzcv32(r, b2u(a >= b), uint64(((a^b)&(a^r))>>31))
+			c.NZCV = nzcv32(r, b2u(a >= b), uint64(((a^b)&(a^r))>>31))
 			x[in.rd] = uint64(r)
 		case opADDSI32:
 			a, b := uint32(x[in.rn]), uint32(in.imm)
 			r := a + b
-			c.nzcv = nzcv32(r, b2u(r < a), uint64(((a^r)&(b^r))>>31))
+			c.NZCV = nzcv32(r, b2u(r < a), uint64(((a^r)&(b^r))>>31))
 			x[in.rd] = uint64(r)
 		case opADR, opMOVI:
 			x[in.rd] = in.imm
@@ -363,12 +364,12 @@ loop:
 			if in.sf {
 				a, b := x[in.rn], x[in.rm]<<in.amt
 				r := a - b
-				c.nzcv = nzcv64(r, b2u(a >= b), ((a^b)&(a^r))>>63)
+				c.NZCV = nzcv64(r, b2u(a >= b), ((a^b)&(a^r))>>63)
 				x[in.rd] = r
 			} else {
 				a, b := uint32(x[in.rn]), uint32(x[in.rm]<<in.amt)
 				r := a - b
-				c.nzcv = nzcv32(r, b2u(a >= b), uint64(((a^b)&(a^r))>>31))
+				c.NZCV = nzcv32(r, b2u(a >= b), uint64(((a^b)&(a^r))>>31))
 				x[in.rd] = uint64(r)
 			}
 		case opAND:
@@ -413,9 +414,9 @@ loop:
 			}
 			r := maskSF(x[in.rn]&(x[in.rm]<<in.amt), in.sf)
 			if in.sf {
-				c.nzcv = nzcv64(r, 0, 0)
+				c.NZCV = nzcv64(r, 0, 0)
 			} else {
-				c.nzcv = nzcv32(uint32(r), 0, 0)
+				c.NZCV = nzcv32(uint32(r), 0, 0)
 			}
 			x[in.rd] = r
 		case opLoad:
@@ -594,13 +595,13 @@ loop:
 		case opMRS:
 			switch in.cond {
 			case mrsPlainEL1:
-				if c.el == 0 {
+				if c.EL == 0 {
 					slow = true
 					break loop
 				}
-				x[in.rd] = c.sr[in.amt&(uint8(len(c.sr))-1)]
+				x[in.rd] = c.SR[in.amt&(uint8(len(c.SR))-1)]
 			case mrsPlain:
-				x[in.rd] = c.sr[in.amt&(uint8(len(c.sr))-1)]
+				x[in.rd] = c.SR[in.amt&(uint8(len(c.SR))-1)]
 			case mrsCounter: // counter(): the round's clock plus this instruction's slot in the slice
 				x[in.rd] = c.m.clock + uint64(n+int(idx-seg)+1)
 			default:
@@ -635,9 +636,9 @@ loop:
 		case opSUBSBcond: // SUBS then B.cond: two instructions
 			a, b := x[in.rn], in.imm
 			r := a - b
-			c.nzcv = nzcv64(r, b2u(a >= b), ((a^b)&(a^r))>>63)
+			c.NZCV = nzcv64(r, b2u(a >= b), ((a^b)&(a^r))>>63)
 			x[in.rd] = r
-			if condHolds[in.cond&15]>>(c.nzcv>>28&15)&1 == 1 {
+			if condHolds[in.cond&15]>>(c.NZCV>>28&15)&1 == 1 {
 				n += int(idx-seg) + 2
 				idx = (in.imm2 - base) >> 2
 				seg = idx
@@ -648,7 +649,7 @@ loop:
 			}
 			idx++
 		case opBcond:
-			if condHolds[in.cond&15]>>(c.nzcv>>28&15)&1 == 1 {
+			if condHolds[in.cond&15]>>(c.NZCV>>28&15)&1 == 1 {
 				n += int(idx-seg) + 1
 				idx = (in.imm - base) >> 2
 				seg = idx
@@ -726,13 +727,13 @@ loop:
 			continue
 		case opCSEL:
 			v := x[in.rm]
-			if condHolds[in.cond&15]>>(c.nzcv>>28&15)&1 == 1 {
+			if condHolds[in.cond&15]>>(c.NZCV>>28&15)&1 == 1 {
 				v = x[in.rn]
 			}
 			x[in.rd] = maskSF(v, in.sf)
 		case opCSINC:
 			v := x[in.rm] + 1
-			if condHolds[in.cond&15]>>(c.nzcv>>28&15)&1 == 1 {
+			if condHolds[in.cond&15]>>(c.NZCV>>28&15)&1 == 1 {
 				v = x[in.rn]
 			}
 			x[in.rd] = maskSF(v, in.sf)
@@ -745,9 +746,9 @@ loop:
 	}
 	n += int(idx - seg)
 	if exitFar {
-		c.pc = exitPC
+		c.PC = exitPC
 	} else {
-		c.pc = base + idx<<2
+		c.PC = base + idx<<2
 	}
 	c.n = n
 	return slow
@@ -757,10 +758,10 @@ loop:
 // the instruction is copied into the machine's trap page, whose every other
 // slot stops the inner loop.
 func (c *CPU) stepOne(page *codePage, base uint64, limit int) bool {
-	i := (c.pc - base) >> 2
+	i := (c.PC - base) >> 2
 	in := &page.insts[i]
 	if in.op == opUndecoded {
-		*in = c.m.decodeAt(c.pc)
+		*in = c.m.decodeAt(c.PC)
 	}
 	tp := c.m.trapPage
 	tp.insts[i] = unfused(*in)
@@ -770,10 +771,10 @@ func (c *CPU) stepOne(page *codePage, base uint64, limit int) bool {
 }
 
 // execGeneral executes one instruction the inner loop handed back.
-// c.pc is its PC; it returns a slow* outcome.
+// c.PC is its PC; it returns a slow* outcome.
 func (c *CPU) execGeneral(in *inst) int {
-	x := &c.x
-	pc := c.pc
+	x := &c.X
+	pc := c.PC
 	switch in.op {
 	case opLDRX, opLDRW:
 		v, ok := c.readSlow(x[in.rn]+in.imm, in.amt, false)
@@ -788,14 +789,14 @@ func (c *CPU) execGeneral(in *inst) int {
 	case opSUBSBcond: // only the SUBS: the B.cond is its own slot
 		a, b := x[in.rn], in.imm
 		r := a - b
-		c.nzcv = nzcv64(r, b2u(a >= b), ((a^b)&(a^r))>>63)
+		c.NZCV = nzcv64(r, b2u(a >= b), ((a^b)&(a^r))>>63)
 		x[in.rd] = r
 	case opANDSI:
 		r := maskSF(x[in.rn]&in.imm, in.sf)
-		c.nzcv = logicFlags(r, in.sf)
+		c.NZCV = logicFlags(r, in.sf)
 		x[in.rd] = r
 	case opSYS:
-		if c.el == 0 && in.amt != 3 {
+		if c.EL == 0 && in.amt != 3 {
 			c.undefined()
 			return slowRedirect
 		}
@@ -818,28 +819,28 @@ func (c *CPU) execGeneral(in *inst) int {
 		if in.op == opSBC || in.op == opSBCS {
 			b = ^b
 		}
-		r, f := addWithCarry(x[in.rn], b, c.nzcv>>29&1, in.sf)
+		r, f := addWithCarry(x[in.rn], b, c.NZCV>>29&1, in.sf)
 		if in.op == opADCS || in.op == opSBCS {
-			c.nzcv = f
+			c.NZCV = f
 		}
 		x[in.rd] = maskSF(r, in.sf)
 	case opCCMN, opCCMP:
-		if condHolds[in.cond&15]>>(c.nzcv>>28&15)&1 == 1 {
+		if condHolds[in.cond&15]>>(c.NZCV>>28&15)&1 == 1 {
 			b := in.imm
 			if in.flg&flgImmCmp == 0 {
 				b = x[in.rm]
 			}
 			if in.op == opCCMP {
-				_, c.nzcv = addWithCarry(x[in.rn], ^b, 1, in.sf)
+				_, c.NZCV = addWithCarry(x[in.rn], ^b, 1, in.sf)
 			} else {
-				_, c.nzcv = addWithCarry(x[in.rn], b, 0, in.sf)
+				_, c.NZCV = addWithCarry(x[in.rn], b, 0, in.sf)
 			}
 		} else {
-			c.nzcv = uint64(in.amt) << 28
+			c.NZCV = uint64(in.amt) << 28
 		}
 	case opCSEL, opCSINC, opCSINV, opCSNEG:
 		var r uint64
-		if condHolds[in.cond&15]>>(c.nzcv>>28&15)&1 == 1 {
+		if condHolds[in.cond&15]>>(c.NZCV>>28&15)&1 == 1 {
 			r = x[in.rn]
 		} else {
 			r = x[in.rm]
@@ -884,7 +885,7 @@ func (c *CPU) execGeneral(in *inst) int {
 	default:
 		return c.execSlow(in)
 	}
-	c.pc = pc + 4
+	c.PC = pc + 4
 	return slowNext
 }
 
@@ -892,24 +893,24 @@ func (c *CPU) execGeneral(in *inst) int {
 // fault it takes the exception and returns false.
 func (c *CPU) fetchOK(pc uint64) bool {
 	switch {
-	case c.il:
-		c.takeException(ecIllegal, 0, pc, 0, false)
+	case c.IL:
+		c.takeException(cpu.ECIllegal, 0, pc, 0, false)
 		return false
 	case pc&3 != 0:
-		c.takeException(ecPCAlign, 0, pc, pc, true)
+		c.takeException(cpu.ECPCAlign, 0, pc, pc, true)
 		return false
 	case pc-RAMBase >= c.m.ramSize:
-		ec := uint32(ecInsnAbort)
-		if c.el == 0 {
-			ec = ecInsnAbortLo
+		ec := uint32(cpu.ECInsnAbort)
+		if c.EL == 0 {
+			ec = cpu.ECInsnAbortLo
 		}
-		c.takeException(ec, fscExternal, pc, pc, true)
+		c.takeException(ec, cpu.FSCExternal, pc, pc, true)
 		return false
 	}
 	return true
 }
 
-func (c *CPU) undefined() { c.takeException(ecUnknown, 0, c.pc, 0, false) }
+func (c *CPU) undefined() { c.takeException(cpu.ECUnknown, 0, c.PC, 0, false) }
 
 func bitfield(in *inst, src, dst uint64) uint64 {
 	size := uint(64)
@@ -953,7 +954,7 @@ func (c *CPU) addSub(op opcode, a, b uint64, sf bool) uint64 {
 	}
 	r, f := addWithCarry(a, b, cin, sf)
 	if setFlags {
-		c.nzcv = f
+		c.NZCV = f
 	}
 	return maskSF(r, sf)
 }
@@ -976,7 +977,7 @@ func (c *CPU) logic(op opcode, a, b uint64, sf bool) uint64 {
 	}
 	r = maskSF(r, sf)
 	if op == opANDS || op == opBICS {
-		c.nzcv = logicFlags(r, sf)
+		c.NZCV = logicFlags(r, sf)
 	}
 	return r
 }

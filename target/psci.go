@@ -34,10 +34,10 @@ func (m *Machine) cpuByAffinity(mpidr uint64) *CPU {
 	return nil
 }
 
-// psci handles an HVC from EL1; c.pc already points after the HVC.
+// psci handles an HVC from EL1; c.PC already points after the HVC.
 func (c *CPU) psci() int {
 	m := c.m
-	x := &c.x
+	x := &c.X
 	fn := x[0]
 	if m.hypercalls[fn] {
 		c.setStop(Stop{Kind: StopHypercall, CPU: c.index, Addr: fn})
@@ -83,7 +83,7 @@ func (c *CPU) psci() int {
 		default:
 			entry, ctx := x[2], x[3]
 			t.reset(entry)
-			t.x[0] = ctx
+			t.X[0] = ctx
 			t.on = true
 			ret = psciSuccess
 		}

@@ -1,12 +1,16 @@
 package target
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
+)
 
 // Outcomes of execSlow.
 const (
-	slowNext     = iota // done; c.pc is the next PC
-	slowFault           // memory fault or debugger stop at c.pc (see onFault)
-	slowRedirect        // c.pc changed non-sequentially (exception, ERET)
+	slowNext     = iota // done; c.PC is the next PC
+	slowFault           // memory fault or debugger stop at c.PC (see onFault)
+	slowRedirect        // c.PC changed non-sequentially (exception, ERET)
 	slowEndSlice        // done; end this CPU's slice (WFI, CPU_OFF, ...)
 	slowStop            // the instruction did not execute; c.stopped is set
 )
@@ -24,7 +28,7 @@ const (
 func (c *CPU) access(addr, size, align uint64, write bool) (kind int, off uint64) {
 	m := c.m
 	if addr&(align-1) != 0 {
-		c.recordFault(addr, write, fscAlignment)
+		c.recordFault(addr, write, cpu.FSCAlignment)
 		return accFault, 0
 	}
 	if o, ok := m.ramRange(addr, size); ok && size > 0 {
@@ -40,7 +44,7 @@ func (c *CPU) access(addr, size, align uint64, write bool) (kind int, off uint64
 	if addr >= UARTBase && addr+size <= UARTBase+uartSize {
 		return accUART, addr - UARTBase
 	}
-	c.recordFault(addr, write, fscExternal)
+	c.recordFault(addr, write, cpu.FSCExternal)
 	return accFault, 0
 }
 
@@ -110,16 +114,16 @@ func (c *CPU) writeSlow(addr uint64, lg uint8, v uint64, unpriv bool) bool {
 // onFault finishes a failed access of the instruction at pc: a debugger stop
 // (returns true) or a data abort taken in the guest (returns false).
 func (c *CPU) onFault(pc uint64, n int) bool {
-	c.pc = pc
+	c.PC = pc
 	if c.stopped {
 		return true
 	}
 	if c.dw.pending.ESR != 0 {
 		return c.takePendingWatch(pc)
 	}
-	ec := uint32(ecDataAbort)
-	if c.el == 0 {
-		ec = ecDataAbortLo
+	ec := uint32(cpu.ECDataAbort)
+	if c.EL == 0 {
+		ec = cpu.ECDataAbortLo
 	}
 	iss := c.faultFSC
 	if c.faultWrite {
@@ -130,15 +134,15 @@ func (c *CPU) onFault(pc uint64, n int) bool {
 }
 
 func (c *CPU) setX(r uint8, v uint64) {
-	if r != regZR {
-		c.x[r] = v
+	if r != cpu.RegZR {
+		c.X[r] = v
 	}
 }
 
-// execSlow executes the rarer instructions. c.pc is the instruction's PC.
+// execSlow executes the rarer instructions. c.PC is the instruction's PC.
 func (c *CPU) execSlow(in *inst) int {
-	x := &c.x
-	pc := c.pc
+	x := &c.X
+	pc := c.PC
 	switch in.op {
 	case opUndef:
 		c.undefined()
@@ -173,7 +177,7 @@ func (c *CPU) execSlow(in *inst) int {
 			return slowFault
 		}
 		writeBack(x, in, addr)
-		c.pc = pc + 4
+		c.PC = pc + 4
 		return slowNext
 
 	case opLDP, opSTP:
@@ -185,7 +189,7 @@ func (c *CPU) execSlow(in *inst) int {
 		kind, off := c.access(addr, 2*size, size, in.op == opSTP)
 		if kind == accFault {
 			// report the element that faults, as two single accesses would
-			if c.faultFSC == fscExternal && !c.stopped {
+			if c.faultFSC == cpu.FSCExternal && !c.stopped {
 				if _, ok := c.m.ramRange(addr, size); ok {
 					c.faultAddr = addr + size
 				}
@@ -214,7 +218,7 @@ func (c *CPU) execSlow(in *inst) int {
 			}
 		}
 		writeBack(x, in, addr)
-		c.pc = pc + 4
+		c.PC = pc + 4
 		return slowNext
 
 	case opLDXR, opLDAR:
@@ -224,16 +228,16 @@ func (c *CPU) execSlow(in *inst) int {
 			return slowFault
 		}
 		if in.op == opLDXR {
-			c.exclValid, c.exclAddr, c.exclSize, c.exclVal = true, addr, 1<<in.amt, v
+			c.Excl.Valid, c.Excl.Addr, c.Excl.Size, c.Excl.Val = true, addr, 1<<in.amt, v
 		}
 		x[in.rd] = v
-		c.pc = pc + 4
+		c.PC = pc + 4
 		return slowNext
 	case opSTLR:
 		if !c.writeSlow(x[in.rn], in.amt, x[in.rd], false) {
 			return slowFault
 		}
-		c.pc = pc + 4
+		c.PC = pc + 4
 		return slowNext
 	case opSTXR:
 		addr := x[in.rn]
@@ -243,14 +247,14 @@ func (c *CPU) execSlow(in *inst) int {
 			return slowFault
 		}
 		status := uint64(1)
-		if c.exclValid && c.exclAddr == addr && c.exclSize == size && kind == accRAM &&
-			ramLoad(c.m.ram, off, in.amt) == c.exclVal {
+		if c.Excl.Valid && c.Excl.Addr == addr && c.Excl.Size == size && kind == accRAM &&
+			ramLoad(c.m.ram, off, in.amt) == c.Excl.Val {
 			ramStore(c.m.ram, off, in.amt, x[in.rd])
 			status = 0
 		}
-		c.exclValid = false
+		c.Excl.Valid = false
 		x[in.ra] = status
-		c.pc = pc + 4
+		c.PC = pc + 4
 		return slowNext
 	case opLDXP:
 		addr := x[in.rn]
@@ -263,9 +267,9 @@ func (c *CPU) execSlow(in *inst) int {
 		if kind == accRAM {
 			v1, v2 = ramLoad(c.m.ram, off, in.amt), ramLoad(c.m.ram, off+size, in.amt)
 		}
-		c.exclValid, c.exclAddr, c.exclSize, c.exclVal, c.exclVal2 = true, addr, 2*size, v1, v2
+		c.Excl.Valid, c.Excl.Addr, c.Excl.Size, c.Excl.Val, c.Excl.Val2 = true, addr, 2*size, v1, v2
 		x[in.rd], x[in.ra] = v1, v2
-		c.pc = pc + 4
+		c.PC = pc + 4
 		return slowNext
 	case opSTXP:
 		addr := x[in.rn]
@@ -275,15 +279,15 @@ func (c *CPU) execSlow(in *inst) int {
 			return slowFault
 		}
 		status := uint64(1)
-		if c.exclValid && c.exclAddr == addr && c.exclSize == 2*size && kind == accRAM &&
-			ramLoad(c.m.ram, off, in.amt) == c.exclVal && ramLoad(c.m.ram, off+size, in.amt) == c.exclVal2 {
+		if c.Excl.Valid && c.Excl.Addr == addr && c.Excl.Size == 2*size && kind == accRAM &&
+			ramLoad(c.m.ram, off, in.amt) == c.Excl.Val && ramLoad(c.m.ram, off+size, in.amt) == c.Excl.Val2 {
 			ramStore(c.m.ram, off, in.amt, x[in.rd])
 			ramStore(c.m.ram, off+size, in.amt, x[in.rm])
 			status = 0
 		}
-		c.exclValid = false
+		c.Excl.Valid = false
 		x[in.ra] = status
-		c.pc = pc + 4
+		c.PC = pc + 4
 		return slowNext
 
 	case opCAS, opCASP, opSWP, opLDADD, opLDCLR, opLDEOR, opLDSET, opLDSMAX, opLDSMIN, opLDUMAX, opLDUMIN:
@@ -298,7 +302,7 @@ func (c *CPU) execSlow(in *inst) int {
 		if kind == accRAM {
 			clear(c.m.ram[off : off+64])
 		}
-		c.pc = pc + 4
+		c.PC = pc + 4
 		return slowNext
 
 	case opMRS:
@@ -308,51 +312,51 @@ func (c *CPU) execSlow(in *inst) int {
 			return slowRedirect
 		}
 		x[in.rd] = v
-		c.pc = pc + 4
+		c.PC = pc + 4
 		return slowNext
 	case opMSR:
 		if !c.writeSys(uint32(in.imm), x[in.rn], true) {
 			c.undefined()
 			return slowRedirect
 		}
-		c.pc = pc + 4
+		c.PC = pc + 4
 		return slowRedirect // SPSel/DAIF may have changed: re-check state
 	case opMSRimm:
 		crm := in.imm2
 		switch in.imm {
 		case 0x05: // SPSel
-			if c.el == 0 {
+			if c.EL == 0 {
 				c.undefined()
 				return slowRedirect
 			}
-			c.setMode(c.el, uint8(crm&1))
+			c.SetMode(c.EL, uint8(crm&1))
 		case 0x1e, 0x1f: // DAIFSet, DAIFClr
-			if c.el == 0 && c.sr[idxSCTLR]&sctlrUMA == 0 {
+			if c.EL == 0 && c.SR[cpu.IdxSCTLR]&cpu.SCTLRUMA == 0 {
 				c.undefined()
 				return slowRedirect
 			}
 			if in.imm == 0x1e {
-				c.daif |= crm << 6
+				c.DAIF |= crm << 6
 			} else {
-				c.daif &^= crm << 6
+				c.DAIF &^= crm << 6
 			}
 		}
-		c.pc = pc + 4
+		c.PC = pc + 4
 		return slowRedirect
 	case opISB:
 		c.isb()
-		c.pc = pc + 4
+		c.PC = pc + 4
 		return slowNext
 	case opCLREX:
-		c.exclValid = false
-		c.pc = pc + 4
+		c.Excl.Valid = false
+		c.PC = pc + 4
 		return slowNext
 	case opWFI:
-		c.pc = pc + 4
+		c.PC = pc + 4
 		c.waiting = true
 		return slowEndSlice
 	case opWFE:
-		c.pc = pc + 4
+		c.PC = pc + 4
 		if c.eventReg {
 			c.eventReg = false
 			return slowNext
@@ -363,32 +367,32 @@ func (c *CPU) execSlow(in *inst) int {
 		for _, o := range c.m.cpus {
 			o.eventReg = true
 		}
-		c.pc = pc + 4
+		c.PC = pc + 4
 		return slowNext
 	case opSEVL:
 		c.eventReg = true
-		c.pc = pc + 4
+		c.PC = pc + 4
 		return slowNext
 
 	case opSVC:
-		c.takeException(ecSVC, uint32(in.imm), pc+4, 0, false)
+		c.takeException(cpu.ECSVC, uint32(in.imm), pc+4, 0, false)
 		return slowRedirect
 	case opHVC:
-		if c.el == 0 {
+		if c.EL == 0 {
 			c.undefined()
 			return slowRedirect
 		}
-		c.pc = pc + 4
+		c.PC = pc + 4
 		c.dw.hvcImm = in.imm
 		return c.psci()
 	case opSMC:
 		c.undefined()
 		return slowRedirect
 	case opBRK:
-		c.takeException(ecBRK, uint32(in.imm), pc, 0, false)
+		c.takeException(cpu.ECBRK, uint32(in.imm), pc, 0, false)
 		return slowRedirect
 	case opERET:
-		if c.el == 0 {
+		if c.EL == 0 {
 			c.undefined()
 			return slowRedirect
 		}
@@ -401,7 +405,7 @@ func (c *CPU) execSlow(in *inst) int {
 
 // atomic executes the LSE atomics (CAS, CASP, SWP, LD<op>).
 func (c *CPU) atomic(in *inst) int {
-	x := &c.x
+	x := &c.X
 	addr := x[in.rn]
 	lg := in.amt
 	size := uint64(1) << lg
@@ -419,7 +423,7 @@ func (c *CPU) atomic(in *inst) int {
 		return slowFault
 	}
 	if kind != accRAM { // atomics to a device: we choose an external abort
-		c.recordFault(addr, true, fscExternal)
+		c.recordFault(addr, true, cpu.FSCExternal)
 		return slowFault
 	}
 	ram := c.m.ram
@@ -478,7 +482,7 @@ func (c *CPU) atomic(in *inst) int {
 		ramStore(ram, off, lg, nv)
 		x[in.rd] = old
 	}
-	c.pc += 4
+	c.PC += 4
 	return slowNext
 }
 
