@@ -1,5 +1,7 @@
 package target
 
+import "github.com/hwbp-gdbstub/hwbp-gdbstub/target/isa"
+
 // Guest breakpoints without a per-instruction check.
 //
 // When only breakpoints are armed (no software step, no open sync window,
@@ -7,7 +9,7 @@ package target
 // the Unit's live comparators match (Unit.BreakpointMatch at the current EL).
 // Those are few. For a page where a breakpoint may hit, each CPU keeps a copy
 // of the decoded page ("trapped copy") whose candidate slots, and every
-// breakStride-th slot, are opStepTrap; inner runs the copy at full speed and
+// breakStride-th slot, are isa.OpStepTrap; inner runs the copy at full speed and
 // stops in front of them; run takes those instructions through debugStep.
 //
 // Slices end where checking every instruction ended them: inner gets the
@@ -119,11 +121,11 @@ func (c *CPU) breakSlots(page *codePage, base uint64) *breakSlotList {
 	return l
 }
 
-// trap makes slot i of a trapped copy an opStepTrap; a fused SUBS before it
-// must not run the B.cond it replaces.
+// trap makes slot i of a trapped copy an isa.OpStepTrap; a fused SUBS before it
+// must not run the B.Cond it replaces.
 func (p *codePage) trap(i int) {
-	p.insts[i&(instsPage-1)] = inst{op: opStepTrap}
+	p.insts[i&(instsPage-1)] = isa.Inst{Op: isa.OpStepTrap}
 	if i > 0 {
-		p.insts[(i-1)&(instsPage-1)] = unfused(p.insts[(i-1)&(instsPage-1)])
+		p.insts[(i-1)&(instsPage-1)] = isa.Unfused(p.insts[(i-1)&(instsPage-1)])
 	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/debugregs"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/isa"
 )
 
 // Wiring of the self-hosted debug model (package debugregs, one Unit per CPU) into the executor:
@@ -210,10 +211,10 @@ func (c *CPU) debugStep(page *codePage) (endSlice bool) {
 		return false
 	}
 	in := &page.insts[pc>>2&(instsPage-1)]
-	if in.op == opUndecoded {
+	if in.Op == isa.OpUndecoded {
 		*in = c.m.decodeAt(pc)
 	}
-	op := in.op
+	op := in.Op
 	exceptions := c.exceptions
 	if c.stepOne(page, pc&^(pageSize-1), c.n+1) {
 		c.n++
@@ -230,8 +231,8 @@ func (c *CPU) debugStep(page *codePage) (endSlice bool) {
 			c.n--
 		}
 	}
-	if st.SS && !c.stopped && c.exceptions == exceptions && op != opERET {
-		c.SS = u.InstructionRetired(st, op == opLDXR || op == opLDXP)
+	if st.SS && !c.stopped && c.exceptions == exceptions && op != isa.OpERET {
+		c.SS = u.InstructionRetired(st, op == isa.OpLDXR || op == isa.OpLDXP)
 	}
 	return endSlice
 }

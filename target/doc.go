@@ -14,7 +14,7 @@
 // # Execution
 //
 // Every 4 KiB page of RAM that is executed gets a lazily filled array of
-// decoded instructions (inst: an op index plus pre-extracted fields, branch
+// decoded instructions (isa.Inst: an op index plus pre-extracted fields, branch
 // targets already absolute), in the style of wazero's interpreter. run (the
 // outer loop) finds the page, checks breakpoints and hands the page to inner,
 // a call-free switch over the common instructions that keeps its state in
@@ -25,8 +25,8 @@
 // slots stop inner. No allocation and no interface call per instruction.
 // Any write to a page holding decoded code (guest store, WriteMemory,
 // LoadSegment) forgets the decoded slots it overlaps. A SUBS (immediate,
-// 64-bit) followed by a B.cond is decoded as one fused slot (decodeAt); a
-// write to the B.cond forgets it too, and single steps run the SUBS alone.
+// 64-bit) followed by a B.Cond is decoded as one fused slot (decodeAt); a
+// write to the B.Cond forgets it too, and single steps run the SUBS alone.
 // inner reads and writes RAM through an unchecked pointer only after the
 // range and alignment checks prove the access inside RAM. Whatever inner
 // handles, slices end where run alone would end them (TestScheduleGolden).

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/isa"
 	"github.com/stretchr/testify/require"
 )
 
@@ -59,7 +60,7 @@ func TestSUBSBcondFusion(t *testing.T) {
 		require.Equal(t, []uint64{2, 4, 2}, []uint64{c.X[0], c.X[1], c.X[2]})
 		require.Equal(t, 25, steps)
 	})
-	t.Run("branch to the B.cond itself", func(t *testing.T) {
+	t.Run("branch to the B.Cond itself", func(t *testing.T) {
 		m, c := newTestMachine(t,
 			0x14000003, // b bcond (skipping the subs)
 			0x91000421, // loop: add x1, x1, #1
@@ -73,8 +74,8 @@ func TestSUBSBcondFusion(t *testing.T) {
 		m.runRounds([]Action{ActionContinue}, 1)
 		require.Equal(t, []uint64{0, 3}, []uint64{c.X[0], c.X[1]})
 		require.Equal(t, uint64(testCode+16), c.PC)
-		require.Equal(t, opSUBSBcond, m.pages[1].insts[2].op, "subs+b.ne fused")
-		require.Equal(t, opBcond, m.pages[1].insts[3].op, "the b.ne keeps its slot")
+		require.Equal(t, isa.OpSUBSBcond, m.pages[1].insts[2].Op, "subs+b.ne fused")
+		require.Equal(t, isa.OpBcond, m.pages[1].insts[3].Op, "the b.ne keeps its slot")
 	})
 }
 
@@ -87,11 +88,11 @@ func FuzzDecodeAt(f *testing.F) {
 	f.Fuzz(func(t *testing.T, w1, w2 uint32) {
 		m, c := newTestMachine(t, w1, w2, 0x14000000) // ...; b .
 		in := m.decodeAt(testCode)
-		require.Equal(t, decode(w1, testCode), unfused(in))
-		if in.op == opSUBSBcond {
-			b := decode(w2, testCode+4)
-			require.Equal(t, opBcond, b.op)
-			require.Equal(t, []uint64{uint64(b.cond), b.imm}, []uint64{uint64(in.cond), in.imm2})
+		require.Equal(t, isa.Decode(w1, testCode), isa.Unfused(in))
+		if in.Op == isa.OpSUBSBcond {
+			b := isa.Decode(w2, testCode+4)
+			require.Equal(t, isa.OpBcond, b.Op)
+			require.Equal(t, []uint64{uint64(b.Cond), b.Imm}, []uint64{uint64(in.Cond), in.Imm2})
 		}
 		c.X[1], c.X[2] = RAMBase+0x2000, RAMBase+0x2008
 		m.cfg.Quantum = 64

@@ -1,8 +1,10 @@
 package target
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/isa"
 	"io"
 	"sort"
 	"sync"
@@ -49,7 +51,7 @@ const (
 )
 
 type codePage struct {
-	insts   [instsPage]inst
+	insts   [instsPage]isa.Inst
 	bp      bool   // a breakpoint address lies in this page
 	version uint64 // bumped when decoded slots are forgotten (trapped copies follow it)
 }
@@ -74,7 +76,7 @@ type Machine struct {
 	pageFlags []uint8
 	flagArr   *[maxPages]uint8 // pageFlags as a fixed array: the hot loop indexes it without bounds checks
 	pages     []*codePage
-	trapPage  *codePage // every slot opStepTrap except the one being stepped
+	trapPage  *codePage // every slot isa.OpStepTrap except the one being stepped
 	cpus      []*CPU
 
 	mu        sync.Mutex // held while a round runs; debugger memory access takes it
@@ -152,7 +154,7 @@ func New(cfg Config) (*Machine, error) {
 	m.flagArr = (*[maxPages]uint8)(m.pageFlags[:maxPages])
 	m.trapPage = new(codePage)
 	for i := range m.trapPage.insts {
-		m.trapPage.insts[i].op = opStepTrap
+		m.trapPage.insts[i].Op = isa.OpStepTrap
 	}
 	if m.console == nil {
 		m.console = io.Discard
@@ -260,12 +262,12 @@ func (m *Machine) invalidateRange(off, n uint64) {
 		}
 		p := m.pages[pi]
 		s := o >> 2 & (instsPage - 1)
-		if in := &p.insts[s]; in.op != opUndecoded {
-			in.op = opUndecoded
+		if in := &p.insts[s]; in.Op != isa.OpUndecoded {
+			in.Op = isa.OpUndecoded
 			p.version++
 		}
-		if in := &p.insts[(s-1)&(instsPage-1)]; s > 0 && in.op == opSUBSBcond {
-			in.op = opUndecoded // it embeds the B.cond at o
+		if in := &p.insts[(s-1)&(instsPage-1)]; s > 0 && in.Op == isa.OpSUBSBcond {
+			in.Op = isa.OpUndecoded // it embeds the B.Cond at o
 			p.version++
 		}
 	}
@@ -302,7 +304,7 @@ func (m *Machine) codePageAt(pi uint64) *codePage {
 	}
 	if m.pageFlags[pi]&pfCode == 0 {
 		m.pageFlags[pi] |= pfCode
-		p.insts = [instsPage]inst{}
+		p.insts = [instsPage]isa.Inst{}
 		p.version++
 		p.bp = m.pageHasBP(RAMBase + pi<<pageShift)
 	}
@@ -483,4 +485,17 @@ func (m *Machine) uartWrite(off uint64, v uint64) {
 		m.outByte[0] = byte(v)
 		_, _ = m.console.Write(m.outByte[:])
 	}
+}
+
+// decodeAt decodes the instruction at pc (in RAM) for its page slot, fusing
+// a SUBS with the B.cond after it in the same page (isa.DecodePair);
+// invalidateRange forgets the SUBS when the B.cond's word changes.
+func (m *Machine) decodeAt(pc uint64) isa.Inst {
+	off := pc - RAMBase
+	last := pc&(pageSize-1) == pageSize-4
+	var next uint32
+	if !last {
+		next = binary.LittleEndian.Uint32(m.ram[off+4:])
+	}
+	return isa.DecodePair(binary.LittleEndian.Uint32(m.ram[off:]), next, !last, pc)
 }

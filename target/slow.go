@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/isa"
 )
 
 // Outcomes of execSlow.
@@ -77,8 +78,6 @@ func ramStore(ram []byte, off uint64, lg uint8, v uint64) {
 	}
 }
 
-func sizeMask(lg uint8) uint64 { return ones(8 << lg) }
-
 // readSlow is a single load of 1<<lg bytes with every check.
 func (c *CPU) readSlow(addr uint64, lg uint8, unpriv bool) (uint64, bool) {
 	size := uint64(1) << lg
@@ -89,7 +88,7 @@ func (c *CPU) readSlow(addr uint64, lg uint8, unpriv bool) (uint64, bool) {
 	case accRAM:
 		return ramLoad(c.m.ram, off, lg), true
 	case accUART:
-		return c.m.uartRead(off) & sizeMask(lg), true
+		return c.m.uartRead(off) & isa.SizeMask(lg), true
 	}
 	return 0, false
 }
@@ -105,7 +104,7 @@ func (c *CPU) writeSlow(addr uint64, lg uint8, v uint64, unpriv bool) bool {
 		ramStore(c.m.ram, off, lg, v)
 		return true
 	case accUART:
-		c.m.uartWrite(off, v&sizeMask(lg))
+		c.m.uartWrite(off, v&isa.SizeMask(lg))
 		return true
 	}
 	return false
@@ -140,53 +139,33 @@ func (c *CPU) setX(r uint8, v uint64) {
 }
 
 // execSlow executes the rarer instructions. c.PC is the instruction's PC.
-func (c *CPU) execSlow(in *inst) int {
+func (c *CPU) execSlow(in *isa.Inst) int {
 	x := &c.X
 	pc := c.PC
-	switch in.op {
-	case opUndef:
+	switch in.Op {
+	case isa.OpUndef:
 		c.undefined()
 		return slowRedirect
 
-	case opLoad, opStore:
-		base := x[in.rn]
-		var addr uint64
-		switch in.cond {
-		case modeOffset, modePre:
-			addr = base + in.imm
-		case modePost:
-			addr = base
-		case modeReg:
-			addr = base + extendVal(x[in.rm], uint8(in.imm2), uint8(in.imm))
-		case modeLit:
-			addr = in.imm
-		}
-		if in.op == opLoad {
-			v, ok := c.readSlow(addr, in.amt, in.flg&flgUnpriv != 0)
+	case isa.OpLoad, isa.OpStore:
+		addr := in.Addr(x)
+		if in.Op == isa.OpLoad {
+			v, ok := c.readSlow(addr, in.Amt, in.Flg&isa.FlgUnpriv != 0)
 			if !ok {
 				return slowFault
 			}
-			switch {
-			case in.flg&flgSigned64 != 0:
-				v = sext(v, 8<<in.amt)
-			case in.flg&flgSigned32 != 0:
-				v = uint64(uint32(sext(v, 8<<in.amt)))
-			}
-			x[in.rd] = v
-		} else if !c.writeSlow(addr, in.amt, x[in.rd], in.flg&flgUnpriv != 0) {
+			x[in.Rd] = in.LoadValue(v)
+		} else if !c.writeSlow(addr, in.Amt, x[in.Rd], in.Flg&isa.FlgUnpriv != 0) {
 			return slowFault
 		}
-		writeBack(x, in, addr)
+		in.WriteBack(x, addr)
 		c.PC = pc + 4
 		return slowNext
 
-	case opLDP, opSTP:
-		addr := x[in.rn]
-		if in.cond != modePost {
-			addr += in.imm
-		}
-		size := uint64(1) << in.amt
-		kind, off := c.access(addr, 2*size, size, in.op == opSTP)
+	case isa.OpLDP, isa.OpSTP:
+		addr := in.PairAddr(x)
+		size := uint64(1) << in.Amt
+		kind, off := c.access(addr, 2*size, size, in.Op == isa.OpSTP)
 		if kind == accFault {
 			// report the element that faults, as two single accesses would
 			if c.faultFSC == cpu.FSCExternal && !c.stopped {
@@ -196,105 +175,105 @@ func (c *CPU) execSlow(in *inst) int {
 			}
 			return slowFault
 		}
-		if in.op == opLDP {
+		if in.Op == isa.OpLDP {
 			var v1, v2 uint64
 			if kind == accRAM {
-				v1, v2 = ramLoad(c.m.ram, off, in.amt), ramLoad(c.m.ram, off+size, in.amt)
+				v1, v2 = ramLoad(c.m.ram, off, in.Amt), ramLoad(c.m.ram, off+size, in.Amt)
 			} else {
-				v1, v2 = c.m.uartRead(off)&sizeMask(in.amt), c.m.uartRead(off+size)&sizeMask(in.amt)
+				v1, v2 = c.m.uartRead(off)&isa.SizeMask(in.Amt), c.m.uartRead(off+size)&isa.SizeMask(in.Amt)
 			}
-			if in.flg&flgPairSW != 0 {
-				v1, v2 = sext(v1, 32), sext(v2, 32)
+			if in.Flg&isa.FlgPairSW != 0 {
+				v1, v2 = isa.Sext(v1, 32), isa.Sext(v2, 32)
 			}
-			x[in.rd], x[in.ra] = v1, v2
+			x[in.Rd], x[in.Ra] = v1, v2
 		} else {
-			v1, v2 := x[in.rd], x[in.ra]
+			v1, v2 := x[in.Rd], x[in.Ra]
 			if kind == accRAM {
-				ramStore(c.m.ram, off, in.amt, v1)
-				ramStore(c.m.ram, off+size, in.amt, v2)
+				ramStore(c.m.ram, off, in.Amt, v1)
+				ramStore(c.m.ram, off+size, in.Amt, v2)
 			} else {
-				c.m.uartWrite(off, v1&sizeMask(in.amt))
-				c.m.uartWrite(off+size, v2&sizeMask(in.amt))
+				c.m.uartWrite(off, v1&isa.SizeMask(in.Amt))
+				c.m.uartWrite(off+size, v2&isa.SizeMask(in.Amt))
 			}
 		}
-		writeBack(x, in, addr)
+		in.WriteBack(x, addr)
 		c.PC = pc + 4
 		return slowNext
 
-	case opLDXR, opLDAR:
-		addr := x[in.rn]
-		v, ok := c.readSlow(addr, in.amt, false)
+	case isa.OpLDXR, isa.OpLDAR:
+		addr := x[in.Rn]
+		v, ok := c.readSlow(addr, in.Amt, false)
 		if !ok {
 			return slowFault
 		}
-		if in.op == opLDXR {
-			c.Excl.Valid, c.Excl.Addr, c.Excl.Size, c.Excl.Val = true, addr, 1<<in.amt, v
+		if in.Op == isa.OpLDXR {
+			c.Excl.Valid, c.Excl.Addr, c.Excl.Size, c.Excl.Val = true, addr, 1<<in.Amt, v
 		}
-		x[in.rd] = v
+		x[in.Rd] = v
 		c.PC = pc + 4
 		return slowNext
-	case opSTLR:
-		if !c.writeSlow(x[in.rn], in.amt, x[in.rd], false) {
+	case isa.OpSTLR:
+		if !c.writeSlow(x[in.Rn], in.Amt, x[in.Rd], false) {
 			return slowFault
 		}
 		c.PC = pc + 4
 		return slowNext
-	case opSTXR:
-		addr := x[in.rn]
-		size := uint64(1) << in.amt
+	case isa.OpSTXR:
+		addr := x[in.Rn]
+		size := uint64(1) << in.Amt
 		kind, off := c.access(addr, size, size, true)
 		if kind == accFault {
 			return slowFault
 		}
 		status := uint64(1)
 		if c.Excl.Valid && c.Excl.Addr == addr && c.Excl.Size == size && kind == accRAM &&
-			ramLoad(c.m.ram, off, in.amt) == c.Excl.Val {
-			ramStore(c.m.ram, off, in.amt, x[in.rd])
+			ramLoad(c.m.ram, off, in.Amt) == c.Excl.Val {
+			ramStore(c.m.ram, off, in.Amt, x[in.Rd])
 			status = 0
 		}
 		c.Excl.Valid = false
-		x[in.ra] = status
+		x[in.Ra] = status
 		c.PC = pc + 4
 		return slowNext
-	case opLDXP:
-		addr := x[in.rn]
-		size := uint64(1) << in.amt
+	case isa.OpLDXP:
+		addr := x[in.Rn]
+		size := uint64(1) << in.Amt
 		kind, off := c.access(addr, 2*size, 2*size, false)
 		if kind == accFault {
 			return slowFault
 		}
 		var v1, v2 uint64
 		if kind == accRAM {
-			v1, v2 = ramLoad(c.m.ram, off, in.amt), ramLoad(c.m.ram, off+size, in.amt)
+			v1, v2 = ramLoad(c.m.ram, off, in.Amt), ramLoad(c.m.ram, off+size, in.Amt)
 		}
 		c.Excl.Valid, c.Excl.Addr, c.Excl.Size, c.Excl.Val, c.Excl.Val2 = true, addr, 2*size, v1, v2
-		x[in.rd], x[in.ra] = v1, v2
+		x[in.Rd], x[in.Ra] = v1, v2
 		c.PC = pc + 4
 		return slowNext
-	case opSTXP:
-		addr := x[in.rn]
-		size := uint64(1) << in.amt
+	case isa.OpSTXP:
+		addr := x[in.Rn]
+		size := uint64(1) << in.Amt
 		kind, off := c.access(addr, 2*size, 2*size, true)
 		if kind == accFault {
 			return slowFault
 		}
 		status := uint64(1)
 		if c.Excl.Valid && c.Excl.Addr == addr && c.Excl.Size == 2*size && kind == accRAM &&
-			ramLoad(c.m.ram, off, in.amt) == c.Excl.Val && ramLoad(c.m.ram, off+size, in.amt) == c.Excl.Val2 {
-			ramStore(c.m.ram, off, in.amt, x[in.rd])
-			ramStore(c.m.ram, off+size, in.amt, x[in.rm])
+			ramLoad(c.m.ram, off, in.Amt) == c.Excl.Val && ramLoad(c.m.ram, off+size, in.Amt) == c.Excl.Val2 {
+			ramStore(c.m.ram, off, in.Amt, x[in.Rd])
+			ramStore(c.m.ram, off+size, in.Amt, x[in.Rm])
 			status = 0
 		}
 		c.Excl.Valid = false
-		x[in.ra] = status
+		x[in.Ra] = status
 		c.PC = pc + 4
 		return slowNext
 
-	case opCAS, opCASP, opSWP, opLDADD, opLDCLR, opLDEOR, opLDSET, opLDSMAX, opLDSMIN, opLDUMAX, opLDUMIN:
+	case isa.OpCAS, isa.OpCASP, isa.OpSWP, isa.OpLDADD, isa.OpLDCLR, isa.OpLDEOR, isa.OpLDSET, isa.OpLDSMAX, isa.OpLDSMIN, isa.OpLDUMAX, isa.OpLDUMIN:
 		return c.atomic(in)
 
-	case opDCZVA:
-		addr := x[in.rn] &^ 63
+	case isa.OpDCZVA:
+		addr := x[in.Rn] &^ 63
 		kind, off := c.access(addr, 64, 1, true)
 		if kind == accFault {
 			return slowFault
@@ -305,25 +284,25 @@ func (c *CPU) execSlow(in *inst) int {
 		c.PC = pc + 4
 		return slowNext
 
-	case opMRS:
-		v, ok := c.readSys(uint32(in.imm), true)
+	case isa.OpMRS:
+		v, ok := c.readSys(uint32(in.Imm), true)
 		if !ok {
 			c.undefined()
 			return slowRedirect
 		}
-		x[in.rd] = v
+		x[in.Rd] = v
 		c.PC = pc + 4
 		return slowNext
-	case opMSR:
-		if !c.writeSys(uint32(in.imm), x[in.rn], true) {
+	case isa.OpMSR:
+		if !c.writeSys(uint32(in.Imm), x[in.Rn], true) {
 			c.undefined()
 			return slowRedirect
 		}
 		c.PC = pc + 4
 		return slowRedirect // SPSel/DAIF may have changed: re-check state
-	case opMSRimm:
-		crm := in.imm2
-		switch in.imm {
+	case isa.OpMSRimm:
+		crm := in.Imm2
+		switch in.Imm {
 		case 0x05: // SPSel
 			if c.EL == 0 {
 				c.undefined()
@@ -335,7 +314,7 @@ func (c *CPU) execSlow(in *inst) int {
 				c.undefined()
 				return slowRedirect
 			}
-			if in.imm == 0x1e {
+			if in.Imm == 0x1e {
 				c.DAIF |= crm << 6
 			} else {
 				c.DAIF &^= crm << 6
@@ -343,19 +322,19 @@ func (c *CPU) execSlow(in *inst) int {
 		}
 		c.PC = pc + 4
 		return slowRedirect
-	case opISB:
+	case isa.OpISB:
 		c.isb()
 		c.PC = pc + 4
 		return slowNext
-	case opCLREX:
+	case isa.OpCLREX:
 		c.Excl.Valid = false
 		c.PC = pc + 4
 		return slowNext
-	case opWFI:
+	case isa.OpWFI:
 		c.PC = pc + 4
 		c.waiting = true
 		return slowEndSlice
-	case opWFE:
+	case isa.OpWFE:
 		c.PC = pc + 4
 		if c.eventReg {
 			c.eventReg = false
@@ -363,35 +342,35 @@ func (c *CPU) execSlow(in *inst) int {
 		}
 		c.waiting = true
 		return slowEndSlice
-	case opSEV:
+	case isa.OpSEV:
 		for _, o := range c.m.cpus {
 			o.eventReg = true
 		}
 		c.PC = pc + 4
 		return slowNext
-	case opSEVL:
+	case isa.OpSEVL:
 		c.eventReg = true
 		c.PC = pc + 4
 		return slowNext
 
-	case opSVC:
-		c.takeException(cpu.ECSVC, uint32(in.imm), pc+4, 0, false)
+	case isa.OpSVC:
+		c.takeException(cpu.ECSVC, uint32(in.Imm), pc+4, 0, false)
 		return slowRedirect
-	case opHVC:
+	case isa.OpHVC:
 		if c.EL == 0 {
 			c.undefined()
 			return slowRedirect
 		}
 		c.PC = pc + 4
-		c.dw.hvcImm = in.imm
+		c.dw.hvcImm = in.Imm
 		return c.psci()
-	case opSMC:
+	case isa.OpSMC:
 		c.undefined()
 		return slowRedirect
-	case opBRK:
-		c.takeException(cpu.ECBRK, uint32(in.imm), pc, 0, false)
+	case isa.OpBRK:
+		c.takeException(cpu.ECBRK, uint32(in.Imm), pc, 0, false)
 		return slowRedirect
-	case opERET:
+	case isa.OpERET:
 		if c.EL == 0 {
 			c.undefined()
 			return slowRedirect
@@ -404,14 +383,14 @@ func (c *CPU) execSlow(in *inst) int {
 }
 
 // atomic executes the LSE atomics (CAS, CASP, SWP, LD<op>).
-func (c *CPU) atomic(in *inst) int {
+func (c *CPU) atomic(in *isa.Inst) int {
 	x := &c.X
-	addr := x[in.rn]
-	lg := in.amt
+	addr := x[in.Rn]
+	lg := in.Amt
 	size := uint64(1) << lg
 	total := size
-	if in.op == opCASP {
-		lg = in.amt
+	if in.Op == isa.OpCASP {
+		lg = in.Amt
 		total = 2 * size
 	}
 	// An atomic both reads and writes: a Read watchpoint sees the read first.
@@ -427,71 +406,61 @@ func (c *CPU) atomic(in *inst) int {
 		return slowFault
 	}
 	ram := c.m.ram
-	mask := sizeMask(lg)
+	mask := isa.SizeMask(lg)
 	old := ramLoad(ram, off, lg)
-	switch in.op {
-	case opCAS:
-		if old == x[in.ra]&mask {
-			ramStore(ram, off, lg, x[in.rd])
+	switch in.Op {
+	case isa.OpCAS:
+		if old == x[in.Ra]&mask {
+			ramStore(ram, off, lg, x[in.Rd])
 		}
-		c.setX(in.ra, old)
-	case opCASP:
+		c.setX(in.Ra, old)
+	case isa.OpCASP:
 		old2 := ramLoad(ram, off+size, lg)
-		s1, s2 := x[in.ra]&mask, x[in.ra+1]&mask
-		if in.ra == 30 {
+		s1, s2 := x[in.Ra]&mask, x[in.Ra+1]&mask
+		if in.Ra == 30 {
 			s2 = 0
 		}
 		if old == s1 && old2 == s2 {
-			t2 := x[in.rd+1]
-			if in.rd == 30 {
+			t2 := x[in.Rd+1]
+			if in.Rd == 30 {
 				t2 = 0
 			}
-			ramStore(ram, off, lg, x[in.rd])
+			ramStore(ram, off, lg, x[in.Rd])
 			ramStore(ram, off+size, lg, t2)
 		}
-		c.setX(in.ra, old)
-		if in.ra != 30 {
-			c.setX(in.ra+1, old2)
+		c.setX(in.Ra, old)
+		if in.Ra != 30 {
+			c.setX(in.Ra+1, old2)
 		}
 	default:
-		op := x[in.rm] & mask
+		op := x[in.Rm] & mask
 		var nv uint64
-		switch in.op {
-		case opSWP:
+		switch in.Op {
+		case isa.OpSWP:
 			nv = op
-		case opLDADD:
+		case isa.OpLDADD:
 			nv = old + op
-		case opLDCLR:
+		case isa.OpLDCLR:
 			nv = old &^ op
-		case opLDEOR:
+		case isa.OpLDEOR:
 			nv = old ^ op
-		case opLDSET:
+		case isa.OpLDSET:
 			nv = old | op
-		case opLDSMAX, opLDSMIN:
-			so, sp := int64(sext(old, 8<<lg)), int64(sext(op, 8<<lg))
-			if (in.op == opLDSMAX) == (sp > so) {
+		case isa.OpLDSMAX, isa.OpLDSMIN:
+			so, sp := int64(isa.Sext(old, 8<<lg)), int64(isa.Sext(op, 8<<lg))
+			if (in.Op == isa.OpLDSMAX) == (sp > so) {
 				nv = op
 			} else {
 				nv = old
 			}
-		case opLDUMAX:
+		case isa.OpLDUMAX:
 			nv = max(old, op)
-		case opLDUMIN:
+		case isa.OpLDUMIN:
 			nv = min(old, op)
 		}
 		ramStore(ram, off, lg, nv)
-		x[in.rd] = old
+		x[in.Rd] = old
 	}
 	c.PC += 4
 	return slowNext
-}
-
-// writeBack updates the base register of a pre- or post-indexed load/store whose access went to addr.
-func writeBack(x *[256]uint64, in *inst, addr uint64) {
-	switch in.cond {
-	case modePre:
-		x[in.rn] = addr
-	case modePost:
-		x[in.rn] = addr + in.imm
-	}
 }

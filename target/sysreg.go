@@ -72,35 +72,3 @@ func (c *CPU) writeSys(key uint32, v uint64, checkEL bool) bool {
 	}
 	return false
 }
-
-// How inner may execute an MRS (inst.cond of opMRS; amt is the cpu.Table
-// index). Anything else goes to readSys.
-const (
-	mrsGeneral  uint8 = iota
-	mrsPlainEL1       // storage register, EL0 access UNDEFINED: c.SR[amt] at EL1
-	mrsPlain          // storage register EL0 may read too: c.SR[amt]
-	mrsCounter        // CNTVCT_EL0/CNTPCT_EL0: counter()
-)
-
-// mrsInst decodes MRS rd, key, choosing what readSys would do where that
-// does not depend on state other than the EL.
-func mrsInst(rd uint8, key uint32) inst {
-	in := inst{op: opMRS, rd: rd, imm: uint64(key)}
-	if cpu.DebugOwned(key) {
-		return in // the debug registers' own paths
-	}
-	i, found := cpu.Index(key)
-	if !found || i >= len(cpu.State{}.SR) {
-		return in
-	}
-	d := &cpu.Table[i]
-	switch {
-	case d.Kind == cpu.Plain && d.EL0 == cpu.EL0None:
-		in.cond, in.amt = mrsPlainEL1, uint8(i)
-	case d.Kind == cpu.Plain:
-		in.cond, in.amt = mrsPlain, uint8(i)
-	case key == cpu.KeyCNTVCT || key == cpu.KeyCNTPCT:
-		in.cond = mrsCounter
-	}
-	return in
-}
