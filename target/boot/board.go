@@ -90,10 +90,7 @@ func (b Board) Tree() (*fdt.Tree, error) {
 	r.SetU32("interrupt-parent", gicPhandle).SetString("model", "linux,dummy-virt")
 	r.SetU32("#size-cells", 2).SetU32("#address-cells", 2).SetString("compatible", "linux,dummy-virt")
 
-	r.AddChild("psci").
-		SetU32("migrate", 0xc4000005).SetU32("cpu_on", 0xc4000003).SetU32("cpu_off", 0x84000002).
-		SetU32("cpu_suspend", 0xc4000001).SetString("method", "hvc").
-		SetStrings("compatible", "arm,psci-1.0", "arm,psci-0.2", "arm,psci")
+	setPSCI(t)
 
 	r.AddChild(fmt.Sprintf("memory@%x", b.RAMBase)).
 		SetU64("reg", b.RAMBase, b.RAMSize).SetString("device_type", "memory")
@@ -161,6 +158,18 @@ func (b Board) DTB() ([]byte, error) {
 		return nil, err
 	}
 	return t.Encode()
+}
+
+// setPSCI writes the psci node for this machine's PSCI (over HVC), creating it or overwriting its values, as
+// QEMU does for its own tree and for a -dtb file.
+func setPSCI(t *fdt.Tree) {
+	psci := t.Root.Child("psci")
+	if psci == nil {
+		psci = t.Root.AddChild("psci")
+	}
+	psci.SetU32("migrate", 0xc4000005).SetU32("cpu_on", 0xc4000003).SetU32("cpu_off", 0x84000002).
+		SetU32("cpu_suspend", 0xc4000001).SetString("method", "hvc").
+		SetStrings("compatible", "arm,psci-1.0", "arm,psci-0.2", "arm,psci")
 }
 
 // setChosen sets what a boot loader owns in /chosen, creating the node if needed, as QEMU does for its own

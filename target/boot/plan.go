@@ -141,8 +141,8 @@ func Load(cfg Config) (*Plan, error) {
 	return p, nil
 }
 
-// patchDTB checks a user's blob and, as QEMU does with -dtb, replaces its memory nodes with one for the RAM
-// and sets /chosen's bootargs and initrd range.
+// patchDTB checks a user's blob and, as QEMU does with -dtb, replaces its memory nodes with one for the RAM,
+// writes the psci node for this machine's PSCI, and sets /chosen's bootargs and initrd range.
 func patchDTB(blob []byte, ramBase, ramSize uint64, bootargs string, initrdStart, initrdEnd uint64) ([]byte, error) {
 	t, err := fdt.Decode(blob)
 	if err != nil {
@@ -165,6 +165,7 @@ func patchDTB(blob []byte, ramBase, ramSize uint64, bootargs string, initrdStart
 	}
 	t.Root.RemoveChildren(func(n *fdt.Node) bool { return n.Name == "memory" || strings.HasPrefix(n.Name, "memory@") })
 	t.Root.AddChild(fmt.Sprintf("memory@%x", ramBase)).SetString("device_type", "memory").Set("reg", reg)
+	setPSCI(t)
 	setChosen(t, bootargs, initrdStart, initrdEnd)
 	return t.Encode()
 }

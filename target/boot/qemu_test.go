@@ -39,14 +39,15 @@ var qemuCases = []qemuCase{
 
 // qemuDTB runs qemu-system-aarch64 -M virt with -kernel (a fake Image), -initrd and -append and returns the
 // tree it would hand the kernel (dumpdtb writes it after the boot loader's /chosen changes, then exits).
-func qemuDTB(t *testing.T, c qemuCase, kernel, initrd []byte) []byte {
+func qemuDTB(t *testing.T, c qemuCase, kernel, initrd, userDTB []byte) []byte {
 	t.Helper()
 	qemu, err := exec.LookPath("qemu-system-aarch64")
 	require.NoError(t, err, "qemu-system-aarch64 is not installed: run `make deps`")
 	dir := t.TempDir()
 	image, dtb := filepath.Join(dir, "Image"), filepath.Join(dir, "qemu.dtb")
 	require.NoError(t, os.WriteFile(image, kernel, 0o644))
-	args := []string{"-M", fmt.Sprintf("virt,gic-version=%d,dumpdtb=%s", c.gic, dtb), "-cpu", "cortex-a57",
+	// QEMU's option syntax escapes a comma in a value by doubling it.
+	args := []string{"-M", fmt.Sprintf("virt,gic-version=%d,dumpdtb=%s", c.gic, strings.ReplaceAll(dtb, ",", ",,")), "-cpu", "cortex-a57",
 		"-smp", strconv.Itoa(c.cpus), "-m", fmt.Sprintf("%dM", c.memMiB), "-nographic", "-kernel", image}
 	if initrd != nil {
 		p := filepath.Join(dir, "initrd")
@@ -55,6 +56,11 @@ func qemuDTB(t *testing.T, c qemuCase, kernel, initrd []byte) []byte {
 	}
 	if c.cmdline != "" {
 		args = append(args, "-append", c.cmdline)
+	}
+	if userDTB != nil {
+		p := filepath.Join(dir, "user.dtb")
+		require.NoError(t, os.WriteFile(p, userDTB, 0o644))
+		args = append(args, "-dtb", p)
 	}
 	cmd := exec.Command(qemu, args...)
 	var out bytes.Buffer
@@ -139,13 +145,60 @@ func TestBoardMatchesQEMU(t *testing.T) {
 			if c.initrd > 0 {
 				initrd = bytes.Repeat([]byte{0x55}, c.initrd)
 			}
-			theirs, err := fdt.Decode(qemuDTB(t, c, kernel, initrd))
+			theirs, err := fdt.Decode(qemuDTB(t, c, kernel, initrd, nil))
 			require.NoError(t, err, "our decoder reads QEMU's blob")
 			p, err := Load(Config{Kernel: kernel, Initrd: initrd, Cmdline: c.cmdline, RAMBase: 0x4000_0000,
 				RAMSize: c.memMiB << 20, CPUs: c.cpus, GIC: c.gic})
 			require.NoError(t, err)
 			ours, err := fdt.Decode(p.DTB.Data)
 			require.NoError(t, err)
+			paths := nodePaths(ours)
+			require.Equal(t, linuxView(t, theirs, paths), linuxView(t, ours, paths))
+		})
+	}
+}
+
+// TestDTBOverrideMatchesQEMU: a --dtb file ends up as QEMU's -dtb leaves it (memory replaced, psci written,
+// /chosen set, the rest kept), node for node and property for property.
+func TestDTBOverrideMatchesQEMU(t *testing.T) {
+	kernel := fakeImage(0, 0x36_0000, linuxFlags, 0x1_0000)
+	oneCell := fdt.NewTree()
+	r := oneCell.Root
+	r.SetU32("#address-cells", 1).SetU32("#size-cells", 1).SetString("model", "mine")
+	r.AddChild("memory@80000000").SetString("device_type", "memory").SetU32("reg", 0x8000_0000, 0x1000)
+	r.AddChild("memory").SetString("device_type", "memory")
+	r.AddChild("chosen").SetString("bootargs", "old").SetString("stdout-path", "/uart@9000000")
+	r.AddChild("uart@9000000").SetString("compatible", "arm,pl011").SetU32("reg", UARTBase, 0x1000)
+
+	otherPSCI := fdt.NewTree()
+	r = otherPSCI.Root
+	r.SetU32("#address-cells", 2).SetU32("#size-cells", 2)
+	r.AddChild("psci").SetString("compatible", "arm,psci-0.2").SetString("method", "smc")
+	cpus := r.AddChild("cpus").SetU32("#address-cells", 1).SetU32("#size-cells", 0)
+	cpus.AddChild("cpu@0").SetString("device_type", "cpu").SetU32("reg", 0)
+
+	for name, tc := range map[string]struct {
+		c    qemuCase
+		tree *fdt.Tree
+	}{
+		"one-cell tree, initrd, append": {qemuCase{cpus: 1, memMiB: 128, gic: 2, initrd: 3<<20 + 123, cmdline: "console=ttyAMA0"}, oneCell},
+		"smc psci, no chosen":           {qemuCase{cpus: 2, memMiB: 256, gic: 2}, otherPSCI},
+	} {
+		t.Run(name, func(t *testing.T) {
+			user, err := tc.tree.Encode()
+			require.NoError(t, err)
+			var initrd []byte
+			if tc.c.initrd > 0 {
+				initrd = bytes.Repeat([]byte{0x55}, tc.c.initrd)
+			}
+			theirs, err := fdt.Decode(qemuDTB(t, tc.c, kernel, initrd, user))
+			require.NoError(t, err)
+			p, err := Load(Config{Kernel: kernel, Initrd: initrd, DTB: user, Cmdline: tc.c.cmdline,
+				RAMBase: 0x4000_0000, RAMSize: tc.c.memMiB << 20, CPUs: tc.c.cpus, GIC: tc.c.gic})
+			require.NoError(t, err)
+			ours, err := fdt.Decode(p.DTB.Data)
+			require.NoError(t, err)
+			require.ElementsMatch(t, nodePaths(theirs), nodePaths(ours))
 			paths := nodePaths(ours)
 			require.Equal(t, linuxView(t, theirs, paths), linuxView(t, ours, paths))
 		})
