@@ -204,3 +204,54 @@ func TestDTBOverrideMatchesQEMU(t *testing.T) {
 		})
 	}
 }
+
+// TestRealLinuxBootsOnQEMUWithOurTree boots the kernels `make linux` builds on QEMU with our board tree
+// (-dtb: QEMU then rewrites only memory, psci and /chosen, so the GIC, timer, UART, clock and CPU nodes are
+// ours) and checks that Linux finds every device it needs, up to the panic for the missing init.
+func TestRealLinuxBootsOnQEMUWithOurTree(t *testing.T) {
+	for _, k := range []struct {
+		image string
+		gic   int
+		want  []string
+	}{
+		{"Image", 2, []string{"Root IRQ handler: gic_handle_irq"}},
+		{"Image-6.12", 3, []string{"GICv3: CPU1: found redistributor 1 region 0:0x00000000080c0000"}},
+	} {
+		t.Run(k.image, func(t *testing.T) {
+			path := filepath.Join("..", "..", "kernelsim", "linux", "out", k.image)
+			kernel, err := os.ReadFile(path)
+			if os.IsNotExist(err) {
+				t.Skipf("%s is not built (make linux)", path)
+			}
+			require.NoError(t, err)
+			p, err := Load(Config{Kernel: kernel, Cmdline: "console=ttyAMA0 panic=-1", RAMBase: 0x4000_0000,
+				RAMSize: 512 << 20, CPUs: 2, GIC: k.gic})
+			require.NoError(t, err)
+			qemu, err := exec.LookPath("qemu-system-aarch64")
+			require.NoError(t, err, "qemu-system-aarch64 is not installed: run `make deps`")
+			dtb := filepath.Join(t.TempDir(), "board.dtb")
+			require.NoError(t, os.WriteFile(dtb, p.DTB.Data, 0o644))
+			cmd := exec.Command(qemu, "-M", fmt.Sprintf("virt,gic-version=%d", k.gic), "-cpu", "cortex-a57",
+				"-smp", "2", "-m", "512M", "-nographic", "-no-reboot", "-kernel", path, "-dtb", dtb,
+				"-append", "console=ttyAMA0 panic=-1")
+			var out bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &out
+			require.NoError(t, cmd.Start())
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			select {
+			case <-done:
+			case <-time.After(60 * time.Second):
+				cmd.Process.Kill()
+				<-done
+				t.Fatalf("Linux did not reach its panic in 60 s:\n%s", out.String())
+			}
+			console := out.String()
+			for _, line := range append(k.want, "Machine model: linux,dummy-virt", "arch_timer: cp15 timer(s) running",
+				"SMP: Total of 2 processors activated", "9000000.pl011: ttyAMA0 at MMIO 0x9000000",
+				"No working init found") {
+				require.Contains(t, console, line)
+			}
+		})
+	}
+}
