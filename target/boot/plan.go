@@ -31,7 +31,7 @@ const PSTATEEntry = 0x3c5
 // Config is everything Load needs.
 type Config struct {
 	Kernel  []byte // an uncompressed arm64 Image
-	Initrd  []byte // nil: no initrd
+	Initrd  []byte // nil or empty: no initrd (QEMU ignores an empty one too)
 	DTB     []byte // nil: the board tree; else a blob to check and patch as QEMU patches a -dtb file
 	Cmdline string
 
@@ -96,7 +96,7 @@ func Load(cfg Config) (*Plan, error) {
 	kernelSize := max(h.ImageSize, uint64(len(cfg.Kernel)))
 	kernelAddr := cfg.RAMBase + offset
 	if offset > cfg.RAMSize || kernelSize > cfg.RAMSize-offset {
-		return nil, fmt.Errorf("boot: kernel of %d bytes (image_size) at %#x does not fit in RAM of %d bytes",
+		return nil, fmt.Errorf("boot: kernel of %d bytes (image_size, BSS included) at %#x does not fit in RAM of %d bytes",
 			kernelSize, kernelAddr, cfg.RAMSize)
 	}
 	p.Kernel = Segment{Name: "kernel", Addr: kernelAddr, Data: cfg.Kernel, MemSize: kernelSize}
@@ -104,7 +104,7 @@ func Load(cfg Config) (*Plan, error) {
 
 	initrdAddr := alignUp(max(cfg.RAMBase+min(cfg.RAMSize/2, initrdCeiling), kernelEnd), pageSize)
 	initrdSize := uint64(len(cfg.Initrd))
-	if cfg.Initrd != nil {
+	if initrdSize > 0 {
 		if initrdAddr > ramEnd || initrdSize > ramEnd-initrdAddr {
 			return nil, fmt.Errorf("boot: initrd of %d bytes does not fit in RAM of %d bytes (it goes at %#x, after the kernel; RAM ends at %#x)",
 				initrdSize, cfg.RAMSize, initrdAddr, ramEnd)
@@ -114,7 +114,7 @@ func Load(cfg Config) (*Plan, error) {
 
 	dtbAddr := alignUp(initrdAddr+initrdSize, dtbAlign)
 	var initrdStart, initrdEnd uint64
-	if cfg.Initrd != nil {
+	if initrdSize > 0 {
 		initrdStart, initrdEnd = initrdAddr, initrdAddr+initrdSize
 	}
 	var dtb []byte

@@ -79,6 +79,15 @@ func TestLoadPlacement(t *testing.T) {
 	require.Equal(t, uint64(ramBase+2<<20+80<<20), p.Initrd.Addr)
 	require.Equal(t, uint64(ramBase+84<<20), p.DTB.Addr)
 	require.Zero(t, p.DTB.Addr%(2<<20))
+
+	// An empty initrd is no initrd, as on QEMU.
+	c = config(128, 0)
+	c.Initrd = []byte{}
+	p, err = Load(c)
+	require.NoError(t, err)
+	require.Nil(t, p.Initrd.Data)
+	require.Equal(t, uint64(0x4400_0000), p.DTB.Addr)
+	require.Nil(t, decode(t, p.DTB.Data).Lookup("/chosen").Prop("linux,initrd-start"))
 }
 
 func TestLoadRejects(t *testing.T) {
@@ -91,7 +100,7 @@ func TestLoadRejects(t *testing.T) {
 		{"truncated Image", with(config(128, 0), func(c *Config) { c.Kernel = c.Kernel[:40] }), "truncated: 40 bytes"},
 		{"initrd too big", config(128, 70<<20), "initrd of 73400320 bytes does not fit in RAM of 134217728 bytes (it goes at 0x44000000"},
 		{"kernel too big", with(config(64, 0), func(c *Config) { c.Kernel = fakeImage(0, 63<<20, linuxFlags, 4096) }),
-			"kernel of 66060288 bytes (image_size) at 0x40200000 does not fit in RAM of 67108864 bytes"},
+			"kernel of 66060288 bytes (image_size, BSS included) at 0x40200000 does not fit in RAM of 67108864 bytes"},
 		{"no room for the tree", with(config(128, 0), func(c *Config) { c.Initrd = make([]byte, 64<<20) }),
 			"device tree of"},
 		{"misaligned RAM", with(config(128, 0), func(c *Config) { c.RAMBase = ramBase + 4096 }), "2 MiB-aligned base"},
