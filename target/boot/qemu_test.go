@@ -221,7 +221,7 @@ func TestRealLinuxBootsOnQEMUWithOurTree(t *testing.T) {
 			path := filepath.Join("..", "..", "kernelsim", "linux", "out", k.image)
 			kernel, err := os.ReadFile(path)
 			if os.IsNotExist(err) {
-				t.Skipf("%s is not built (make linux)", path)
+				t.Fatalf("%s is not built: run make linux", path)
 			}
 			require.NoError(t, err)
 			p, err := Load(Config{Kernel: kernel, Cmdline: "console=ttyAMA0 panic=-1", RAMBase: 0x4000_0000,
