@@ -39,6 +39,20 @@ type Config struct {
 	Changed func(cpu int)
 }
 
+// Controller is what the machine's CPU loop and devices use of either model.
+type Controller interface {
+	SetLevel(irq, cpu int, level bool)
+	IRQ(cpu int) bool
+	FIQ(cpu int) bool
+	Generation(cpu int) uint64
+	Reset()
+}
+
+var (
+	_ Controller = (*GICv2)(nil)
+	_ Controller = (*GICv3)(nil)
+)
+
 // irqBits is the state of 32 consecutive interrupts, one bit each.
 type irqBits struct {
 	group   uint32 // 1 = Group 1
@@ -143,6 +157,20 @@ func newCore(cfg Config, maxCPUs int) (*core, error) {
 		g.cpus[c] = cpuIface{bpr: [2]uint8{minBPR0, minBPR1}, hppi: -1}
 	}
 	return g, nil
+}
+
+// succeed carries the output generations over from old, the core a reset
+// replaces, and reports the outputs the reset lowered.
+func (g *core) succeed(old *core) {
+	for c := range g.cpus {
+		g.cpus[c].changes = old.cpus[c].changes
+		if old.cpus[c].irq || old.cpus[c].fiq {
+			g.cpus[c].changes++
+			if g.changed != nil {
+				g.changed(c)
+			}
+		}
+	}
 }
 
 // numIRQs is the number of INTIDs, 32 + SPIs.

@@ -68,6 +68,7 @@ const (
 // Non-secure registers (GICC_AIAR, AEOIR, AHPPIR) are RAZ/WI.
 type GICv2 struct {
 	*core
+	cfg     Config
 	cpuCtlr []uint32
 }
 
@@ -78,7 +79,16 @@ func NewGICv2(cfg Config) (*GICv2, error) {
 		return nil, err
 	}
 	c.sgiSrc = make([][NumSGIs]uint8, c.ncpu) // ITARGETSR resets to no CPU
-	return &GICv2{core: c, cpuCtlr: make([]uint32, c.ncpu)}, nil
+	return &GICv2{core: c, cfg: cfg, cpuCtlr: make([]uint32, c.ncpu)}, nil
+}
+
+// Reset returns every register to its reset value (devices already handed
+// out by Distributor and CPUInterface stay valid). Input line levels are
+// forgotten too: drive them again after a reset.
+func (g *GICv2) Reset() {
+	fresh, _ := NewGICv2(g.cfg) // cannot fail: cfg was accepted before
+	fresh.succeed(g.core)
+	*g = *fresh
 }
 
 // Distributor is the GICD frame (map GICv2DistSize bytes, at 0x08000000 on virt).

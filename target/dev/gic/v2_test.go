@@ -384,3 +384,23 @@ func TestV2HotPathsAllocateNothing(t *testing.T) {
 	})
 	assert.Zero(t, allocs)
 }
+
+func TestV2ResetKeepsHandedOutDevices(t *testing.T) {
+	r := newV2(t, 2)
+	r.linuxInit(t)
+	r.d.setBit(0, offISENABLER, 27)
+	r.g.SetLevel(27, 0, true)
+	require.True(t, r.g.IRQ(0))
+	gen := r.g.Generation(0)
+	r.changed = nil
+	r.g.Reset()
+	assert.False(t, r.g.IRQ(0))
+	assert.Equal(t, gen+1, r.g.Generation(0), "the lowered line counts as a change")
+	assert.Equal(t, []int{0}, r.changed)
+	assert.Zero(t, r.d.r32(0, GICDCTLR), "the old Distributor device sees the reset state")
+	assert.Zero(t, r.c.r32(0, GICCPMR))
+	r.linuxInit(t)
+	r.d.setBit(0, offISENABLER, 27)
+	r.g.SetLevel(27, 0, true)
+	assert.True(t, r.g.IRQ(0))
+}

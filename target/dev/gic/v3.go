@@ -53,6 +53,7 @@ const GICv3DistSize = 0x10000
 // ProcessorSleep at once, and a sleeping redistributor forwards nothing.
 type GICv3 struct {
 	*core
+	cfg     Config
 	irouter []uint64 // [id-32], as written (Aff2.Aff1.Aff0)
 }
 
@@ -69,11 +70,18 @@ func NewGICv3(cfg Config) (*GICv3, error) {
 		c.cpus[cpu].asleep = true
 		c.cpus[cpu].group0FIQ = true
 	}
-	g := &GICv3{core: c, irouter: make([]uint64, len(c.targets))}
+	g := &GICv3{core: c, cfg: cfg, irouter: make([]uint64, len(c.targets))}
 	for id := range g.irouter {
 		g.route(id)
 	}
 	return g, nil
+}
+
+// Reset returns every register to its reset value, as GICv2.Reset.
+func (g *GICv3) Reset() {
+	fresh, _ := NewGICv3(g.cfg)
+	fresh.succeed(g.core)
+	*g = *fresh
 }
 
 // Distributor is the GICD frame (map GICv3DistSize bytes).

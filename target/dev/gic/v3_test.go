@@ -434,3 +434,12 @@ func TestV3HotPathsAllocateNothing(t *testing.T) {
 	})
 	assert.Zero(t, allocs)
 }
+
+func TestV3Reset(t *testing.T) {
+	r := newV3(t, 2)
+	r.linuxInit(t)
+	r.g.Reset()
+	assert.Equal(t, uint32(wakerSleep|wakerAsleep), r.r.r32(0, rdBase(1)+GICRWAKER))
+	assert.Zero(t, r.sys(t, 0, ICCPMR))
+	assert.Equal(t, uint32(gicdCtlrARE|gicdCtlrDS), r.d.r32(0, GICDCTLR))
+}
