@@ -10,7 +10,8 @@ const (
 	NumSGIs     = 16   // INTIDs 0-15: software generated, per CPU
 	NumPrivate  = 32   // INTIDs 0-31: SGIs and PPIs, banked per CPU
 	Spurious    = 1023 // IAR/HPPIR when nothing can be acknowledged
-	maxINTIDs   = 1020 // SPIs end at 1019
+	maxINTIDs   = 1020 // 1020-1023 are special
+	MaxSPIs     = 960  // the largest multiple of 32 that keeps SPIs below 1020
 	DefaultSPIs = 256  // QEMU virt's GIC: 256 SPIs, INTIDs 32-287
 )
 
@@ -29,7 +30,7 @@ const (
 // Config is what both GIC models are built from.
 type Config struct {
 	CPUs int // 1..8 for the GICv2, 1..64 for the GICv3
-	SPIs int // a multiple of 32, up to 988; 0 means DefaultSPIs
+	SPIs int // a multiple of 32, up to MaxSPIs; 0 means DefaultSPIs
 	// Affinity gives each CPU's affinity as Aff3<<24|Aff2<<16|Aff1<<8|Aff0
 	// (GICv3 routing and SGIs). nil means QEMU virt's: Aff1 = cpu/8, Aff0 = cpu%8.
 	Affinity []uint32
@@ -129,8 +130,8 @@ func newCore(cfg Config, maxCPUs int) (*core, error) {
 	if spis == 0 {
 		spis = DefaultSPIs
 	}
-	if spis < 0 || spis%32 != 0 || NumPrivate+spis > maxINTIDs+4 {
-		return nil, fmt.Errorf("gic: %d SPIs, want a multiple of 32 up to 988", spis)
+	if spis < 0 || spis%32 != 0 || spis > MaxSPIs {
+		return nil, fmt.Errorf("gic: %d SPIs, want a multiple of 32 up to %d", spis, MaxSPIs)
 	}
 	if cfg.Affinity != nil && len(cfg.Affinity) != cfg.CPUs {
 		return nil, fmt.Errorf("gic: %d affinities for %d CPUs", len(cfg.Affinity), cfg.CPUs)

@@ -76,8 +76,15 @@ func TestV2IdentificationAndBankedTargets(t *testing.T) {
 	assert.Equal(t, uint32(0x02020202), r.d.r32(1, offITARGETSR))
 }
 
+func TestV2LargestConfiguration(t *testing.T) {
+	g, err := NewGICv2(Config{CPUs: 8, SPIs: MaxSPIs})
+	require.NoError(t, err)
+	d := mmio{t, g.Distributor()}
+	assert.Equal(t, uint32(30|7<<5), d.r32(0, GICDTYPER), "992 INTIDs, 8 CPUs")
+}
+
 func TestV2NewRejects(t *testing.T) {
-	for _, cfg := range []Config{{CPUs: 0}, {CPUs: 9}, {CPUs: 2, SPIs: 33}, {CPUs: 2, SPIs: 1024}, {CPUs: 2, Affinity: []uint32{0}}} {
+	for _, cfg := range []Config{{CPUs: 0}, {CPUs: 9}, {CPUs: 2, SPIs: 33}, {CPUs: 2, SPIs: 992}, {CPUs: 2, SPIs: -32}, {CPUs: 2, Affinity: []uint32{0}}} {
 		_, err := NewGICv2(cfg)
 		assert.Error(t, err, "%+v", cfg)
 	}
