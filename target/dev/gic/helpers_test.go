@@ -10,7 +10,7 @@ import (
 
 // mmio is one frame under test with checked 32- and 64-bit accessors.
 type mmio struct {
-	t   *testing.T
+	t   testing.TB
 	dev bus.Device
 }
 

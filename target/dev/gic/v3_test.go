@@ -20,7 +20,7 @@ type v3rig struct {
 	r mmio // redistributor region
 }
 
-func newV3(t *testing.T, cpus int) *v3rig {
+func newV3(t testing.TB, cpus int) *v3rig {
 	t.Helper()
 	g, err := NewGICv3(Config{CPUs: cpus})
 	require.NoError(t, err)
@@ -30,21 +30,21 @@ func newV3(t *testing.T, cpus int) *v3rig {
 func rdBase(cpu int) uint64  { return uint64(cpu) * GICRStride }
 func sgiBase(cpu int) uint64 { return rdBase(cpu) + GICRFrameSize }
 
-func (r *v3rig) sys(t *testing.T, cpu int, reg SysReg) uint64 {
+func (r *v3rig) sys(t testing.TB, cpu int, reg SysReg) uint64 {
 	t.Helper()
 	v, ok := r.g.ReadSysReg(cpu, reg)
 	require.True(t, ok, "MRS %v", reg)
 	return v
 }
 
-func (r *v3rig) msr(t *testing.T, cpu int, reg SysReg, v uint64) {
+func (r *v3rig) msr(t testing.TB, cpu int, reg SysReg, v uint64) {
 	t.Helper()
 	require.True(t, r.g.WriteSysReg(cpu, reg, v), "MSR %v", reg)
 }
 
 // linuxInit follows irq-gic-v3's gic_dist_init, gic_cpu_init and
 // gic_cpu_sys_reg_init: all Group 1, priority prioIRQ, SPIs to CPU 0.
-func (r *v3rig) linuxInit(t *testing.T) {
+func (r *v3rig) linuxInit(t testing.TB) {
 	d := r.d
 	d.w32(0, GICDCTLR, 0)
 	require.Zero(t, d.r32(0, GICDCTLR)&(1<<31), "RWP")
