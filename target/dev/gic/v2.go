@@ -44,8 +44,9 @@ const (
 	gicvCtlrMask       = 0x7ff
 )
 
-// Identification values, as QEMU's GICv2 shows them (Linux's gic_check_gicv2
-// recognises this GICC_IIDR and then clears the active-priority registers).
+// Identification values of a GIC-400 (QEMU 7.2's virt shows the same
+// GICC_IIDR; Linux's gic_check_gicv2 recognises it and then clears the
+// active-priority registers).
 const (
 	gicv2DistIIDR = 0x0200143b
 	gicv2CPUIIDR  = 0x0202143b
