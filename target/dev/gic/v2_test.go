@@ -411,3 +411,35 @@ func TestV2ResetKeepsHandedOutDevices(t *testing.T) {
 	r.g.SetLevel(27, 0, true)
 	assert.True(t, r.g.IRQ(0))
 }
+
+func TestV2UnpredictableEOIsAndAliases(t *testing.T) {
+	r := newV2(t, 1)
+	r.linuxInit(t)
+	r.d.setBit(0, offISENABLER, 40)
+	r.d.setBit(0, offISENABLER, 41)
+	r.d.w8(0, offIPRIORITYR+41, 0x80)
+	r.c.w32(0, GICCEOIR, 40) // we choose: nothing active, nothing dropped
+	assert.Equal(t, uint32(idle), r.c.r32(0, GICCRPR))
+
+	r.g.SetLevel(40, 0, true)
+	require.Equal(t, uint32(40), r.c.r32(0, GICCIAR))
+	r.d.setBit(0, offISACTIVER, 41)
+	r.c.w32(0, GICCEOIR, 41) // we choose: drops 40's priority, deactivates 41 as named
+	assert.Equal(t, uint32(idle), r.c.r32(0, GICCRPR))
+	o, m := bit(offISACTIVER, 40)
+	assert.Equal(t, m, r.d.r32(0, o)&m, "40 stays active")
+	o, m = bit(offISACTIVER, 41)
+	assert.Zero(t, r.d.r32(0, o)&m, "41 is deactivated")
+
+	// We choose: the Non-secure aliases are RAZ/WI.
+	for _, off := range []uint64{0x20, 0x24, 0x28} {
+		r.c.w32(0, off, 40)
+		assert.Zero(t, r.c.r32(0, off), "%#x", off)
+	}
+	o, m = bit(offISACTIVER, 40)
+	assert.Equal(t, m, r.d.r32(0, o)&m, "AEOIR did nothing")
+	for _, off := range []uint64{0xd4, 0xd8, 0xdc, 0xe4} {
+		r.c.w32(0, off, ^uint32(0))
+		assert.Zero(t, r.c.r32(0, off), "APR%#x RAZ/WI", off)
+	}
+}

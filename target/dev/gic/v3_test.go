@@ -444,3 +444,16 @@ func TestV3Reset(t *testing.T) {
 	assert.Zero(t, r.sys(t, 0, ICCPMR))
 	assert.Equal(t, uint32(gicdCtlrARE|gicdCtlrDS), r.d.r32(0, GICDCTLR))
 }
+
+func TestV3UnusedActivePriorityRegistersAndSRE(t *testing.T) {
+	r := newV3(t, 1)
+	for _, reg := range []SysReg{ICCAP0R1, ICCAP0R2, ICCAP0R3, ICCAP1R1, ICCAP1R2, ICCAP1R3} {
+		r.msr(t, 0, reg, ^uint64(0))
+		assert.Zero(t, r.sys(t, 0, reg), "%v RAZ/WI with 5 priority bits", reg)
+	}
+	r.msr(t, 0, ICCSRE, 0)
+	assert.Equal(t, uint64(iccSREValue), r.sys(t, 0, ICCSRE), "SRE cannot be turned off")
+	_, ok := r.g.ReadSysReg(0, NumSysRegs)
+	assert.False(t, ok)
+	assert.False(t, r.g.WriteSysReg(0, NumSysRegs, 0))
+}
