@@ -201,7 +201,8 @@ type v3Redist struct {
 	g *GICv3
 }
 
-var private = wordRange{0, 1}
+// privateWords: the SGI_base frame shows INTIDs 0-31 only.
+var privateWords = wordRange{0, 1}
 
 // locate splits a region offset into the frame's CPU, whether it is the
 // SGI_base frame, and the offset inside the frame.
@@ -230,7 +231,7 @@ func (r v3Redist) read32(_ int, off uint64) uint32 {
 	}
 	g := r.g
 	if sgi {
-		if v, ok := g.commonRead(cpu, fo, private); ok {
+		if v, ok := g.commonRead(cpu, fo, privateWords); ok {
 			return v
 		}
 		return bytesRead32(r, 0, off) // IPRIORITYR0-7; 0 elsewhere
@@ -257,7 +258,7 @@ func (r v3Redist) write32(_ int, off uint64, v uint32) {
 	}
 	g := r.g
 	if sgi {
-		if !g.commonWrite(cpu, fo, v, private, true) {
+		if !g.commonWrite(cpu, fo, v, privateWords, true) {
 			bytesWrite32(r, 0, off, v)
 		}
 		return
@@ -286,7 +287,7 @@ func (r v3Redist) readByte(_ int, off uint64) (uint8, bool) {
 	if !ok || !sgi || fo < offIPRIORITYR || fo >= offIPRIORITYR+NumPrivate {
 		return 0, false
 	}
-	return r.g.priorityByte(cpu, int(fo-offIPRIORITYR), private), true
+	return r.g.priorityByte(cpu, int(fo-offIPRIORITYR), privateWords), true
 }
 
 func (r v3Redist) writeByte(_ int, off uint64, v uint8) bool {
@@ -294,7 +295,7 @@ func (r v3Redist) writeByte(_ int, off uint64, v uint8) bool {
 	if !ok || !sgi || fo < offIPRIORITYR || fo >= offIPRIORITYR+NumPrivate {
 		return false
 	}
-	r.g.setPriorityByte(cpu, int(fo-offIPRIORITYR), v, private)
+	r.g.setPriorityByte(cpu, int(fo-offIPRIORITYR), v, privateWords)
 	return true
 }
 
