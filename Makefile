@@ -44,8 +44,16 @@ fmt-check:
 	@bad=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$bad" ]; then echo "gofmt needed:"; echo "$$bad"; exit 1; fi
 
 ## test: everything, including the real gdb-multiarch/lldb/QEMU end-to-end tests.
-test: deps fmt-check vet
+test: deps linux fmt-check vet
 	$(GO) test $(TEST_FLAGS) ./...
+
+## linux: Debian's Linux kernels, as shipped and with our hw_breakpoint fix, and the init's initramfs, in
+## kernelsim/linux/out/ (docs/linux.md); a kernel is rebuilt only when its inputs change.
+LINUX_APT_PKGS := linux-source-6.1 bc bison flex xz-utils
+.PHONY: linux
+linux: deps
+	@$(MAKE) --no-print-directory deps APT_PKGS="$(LINUX_APT_PKGS)"
+	@$(MAKE) --no-print-directory -C kernelsim/linux
 
 ## bench: Go benchmarks plus client-driven benchmarks, each against QEMU in the same run.
 bench: deps build

@@ -129,12 +129,17 @@ const (
 	elfIdentVersion = 6
 	elfMachineOff   = 18
 	elf64HeaderSize = 64
+	// An arm64 Linux Image has the magic "ARM\x64" at 0x38 (Linux's Documentation/arm64/booting.rst).
+	arm64ImageMagicEnd = 0x3c
 )
 
 // checkELFHeader says what is wrong with the identification and machine fields before debug/elf reads
 // the rest (which, given a 32-bit or big-endian file, fails with a message about some later field).
 func checkELFHeader(b []byte) error {
 	if len(b) < len(elf.ELFMAG) || string(b[:len(elf.ELFMAG)]) != elf.ELFMAG {
+		if len(b) >= arm64ImageMagicEnd && string(b[arm64ImageMagicEnd-4:arm64ImageMagicEnd]) == "ARM\x64" {
+			return refuse("an arm64 Linux Image, not an ELF")
+		}
 		return refuse("not an ELF file (no \\x7fELF magic)")
 	}
 	if len(b) < elf64HeaderSize {

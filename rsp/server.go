@@ -9,15 +9,16 @@ import (
 	"go.uber.org/zap"
 )
 
-// Server serves one client at a time on a listener; a new client can attach
-// after the previous one left (D, k or EOF). Clients that connect while
-// another is attached are refused.
+// Server serves one client at a time. Serve accepts the next connection only
+// once the previous session has ended and its cleanup (points removed,
+// Detacher called) is done: a client that connects meanwhile waits in the
+// listener's backlog, as with gdbserver and QEMU, and is served in turn.
 type Server struct {
 	t    Target
 	opts Options
 	log  *zap.Logger
 
-	mu   sync.Mutex
+	mu   sync.Mutex // one session at a time across Serve and ServeConn
 	busy bool
 }
 
@@ -26,8 +27,8 @@ func NewServer(t Target, opts Options) *Server {
 	return &Server{t: t, opts: opts, log: opts.logger()}
 }
 
-// Serve accepts clients on l until l is closed; then it returns nil (a
-// session still running ends when its client leaves).
+// Serve accepts clients on l one after the other until l is closed; then it
+// returns nil (after the session running at that moment has ended).
 func (s *Server) Serve(l net.Listener) error {
 	for {
 		conn, err := l.Accept()
@@ -41,35 +42,17 @@ func (s *Server) Serve(l net.Listener) error {
 			}
 			return err
 		}
-		s.mu.Lock()
-		busy := s.busy
-		s.busy = true
-		s.mu.Unlock()
-		if busy {
-			s.log.Warn("refusing a second client", zap.Stringer("remote", conn.RemoteAddr()))
-			conn.Close()
-			continue
+		if tc, ok := conn.(*net.TCPConn); ok {
+			tc.SetNoDelay(true)
 		}
-		go func() {
-			defer func() {
-				s.mu.Lock()
-				s.busy = false
-				s.mu.Unlock()
-			}()
-			defer conn.Close()
-			if tc, ok := conn.(*net.TCPConn); ok {
-				tc.SetNoDelay(true)
-			}
-			s.log.Info("client attached", zap.Stringer("remote", conn.RemoteAddr()))
-			if err := s.serve(conn); err != nil {
-				s.log.Warn("session failed", zap.Error(err))
-			}
-		}()
+		s.log.Info("client connected", zap.Stringer("remote", conn.RemoteAddr()))
+		s.ServeConn(conn) // the session logs how it ended
+		conn.Close()
 	}
 }
 
 // ServeConn runs one session on conn (for example stdin/stdout) and returns
-// when the client leaves.
+// when the client leaves. It fails at once if another session is running.
 func (s *Server) ServeConn(conn io.ReadWriter) error {
 	s.mu.Lock()
 	if s.busy {
@@ -83,9 +66,5 @@ func (s *Server) ServeConn(conn io.ReadWriter) error {
 		s.busy = false
 		s.mu.Unlock()
 	}()
-	return s.serve(conn)
-}
-
-func (s *Server) serve(conn io.ReadWriter) error {
 	return NewSession(s.t, conn, s.opts).Run()
 }

@@ -1,6 +1,7 @@
 package rsp_test
 
 import (
+	"fmt"
 	"net"
 	"path/filepath"
 	"strings"
@@ -58,25 +59,23 @@ func TestServerClientsOneAtATime(t *testing.T) {
 			require.Equal(t, "OK", first.Exchange("Z2,40001000,8"))
 			require.Equal(t, "OK", first.Exchange("M40001000,1:2a"))
 
-			// A second client while the first is attached is refused.
+			// A second client while the first is attached waits in the queue: not served, not refused.
 			second := dial(t, network, l.Addr().String())
-			_, err := second.TryRecv()
-			require.Error(t, err)
+			second.SendRaw(rsptest.Frame("m40001000,1"))
+			second.ExpectSilence(100 * time.Millisecond)
 
-			// D ends the first; its watchpoint goes, memory stays.
+			// D ends the first; its watchpoint goes, memory stays; then the second is served.
 			require.Equal(t, "OK", first.Exchange("D;1"))
-			waitDetaches(t, f, 1)
+			require.Equal(t, byte('+'), second.Byte())
+			require.Equal(t, "2a", second.Recv())
 			_, _, w := f.Inserted()
 			require.Zero(t, w)
-
-			// The next client attaches and sees the same state.
-			third := dial(t, network, l.Addr().String())
-			require.Equal(t, "2a", third.Exchange("m40001000,1"))
-			third.Close()
+			require.Equal(t, []rsp.DetachKind{rsp.DetachPacket}, f.Detaches)
+			second.Close()
 			waitDetaches(t, f, 2)
 
-			fourth := dial(t, network, l.Addr().String())
-			fourth.Send("k")
+			third := dial(t, network, l.Addr().String())
+			third.Send("k")
 			waitDetaches(t, f, 3)
 			require.Equal(t, []rsp.DetachKind{rsp.DetachPacket, rsp.DetachEOF, rsp.DetachKill}, f.Detaches)
 
@@ -84,6 +83,43 @@ func TestServerClientsOneAtATime(t *testing.T) {
 			require.NoError(t, <-served)
 		})
 	}
+}
+
+// A client that connects right after the previous one left is always served, however fast it comes: 200
+// connect/close and 200 connect/D sessions back to back, none refused.
+func TestServerImmediateReconnects(t *testing.T) {
+	const sessions = 200
+	for _, network := range []string{"tcp", "unix"} {
+		for _, leave := range []string{"close", "D"} {
+			t.Run(network+"/"+leave, func(t *testing.T) {
+				l := listen(t, network)
+				t.Cleanup(func() { l.Close() })
+				f := rsptest.NewFakeTarget(1)
+				go rsp.NewServer(f, rsp.Options{}).Serve(l)
+				for i := 0; i < sessions; i++ {
+					conn, err := net.Dial(network, l.Addr().String())
+					require.NoError(t, err, "session %d", i)
+					cl := rsptest.NewClient(t, conn)
+					reply, err := exchangeOrErr(cl, "?")
+					require.NoError(t, err, "session %d refused", i)
+					require.Equal(t, "T05thread:1;core:0;", reply)
+					if leave == "D" {
+						reply, err = exchangeOrErr(cl, "D")
+						require.NoError(t, err, "session %d", i)
+						require.Equal(t, "OK", reply)
+					}
+					conn.Close()
+				}
+				waitDetaches(t, f, sessions)
+			})
+		}
+	}
+}
+
+// exchangeOrErr sends a packet and reads its reply, returning an EOF or reset instead of failing the test.
+func exchangeOrErr(cl *rsptest.Client, payload string) (string, error) {
+	cl.SendRaw(rsptest.Frame(payload))
+	return cl.TryRecv()
 }
 
 func TestServeConnStdio(t *testing.T) {
@@ -144,6 +180,65 @@ func TestSocketPacketsEarlyLateAndSplit(t *testing.T) {
 			cl.Close()
 			waitDetaches(t, f, 1)
 			require.Equal(t, []rsp.DetachKind{rsp.DetachEOF}, f.Detaches)
+		})
+	}
+}
+
+// A connection that closes without sending a packet (a port probe) is neither an attach nor a detach: the
+// target hears nothing of it, and the next client finds it as it was.
+func TestServerSilentConnectionChangesNothing(t *testing.T) {
+	for _, network := range []string{"tcp", "unix"} {
+		t.Run(network, func(t *testing.T) {
+			l := listen(t, network)
+			t.Cleanup(func() { l.Close() })
+			f := rsptest.NewFakeTarget(1)
+			go rsp.NewServer(f, rsp.Options{}).Serve(l)
+
+			for _, probe := range []string{"", "+", "garbage"} {
+				conn, err := net.Dial(network, l.Addr().String())
+				require.NoError(t, err)
+				if probe != "" {
+					_, err = conn.Write([]byte(probe))
+					require.NoError(t, err)
+				}
+				require.NoError(t, conn.Close())
+			}
+			cl := dial(t, network, l.Addr().String())
+			require.Equal(t, "T05thread:1;core:0;", cl.Exchange("?"))
+			require.Equal(t, []string{"Attach"}, f.CallLog())
+			cl.Close()
+			waitDetaches(t, f, 1)
+			require.Equal(t, []rsp.DetachKind{rsp.DetachEOF}, f.Detaches)
+		})
+	}
+}
+
+// A client that vanishes with a reset, while the target runs or while it is stopped, is one INFO line
+// ("client left"), never a warning, and never logged twice.
+func TestServerAbruptCloseLoggedOnce(t *testing.T) {
+	for _, running := range []bool{false, true} {
+		t.Run(fmt.Sprintf("running=%v", running), func(t *testing.T) {
+			core, logs := observer.New(zap.InfoLevel)
+			l := listen(t, "tcp")
+			t.Cleanup(func() { l.Close() })
+			f := rsptest.NewFakeTarget(1)
+			go rsp.NewServer(f, rsp.Options{Logger: zap.New(core)}).Serve(l)
+
+			conn, err := net.Dial("tcp", l.Addr().String())
+			require.NoError(t, err)
+			cl := rsptest.NewClient(t, conn)
+			require.Equal(t, "OK", cl.Exchange("Z2,40001000,8"))
+			if running {
+				cl.Send("vCont;c")
+			}
+			cl.SendRaw(rsptest.Frame("m40000000,1000")) // a reply the client will not read
+			require.NoError(t, conn.(*net.TCPConn).SetLinger(0))
+			require.NoError(t, conn.Close()) // RST
+			waitDetaches(t, f, 1)
+			require.Eventually(t, func() bool { return logs.FilterMessage("client left").Len() == 1 }, 5*time.Second, 5*time.Millisecond)
+			for _, e := range logs.All() {
+				require.Less(t, e.Level, zap.WarnLevel, "%s %v", e.Message, e.Context)
+			}
 		})
 	}
 }

@@ -49,7 +49,8 @@ type Session struct {
 	threadSuffix  bool
 	listThreads   bool
 	extended      bool
-	attached      bool
+	greeted       bool    // the client has sent a packet (a silent connection changes nothing)
+	attached      bool    // a process is attached: from the first packet on, in extended mode until D, k or vKill
 	acceptedTypes [5]bool // Z types answered OK at least once
 
 	gThread  int
@@ -62,6 +63,7 @@ type Session struct {
 
 	done      bool
 	detachHow DetachKind
+	connErr   error // why the connection ended, when it failed rather than closed
 	err       error
 }
 
@@ -108,16 +110,11 @@ func NewSession(t Target, conn io.ReadWriter, opts Options) *Session {
 
 // Run serves the client until it leaves by D, k or EOF (then it returns nil),
 // or until a fatal error (returned). Either way the client's points are
-// removed and the Detacher hook is called before Run returns.
+// removed and the Detacher hook is called before Run returns. The target is
+// attached at the client's first packet: a connection that closes without
+// sending one (a port probe) leaves the target as it was.
 func (s *Session) Run() error {
 	s.lastStop = StopReason{Kind: StopSignal, Signal: SigTrap, Thread: 1}
-	if err := s.attach(); err != nil {
-		return err
-	}
-	if c, ok := s.t.(Console); ok {
-		c.SetConsole(s.console)
-		defer c.SetConsole(nil)
-	}
 	go s.readLoop()
 	defer close(s.quit)
 	for !s.done && s.err == nil {
@@ -149,16 +146,36 @@ func (s *Session) Run() error {
 		s.arm <- struct{}{}
 	}
 	s.leave(s.detachHow)
-	if s.err != nil {
+	if c, ok := s.t.(Console); ok && s.greeted {
+		c.SetConsole(nil)
+	}
+	switch {
+	case s.err != nil:
 		s.log.Warn("session ended", zap.Error(s.err))
 		return s.err
+	case !s.greeted:
+		s.log.Info("client left without a packet; nothing changed")
+	case s.connErr != nil:
+		s.log.Info("client left", zap.Stringer("how", s.detachHow), zap.NamedError("connection", s.connErr))
+	default:
+		s.log.Info("client left", zap.Stringer("how", s.detachHow))
 	}
-	s.log.Info("client left", zap.Stringer("how", s.detachHow))
 	return nil
 }
 
+// greet attaches the target when the client's first packet arrives.
+func (s *Session) greet() {
+	s.greeted = true
+	if err := s.attach(); err != nil {
+		s.err = err
+		return
+	}
+	if c, ok := s.t.(Console); ok {
+		c.SetConsole(s.console)
+	}
+}
+
 func (s *Session) attach() error {
-	s.attached = true
 	if a, ok := s.t.(Attacher); ok {
 		stop, err := a.Attach()
 		if err != nil {
@@ -166,6 +183,7 @@ func (s *Session) attach() error {
 		}
 		s.lastStop = stop
 	}
+	s.attached = true
 	s.gThread, s.cThread = s.stopThread(s.lastStop), AnyThread
 	return nil
 }
@@ -238,10 +256,7 @@ func (s *Session) consume(b []byte, err error) {
 func (s *Session) onInput(in inEvent) {
 	switch in.ev {
 	case EventNone: // end of input
-		if in.err != nil {
-			s.log.Info("connection error", zap.Error(in.err))
-		}
-		s.done, s.detachHow = true, DetachEOF
+		s.done, s.detachHow, s.connErr = true, DetachEOF, in.err
 	case EventPacket:
 		s.ack('+')
 		s.onPacket(in.payload)
@@ -288,6 +303,11 @@ func (s *Session) onPacket(p []byte) {
 		s.log.Info("packet while running ignored", zap.String("packet", truncate(p)))
 		return
 	}
+	if !s.greeted {
+		if s.greet(); s.err != nil {
+			return
+		}
+	}
 	s.reply = s.reply[:0]
 	dispatch(s, p)
 }
@@ -302,11 +322,13 @@ func (s *Session) send(payload []byte) {
 }
 
 func (s *Session) write(b []byte) {
-	if s.err != nil {
+	if s.err != nil || s.connErr != nil {
 		return
 	}
 	if _, err := s.conn.Write(b); err != nil && !s.done {
-		s.err = err // a client that leaves need not read the last reply
+		// The client went away (a client that leaves need not read the last
+		// reply): that is an EOF, not a failure of the session.
+		s.done, s.detachHow, s.connErr = true, DetachEOF, err
 	}
 }
 

@@ -179,17 +179,16 @@ func (a *Adapter) haltFree() {
 		return
 	}
 	a.stopFree.Store(true)
+	defer func() {
+		// The loop may have ended on the first request while a repeat was still pending: a stale
+		// interrupt would cut short the next Resume (a cross-call, or gdb's continue).
+		a.m.ClearInterrupt()
+		a.freeDone = nil
+	}()
 	for {
 		a.m.Interrupt()
 		select {
 		case <-a.freeDone:
-			a.freeDone = nil
-			return
-		default:
-		}
-		select {
-		case <-a.freeDone:
-			a.freeDone = nil
 			return
 		case <-afterMillis(5):
 		}

@@ -360,13 +360,23 @@ func (a *Adapter) finishCall(cpu int) (uint64, error) {
 	acts := make([]target.Action, a.m.NumCPUs())
 	acts[cpu] = target.ActionContinue
 	a.kr.inCall = cpu
-	defer func() { a.kr.inCall = -1 }()
+	interrupted := false
+	defer func() {
+		a.kr.inCall = -1
+		if interrupted {
+			a.m.Interrupt() // for the Resume that gdb's request is really about
+		}
+	}()
 	for {
 		st := a.m.ResumeLimit(acts, callLimit)
 		switch st.Kind {
 		case target.StopCallDone:
 			return st.Addr, nil
 		case target.StopHypercall:
+			continue
+		case target.StopInterrupt:
+			// A Ctrl-C (or a halt request that came late) is not about the call: finish it first.
+			interrupted = true
 			continue
 		case target.StopLimit:
 			if err := a.m.AbortCall(cpu); err != nil {

@@ -3,6 +3,7 @@ package gdbtarget
 import (
 	"fmt"
 	"io"
+	"runtime"
 	"sort"
 	"strings"
 
@@ -63,6 +64,7 @@ func (a *Adapter) monStats(_ []string, out io.Writer) error {
 		total += n
 	}
 	fmt.Fprintf(out, "total instructions %d\nexceptions %d\n", total, s.Exceptions)
+	fmt.Fprintf(out, "server goroutines %d\n", runtime.NumGoroutine())
 	fmt.Fprintf(out, "stops %d (breakpoint %d, watchpoint %d, step %d, interrupt %d)\n",
 		a.stats.stops, a.stats.bpHits, a.stats.watchHits, a.stats.steps, a.stats.interrupts)
 	if a.route == routeKernel {

@@ -3,6 +3,7 @@ package fdt
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
 )
 
 // Encode writes the tree as a version 17 blob: header, memory reservations, structure block, strings block,
@@ -25,6 +26,9 @@ func (t *Tree) Encode() ([]byte, error) {
 	structOff := rsvOff + 16*(len(t.Reserved)+1)
 	stringsOff := structOff + len(e.structure)
 	total := stringsOff + len(e.strings)
+	if total > math.MaxUint32 {
+		return nil, fmt.Errorf("fdt: encode: %d bytes, beyond the 4 GiB a blob can describe", total)
+	}
 	out := make([]byte, headerSize, total)
 	be := binary.BigEndian
 	for off, v := range map[int]uint32{

@@ -78,7 +78,7 @@ func (t *Tree) Lookup(path string) *Node {
 	return n
 }
 
-// Prop returns the property called name, or nil.
+// Prop returns the property called name, or nil; the pointer is valid until a property is added to n.
 func (n *Node) Prop(name string) *Property {
 	for i := range n.Props {
 		if n.Props[i].Name == name {

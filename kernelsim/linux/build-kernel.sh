@@ -1,0 +1,125 @@
+#!/bin/bash
+# build-kernel.sh VERSION — build Debian's linux-source-VERSION for QEMU's virt map, twice: as Debian
+# ships it, and with FIX_PATCH applied to the same tree (an incremental rebuild: one file and the link).
+#
+#   VERSION    6.1 or 6.12 (the package linux-source-VERSION must be installed; the Makefile does that)
+#   OUT        where Image*, vmlinux* and config* go          (default: out)
+#   BUILD      where the source tree is unpacked and built      (default: build)
+#   FIX_PATCH  the patch for the -fixed kernels                 (default: patches/arm64-hw_breakpoint-uninstall-order.patch)
+#   JOBS       make -j                                          (default: 2)
+#
+# Nothing is done when the outputs exist and the hash of the inputs (package version, config fragment,
+# patch, this script, the cross compiler's version) matches the stamp written by the last build.
+# See docs/linux.md.
+set -euo pipefail
+
+ver=${1:?usage: build-kernel.sh 6.1|6.12}
+here=$(cd "$(dirname "$0")" && pwd)
+cd "$here"
+OUT=${OUT:-out}
+BUILD=${BUILD:-build}
+FIX_PATCH=${FIX_PATCH:-patches/arm64-hw_breakpoint-uninstall-order.patch}
+JOBS=${JOBS:-2}
+CROSS=${CROSS:-aarch64-linux-gnu-}
+
+pkg=linux-source-$ver
+frag=config/linux-$ver.config
+tarball=/usr/src/linux-source-$ver.tar.xz
+case $ver in
+  6.1) suffix= ;;
+  *) suffix=-$ver ;;
+esac
+
+pkgver=$(dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null) || { echo "linux $ver: $pkg is not installed (run make linux)" >&2; exit 1; }
+[ -f "$tarball" ] || { echo "linux $ver: $tarball missing (reinstall $pkg)" >&2; exit 1; }
+[ -f "$FIX_PATCH" ] || { echo "linux $ver: FIX_PATCH $FIX_PATCH not found" >&2; exit 1; }
+gccver=$("${CROSS}gcc" --version | head -1)
+
+mkdir -p "$OUT" "$BUILD"
+OUT=$(cd "$OUT" && pwd)
+BUILD=$(cd "$BUILD" && pwd)
+FIX_PATCH=$(cd "$(dirname "$FIX_PATCH")" && pwd)/$(basename "$FIX_PATCH")
+tree=$BUILD/linux-$ver
+log=$BUILD/linux-$ver.log
+stamp=$OUT/.stamp-linux-$ver
+outputs=("$OUT/Image$suffix" "$OUT/vmlinux$suffix" "$OUT/Image$suffix-fixed" "$OUT/vmlinux$suffix-fixed")
+
+hash=$({ echo "$pkg $pkgver"; echo "$gccver"; cat "$frag" "$FIX_PATCH" "$here/build-kernel.sh"; } | sha256sum | cut -c1-16)
+uptodate=1
+for f in "${outputs[@]}"; do [ -f "$f" ] || uptodate=0; done
+if [ $uptodate = 1 ] && [ "$(cat "$stamp" 2>/dev/null)" = "$hash" ]; then
+  echo "linux $ver: up to date (Debian $pkg $pkgver, inputs $hash)"
+  exit 0
+fi
+echo "linux $ver: building from Debian $pkg $pkgver (inputs $hash; log in $log)"
+start=$SECONDS
+
+# The kernel's own make must not join a parent make's job server: it gets -j$JOBS of its own.
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
+export LC_ALL=C ARCH=arm64 CROSS_COMPILE=$CROSS
+# Reproducible: the same bytes from any checkout, on any day, by anyone.
+export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026' KBUILD_BUILD_USER=hwbp KBUILD_BUILD_HOST=hwbp-gdbstub
+export KBUILD_BUILD_VERSION=1
+rel=kernelsim/linux/build/linux-$ver
+export KCFLAGS="-ffile-prefix-map=$tree/=$rel/" KAFLAGS="-ffile-prefix-map=$tree/=$rel/"
+
+fail() { echo "linux $ver: $1 failed; the end of $log:" >&2; tail -30 "$log" >&2; exit 1; }
+kmake() { make -C "$tree" -j"$JOBS" "$@" >>"$log" 2>&1; }
+
+: >"$log"
+# A tree from another package version is thrown away; a tree left patched by an interrupted build is
+# unpatched first (or thrown away if that fails).
+if [ -d "$tree" ] && [ "$(cat "$tree/.hwbp-source" 2>/dev/null)" != "$pkgver" ]; then rm -rf "$tree"; fi
+if [ -f "$tree/.hwbp-applied.patch" ]; then
+  if patch -d "$tree" -p1 -R -s --no-backup-if-mismatch <"$tree/.hwbp-applied.patch" >>"$log" 2>&1; then
+    rm -f "$tree/.hwbp-applied.patch"
+  else
+    rm -rf "$tree"
+  fi
+fi
+if [ ! -d "$tree" ]; then
+  echo "linux $ver: unpacking $tarball"
+  rm -rf "$BUILD/linux-source-$ver"
+  tar -xf "$tarball" -C "$BUILD" || fail "unpacking"
+  mv "$BUILD/linux-source-$ver" "$tree"
+  echo "$pkgver" >"$tree/.hwbp-source"
+fi
+
+echo "linux $ver: tinyconfig + $frag"
+kmake tinyconfig || fail "make tinyconfig"
+(cd "$tree" && scripts/kconfig/merge_config.sh -m .config "$here/$frag") >>"$log" 2>&1 || fail "merge_config"
+kmake olddefconfig || fail "make olddefconfig"
+missing=$(while read -r line; do
+  case $line in
+    CONFIG_*=*) grep -qxF -- "$line" "$tree/.config" || echo "  want $line, have: $(grep -E "^(# )?${line%%=*}[= ]" "$tree/.config" || echo absent)" ;;
+    "# CONFIG_"*" is not set") sym=${line#\# }; sym=${sym%% *}
+      ! grep -q "^$sym=" "$tree/.config" || echo "  want $line, have: $(grep "^$sym=" "$tree/.config")" ;;
+  esac
+done <"$frag")
+if [ -n "$missing" ]; then
+  echo "linux $ver: the final .config lost options of $frag:" >&2
+  echo "$missing" >&2
+  exit 1
+fi
+cp "$tree/.config" "$OUT/config$suffix"
+
+build_one() { # $1: output suffix
+  kmake Image scripts_gdb || fail "make Image$1"
+  cp "$tree/arch/arm64/boot/Image" "$OUT/Image$1.tmp" && mv "$OUT/Image$1.tmp" "$OUT/Image$1"
+  cp "$tree/vmlinux" "$OUT/vmlinux$1.tmp" && mv "$OUT/vmlinux$1.tmp" "$OUT/vmlinux$1"
+  echo "linux $ver: $OUT/Image$1 $(sha256sum <"$OUT/Image$1" | cut -c1-16) ($((SECONDS - start)) s)"
+}
+
+echo "linux $ver: building upstream (make -j$JOBS Image)"
+build_one "$suffix"
+
+echo "linux $ver: applying $(basename "$FIX_PATCH") and rebuilding"
+patch -d "$tree" -p1 -s --dry-run <"$FIX_PATCH" >>"$log" 2>&1 || fail "applying $FIX_PATCH (dry run)"
+cp "$FIX_PATCH" "$tree/.hwbp-applied.patch"
+patch -d "$tree" -p1 -s --no-backup-if-mismatch <"$FIX_PATCH" >>"$log" 2>&1 || fail "applying $FIX_PATCH"
+build_one "$suffix-fixed"
+patch -d "$tree" -p1 -R -s --no-backup-if-mismatch <"$tree/.hwbp-applied.patch" >>"$log" 2>&1 || fail "unapplying the patch"
+rm -f "$tree/.hwbp-applied.patch"
+
+echo "$hash" >"$stamp"
+echo "linux $ver: done in $((SECONDS - start)) s"

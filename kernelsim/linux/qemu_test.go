@@ -1,0 +1,237 @@
+package linux
+
+import (
+	"bytes"
+	"context"
+	"debug/elf"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// These tests boot the outputs of `make linux` (the top Makefile's test target builds them first) on
+// qemu-system-aarch64, the oracle our own machine is compared with. A missing output is a failure.
+
+// kernel is one built Linux: its Image and vmlinux in out/, and the QEMU GIC it is run with.
+type kernel struct {
+	name    string // as in the test names: 6.1, 6.1-fixed, 6.12, 6.12-fixed
+	image   string // file in out/
+	vmlinux string
+	gic     int    // QEMU -M virt,gic-version=
+	extra   string // appended to every command line (pseudo-NMI on 6.12)
+}
+
+var (
+	linux61      = kernel{name: "6.1", image: "Image", vmlinux: "vmlinux", gic: 2}
+	linux61Fixed = kernel{name: "6.1-fixed", image: "Image-fixed", vmlinux: "vmlinux-fixed", gic: 2}
+)
+
+// output returns the path of a file make linux writes to out/, failing the test when it is missing.
+func output(t *testing.T, name string) string {
+	t.Helper()
+	path, err := filepath.Abs(filepath.Join("out", name))
+	require.NoError(t, err)
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("%s is missing: run make linux (%v)", path, err)
+	}
+	return path
+}
+
+// release reads the kernel release ("6.1.192") from the banner inside an Image.
+func release(t *testing.T, k kernel) string {
+	t.Helper()
+	img, err := os.ReadFile(output(t, k.image))
+	require.NoError(t, err)
+	m := regexp.MustCompile(`Linux version (\S+) `).FindSubmatch(img)
+	require.NotNil(t, m, "no Linux banner in %s", k.image)
+	return string(m[1])
+}
+
+// symbol reads a text symbol's address from a vmlinux.
+func symbol(t *testing.T, k kernel, name string) uint64 {
+	t.Helper()
+	f, err := elf.Open(output(t, k.vmlinux))
+	require.NoError(t, err)
+	defer f.Close()
+	syms, err := f.Symbols()
+	require.NoError(t, err)
+	for _, s := range syms {
+		if s.Name == name && elf.ST_TYPE(s.Info) == elf.STT_FUNC {
+			return s.Value
+		}
+	}
+	t.Fatalf("%s has no symbol %s", k.vmlinux, name)
+	return 0
+}
+
+// console collects QEMU's serial output as it arrives.
+type console struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+	new chan struct{} // signalled after each write
+}
+
+func (c *console) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	c.buf.Write(p)
+	c.mu.Unlock()
+	select {
+	case c.new <- struct{}{}:
+	default:
+	}
+	return len(p), nil
+}
+
+func (c *console) String() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.buf.String()
+}
+
+// qemuRun is what one boot printed, and whether the guest powered QEMU off by itself.
+type qemuRun struct {
+	args       []string
+	console    string
+	poweredOff bool
+}
+
+// bootQEMU runs k with the initramfs on QEMU's virt machine, as docs/linux.md shows, for at most bound.
+// It stops QEMU early once stop (if not nil) is true of the console so far.
+func bootQEMU(t *testing.T, k kernel, cpus int, cmdline string, bound time.Duration, stop func(string) bool) qemuRun {
+	t.Helper()
+	qemu, err := exec.LookPath("qemu-system-aarch64")
+	if err != nil {
+		t.Fatalf("qemu-system-aarch64 not found: run make deps (%v)", err)
+	}
+	if k.extra != "" {
+		cmdline += " " + k.extra
+	}
+	args := []string{"-M", fmt.Sprintf("virt,gic-version=%d", k.gic), "-cpu", "cortex-a57",
+		"-smp", fmt.Sprint(cpus), "-m", "512M", "-nographic", "-nic", "none", "-no-reboot",
+		"-kernel", output(t, k.image), "-initrd", output(t, "initramfs.cpio"), "-append", cmdline}
+	ctx, cancel := context.WithTimeout(context.Background(), bound)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, qemu, args...)
+	con := &console{new: make(chan struct{}, 1)}
+	cmd.Stdout = con
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	require.NoError(t, cmd.Start())
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	run := qemuRun{args: append([]string{qemu}, args...)}
+	for {
+		select {
+		case err := <-done:
+			run.console = con.String()
+			if ctx.Err() == nil {
+				require.NoError(t, err, "QEMU failed: %s\nconsole:\n%s", stderr.String(), run.console)
+				run.poweredOff = true
+			}
+			return run
+		case <-con.new:
+			if stop != nil && stop(con.String()) {
+				cancel()
+			}
+		}
+	}
+}
+
+// initLines are the lines the init printed (they start with "init: ").
+func initLines(consoleText string) []string {
+	var out []string
+	for _, l := range strings.Split(strings.ReplaceAll(consoleText, "\r\n", "\n"), "\n") {
+		if strings.HasPrefix(l, "init: ") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+const baseCmdline = "console=ttyAMA0 rdinit=/init"
+
+func TestQEMUHello(t *testing.T) {
+	for _, k := range []kernel{linux61} {
+		for _, cpus := range []int{1, 2} {
+			t.Run(fmt.Sprintf("%s/%dcpu", k.name, cpus), func(t *testing.T) {
+				run := bootQEMU(t, k, cpus, baseCmdline, 60*time.Second, nil)
+				require.True(t, run.poweredOff, "the init did not power off QEMU within the bound; console:\n%s", run.console)
+				require.Contains(t, run.console, "Linux version "+release(t, k)+" ")
+				require.Contains(t, run.console, "Run /init as init process")
+				if cpus > 1 {
+					require.Contains(t, run.console, fmt.Sprintf("SMP: Total of %d processors activated", cpus))
+				}
+				want := []string{
+					"init: started",
+					"init: scenario hello",
+					"init: kernel Linux " + release(t, k) + " aarch64",
+					fmt.Sprintf("init: cpus online: %d", cpus),
+					"init: hello from the hwbp-gdbstub init",
+					"init: power off",
+				}
+				require.Equal(t, want, initLines(run.console), "console:\n%s", run.console)
+				require.Contains(t, run.console, "reboot: Power down")
+			})
+		}
+	}
+}
+
+// perfCmdline runs the lkml experiment with Linux's RCU stall detector at 3 s instead of 21 s.
+const perfCmdline = baseCmdline + " hwbp.scenario=perf-livelock rcupdate.rcu_cpu_stall_timeout=3"
+
+// perfLines is what the init prints up to the DISABLE ioctl, for a kernel whose write_wb_reg is at addr.
+func perfLines(addr uint64) []string {
+	return []string{
+		"init: started",
+		"init: scenario perf-livelock",
+		fmt.Sprintf("init: write_wb_reg at %#x", addr),
+		"init: rcu helper: forks a child every second on cpu 0",
+		"init: sched_setaffinity(cpu 1) = 0",
+		fmt.Sprintf("init: perf_event_open(breakpoint x at %#x, len 4, exclude_user, pid -1, cpu 1) = 3", addr),
+		"init: ioctl ENABLE = 0",
+		"init: count after ENABLE = 0",
+		"init: ioctl DISABLE ...",
+	}
+}
+
+// Linux's own RCU stall report, naming CPU 1 ("rcu: \t1-...0: (0 ticks this GP) ...").
+var stallCPU1 = regexp.MustCompile(`rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:\s*\n(?:\[[ 0-9.]+\] )?rcu: \s*1-\.\.\.`)
+
+// The upstream order: DISABLE never returns; QEMU is stopped after the stall report (or the bound).
+func testLivelocks(t *testing.T, k kernel, bound time.Duration, reported func(string) bool) string {
+	run := bootQEMU(t, k, 2, perfCmdline, bound, reported)
+	require.False(t, run.poweredOff, "DISABLE returned on the upstream kernel; console:\n%s", run.console)
+	require.Equal(t, perfLines(symbol(t, k, "write_wb_reg")), initLines(run.console), "console:\n%s", run.console)
+	require.True(t, reported(run.console), "no stall report within %v; console:\n%s", bound, run.console)
+	return run.console
+}
+
+// The fixed order: DISABLE returns, the one hit on write_wb_reg is counted, the init powers off.
+func testCompletes(t *testing.T, k kernel) {
+	run := bootQEMU(t, k, 2, perfCmdline, 60*time.Second, nil)
+	require.True(t, run.poweredOff, "the fixed kernel did not power off; console:\n%s", run.console)
+	want := append(perfLines(symbol(t, k, "write_wb_reg")),
+		"init: ioctl DISABLE = 0",
+		"init: count after DISABLE = 1",
+		"init: close = 0",
+		"init: perf-livelock: DISABLE returned, no livelock",
+		"init: power off")
+	require.Equal(t, want, initLines(run.console), "console:\n%s", run.console)
+	require.NotContains(t, run.console, "detected stalls")
+}
+
+func TestQEMUPerfLivelock61(t *testing.T) {
+	testLivelocks(t, linux61, 25*time.Second, stallCPU1.MatchString)
+}
+
+func TestQEMUPerfFixed61(t *testing.T) {
+	testCompletes(t, linux61Fixed)
+}
