@@ -1,42 +1,11 @@
 package target
 
 import (
-	"encoding/binary"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/isa"
 	"math/bits"
 	"unsafe"
 )
-
-const noPage = ^uint64(0)
-
-// load64 and friends access guest RAM at byte offset off from mem (the
-// start of Machine.ram) without a bounds check: callers have checked that
-// off is below len(ram) and aligned to the size, and len(ram) is a multiple
-// of the page size, so the whole access is inside RAM.
-func load64(mem unsafe.Pointer, off uint64) uint64 {
-	return binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(mem, off))[:])
-}
-
-func store64(mem unsafe.Pointer, off, v uint64) {
-	binary.LittleEndian.PutUint64((*[8]byte)(unsafe.Add(mem, off))[:], v)
-}
-
-func load16(mem unsafe.Pointer, off uint64) uint16 {
-	return binary.LittleEndian.Uint16((*[2]byte)(unsafe.Add(mem, off))[:])
-}
-
-func store16(mem unsafe.Pointer, off uint64, v uint16) {
-	binary.LittleEndian.PutUint16((*[2]byte)(unsafe.Add(mem, off))[:], v)
-}
-
-func load32(mem unsafe.Pointer, off uint64) uint32 {
-	return binary.LittleEndian.Uint32((*[4]byte)(unsafe.Add(mem, off))[:])
-}
-
-func store32(mem unsafe.Pointer, off uint64, v uint32) {
-	binary.LittleEndian.PutUint32((*[4]byte)(unsafe.Add(mem, off))[:], v)
-}
 
 // run executes up to budget instructions of this CPU (fewer if it stops,
 // waits, powers off, or the machine needs attention). The outer loop finds
@@ -46,13 +15,20 @@ func (c *CPU) run(budget int) {
 	m := c.m
 	c.n = 0
 	for c.n < budget && !c.stopped {
+		// The interrupt check point: between page runs and after every
+		// instruction of the general path (MSR DAIFClr, MMIO writes, ERET
+		// come back here), one load and a predictable branch.
+		if c.Pending != 0 && c.takeInterrupt() {
+			continue
+		}
 		pc := c.PC
 		c.sliceN = uint64(c.n)
-		if !c.fetchOK(pc) {
+		pa, ok := c.fetchOK(pc)
+		if !ok {
 			c.n++
 			continue
 		}
-		page := m.codePageAt((pc - RAMBase) >> pageShift)
+		page := m.codePageAt((pa - RAMBase) >> pageShift) // decoded code is keyed by physical page
 		limit := budget
 		if page.bp {
 			if m.swBP[pc] > 0 && (m.soft[pc] || !m.extOff[c.index]) && !(c.skipBPOn && c.n == 0) {
@@ -150,7 +126,7 @@ loop:
 			break loop
 		case isa.OpLDRX:
 			addr := x[in.Rn] + in.Imm
-			off := addr - RAMBase
+			off := addr - RAMBase // VA = PA (memory.go: the micro-TLB goes here)
 			if off < uint64(len(ram)) && addr&7 == 0 && flags[off>>pageShift&flagMask]&pfWatch == 0 {
 				x[in.Rd] = load64(mem, off)
 				break
@@ -684,25 +660,29 @@ func (c *CPU) execGeneral(in *isa.Inst) int {
 	return slowNext
 }
 
-// fetchOK checks the new page at pc: PSTATE.IL, PC alignment and RAM. On a
-// fault it takes the exception and returns false.
-func (c *CPU) fetchOK(pc uint64) bool {
+// fetchOK checks the new page at pc: PSTATE.IL, PC alignment, and that pc
+// translates to RAM (the decode cache is keyed by RAM page: code runs from
+// RAM only); it returns the physical address. On a fault it takes the
+// exception and returns false.
+func (c *CPU) fetchOK(pc uint64) (pa uint64, ok bool) {
 	switch {
 	case c.IL:
 		c.takeException(cpu.ECIllegal, 0, pc, 0, false)
-		return false
+		return 0, false
 	case pc&3 != 0:
 		c.takeException(cpu.ECPCAlign, 0, pc, pc, true)
-		return false
-	case pc-RAMBase >= c.m.ramSize:
+		return 0, false
+	}
+	pa, ok = c.translate(pc, accFetch)
+	if !ok || pa-RAMBase >= c.m.ramSize {
 		ec := uint32(cpu.ECInsnAbort)
 		if c.EL == 0 {
 			ec = cpu.ECInsnAbortLo
 		}
 		c.takeException(ec, cpu.FSCExternal, pc, pc, true)
-		return false
+		return 0, false
 	}
-	return true
+	return pa, true
 }
 
 // setResult writes a data-processing result and, if the instruction sets

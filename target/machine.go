@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/bus"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/isa"
 	"io"
 	"sort"
@@ -86,8 +87,7 @@ type Machine struct {
 	wasOnBuf  [maxCPUs]bool
 	lastCPU   int
 
-	console io.Writer
-	outByte [1]byte
+	bus bus.Map // the devices of the physical address space (RAM is m.ram)
 
 	swBP            map[uint64]int // address -> reference count (soft + external)
 	soft            map[uint64]bool
@@ -144,7 +144,6 @@ func New(cfg Config) (*Machine, error) {
 		ramSize:    cfg.RAMSize,
 		pageFlags:  make([]uint8, maxPages)[:cfg.RAMSize/pageSize],
 		pages:      make([]*codePage, cfg.RAMSize/pageSize),
-		console:    cfg.Console,
 		swBP:       map[uint64]int{},
 		soft:       map[uint64]bool{},
 		extBP:      map[int]uint64{},
@@ -156,8 +155,12 @@ func New(cfg Config) (*Machine, error) {
 	for i := range m.trapPage.insts {
 		m.trapPage.insts[i].Op = isa.OpStepTrap
 	}
-	if m.console == nil {
-		m.console = io.Discard
+	console := cfg.Console
+	if console == nil {
+		console = io.Discard
+	}
+	if err := m.bus.Add("pl011", UARTBase, uartSize, &uart{out: console}); err != nil {
+		return nil, fmt.Errorf("target: %w", err)
 	}
 	m.stats.Executed = make([]uint64, cfg.CPUs)
 	if cfg.LivelockThreshold < 0 {
@@ -469,22 +472,6 @@ func (m *Machine) watchHit(c *CPU, addr, size uint64, write bool) bool {
 func (c *CPU) setStop(s Stop) {
 	c.stopped = true
 	c.stop = s
-}
-
-// uartRead/uartWrite model the PL011: DR writes go to the console, FR says
-// TX and RX FIFOs are empty, everything else reads 0 and ignores writes.
-func (m *Machine) uartRead(off uint64) uint64 {
-	if off == 0x18 { // UARTFR: TXFE | RXFE
-		return 0x90
-	}
-	return 0
-}
-
-func (m *Machine) uartWrite(off uint64, v uint64) {
-	if off == 0 {
-		m.outByte[0] = byte(v)
-		_, _ = m.console.Write(m.outByte[:])
-	}
 }
 
 // decodeAt decodes the instruction at pc (in RAM) for its page slot, fusing

@@ -1,8 +1,6 @@
 package target
 
 import (
-	"encoding/binary"
-
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/isa"
 )
@@ -15,100 +13,6 @@ const (
 	slowEndSlice        // done; end this CPU's slice (WFI, CPU_OFF, ...)
 	slowStop            // the instruction did not execute; c.stopped is set
 )
-
-// Memory access targets.
-const (
-	accFault = iota
-	accRAM
-	accUART
-)
-
-// access validates an access of size bytes at addr (aligned to align) and
-// says where it goes. On a fault or a watchpoint stop it records the reason
-// and returns accFault. off is the RAM or device offset.
-func (c *CPU) access(addr, size, align uint64, write bool) (kind int, off uint64) {
-	m := c.m
-	if addr&(align-1) != 0 {
-		c.recordFault(addr, write, cpu.FSCAlignment)
-		return accFault, 0
-	}
-	if o, ok := m.ramRange(addr, size); ok && size > 0 {
-		first, last := o>>pageShift, (o+size-1)>>pageShift
-		if (m.pageFlags[first]|m.pageFlags[last])&pfWatch != 0 && (m.watchHit(c, addr, size, write) || c.guestWatch(addr, size, write)) {
-			return accFault, 0
-		}
-		if write && (m.pageFlags[first]|m.pageFlags[last])&pfCode != 0 {
-			m.invalidateRange(o, size)
-		}
-		return accRAM, o
-	}
-	if addr >= UARTBase && addr+size <= UARTBase+uartSize {
-		return accUART, addr - UARTBase
-	}
-	c.recordFault(addr, write, cpu.FSCExternal)
-	return accFault, 0
-}
-
-func (c *CPU) recordFault(addr uint64, write bool, fsc uint32) {
-	c.faultAddr, c.faultWrite, c.faultFSC = addr, write, fsc
-}
-
-func ramLoad(ram []byte, off uint64, lg uint8) uint64 {
-	switch lg {
-	case 0:
-		return uint64(ram[off])
-	case 1:
-		return uint64(binary.LittleEndian.Uint16(ram[off:]))
-	case 2:
-		return uint64(binary.LittleEndian.Uint32(ram[off:]))
-	}
-	return binary.LittleEndian.Uint64(ram[off:])
-}
-
-func ramStore(ram []byte, off uint64, lg uint8, v uint64) {
-	switch lg {
-	case 0:
-		ram[off] = byte(v)
-	case 1:
-		binary.LittleEndian.PutUint16(ram[off:], uint16(v))
-	case 2:
-		binary.LittleEndian.PutUint32(ram[off:], uint32(v))
-	default:
-		binary.LittleEndian.PutUint64(ram[off:], v)
-	}
-}
-
-// readSlow is a single load of 1<<lg bytes with every check.
-func (c *CPU) readSlow(addr uint64, lg uint8, unpriv bool) (uint64, bool) {
-	size := uint64(1) << lg
-	c.dw.unpriv = unpriv
-	kind, off := c.access(addr, size, size, false)
-	c.dw.unpriv = false
-	switch kind {
-	case accRAM:
-		return ramLoad(c.m.ram, off, lg), true
-	case accUART:
-		return c.m.uartRead(off) & isa.SizeMask(lg), true
-	}
-	return 0, false
-}
-
-// writeSlow is a single store of 1<<lg bytes with every check.
-func (c *CPU) writeSlow(addr uint64, lg uint8, v uint64, unpriv bool) bool {
-	size := uint64(1) << lg
-	c.dw.unpriv = unpriv
-	kind, off := c.access(addr, size, size, true)
-	c.dw.unpriv = false
-	switch kind {
-	case accRAM:
-		ramStore(c.m.ram, off, lg, v)
-		return true
-	case accUART:
-		c.m.uartWrite(off, v&isa.SizeMask(lg))
-		return true
-	}
-	return false
-}
 
 // onFault finishes a failed access of the instruction at pc: a debugger stop
 // (returns true) or a data abort taken in the guest (returns false).
@@ -176,25 +80,17 @@ func (c *CPU) execSlow(in *isa.Inst) int {
 			return slowFault
 		}
 		if in.Op == isa.OpLDP {
-			var v1, v2 uint64
-			if kind == accRAM {
-				v1, v2 = ramLoad(c.m.ram, off, in.Amt), ramLoad(c.m.ram, off+size, in.Amt)
-			} else {
-				v1, v2 = c.m.uartRead(off)&isa.SizeMask(in.Amt), c.m.uartRead(off+size)&isa.SizeMask(in.Amt)
+			v1, ok1 := c.load(kind, addr, off, in.Amt)
+			v2, ok2 := c.load(kind, addr+size, off+size, in.Amt)
+			if !ok1 || !ok2 {
+				return slowFault
 			}
 			if in.Flg&isa.FlgPairSW != 0 {
 				v1, v2 = isa.Sext(v1, 32), isa.Sext(v2, 32)
 			}
 			x[in.Rd], x[in.Ra] = v1, v2
-		} else {
-			v1, v2 := x[in.Rd], x[in.Ra]
-			if kind == accRAM {
-				ramStore(c.m.ram, off, in.Amt, v1)
-				ramStore(c.m.ram, off+size, in.Amt, v2)
-			} else {
-				c.m.uartWrite(off, v1&isa.SizeMask(in.Amt))
-				c.m.uartWrite(off+size, v2&isa.SizeMask(in.Amt))
-			}
+		} else if !c.store(kind, addr, off, in.Amt, x[in.Rd]) || !c.store(kind, addr+size, off+size, in.Amt, x[in.Ra]) {
+			return slowFault
 		}
 		in.WriteBack(x, addr)
 		c.PC = pc + 4
