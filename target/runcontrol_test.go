@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/dev/psci"
 	"github.com/stretchr/testify/require"
 )
 
@@ -88,18 +89,18 @@ func TestPSCICalls(t *testing.T) {
 		x    [4]uint64
 		want uint64
 	}{
-		{"version", [4]uint64{psciVersion}, 0x10001},
-		{"features cpu_on64", [4]uint64{psciFeatures, psciCPUOn | psci64}, 0},
-		{"features migrate", [4]uint64{psciFeatures, psciMigrate}, ^uint64(0)},
-		{"migrate info type", [4]uint64{psciMigrateInfo}, 2},
+		{"version", [4]uint64{psci.Version}, 0x10001},
+		{"features cpu_on64", [4]uint64{psci.Features, psci.CPUOn | psci.Fn64}, 0},
+		{"features migrate", [4]uint64{psci.Features, psci.Migrate}, ^uint64(0)},
+		{"migrate info type", [4]uint64{psci.MigrateInfo}, 2},
 		{"unknown", [4]uint64{0x12345678}, ^uint64(0)},
-		{"cpu_on self", [4]uint64{psciCPUOn | psci64, 0, RAMBase}, ^uint64(3)},
-		{"cpu_on missing cpu", [4]uint64{psciCPUOn, 5, RAMBase}, ^uint64(1)},
-		{"cpu_on with mpidr bit 31 is not an affinity", [4]uint64{psciCPUOn, 1 << 31, RAMBase}, ^uint64(1)},
-		{"affinity info self", [4]uint64{psciAffinityInfo | psci64, 0, 0}, 0},
-		{"affinity info off cpu", [4]uint64{psciAffinityInfo, 1, 0}, 1},
-		{"affinity info missing", [4]uint64{psciAffinityInfo, 9, 0}, ^uint64(1)},
-		{"affinity info level 1", [4]uint64{psciAffinityInfo, 9, 1}, 0},
+		{"cpu_on self", [4]uint64{psci.CPUOn | psci.Fn64, 0, RAMBase}, ^uint64(3)},
+		{"cpu_on missing cpu", [4]uint64{psci.CPUOn, 5, RAMBase}, ^uint64(1)},
+		{"cpu_on with mpidr bit 31 is not an affinity", [4]uint64{psci.CPUOn, 1 << 31, RAMBase}, ^uint64(1)},
+		{"affinity info self", [4]uint64{psci.AffinityInfo | psci.Fn64, 0, 0}, 0},
+		{"affinity info off cpu", [4]uint64{psci.AffinityInfo, 1, 0}, 1},
+		{"affinity info missing", [4]uint64{psci.AffinityInfo, 9, 0}, ^uint64(1)},
+		{"affinity info level 1", [4]uint64{psci.AffinityInfo, 9, 1}, 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -121,7 +122,7 @@ func TestPSCICalls(t *testing.T) {
 		require.NoError(t, m.WriteMemory(testCode, []byte{0x02, 0, 0, 0xd4}))
 		m.Reset(testCode)
 		c := m.CPU(0)
-		c.X[0], c.X[1], c.X[2], c.X[3] = psciCPUOn, 0x100, RAMBase+0x4000, 0xabc // Aff1=1, Aff0=0: CPU 8
+		c.X[0], c.X[1], c.X[2], c.X[3] = psci.CPUOn, 0x100, RAMBase+0x4000, 0xabc // Aff1=1, Aff0=0: CPU 8
 		acts := make([]Action, 9)
 		acts[0] = ActionStep
 		m.Resume(acts)
