@@ -209,3 +209,16 @@ func TestCounterAdvances(t *testing.T) {
 	require.True(t, ok)
 	require.Equal(t, uint64(62500000), v)
 }
+
+func TestPendingIRQIsTakenBetweenInstructions(t *testing.T) {
+	m, c := newTestMachine(t, 0xd503201f) // nop
+	require.NoError(t, m.WriteMemory(testVBAR+0x280, []byte{0x1f, 0x20, 0x03, 0xd5}))
+	c.DAIF = 0
+	c.Pending = cpu.PendIRQ
+	require.Equal(t, StopStepped, step(t, m).Kind)
+	require.Equal(t, uint64(testVBAR+0x284), c.PC, "the IRQ vector (current EL, SP_EL1), then one instruction there")
+	require.Equal(t, uint64(testCode), c.SR[cpu.IdxELR], "ELR is the instruction not yet executed")
+	require.Equal(t, uint64(0x40000005), c.SR[cpu.IdxSPSR])
+	require.Equal(t, uint64(cpu.DAIFMaskAll), c.DAIF)
+	require.Equal(t, uint64(1), c.Executed(), "taking the interrupt is not an instruction")
+}
