@@ -56,7 +56,7 @@ func (c *CPU) reset(entry uint64) {
 	idx, m, dbg, executed, exceptions := c.index, c.m, c.dbg, c.executed, c.exceptions
 	*c = CPU{index: idx, m: m, executed: executed, exceptions: exceptions}
 	c.State.Reset(entry)
-	c.dbg = dbg
+	c.dbg, c.dw.port.U = dbg, dbg
 	dbg.Reset()
 	c.debugSynced()
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/bus"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/isa"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/selfdebug"
 	"io"
 	"sort"
 	"sync"
@@ -167,7 +168,7 @@ func New(cfg Config) (*Machine, error) {
 		return nil, fmt.Errorf("target: livelock threshold %d: want >= 0", cfg.LivelockThreshold)
 	}
 	for i := 0; i < cfg.CPUs; i++ {
-		u, err := newDebugUnit(cfg, i)
+		u, err := selfdebug.NewUnit(cfg.CPUModel, cfg.Sync, cfg.FAR, cfg.Seed, i)
 		if err != nil {
 			return nil, err
 		}

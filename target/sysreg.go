@@ -1,6 +1,9 @@
 package target
 
-import "github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
+import (
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/selfdebug"
+)
 
 // System-register dispatch: who answers an MRS/MSR (or a debugger's access).
 //
@@ -22,7 +25,7 @@ func SysRegName(op0, op1, crn, crm, op2 int) string {
 	if n := cpu.Name(key); n != "" {
 		return n
 	}
-	return debugRegName(key)
+	return selfdebug.Name(key)
 }
 
 // readSys reads a system register; checkEL enforces the EL0 access rules

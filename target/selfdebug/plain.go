@@ -1,6 +1,10 @@
-package target
+package selfdebug
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
+)
 
 // Cortex-A57 has 6 breakpoints and 4 watchpoints (ID_AA64DFR0_EL1).
 const (
@@ -9,25 +13,25 @@ const (
 )
 
 var (
-	keyMDCCINT   = k(2, 0, 0, 2, 0)
-	keyMDSCR     = k(2, 0, 0, 2, 2)
-	keyMDRAR     = k(2, 0, 1, 0, 0)
-	keyOSLAR     = k(2, 0, 1, 0, 4)
-	keyOSLSR     = k(2, 0, 1, 1, 4)
-	keyOSDLR     = k(2, 0, 1, 3, 4)
-	keyDBGPRCR   = k(2, 0, 1, 4, 4)
-	keyCLAIMSET  = k(2, 0, 7, 8, 6)
-	keyCLAIMCLR  = k(2, 0, 7, 9, 6)
-	keyAUTHSTAT  = k(2, 0, 7, 14, 6)
-	keyMDCCSR    = k(2, 3, 0, 1, 0)
+	keyMDCCINT   = cpu.SysKey(2, 0, 0, 2, 0)
+	keyMDSCR     = cpu.SysKey(2, 0, 0, 2, 2)
+	keyMDRAR     = cpu.SysKey(2, 0, 1, 0, 0)
+	keyOSLAR     = cpu.SysKey(2, 0, 1, 0, 4)
+	keyOSLSR     = cpu.SysKey(2, 0, 1, 1, 4)
+	keyOSDLR     = cpu.SysKey(2, 0, 1, 3, 4)
+	keyDBGPRCR   = cpu.SysKey(2, 0, 1, 4, 4)
+	keyCLAIMSET  = cpu.SysKey(2, 0, 7, 8, 6)
+	keyCLAIMCLR  = cpu.SysKey(2, 0, 7, 9, 6)
+	keyAUTHSTAT  = cpu.SysKey(2, 0, 7, 14, 6)
+	keyMDCCSR    = cpu.SysKey(2, 3, 0, 1, 0)
 	oslsrResetOK = uint64(0xa)
 )
 
-// plainDebug is storage for the op0=2 registers package debugregs does not
-// model (MDCCINT, DBGPRCR, DBGCLAIM, ...): the executor asks debugregs first
-// (debugwire.go) and comes here only for ErrNotDebugReg. Its comparator, MDSCR
+// plain is storage for the op0=2 registers package debugregs does not
+// model (MDCCINT, DBGPRCR, DBGCLAIM, ...): Port asks debugregs first and comes
+// here only for encodings it does not decode. Its comparator, MDSCR
 // and OS-lock entries are therefore never reached from MRS/MSR.
-type plainDebug struct {
+type plain struct {
 	bvr, bcr [numBreakpoints]uint64
 	wvr, wcr [numWatchpoints]uint64
 	mdscr    uint64
@@ -39,8 +43,8 @@ type plainDebug struct {
 }
 
 // slot returns the pointer for DBGBVR/BCR/WVR/WCR<n> (op0=2, op1=0, CRn=0, op2=4..7).
-func (d *plainDebug) slot(key uint32) *uint64 {
-	if key>>7 != k(2, 0, 0, 0, 0)>>7 {
+func (d *plain) slot(key uint32) *uint64 {
+	if key>>7 != cpu.SysKey(2, 0, 0, 0, 0)>>7 {
 		return nil
 	}
 	n, op2 := key>>3&15, key&7
@@ -57,7 +61,7 @@ func (d *plainDebug) slot(key uint32) *uint64 {
 	return nil
 }
 
-func (d *plainDebug) ReadDebugReg(key uint32) (uint64, bool) {
+func (d *plain) ReadDebugReg(key uint32) (uint64, bool) {
 	if p := d.slot(key); p != nil {
 		return *p, true
 	}
@@ -84,7 +88,7 @@ func (d *plainDebug) ReadDebugReg(key uint32) (uint64, bool) {
 	return 0, false
 }
 
-func (d *plainDebug) WriteDebugReg(key uint32, v uint64) bool {
+func (d *plain) WriteDebugReg(key uint32, v uint64) bool {
 	if p := d.slot(key); p != nil {
 		switch key & 7 {
 		case 4, 6: // value registers: bits [1:0] RES0
@@ -118,8 +122,9 @@ func (d *plainDebug) WriteDebugReg(key uint32, v uint64) bool {
 	return true
 }
 
-func debugRegName(key uint32) string {
-	if key>>7 == k(2, 0, 0, 0, 0)>>7 {
+// Name returns the architectural name of an op0 = 2 encoding, or "".
+func Name(key uint32) string {
+	if key>>7 == cpu.SysKey(2, 0, 0, 0, 0)>>7 {
 		n := key >> 3 & 15
 		switch key & 7 {
 		case 4:
