@@ -132,19 +132,7 @@ func (c *CPU) debugStep(page *codePage) (endSlice bool) {
 	op := in.Op
 	exceptions := c.exceptions
 	if c.stepOne(page, pc&^(pageSize-1), c.n+1) {
-		c.n++
-		c.sliceN = uint64(c.n)
-		switch c.execGeneral(in) {
-		case slowFault:
-			if c.onFault(c.PC, c.n) {
-				c.n--
-				return false
-			}
-		case slowEndSlice:
-			endSlice = true
-		case slowStop:
-			c.n--
-		}
+		endSlice = c.general(in) // a stop leaves c.stopped set: no InstructionRetired below
 	}
 	if st.SS && !c.stopped && c.exceptions == exceptions && op != isa.OpERET {
 		c.SS = u.InstructionRetired(st, op == isa.OpLDXR || op == isa.OpLDXP)

@@ -77,26 +77,31 @@ func (c *CPU) run(budget int) {
 			}
 			continue
 		}
-		c.n++
-		c.sliceN = uint64(c.n)
-		switch c.execGeneral(in) {
-		case slowFault:
-			if c.onFault(c.PC, c.n) {
-				c.n--
-				c.executed += uint64(c.n)
-				c.sliceN = 0
-				return
-			}
-		case slowEndSlice:
-			c.executed += uint64(c.n)
-			c.sliceN = 0
-			return
-		case slowStop:
-			c.n--
+		if c.general(in) {
+			break
 		}
 	}
 	c.executed += uint64(c.n)
 	c.sliceN = 0
+}
+
+// general runs the instruction at c.PC (in) on the general path and counts
+// it; endSlice reports that the CPU's turn ends (WFI, PSCI, a stop).
+func (c *CPU) general(in *isa.Inst) (endSlice bool) {
+	c.n++
+	c.sliceN = uint64(c.n)
+	switch c.execGeneral(in) {
+	case slowFault:
+		if c.onFault(c.PC, c.n) {
+			c.n-- // a stop before the instruction: it did not execute
+			return true
+		}
+	case slowEndSlice:
+		return true
+	case slowStop:
+		c.n--
+	}
+	return false
 }
 
 // inner executes the common, call-free instructions of one decoded page until
@@ -115,6 +120,7 @@ func (c *CPU) inner(page *codePage, base uint64, limit int) (slow bool) {
 	n := c.n
 	insts := &page.insts
 	exitPC, exitFar := uint64(0), false
+	var tgt uint64 // a taken branch's target
 loop:
 	for idx < instsPage {
 		in := &insts[idx]
@@ -393,112 +399,55 @@ loop:
 			x[in.Rd] = isa.MaskSF(x[in.Ra]+x[in.Rn]*x[in.Rm], in.SF)
 		case isa.OpMSUB:
 			x[in.Rd] = isa.MaskSF(x[in.Ra]-x[in.Rn]*x[in.Rm], in.SF)
+		// Taken branches set tgt and go to taken (below the switch), which
+		// counts the straight-line run and checks the budget.
 		case isa.OpB:
-			n += int(idx-seg) + 1
-			idx = (in.Imm - base) >> 2
-			seg = idx
-			if n >= limit {
-				break loop
-			}
-			continue
+			tgt = in.Imm
+			goto taken
 		case isa.OpBL:
 			x[30] = base + idx<<2 + 4
-			n += int(idx-seg) + 1
-			idx = (in.Imm - base) >> 2
-			seg = idx
-			if n >= limit {
-				break loop
-			}
-			continue
+			tgt = in.Imm
+			goto taken
 		case isa.OpSUBSBcond: // SUBS then B.Cond: two instructions
 			x[in.Rd], c.NZCV = isa.Sub64(x[in.Rn], in.Imm)
 			if isa.Passes(in.Cond, c.NZCV) {
-				n += int(idx-seg) + 2
-				idx = (in.Imm2 - base) >> 2
-				seg = idx
-				if n >= limit {
-					break loop
-				}
-				continue
+				n++ // the SUBS
+				tgt = in.Imm2
+				goto taken
 			}
 			idx++
 		case isa.OpBcond:
 			if isa.Passes(in.Cond, c.NZCV) {
-				n += int(idx-seg) + 1
-				idx = (in.Imm - base) >> 2
-				seg = idx
-				if n >= limit {
-					break loop
-				}
-				continue
+				tgt = in.Imm
+				goto taken
 			}
 		case isa.OpCBZ:
 			if isa.MaskSF(x[in.Rn], in.SF) == 0 {
-				n += int(idx-seg) + 1
-				idx = (in.Imm - base) >> 2
-				seg = idx
-				if n >= limit {
-					break loop
-				}
-				continue
+				tgt = in.Imm
+				goto taken
 			}
 		case isa.OpCBNZ:
 			if isa.MaskSF(x[in.Rn], in.SF) != 0 {
-				n += int(idx-seg) + 1
-				idx = (in.Imm - base) >> 2
-				seg = idx
-				if n >= limit {
-					break loop
-				}
-				continue
+				tgt = in.Imm
+				goto taken
 			}
 		case isa.OpTBZ:
 			if x[in.Rn]>>in.Amt&1 == 0 {
-				n += int(idx-seg) + 1
-				idx = (in.Imm - base) >> 2
-				seg = idx
-				if n >= limit {
-					break loop
-				}
-				continue
+				tgt = in.Imm
+				goto taken
 			}
 		case isa.OpTBNZ:
 			if x[in.Rn]>>in.Amt&1 != 0 {
-				n += int(idx-seg) + 1
-				idx = (in.Imm - base) >> 2
-				seg = idx
-				if n >= limit {
-					break loop
-				}
-				continue
+				tgt = in.Imm
+				goto taken
 			}
 		case isa.OpBR, isa.OpRET:
-			t := x[in.Rn]
-			n += int(idx-seg) + 1
-			idx = (t - base) >> 2
-			seg = idx
-			if t&3 != 0 {
-				exitPC, exitFar = t, true
-				break loop
-			}
-			if n >= limit {
-				break loop
-			}
-			continue
+			tgt = x[in.Rn]
+			goto indirect
 		case isa.OpBLR:
-			t := x[in.Rn]
+			tgt = x[in.Rn]
 			x[30] = base + idx<<2 + 4
-			n += int(idx-seg) + 1
-			idx = (t - base) >> 2
-			seg = idx
-			if t&3 != 0 {
-				exitPC, exitFar = t, true
-				break loop
-			}
-			if n >= limit {
-				break loop
-			}
-			continue
+			goto indirect
 		case isa.OpCSEL:
 			v := x[in.Rm]
 			if isa.Passes(in.Cond, c.NZCV) {
@@ -517,6 +466,21 @@ loop:
 			break loop
 		}
 		idx++
+		continue
+	indirect:
+		if tgt&3 != 0 { // a misaligned target: the PC alignment fault is run's
+			n += int(idx-seg) + 1
+			seg = idx
+			exitPC, exitFar = tgt, true
+			break loop
+		}
+	taken:
+		n += int(idx-seg) + 1
+		idx = (tgt - base) >> 2
+		seg = idx
+		if n >= limit {
+			break loop
+		}
 	}
 	n += int(idx - seg)
 	if exitFar {
