@@ -4,9 +4,11 @@ package mmu
 // one per CPU and access kind (fetch, load, store). A hit costs three
 // compares and touches no TLB.
 //
-//	if pa, ok := cpu.load.Lookup(va, tlb.Gen(), mmu.Read); ok { … }
-//	r, f := m.Translate(va, mmu.Read)      // slow path: TLB, then walk
-//	if f.OK() { cpu.load.Fill(va, tlb.Gen(), r) }
+//	pa, ok := cpu.load.Lookup(va, tlb.Gen(), mmu.Read)
+//	if !ok {
+//		if f := m.Refill(&cpu.load, va, mmu.Read); !f.OK() { … abort … }
+//		pa, _ = cpu.load.Lookup(va, tlb.Gen(), mmu.Read)
+//	}
 //
 // It is keyed by the raw VA page (a tagged alias of the same page just
 // misses) and holds the permissions of the translation, so it stays correct
@@ -34,8 +36,10 @@ func (m *Micro) Lookup(va, gen uint64, acc Access) (pa uint64, ok bool) {
 func (m *Micro) Device() bool { return m.device }
 
 // Fill caches r (the successful translation of va) for generation gen.
-func (m *Micro) Fill(va, gen uint64, r Result) {
-	*m = Micro{page: va&^pageMask | 1, pa: r.PA &^ pageMask, gen: gen, perm: r.Perm, device: r.Device}
+func (m *Micro) Fill(va, gen uint64, r Result) { m.fill(va, gen, &r) }
+
+func (m *Micro) fill(va, gen uint64, r *Result) {
+	m.page, m.pa, m.gen, m.perm, m.device = va&^pageMask|1, r.PA&^pageMask, gen, r.Perm, r.Device
 }
 
 // Reset empties m.

@@ -54,7 +54,17 @@ func (m *MMU) SetRegs(r Regs) {
 // when Result.Device or Context.StrictAlign, after a successful translation
 // (alignment faults that depend on the memory type come after permission
 // faults).
-func (m *MMU) Translate(va uint64, acc Access) (Result, Fault) { return m.translate(va, acc, true) }
+func (m *MMU) Translate(va uint64, acc Access) (Result, Fault) {
+	// The TLB hit, kept small so it inlines into the caller.
+	if c := &m.ctx; c.on {
+		if e := m.tlb.lookup(c.key(va), c.asid); e != nil && e.res.Perm.Allows(acc) {
+			r := &e.res
+			return Result{PA: r.PA | va&pageMask, Attr: r.Attr, SH: r.SH, Level: r.Level,
+				Device: r.Device, Global: r.Global, Perm: r.Perm}, Fault{}
+		}
+	}
+	return m.translate(va, acc, true)
+}
 
 // Probe translates va as Translate does but never fills the TLB: for the
 // debugger's memory accesses, so that attaching gdb does not change what the
@@ -96,4 +106,21 @@ func (m *MMU) Walk(va uint64) (Result, Fault) {
 		r.PA |= va & pageMask
 	}
 	return r, f
+}
+
+// Refill translates va for acc as Translate does and, on success, loads the
+// translation into mi for generation Gen: the executor's path when its Micro
+// misses. It returns the fault, if any (mi is then unchanged).
+func (m *MMU) Refill(mi *Micro, va uint64, acc Access) Fault {
+	if c := &m.ctx; c.on {
+		if e := m.tlb.lookup(c.key(va), c.asid); e != nil && e.res.Perm.Allows(acc) {
+			mi.fill(va, m.tlb.gen, &e.res)
+			return Fault{}
+		}
+	}
+	r, f := m.translate(va, acc, true)
+	if f.OK() {
+		mi.fill(va, m.tlb.gen, &r)
+	}
+	return f
 }

@@ -378,3 +378,33 @@ func TestEvictionAndBlockCount(t *testing.T) {
 	s.m.TLB().Apply(Invalidation{Scope: ScopeVAAll, VA: vaU1})
 	assert.Equal(t, 0, s.m.TLB().Len())
 }
+
+// Refill: the Micro's slow path, with the MMU on and off.
+func TestRefill(t *testing.T) {
+	s := newSpace(t, 25, 25, 0)
+	s.page(vaU1, 0x40800000, normal|nG|ap1|pxn)
+	var mi Micro
+	require.True(t, s.m.Refill(&mi, vaU1+0x10, Write|EL0).OK())
+	pa, ok := mi.Lookup(vaU1+0x20, s.m.TLB().Gen(), Read|EL0)
+	require.True(t, ok)
+	assert.Equal(t, uint64(0x40800020), pa)
+	// Again from the TLB.
+	mi.Reset()
+	require.True(t, s.m.Refill(&mi, vaU1, Read).OK())
+	_, ok = mi.Lookup(vaU1, s.m.TLB().Gen(), Read)
+	assert.True(t, ok)
+	// A fault leaves the Micro alone.
+	assert.Equal(t, Fault{Permission, 3}, s.m.Refill(&mi, vaU1, Fetch))
+	assert.Equal(t, Fault{Translation, 3}, s.m.Refill(&mi, vaU1+0x1000, Read))
+	_, ok = mi.Lookup(vaU1, s.m.TLB().Gen(), Read)
+	assert.True(t, ok)
+	// MMU off: PA = VA, Device for data; the SCTLR write moved Gen on.
+	s.set(func(r *Regs) { r.SCTLR = 0 })
+	_, ok = mi.Lookup(vaU1, s.m.TLB().Gen(), Read)
+	assert.False(t, ok)
+	require.True(t, s.m.Refill(&mi, 0x40001008, Write).OK())
+	pa, ok = mi.Lookup(0x40001010, s.m.TLB().Gen(), Write)
+	assert.True(t, ok)
+	assert.Equal(t, uint64(0x40001010), pa)
+	assert.True(t, mi.Device())
+}
