@@ -272,6 +272,16 @@ func TestOutputAddressSize(t *testing.T) {
 	_, f = s.m.Translate(0x40000000, Read)
 	assert.Equal(t, Fault{AddressSize, 1}, f)
 	assert.Equal(t, uint8(32), s.m.Context().PABits())
+
+	// IPS 0b110 (52 bits) is capped at 48 without FEAT_LPA (we choose), and
+	// by PARange; 0b111 (reserved) means PARange (we choose).
+	var c Context
+	for _, tc := range []struct {
+		parange, ips, want uint8
+	}{{5, 6, 48}, {4, 6, 44}, {5, 7, 48}, {2, 7, 40}, {5, 1, 36}} {
+		c.Load(Config{PARange: tc.parange}, Regs{TCR: uint64(tc.ips) << 32})
+		assert.Equal(t, tc.want, c.PABits(), "PARange %d IPS %d", tc.parange, tc.ips)
+	}
 }
 
 // Table descriptors restrict what lies below them: APTable, UXNTable,
