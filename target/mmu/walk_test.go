@@ -443,3 +443,17 @@ func TestIgnoredDescriptorBits(t *testing.T) {
 	require.True(t, f.OK(), "%v", f)
 	assert.Equal(t, want, got)
 }
+
+// No FEAT_HAFDBS: TCR_EL1.HA/HD are ignored, AF = 0 still faults and DBM
+// does not make a read-only page writable.
+func TestHardwareAFIgnored(t *testing.T) {
+	s := newSpace(t, 25, 25, 1<<39|1<<40)
+	s.page(0x1000, 0x40500000, shInner)          // AF = 0
+	s.page(0x2000, 0x40501000, normal|ap2|1<<51) // DBM, read-only
+	_, f := s.m.Translate(0x1000, Read)
+	assert.Equal(t, Fault{AccessFlag, 3}, f)
+	d, _ := s.mem.ReadDescriptor(s.slot(s.root0, 1, 39, 0x1000, 3))
+	assert.Zero(t, d&af, "AF not set by the walk")
+	_, f = s.m.Translate(0x2000, Write)
+	assert.Equal(t, Fault{Permission, 3}, f)
+}
