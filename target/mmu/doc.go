@@ -19,12 +19,14 @@
 // # Using it
 //
 // Per CPU: an MMU (New), fed by SetRegs after every write to SCTLR_EL1,
-// TCR_EL1, TTBR0/1_EL1, MAIR_EL1; Translate for every access the fast path
-// cannot serve; one Micro per access kind for the fast path, tagged with the
-// TLB's Gen. A TLBI is decoded with DecodeTLBI (at decode time) and
+// TCR_EL1, TTBR0/1_EL1, MAIR_EL1; one Micro per access kind for the fast
+// path, tagged with the TLB's Gen, and Refill when it misses (Translate where
+// a Result is wanted). A TLBI is decoded with DecodeTLBI (at decode time) and
 // Context.TLBI (at execution), then applied to the CPU's own TLB or, for the
 // Inner Shareable forms, to every CPU's. An abort becomes ESR_EL1 through
-// Fault.ESR (or AbortESR for an alignment fault) with FAR_EL1 = the VA.
+// Fault.ESR (or AbortESR for an alignment fault) with FAR_EL1 = the VA. The
+// debugger translates with Probe. Example shows it all; docs/mmu.md has the
+// executor's contract (what to call on which register write and TLBI).
 //
 // # What is modelled
 //

@@ -408,3 +408,20 @@ func TestRefill(t *testing.T) {
 	assert.Equal(t, uint64(0x40001010), pa)
 	assert.True(t, mi.Device())
 }
+
+// A range that runs past the top of the address space stops there; an empty
+// one removes nothing.
+func TestRangeEdges(t *testing.T) {
+	s := newSpace(t, 25, 25, 0)
+	s.page(0xfffffffffffff000, 0x40500000, normal)
+	_, _ = s.m.Translate(0xfffffffffffff000, Read)
+	s.m.TLB().Apply(Invalidation{Scope: ScopeRangeAll, VA: 0xfffffffffffff000, Size: 0})
+	assert.Equal(t, 1, s.m.TLB().Len())
+	s.m.TLB().Apply(Invalidation{Scope: ScopeRangeAll, VA: 0xffffffffffff0000, Size: 1 << 20})
+	assert.Equal(t, 0, s.m.TLB().Len())
+	// Walk with the MMU off is the identity.
+	s.set(func(r *Regs) { r.SCTLR = 0 })
+	r, f := s.m.Walk(0x40001234)
+	require.True(t, f.OK())
+	assert.Equal(t, uint64(0x40001234), r.PA)
+}

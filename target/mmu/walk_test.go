@@ -457,3 +457,17 @@ func TestHardwareAFIgnored(t *testing.T) {
 	_, f = s.m.Translate(0x2000, Write)
 	assert.Equal(t, Fault{Permission, 3}, f)
 }
+
+func TestContextAccessors(t *testing.T) {
+	var c Context
+	r := Regs{SCTLR: sctlrM | sctlrA, TCR: tcr(25, 25, ips44, 0), TTBR0: 0x4000_0000 | 3<<48, MAIR: 0xff}
+	c.Load(Config{PARange: 4}, r)
+	assert.True(t, c.On())
+	assert.True(t, c.StrictAlign())
+	assert.Equal(t, r, c.Regs())
+	assert.Equal(t, uint16(3), c.ASID())
+	assert.Equal(t, uint8(44), c.PABits())
+	c.Load(Config{PARange: 4}, Regs{})
+	assert.False(t, c.On())
+	assert.False(t, c.StrictAlign())
+}
