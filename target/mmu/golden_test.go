@@ -27,8 +27,9 @@ var goldenAccesses = []struct {
 	{"r1", Read}, {"w1", Write}, {"x1", Fetch}, {"r0", Read | EL0}, {"w0", Write | EL0}, {"x0", Fetch | EL0},
 }
 
-func goldenLinux(t *testing.T, vaBits uint64) (*space, []goldenProbe) {
-	s := newSpace(t, 64-vaBits, 64-vaBits, tcrA1|tcrAS|tcrTBI0)
+// goldenLinux builds the space with its tables at base.
+func goldenLinux(t *testing.T, vaBits, base uint64) (*space, []goldenProbe) {
+	s := newSpaceAt(t, base, 64-vaBits, 64-vaBits, tcrA1|tcrAS|tcrTBI0)
 	s.set(func(r *Regs) {
 		r.TTBR1 |= 0x2a << 48 // the current ASID
 		r.SCTLR |= sctlrWXN
@@ -61,6 +62,7 @@ func goldenLinux(t *testing.T, vaBits uint64) (*space, []goldenProbe) {
 		{"user data", 0x401008},
 		{"user data, tagged", 0x2a00_0000_0040_1008},
 		{"user RO data", 0x402000},
+		{"user RO data, tagged", 0x5500_0000_0040_2000},
 		{"user data, AF = 0", 0x403000},
 		{"user PROT_NONE", 0x404000},
 		{"user stack top", 1<<vaBits - 8},
@@ -75,7 +77,7 @@ func goldenLinux(t *testing.T, vaBits uint64) (*space, []goldenProbe) {
 func TestGolden(t *testing.T) {
 	for _, bits := range []uint64{39, 48} {
 		t.Run(fmt.Sprint(bits), func(t *testing.T) {
-			s, probes := goldenLinux(t, bits)
+			s, probes := goldenLinux(t, bits, ramBase)
 			var b strings.Builder
 			fmt.Fprintf(&b, "# Linux-shaped %d-bit address space, SCTLR_EL1.WXN = 1, ASID 0x2a.\n", bits)
 			fmt.Fprintf(&b, "# Per access: r/w/x at EL1 (1) and EL0 (0): PA, or the fault code (F…); then PAR_EL1 of AT S1E1R.\n")

@@ -18,7 +18,9 @@ type ram struct {
 	reads int
 }
 
-func newRAM(size int) *ram { return &ram{base: ramBase, bytes: make([]byte, size)} }
+func newRAM(size int) *ram { return newRAMAt(ramBase, size) }
+
+func newRAMAt(base uint64, size int) *ram { return &ram{base: base, bytes: make([]byte, size)} }
 
 func (m *ram) ReadDescriptor(pa uint64) (uint64, bool) {
 	m.reads++
@@ -31,21 +33,21 @@ func (m *ram) ReadDescriptor(pa uint64) (uint64, bool) {
 func (m *ram) write(pa, v uint64) { binary.LittleEndian.PutUint64(m.bytes[pa-m.base:], v) }
 
 // tables builds translation tables in a ram: tables are allocated from the
-// start of RAM, one 4 KiB page each.
+// start of the ram, one 4 KiB page each.
 type tables struct {
 	t    testing.TB
 	mem  *ram
 	next uint64
 }
 
-func newTables(t testing.TB) *tables {
-	return &tables{t: t, mem: newRAM(1 << 20), next: ramBase}
+func newTables(t testing.TB, base uint64) *tables {
+	return &tables{t: t, mem: newRAMAt(base, 1<<20), next: base}
 }
 
 func (b *tables) alloc() uint64 {
 	pa := b.next
 	b.next += 4096
-	require.LessOrEqual(b.t, b.next-ramBase, uint64(len(b.mem.bytes)), "test tables out of RAM")
+	require.LessOrEqual(b.t, b.next-b.mem.base, uint64(len(b.mem.bytes)), "test tables out of RAM")
 	return pa
 }
 
@@ -130,9 +132,15 @@ type space struct {
 	st0, st1     uint8
 }
 
-// newSpace makes a space with T0SZ/T1SZ and the MMU on.
+// newSpace makes a space with T0SZ/T1SZ and the MMU on, tables at the start
+// of RAM.
 func newSpace(t testing.TB, t0sz, t1sz uint64, extraTCR uint64) *space {
-	b := newTables(t)
+	return newSpaceAt(t, ramBase, t0sz, t1sz, extraTCR)
+}
+
+// newSpaceAt is newSpace with the tables at base.
+func newSpaceAt(t testing.TB, base, t0sz, t1sz uint64, extraTCR uint64) *space {
+	b := newTables(t, base)
 	s := &space{tables: b, root0: b.alloc(), root1: b.alloc()}
 	s.m = New(Config{PARange: 4, ASID16: true}, b.mem, 0)
 	s.regs = Regs{

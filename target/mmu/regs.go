@@ -167,11 +167,18 @@ func (c *Context) Regs() Regs { return c.regs }
 // PABits is the output address size of walks: min(TCR_EL1.IPS, PARange).
 func (c *Context) PABits() uint8 { return c.paBits }
 
+// BranchAddr is the PC a branch to va sets (the pseudocode's
+// AArch64.BranchAddr): with TBI for va's half, the tag is dropped and bits
+// [63:56] become copies of bit 55. The executor applies it to every indirect
+// branch, ERET and exception return address, so fetches (and the FAR of an
+// instruction abort) never carry a tag. Data addresses keep theirs.
+func (c *Context) BranchAddr(va uint64) uint64 {
+	if c.half[va>>55&1].tbi {
+		return uint64(int64(va<<8) >> 8)
+	}
+	return va
+}
+
 // key is the TLB key of va: its page with the top byte replaced by copies of
 // bit 55 where TBI applies, and bit 0 set (a valid key is never zero).
-func (c *Context) key(va uint64) uint64 {
-	if c.half[va>>55&1].tbi {
-		va = uint64(int64(va<<8) >> 8)
-	}
-	return va&^pageMask | 1
-}
+func (c *Context) key(va uint64) uint64 { return c.BranchAddr(va)&^pageMask | 1 }

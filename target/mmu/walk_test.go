@@ -471,3 +471,15 @@ func TestContextAccessors(t *testing.T) {
 	assert.False(t, c.On())
 	assert.False(t, c.StrictAlign())
 }
+
+// BranchAddr drops the tag where TBI applies, per half, with the MMU on or
+// off.
+func TestBranchAddr(t *testing.T) {
+	var c Context
+	c.Load(Config{PARange: 4}, Regs{TCR: tcrTBI0})
+	assert.Equal(t, uint64(0x0000000000401000), c.BranchAddr(0x2a00000000401000))
+	assert.Equal(t, uint64(0x2affffc008000000), c.BranchAddr(0x2affffc008000000), "no TBI1")
+	c.Load(Config{PARange: 4}, Regs{SCTLR: sctlrM, TCR: tcrTBI1})
+	assert.Equal(t, uint64(0xffffffc008000000), c.BranchAddr(0x2affffc008000000))
+	assert.Equal(t, uint64(0x2a00000000401000), c.BranchAddr(0x2a00000000401000), "no TBI0")
+}
