@@ -76,7 +76,7 @@ func TestNoAllocs(t *testing.T) {
 		"fault":  func() { _, f := s.m.Translate(0x1000, Read); sinkPA += uint64(f.FSC()) },
 		"micro":  func() { pa, _ := micro.Lookup(0xffffffc008400010, s.m.TLB().Gen(), Read); sinkPA += pa },
 		"tlbi":   func() { s.m.TLB().Apply(s.m.Context().TLBI(VAE1|IS, 0xffffffc008400)) },
-		"at":     func() { sinkPA += s.m.AT(S1E1R, 0xffffffc008400010) },
+		"at":     func() { par, _ := s.m.AT(S1E1R, 0xffffffc008400010); sinkPA += par },
 		"probe":  func() { r, _ := s.m.Probe(0xffffffc008400010, Read); sinkPA += r.PA },
 		"setreg": func() { s.m.SetRegs(s.regs) },
 		"refill": func() { s.m.TLB().Flush(); _ = s.m.Refill(&micro, 0xffffffc008400010, Read) },

@@ -67,12 +67,14 @@
 //     with 8-bit ASIDs the operand's ASID[15:8] is ignored; any change to
 //     SCTLR_EL1, TCR_EL1 or MAIR_EL1 flushes the TLB (TTBR changes do not).
 //     TestTLBI, TestSetRegs.
-//   - AT: walks afresh (no TLB use or fill); faults, external aborts
-//     included, go to PAR_EL1; NS = 1 and bit 11 = 1 (as QEMU); SH = 0b10
-//     for Device and Normal Non-cacheable memory. TestPAR.
+//   - AT: walks afresh (no TLB use or fill); faults go to PAR_EL1, but an
+//     external abort on the walk is taken as a Data Abort (as QEMU); NS = 1
+//     and bit 11 = 1 (as QEMU); SH = 0b10 for Device and Normal
+//     Non-cacheable memory. TestPAR.
 //   - Debugger accesses (Probe) use but never fill the TLB. TestProbe.
 //
 // TestMatchesQEMU compares AT, ESR and FAR with what qemu-system-aarch64
 // printed for the same tables (testdata/qemu_probe.S); the one difference is
-// PAR_EL1.SH for Device memory, where QEMU 7.2 predates the rule we follow.
+// PAR_EL1.SH for Device and Non-cacheable memory, where QEMU 7.2 predates the
+// rule we follow.
 package mmu

@@ -76,7 +76,8 @@ func Example() {
 	fmt.Println("micro after TLBI:", ok)
 
 	// AT S1E1R, X0 → PAR_EL1.
-	fmt.Printf("PAR_EL1 %#x\n", m.AT(mmu.S1E1R, va))
+	par, _ := m.AT(mmu.S1E1R, va)
+	fmt.Printf("PAR_EL1 %#x\n", par)
 	// Output:
 	// load 0x1234 → 0x40800234
 	// store 0x5000: translation fault, level 3, ESR 0x92000047, FAR 0x5000

@@ -91,19 +91,22 @@ func TestPAR(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			before := s.m.TLB().Len()
-			assert.Equal(t, fmt.Sprintf("%#x", tc.want), fmt.Sprintf("%#x", s.m.AT(tc.op, tc.va)))
+			assert.Equal(t, fmt.Sprintf("%#x", tc.want), fmt.Sprintf("%#x", par(t, s.m, tc.op, tc.va)))
 			assert.Equal(t, before, s.m.TLB().Len(), "AT does not fill the TLB")
 		})
 	}
-	t.Run("external abort on walk is reported in PAR", func(t *testing.T) {
+	t.Run("external abort on walk is a Data Abort, not PAR", func(t *testing.T) {
 		s.set(func(r *Regs) { r.TTBR0 = 0x0800_0000 })
-		// 39-bit VAs start at level 1: FST 0x15.
-		assert.Equal(t, fmt.Sprintf("%#x", uint64(0x82b)), fmt.Sprintf("%#x", s.m.AT(S1E1R, 0x1000)))
+		p, abort := s.m.AT(S1E1R, 0x1000)
+		// 39-bit VAs start at level 1: DFSC 0x15, with CM and WnR.
+		assert.Equal(t, Fault{ExternalAbortWalk, 1}, abort)
+		assert.Zero(t, p)
+		assert.Equal(t, uint64(0x96000155), abort.ESR(Read|CacheOp, 1))
 	})
 	t.Run("MMU off: PA = VA, Device-nGnRnE", func(t *testing.T) {
 		s.set(func(r *Regs) { r.SCTLR = 0 })
-		assert.Equal(t, uint64(0x40001b00), s.m.AT(S1E0W, 0x40001234))
-		assert.Equal(t, uint64(0x801), s.m.AT(S1E1R, 1<<50), "address size L0")
+		assert.Equal(t, uint64(0x40001b00), par(t, s.m, S1E0W, 0x40001234))
+		assert.Equal(t, uint64(0x801), par(t, s.m, S1E1R, 1<<50), "address size L0")
 	})
 }
 

@@ -114,7 +114,12 @@ func checkAgainstReference(t *testing.T, data []byte) {
 				op += 2
 			}
 			ref := refTranslate(cfg, regs, mem, va, acc&(1|EL0))
-			par := m.AT(op, va)
+			par, abort := m.AT(op, va)
+			if ref.fault.Kind == ExternalAbortWalk {
+				require.Equal(t, ref.fault, abort, "AT va %#x", va)
+				continue
+			}
+			require.True(t, abort.OK())
 			require.Equal(t, ref.fault.OK(), par&1 == 0, "AT va %#x", va)
 			if ref.fault.OK() {
 				require.Equal(t, ref.pa&oaMask, par&oaMask)

@@ -34,21 +34,26 @@ func goldenLinux(t *testing.T, vaBits, base uint64) (*space, []goldenProbe) {
 		r.TTBR1 |= 0x2a << 48 // the current ASID
 		r.SCTLR |= sctlrWXN
 	})
-	k := ^uint64(0) << vaBits                                   // PAGE_OFFSET: the linear map
-	img := ^uint64(0)<<(vaBits-1) | 0x08000000                  // KIMAGE_VADDR
-	s.block(img, 0x40200000, 2, normal|ap2|uxn)                 // _text: RO, executable at EL1 only
-	s.block(img+0x200000, 0x40400000, 2, normal|ap2|pxn|uxn)    // rodata
-	s.page(img+0x400000, 0x40600000, normal|pxn|uxn)            // data
-	s.page(img+0x401000, 0x40601000, shInner|pxn|uxn)           // AF = 0
-	s.block(k, 0x40000000, 1, normal|pxn|uxn)                   // linear map, 1 GiB
-	s.page(img|0x30000000, 0x09000000, device|pxn|uxn)          // fixmap UART
-	s.page(0x400000, 0x40800000, normal|nG|ap1|ap2|pxn)         // user text
-	s.page(0x401000, 0x40801000, normal|nG|ap1|pxn|uxn)         // user data
-	s.page(0x402000, 0x40802000, normal|nG|ap1|ap2|pxn|uxn)     // user RO data
-	s.page(0x403000, 0x40803000, (normal|nG|ap1|pxn|uxn)&^af)   // user, AF = 0 (aged)
-	s.desc(0x404000, 3, 0x40804000|normal|nG|ap1|pxn|uxn|1<<58) // PROT_NONE: invalid
-	s.page(1<<vaBits-0x1000, 0x40805000, normal|nG|ap1|pxn|uxn) // stack top
-	s.page(0x405000, 0x40806000, normal|nG|ap1)                 // rwx user page
+	k := ^uint64(0) << vaBits                                     // PAGE_OFFSET: the linear map
+	img := ^uint64(0)<<(vaBits-1) | 0x08000000                    // KIMAGE_VADDR
+	s.block(img, 0x40200000, 2, normal|ap2|uxn)                   // _text: RO, executable at EL1 only
+	s.block(img+0x200000, 0x40400000, 2, normal|ap2|pxn|uxn)      // rodata
+	s.page(img+0x400000, 0x40600000, normal|pxn|uxn)              // data
+	s.page(img+0x401000, 0x40601000, shInner|pxn|uxn)             // AF = 0
+	s.block(k, 0x40000000, 1, normal|pxn|uxn)                     // linear map, 1 GiB
+	s.page(img|0x30000000, 0x09000000, device|pxn|uxn)            // fixmap UART
+	s.page(0x400000, 0x40800000, normal|nG|ap1|ap2|pxn)           // user text
+	s.page(0x401000, 0x40801000, normal|nG|ap1|pxn|uxn)           // user data
+	s.page(0x402000, 0x40802000, normal|nG|ap1|ap2|pxn|uxn)       // user RO data
+	s.page(0x403000, 0x40803000, (normal|nG|ap1|pxn|uxn)&^af)     // user, AF = 0 (aged)
+	s.desc(0x404000, 3, 0x40804000|normal|nG|ap1|pxn|uxn|1<<58)   // PROT_NONE: invalid
+	s.page(1<<vaBits-0x1000, 0x40805000, normal|nG|ap1|pxn|uxn)   // stack top
+	s.page(0x405000, 0x40806000, normal|nG|ap1)                   // rwx user page
+	s.desc(img+0x600000, 2, 0xc0000000|3)                         // next table where no RAM is
+	s.block(img+0x800000, 1<<44, 2, normal)                       // output beyond 44 bits
+	s.desc(img+0xa00000, 2, 1<<44|3)                              // table beyond 44 bits
+	s.block(img+0xc00000, 0x40c00000, 2, shInner|pxn|uxn)         // block, AF = 0
+	s.page(0x407000, 0x40807000, af|idxNC|shInner|nG|ap1|pxn|uxn) // user Normal NC
 	return s, []goldenProbe{
 		{"kernel text", img + 0x1234},
 		{"kernel rodata", img + 0x200040},
@@ -68,6 +73,11 @@ func goldenLinux(t *testing.T, vaBits, base uint64) (*space, []goldenProbe) {
 		{"user stack top", 1<<vaBits - 8},
 		{"user rwx page (WXN)", 0x405000},
 		{"user, unmapped", 0x406000},
+		{"user Normal NC", 0x407000},
+		{"kernel, level 3 table not in RAM", img + 0x600000},
+		{"kernel, block beyond PA size", img + 0x800000},
+		{"kernel, table beyond PA size", img + 0xa00000},
+		{"kernel, block AF = 0", img + 0xc01000},
 		{"above TTBR0", 1 << vaBits},
 		{"below TTBR1", k - 0x1000},
 		{"kernel, tagged (no TBI1)", img&^(0xff<<56) | 0x2a<<56},
@@ -96,7 +106,11 @@ func TestGolden(t *testing.T) {
 				} else {
 					fmt.Fprintf(&b, " | %v", f)
 				}
-				fmt.Fprintf(&b, " | PAR=%#x\n", s.m.AT(S1E1R, p.va))
+				if par, abort := s.m.AT(S1E1R, p.va); abort.OK() {
+					fmt.Fprintf(&b, " | PAR=%#x\n", par)
+				} else {
+					fmt.Fprintf(&b, " | AT: Data Abort, %v\n", abort)
+				}
 			}
 			path := filepath.Join("testdata", fmt.Sprintf("linux%d.golden", bits))
 			if os.Getenv("GOLDEN_UPDATE") != "" {

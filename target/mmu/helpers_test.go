@@ -185,3 +185,10 @@ func (s *space) set(f func(*Regs)) {
 	f(&s.regs)
 	s.m.SetRegs(s.regs)
 }
+
+// par runs AT and requires it to write PAR_EL1 (no abort).
+func par(t testing.TB, m *MMU, op ATOp, va uint64) uint64 {
+	p, abort := m.AT(op, va)
+	require.True(t, abort.OK(), "AT took %v", abort)
+	return p
+}

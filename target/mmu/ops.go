@@ -134,18 +134,20 @@ const (
 	parRES1 = 1 << 11
 )
 
-// AT performs the address translation instruction op on va and returns the
-// value it writes to PAR_EL1.
+// AT performs the address translation instruction op on va: it returns the
+// value to write to PAR_EL1, or, when the walk takes a synchronous external
+// abort, that Fault, to be taken as a Data Abort instead (PAR_EL1 unchanged;
+// ESR_EL1 = abort.ESR(Read|CacheOp, el), which sets CM and WnR as the
+// architecture asks for aborts on AT; FAR_EL1 = va), as QEMU does.
 //
-// Success: F = 0, PA[47:12], ATTR (the MAIR byte) in [63:56], SH in [8:7],
-// NS = 1 and bit 11 (RES1) = 1. Failure: F = 1, FST in [6:1] (the fault
-// status code), S = 0 (stage 1), PTW = 0 (no stage 2), bit 11 = 1. We
-// choose (as QEMU): NS = 1 (this machine is in Non-secure state, where the
-// bit is UNKNOWN), IMPLEMENTATION DEFINED bits 0; every fault, including an
-// external abort on the walk, is reported in PAR_EL1 rather than taken; AT
-// walks the tables afresh (it may use the TLB, we do not) and does not fill
-// the TLB. With the MMU off it reports PA = VA with Device-nGnRnE attributes.
-func (m *MMU) AT(op ATOp, va uint64) uint64 {
+// PAR_EL1 on success: F = 0, PA[47:12], ATTR (the MAIR byte) in [63:56], SH
+// in [8:7], NS = 1 and bit 11 (RES1) = 1. On any other fault: F = 1, FST in
+// [6:1] (the fault status code), S = 0 (stage 1), PTW = 0 (no stage 2),
+// bit 11 = 1. We choose (as QEMU): NS = 1 (this machine is in Non-secure
+// state, where the bit is UNKNOWN), IMPLEMENTATION DEFINED bits 0; AT walks
+// the tables afresh (it may use the TLB, we do not) and does not fill the
+// TLB. With the MMU off it reports PA = VA with Device-nGnRnE attributes.
+func (m *MMU) AT(op ATOp, va uint64) (par uint64, abort Fault) {
 	acc := Read
 	if op == S1E1W || op == S1E0W {
 		acc = Write
@@ -162,7 +164,10 @@ func (m *MMU) AT(op ATOp, va uint64) uint64 {
 	} else {
 		r, f = m.ctx.flat(va, acc)
 	}
-	return PAR(r, f)
+	if f.Kind == ExternalAbortWalk {
+		return 0, f
+	}
+	return PAR(r, f), Fault{}
 }
 
 // PAR encodes a translation outcome as a PAR_EL1 value (see MMU.AT).

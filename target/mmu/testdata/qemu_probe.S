@@ -3,7 +3,9 @@
 // at 0x41000000) and params.bin (register values, then (VA, op) pairs ending
 // with op 0xff); this program turns the MMU on with those registers and, for
 // each pair, prints one or two hex words on the PL011:
-//   ops 0-3 (AT S1E1R, S1E1W, S1E0R, S1E0W): PAR_EL1
+//   ops 0-3 (AT S1E1R, S1E1W, S1E0R, S1E0W): PAR_EL1 (preset to
+//   0xdeadbeef, so an AT that takes an exception shows) and the ESR_EL1 of
+//   that exception (0 if none)
 //   ops 4-8 (LDR, STR, LDTR, STTR, BLR at EL1): ESR_EL1 and FAR_EL1 of the
 //   exception the access took (0 and 0 if none; FAR 0 when the exception is
 //   not an abort: a fetch that succeeds runs a zero word, UNDEFINED).
@@ -34,6 +36,8 @@ next:
     b.eq done
     mov x22, #0
     mov x23, #0
+    ldr x0, =0xdeadbeef
+    msr par_el1, x0
     cmp x25, #0
     b.eq at_e1r
     cmp x25, #1
@@ -66,6 +70,8 @@ at_e0w:
 par:
     isb
     mrs x0, par_el1
+    bl puthex
+    mov x0, x22
     bl puthex
     b next
 do_ldr:
