@@ -34,7 +34,10 @@ var qemuOps = []struct {
 	{"AT S1E1R", true, S1E1R, 0}, {"AT S1E1W", true, S1E1W, 0}, {"AT S1E0R", true, S1E0R, 0}, {"AT S1E0W", true, S1E0W, 0},
 	{"LDR", false, 0, Read}, {"STR", false, 0, Write}, {"LDTR", false, 0, Read | EL0}, {"STTR", false, 0, Write | EL0},
 	{"BLR", false, 0, Fetch},
+	{"EL0 LDR", false, 0, Read | EL0}, {"EL0 STR", false, 0, Write | EL0}, {"EL0 BLR", false, 0, Fetch | EL0},
 }
+
+const qemuEL0Page = 0x40010000 // the probe's EL0 stubs
 
 // shDiffers is where we knowingly differ from QEMU 7.2: a successful AT on
 // Device or Normal Non-cacheable memory, where we report PAR_EL1.SH = 0b10 (as
@@ -56,7 +59,8 @@ func qemuCase(t *testing.T, bits uint64) (*space, []byte, []qemuLine) {
 	for i := uint64(0); i < 8; i++ {
 		s.page(0x40000000+i<<12, 0x40000000+i<<12, normal|ap2|uxn) // the probe program
 	}
-	s.page(0x09000000, 0x09000000, device|pxn|uxn) // its UART
+	s.page(qemuEL0Page, qemuEL0Page, normal|ap1|ap2|pxn) // its EL0 stubs
+	s.page(0x09000000, 0x09000000, device|pxn|uxn)       // its UART
 	var params bytes.Buffer
 	put := func(v ...uint64) {
 		for _, x := range v {
@@ -82,13 +86,17 @@ func qemuCase(t *testing.T, bits uint64) (*space, []byte, []qemuLine) {
 				continue
 			}
 			va := p.va
-			if op.acc == Fetch {
+			if op.acc.Kind() == Fetch {
 				va = s.m.Context().BranchAddr(va) // BLR drops the tag
 			}
 			esr, far := uint64(0), uint64(0)
+			from := uint8(1)
+			if i >= 9 {
+				from = 0
+			}
 			if _, f := s.m.Probe(va, op.acc); !f.OK() {
-				esr, far = f.ESR(op.acc, 1), va
-			} else if op.acc == Fetch {
+				esr, far = f.ESR(op.acc, from), va
+			} else if op.acc.Kind() == Fetch {
 				esr = 0x02000000 // the zero word it ran: UNDEFINED, EC 0, IL 1
 			}
 			lines = append(lines, qemuLine{what + " ESR", esr}, qemuLine{what + " FAR", far})
@@ -148,6 +156,7 @@ func runProbeOnQEMU(t *testing.T, tables, params []byte) string {
 	defer cancel()
 	run(ctx, "aarch64-linux-gnu-as", "-o", "probe.o", "probe.S")
 	run(ctx, "aarch64-linux-gnu-ld", "-Ttext=0x40000000", fmt.Sprintf("--section-start=.tables=%#x", qemuTables),
+		fmt.Sprintf("--section-start=.el0=%#x", qemuEL0Page),
 		"-o", "probe.elf", "probe.o")
 	out := run(ctx, "qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a57", "-m", "1G", "-display", "none",
 		"-serial", "stdio", "-monitor", "none", "-no-reboot", "-kernel", "probe.elf")

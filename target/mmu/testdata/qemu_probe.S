@@ -6,9 +6,10 @@
 //   ops 0-3 (AT S1E1R, S1E1W, S1E0R, S1E0W): PAR_EL1 (preset to
 //   0xdeadbeef, so an AT that takes an exception shows) and the ESR_EL1 of
 //   that exception (0 if none)
-//   ops 4-8 (LDR, STR, LDTR, STTR, BLR at EL1): ESR_EL1 and FAR_EL1 of the
-//   exception the access took (0 and 0 if none; FAR 0 when the exception is
-//   not an abort: a fetch that succeeds runs a zero word, UNDEFINED).
+//   ops 4-8 (LDR, STR, LDTR, STTR, BLR at EL1) and 9-11 (LDR, STR, BLR at
+//   EL0, from the page at 0x40010000): ESR_EL1 and FAR_EL1 of the exception
+//   the access took (0 and 0 if none; FAR 0 when the exception is not an
+//   abort: a fetch that succeeds runs a zero word, UNDEFINED).
 .global _start
 _start:
     ldr x20, =0x09000000        // PL011 DR (identity-mapped once the MMU is on)
@@ -54,6 +55,16 @@ next:
     b.eq do_ldtr
     cmp x25, #7
     b.eq do_sttr
+    cmp x25, #8
+    b.eq do_blr
+    adr x9, el0_ldr             // ops 9-11: at EL0, stubs 8 bytes apart
+    sub x10, x25, #9
+    add x9, x9, x10, lsl #3
+    msr elr_el1, x9
+    mov x9, #0x3c0              // EL0t, DAIF masked
+    msr spsr_el1, x9
+    eret
+do_blr:
     blr x24
     b report
 at_e1r:
@@ -118,7 +129,24 @@ vectors:
     b sync
 .balign 0x200
     b sync
+.balign 0x200
+    b lower                     // 0x400: synchronous from EL0
 .balign 0x800
+// From EL0: an SVC means the access completed; anything else is recorded.
+// Either way, back to report at EL1.
+lower:
+    mrs x9, esr_el1
+    ubfx x10, x9, #26, #6
+    cmp x10, #0x15
+    b.eq 2f
+    mov x22, x9
+    cbz x10, 2f
+    mrs x23, far_el1
+2:  adr x9, report
+    msr elr_el1, x9
+    mov x9, #0x3c5              // EL1h, DAIF masked
+    msr spsr_el1, x9
+    eret
 sync:
     mrs x22, esr_el1
     ubfx x9, x22, #26, #6
@@ -140,6 +168,18 @@ undef:
 .balign 8
 params:
     .incbin "params.bin"
+
+// EL0 stubs, in a page EL0 may execute; each ends in SVC or faults.
+.section .el0, "ax"
+el0_ldr:
+    ldr w1, [x24]
+    svc #0
+el0_str:
+    str wzr, [x24]
+    svc #0
+el0_blr:
+    blr x24
+    svc #0
 
 .section .tables, "a"
     .incbin "tables.bin"
