@@ -45,10 +45,11 @@
 //
 // Each has a "we choose" comment where it is made and a test.
 //
-//   - Granule: only 4 KiB is implemented; TG0/TG1 are not read, so any other
-//     encoding behaves as 4 KiB, which is what the architecture requires for a
-//     size the CPU does not implement (the ID registers must then say so:
-//     ID_AA64MMFR0_EL1.TGran64 = 0xF, TGran16 = 0). TestGranuleIgnored.
+//   - Granule: only 4 KiB is walked. A TG selecting a size the CPU does not
+//     advertise, or a reserved TG, behaves as 4 KiB (the architecture's rule);
+//     one selecting an advertised 16/64 KiB granule (Config.Gran16/Gran64;
+//     QEMU's cortex-a57 ID_AA64MMFR0_EL1 0x1124 advertises 64 KiB) makes
+//     every walk of that half a translation fault at level 0. TestGranule.
 //   - TxSZ outside [16, 39]: translation fault at level 0 (as QEMU), not a
 //     clamp. TestFaultsBeforeWalk.
 //   - IPS: larger than PARange means PARange (required); the reserved 0b111

@@ -124,6 +124,6 @@ func TestDecodeAT(t *testing.T) {
 }
 
 func TestConfigFromMMFR0(t *testing.T) {
-	assert.Equal(t, Config{PARange: 4, ASID16: true}, ConfigFromMMFR0(0x1124))
-	assert.Equal(t, Config{PARange: 4}, ConfigFromMMFR0(0x1104))
+	assert.Equal(t, Config{PARange: 4, ASID16: true, Gran64: true}, ConfigFromMMFR0(0x1124))
+	assert.Equal(t, Config{PARange: 4}, ConfigFromMMFR0(0x0f001104))
 }

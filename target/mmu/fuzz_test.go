@@ -69,19 +69,17 @@ func checkAgainstReference(t *testing.T, data []byte) {
 		}
 		return b >> 3 & 63
 	}
-	cfg := Config{PARange: uint8(ctl >> 60 % 6), ASID16: ctl>>59&1 == 1}
+	cfg := Config{PARange: uint8(ctl >> 60 % 6), ASID16: ctl>>59&1 == 1, Gran16: ctl>>58&1 == 1, Gran64: ctl>>57&1 == 1}
 	regs := Regs{
 		SCTLR: ctl&(sctlrWXN|sctlrEE|sctlrI|sctlrA) | ^ctl>>40&1, // M usually 1
 		TCR: txsz(ctl>>8) | txsz(ctl>>16)<<16 | ctl&(tcrEPD0|tcrEPD1|tcrA1) |
-			(ctl>>24&7)<<32 | ctl&(tcrAS|tcrTBI0|tcrTBI1),
+			(ctl>>24&7)<<32 | ctl&(tcrAS|tcrTBI0|tcrTBI1) | (seed>>40&3)<<14 | (seed>>42&3)<<30,
 		TTBR0: ramBase + (ctl>>44&7)<<12 | ctl>>48&0xfff | seed&0xffff<<48,
 		TTBR1: ramBase + (ctl>>52&7)<<12 | seed>>16&0xffff<<48,
 		MAIR:  mix(seed),
 	}
 	m := New(cfg, mem, 64)
 	m.SetRegs(regs)
-	// The default TCR bits select 4 KiB for both halves only when they say
-	// so; TG is ignored anyway.
 	for k := 0; k < 48; k++ {
 		w := in.u64() ^ mix(seed+uint64(k))
 		va := w

@@ -44,12 +44,16 @@ func refTranslate(cfg Config, r Regs, mem Memory, va uint64, acc Access) refResu
 		return res
 	}
 	var txsz, epd, ttbr uint64
+	var granule int // KiB
 	if upper == 1 {
 		txsz, epd, ttbr = field(r.TCR, 21, 16), field(r.TCR, 23, 23), r.TTBR1
+		granule = []int{4, 16, 4, 64}[field(r.TCR, 31, 30)]
 	} else {
 		txsz, epd, ttbr = field(r.TCR, 5, 0), field(r.TCR, 7, 7), r.TTBR0
+		granule = []int{4, 64, 16, 4}[field(r.TCR, 15, 14)]
 	}
-	if epd == 1 || txsz < 16 || txsz > 39 {
+	unwalkable := granule == 16 && cfg.Gran16 || granule == 64 && cfg.Gran64
+	if epd == 1 || unwalkable || txsz < 16 || txsz > 39 {
 		return refResult{fault: Fault{Translation, 0}}
 	}
 	inputsize := 64 - int(txsz)

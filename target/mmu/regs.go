@@ -19,11 +19,20 @@ type Config struct {
 	// ASID16 is true when ID_AA64MMFR0_EL1.ASIDBits says 16-bit ASIDs; only
 	// then does TCR_EL1.AS select them.
 	ASID16 bool
+	// Gran16 and Gran64 say that ID_AA64MMFR0_EL1 advertises the 16 KiB or
+	// 64 KiB granule (TGran16 ≠ 0, TGran64 ≠ 0xF). This model walks only
+	// 4 KiB tables: see decodeHalf for what a TG selecting them does.
+	Gran16, Gran64 bool
 }
 
 // ConfigFromMMFR0 reads a Config from an ID_AA64MMFR0_EL1 value.
 func ConfigFromMMFR0(mmfr0 uint64) Config {
-	return Config{PARange: uint8(mmfr0 & 0xf), ASID16: mmfr0>>4&0xf == 2}
+	return Config{
+		PARange: uint8(mmfr0 & 0xf),
+		ASID16:  mmfr0>>4&0xf == 2,
+		Gran16:  mmfr0>>20&0xf != 0,
+		Gran64:  mmfr0>>24&0xf != 0xf,
+	}
 }
 
 // paSizes maps a PARange / TCR_EL1.IPS encoding to a number of address bits.
@@ -57,7 +66,7 @@ type half struct {
 	base      uint64 // physical address of the start-level table
 	inputBits uint8  // 64 - TxSZ
 	start     uint8  // start level of the walk
-	noWalk    bool   // a walk faults at level 0: EPDx = 1, or TxSZ out of range
+	noWalk    bool   // a walk faults at level 0: EPDx = 1, TxSZ out of range, an unwalkable granule
 	baseBad   bool   // BADDR beyond the output address size: address size fault at level 0
 	tbi       bool   // top byte ignored
 }
@@ -110,22 +119,33 @@ func (c *Context) Load(cfg Config, r Regs) {
 	}
 	c.asid = uint16(asidReg>>48) & c.asidMask
 
-	c.half[0] = c.decodeHalf(r.TTBR0, uint8(r.TCR&0x3f), r.TCR&tcrEPD0 != 0, r.TCR&tcrTBI0 != 0)
-	c.half[1] = c.decodeHalf(r.TTBR1, uint8(r.TCR>>16&0x3f), r.TCR&tcrEPD1 != 0, r.TCR&tcrTBI1 != 0)
+	// TG0: 00 4 KiB, 01 64 KiB, 10 16 KiB; TG1: 01 16 KiB, 10 4 KiB, 11 64 KiB.
+	tg0, tg1 := r.TCR>>14&3, r.TCR>>30&3
+	big0 := tg0 == 1 && cfg.Gran64 || tg0 == 2 && cfg.Gran16
+	big1 := tg1 == 3 && cfg.Gran64 || tg1 == 1 && cfg.Gran16
+	c.half[0] = c.decodeHalf(r.TTBR0, uint8(r.TCR&0x3f), r.TCR&tcrEPD0 != 0 || big0, r.TCR&tcrTBI0 != 0)
+	c.half[1] = c.decodeHalf(r.TTBR1, uint8(r.TCR>>16&0x3f), r.TCR&tcrEPD1 != 0 || big1, r.TCR&tcrTBI1 != 0)
 
 	for i := range c.mair {
 		c.mair[i] = uint8(r.MAIR >> (8 * i))
 	}
 }
 
-// decodeHalf decodes one TTBR with its TCR fields. TG0/TG1 are not read: the
-// model implements the 4 KiB granule only (see doc.go).
-func (c *Context) decodeHalf(ttbr uint64, txsz uint8, epd, tbi bool) half {
+// decodeHalf decodes one TTBR with its TCR fields; noWalk is EPDx, or a TG
+// this model cannot walk.
+//
+// Only the 4 KiB granule is implemented. A TG that selects a granule the CPU
+// does not advertise, or a reserved TG, behaves as 4 KiB: the architecture
+// requires an implemented size, and 4 KiB is the only one. We choose: a TG
+// that selects a granule the ID registers advertise but this model does not
+// walk (16 or 64 KiB) makes every walk of that half a translation fault at
+// level 0, so such a guest fails loudly rather than walking its tables wrong.
+func (c *Context) decodeHalf(ttbr uint64, txsz uint8, noWalk, tbi bool) half {
 	h := half{tbi: tbi}
 	// We choose (as QEMU): a TxSZ outside [16, 39] makes every walk of that
 	// half a translation fault at level 0 (the other permitted choice is to
 	// clamp it).
-	if epd || txsz < minTxSZ || txsz > maxTxSZ {
+	if noWalk || txsz < minTxSZ || txsz > maxTxSZ {
 		h.noWalk = true
 		return h
 	}

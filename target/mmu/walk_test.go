@@ -395,9 +395,10 @@ func TestMMUOff(t *testing.T) {
 	assert.Equal(t, uint64(0x40000000), r.PA)
 }
 
-// Only the 4 KiB granule exists: TG0/TG1 are not read (we choose), so every
-// other encoding walks as 4 KiB.
-func TestGranuleIgnored(t *testing.T) {
+// Only the 4 KiB granule is walked. Unadvertised and reserved TG encodings
+// behave as 4 KiB; an advertised 16 or 64 KiB granule faults at level 0 (we
+// choose).
+func TestGranule(t *testing.T) {
 	s := newSpace(t, 25, 25, 0)
 	s.page(0x1000, 0x40500000, normal)
 	s.page(0xfffffffffffff000, 0x40501000, normal)
@@ -410,6 +411,29 @@ func TestGranuleIgnored(t *testing.T) {
 		require.True(t, f.OK(), "TG1=%d", tg)
 		assert.Equal(t, uint64(0x40501008), r.PA)
 	}
+
+	// Advertised but not walked: translation fault at level 0.
+	s.m = New(ConfigFromMMFR0(0x1124), s.mem, 0) // QEMU's cortex-a57: 4 and 64 KiB
+	cases := []struct {
+		tg0, tg1 uint64
+		lo, hi   Fault
+	}{
+		{0, 2, Fault{}, Fault{}},                             // 4 KiB both
+		{1, 2, Fault{Translation, 0}, Fault{}},               // TG0 64 KiB
+		{0, 3, Fault{}, Fault{Translation, 0}},               // TG1 64 KiB
+		{2, 1, Fault{}, Fault{}},                             // 16 KiB: not advertised, as 4 KiB
+		{3, 0, Fault{}, Fault{}},                             // reserved: as 4 KiB
+		{1, 3, Fault{Translation, 0}, Fault{Translation, 0}}, // both 64 KiB
+	}
+	for _, tc := range cases {
+		s.m.SetRegs(Regs{SCTLR: sctlrM, TCR: 25 | 25<<16 | ips44<<32 | tc.tg0<<14 | tc.tg1<<30, TTBR0: s.root0, TTBR1: s.root1, MAIR: linuxMAIR})
+		_, f := s.m.Translate(0x1008, Read)
+		assert.Equal(t, tc.lo, f, "TG0=%d", tc.tg0)
+		_, f = s.m.Translate(0xfffffffffffff008, Read)
+		assert.Equal(t, tc.hi, f, "TG1=%d", tc.tg1)
+	}
+	assert.Equal(t, Config{PARange: 4, ASID16: true, Gran16: true}, ConfigFromMMFR0(0x0f101124))
+
 }
 
 // A 40-bit space starts at level 0 with a 2-entry (16-byte) table; BADDR is
