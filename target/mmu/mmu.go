@@ -67,8 +67,9 @@ func (m *MMU) Translate(va uint64, acc Access) (Result, Fault) {
 }
 
 // Probe translates va as Translate does but never fills the TLB: for the
-// debugger's memory accesses, so that attaching gdb does not change what the
-// guest later sees. It uses a TLB entry if there is one, as the CPU would.
+// debugger's memory accesses. We choose: it uses a TLB entry if there is one,
+// as the CPU would, and never adds one, so attaching gdb does not change what
+// the guest later sees.
 func (m *MMU) Probe(va uint64, acc Access) (Result, Fault) { return m.translate(va, acc, false) }
 
 func (m *MMU) translate(va uint64, acc Access, fill bool) (Result, Fault) {

@@ -120,6 +120,9 @@ func (c *Context) leaf(va, d uint64, level, apTable uint8, xnTable uint64) (Resu
 	ap &^= apTable & 1              // APTable[0]: no EL0 access
 	uxn := d&descUXN != 0 || xnTable&tableUXN != 0
 	pxn := d&descPXN != 0 || xnTable&tablePXN != 0
+	// Device when the attribute's high nibble is 0. We choose: a reserved
+	// Device encoding (low bits 0bxx01/10/11) is Device, and a Normal
+	// encoding with inner nibble 0 (reserved without FEAT_XS/MTE) is Normal.
 	attr := c.mair[d>>2&7]
 	r := Result{
 		PA:     (oa | va&(1<<shift-1)) &^ pageMask,
