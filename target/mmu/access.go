@@ -19,6 +19,19 @@ const (
 	CacheOp Access = 8
 )
 
+var accessNames = [...]string{"read", "write", "fetch", "kind3"}
+
+func (a Access) String() string {
+	s := accessNames[a&3]
+	if a&EL0 != 0 {
+		s += "|EL0"
+	}
+	if a&CacheOp != 0 {
+		s += "|CacheOp"
+	}
+	return s
+}
+
 // Kind is Read, Write or Fetch.
 func (a Access) Kind() Access { return a & 3 }
 

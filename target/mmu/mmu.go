@@ -83,7 +83,14 @@ func (m *MMU) translate(va uint64, acc Access, fill bool) (Result, Fault) {
 		r = e.res
 	} else {
 		var f Fault
-		if r, f = c.walk(m.mem, va); !f.OK() {
+		r, f = c.walk(m.mem, va)
+		if fill {
+			m.tlb.stats.Walks++
+			if !f.OK() {
+				m.tlb.stats.Faults++
+			}
+		}
+		if !f.OK() {
 			return Result{}, f
 		}
 		if fill {

@@ -27,7 +27,19 @@ type TLB struct {
 	mask   uint64
 	blocks int    // valid entries from block mappings (level < 3)
 	gen    uint64 // starts at 1, so a zero Micro never matches
+	stats  Stats
 }
+
+// Stats counts what a TLB did; only slow paths count, so hits through a
+// Micro or Translate are not included.
+type Stats struct {
+	Walks         uint64 // table walks for Translate/Refill (TLB misses)
+	Faults        uint64 // of those, walks that faulted
+	Invalidations uint64 // Apply calls (TLBI, flushes)
+}
+
+// Stats returns the counters.
+func (t *TLB) Stats() Stats { return t.stats }
 
 // NewTLB returns a TLB with n entries, rounded up to a power of two
 // (DefaultTLBEntries for n ≤ 0).
@@ -139,6 +151,7 @@ func (t *TLB) Flush() { t.Apply(Invalidation{Scope: ScopeAll}) }
 // is cached, else a scan.
 func (t *TLB) Apply(inv Invalidation) {
 	t.gen++
+	t.stats.Invalidations++
 	switch inv.Scope {
 	case ScopeAll:
 		for i := range t.ents {

@@ -425,3 +425,27 @@ func TestRangeEdges(t *testing.T) {
 	require.True(t, f.OK())
 	assert.Equal(t, uint64(0x40001234), r.PA)
 }
+
+// A tagged address and its untagged form share one TLB entry (TBI0).
+func TestTBISharesEntry(t *testing.T) {
+	s := newSpace(t, 25, 25, tcrTBI0)
+	s.page(vaU1, 0x40800000, normal|nG|ap1)
+	_, f := s.m.Translate(0x7f00000000000000|vaU1, Read)
+	require.True(t, f.OK())
+	st := s.m.TLB().Stats()
+	_, ok := s.m.TLB().Lookup(s.m.Context(), vaU1, s.m.Context().ASID())
+	assert.True(t, ok)
+	r, _ := s.m.Translate(vaU1|0x10, Read)
+	assert.Equal(t, uint64(0x40800010), r.PA)
+	assert.Equal(t, st, s.m.TLB().Stats(), "no second walk")
+	assert.Equal(t, Stats{Walks: 1, Invalidations: 1}, st, "one walk; SetRegs flushed once")
+	_, _ = s.m.Translate(0x5000, Read)
+	assert.Equal(t, uint64(1), s.m.TLB().Stats().Faults)
+}
+
+func TestAccessString(t *testing.T) {
+	assert.Equal(t, "read", Read.String())
+	assert.Equal(t, "write|EL0", (Write | EL0).String())
+	assert.Equal(t, "fetch", Fetch.String())
+	assert.Equal(t, "read|EL0|CacheOp", (Read | EL0 | CacheOp).String())
+}
