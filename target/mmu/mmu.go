@@ -55,7 +55,7 @@ func (m *MMU) SetRegs(r Regs) {
 // (alignment faults that depend on the memory type come after permission
 // faults).
 func (m *MMU) Translate(va uint64, acc Access) (Result, Fault) {
-	// The TLB hit, kept small so it inlines into the caller.
+	// The TLB hit, apart from the walk path (whose Result goes through memory).
 	if c := &m.ctx; c.on {
 		if e := m.tlb.lookup(c.key(va), c.asid); e != nil && e.res.Perm.Allows(acc) {
 			r := &e.res
