@@ -12,8 +12,13 @@ type term struct {
 
 func termOf(v value) term { return term{v.neg, v.exp, u128{0, v.mant}} }
 
+// product is a*b exactly (zero when either is zero).
 func product(a, b value) term {
 	return term{a.neg != b.neg, a.exp + b.exp, mul64(a.mant, b.mant)}
+}
+
+func infTimesZero(a, b value) bool {
+	return a.kind == kInf && b.kind == kZero || a.kind == kZero && b.kind == kInf
 }
 
 // sum adds two terms. The result is exact apart from sticky, which stands
@@ -76,8 +81,8 @@ func AbsDiff(f Format, a, b uint64, fpcr FPCR) (uint64, Flags) {
 
 func addSub(f Format, a, b uint64, subtract bool, fpcr FPCR) (uint64, Flags) {
 	var fl Flags
-	va, vb := unpack(f, a, fpcr, &fl), unpack(f, b, fpcr, &fl)
-	if r, done := processNaNs(f, va, vb, a, b, fpcr, &fl); done {
+	va, vb, r, done := unpack2(f, a, b, fpcr, &fl)
+	if done {
 		return r, fl
 	}
 	vb.neg = vb.neg != subtract
@@ -102,13 +107,13 @@ func MulX(f Format, a, b uint64, fpcr FPCR) (uint64, Flags) { return mul(f, a, b
 
 func mul(f Format, a, b uint64, extended bool, fpcr FPCR) (uint64, Flags) {
 	var fl Flags
-	va, vb := unpack(f, a, fpcr, &fl), unpack(f, b, fpcr, &fl)
-	if r, done := processNaNs(f, va, vb, a, b, fpcr, &fl); done {
+	va, vb, r, done := unpack2(f, a, b, fpcr, &fl)
+	if done {
 		return r, fl
 	}
 	neg := va.neg != vb.neg
 	switch {
-	case va.kind == kInf && vb.kind == kZero || va.kind == kZero && vb.kind == kInf:
+	case infTimesZero(va, vb):
 		if extended {
 			return f.two(neg), fl
 		}
@@ -128,8 +133,8 @@ func (f Format) two(neg bool) uint64 { return f.sign(neg) | uint64(f.bias()+1)<<
 // Div is FDIV.
 func Div(f Format, a, b uint64, fpcr FPCR) (uint64, Flags) {
 	var fl Flags
-	va, vb := unpack(f, a, fpcr, &fl), unpack(f, b, fpcr, &fl)
-	if r, done := processNaNs(f, va, vb, a, b, fpcr, &fl); done {
+	va, vb, r, done := unpack2(f, a, b, fpcr, &fl)
+	if done {
 		return r, fl
 	}
 	neg := va.neg != vb.neg
@@ -199,7 +204,7 @@ func NegMulSub(f Format, addend, a, b uint64, fpcr FPCR) (uint64, Flags) {
 func mulAdd(f Format, c, a, b uint64, fpcr FPCR) (uint64, Flags) {
 	var fl Flags
 	vc, va, vb := unpack(f, c, fpcr, &fl), unpack(f, a, fpcr, &fl), unpack(f, b, fpcr, &fl)
-	invalidProduct := va.kind == kInf && vb.kind == kZero || va.kind == kZero && vb.kind == kInf
+	invalidProduct := infTimesZero(va, vb)
 	if r, done := processNaNs3(f, vc, va, vb, c, a, b, fpcr, &fl); done {
 		if vc.kind == kQNaN && invalidProduct { // Inf*0 + QNaN is invalid too
 			return f.DefaultNaN(), fl | IOC
@@ -219,9 +224,5 @@ func mulAdd(f Format, c, a, b uint64, fpcr FPCR) (uint64, Flags) {
 	case vc.kind == kZero && zeroP && vc.neg == negP:
 		return f.zero(vc.neg), fl
 	}
-	p := term{neg: negP}
-	if !zeroP {
-		p = product(va, vb)
-	}
-	return roundSum(f, termOf(vc), p, fpcr, &fl), fl
+	return roundSum(f, termOf(vc), product(va, vb), fpcr, &fl), fl
 }

@@ -1,5 +1,7 @@
 package fp
 
+import "cmp"
+
 // order compares two unpacked non-NaN values: -1, 0 or +1 as a <, ==, > b.
 func order(a, b value) int {
 	if a.kind == kZero && b.kind == kZero {
@@ -51,31 +53,11 @@ func compareMagnitude(a, b value) int {
 	ta, tb := a.exp+topBit(a.mant), b.exp+topBit(b.mant)
 	switch {
 	case ta != tb:
-		return cmpInt(ta, tb)
+		return cmp.Compare(ta, tb)
 	case a.exp > b.exp:
-		return cmpUint(a.mant<<(a.exp-b.exp), b.mant)
+		return cmp.Compare(a.mant<<(a.exp-b.exp), b.mant)
 	}
-	return cmpUint(a.mant, b.mant<<(b.exp-a.exp))
-}
-
-func cmpInt(a, b int) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-func cmpUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	return cmp.Compare(a.mant, b.mant<<(b.exp-a.exp))
 }
 
 // NZCV results of FCMP, in bits 3..0.
@@ -201,8 +183,8 @@ func quietNaNsLose(f Format, a, b uint64, isMax bool) (uint64, uint64) {
 // minMax is FPMax and FPMin.
 func minMax(f Format, a, b uint64, isMax bool, fpcr FPCR) (uint64, Flags) {
 	var fl Flags
-	va, vb := unpack(f, a, fpcr, &fl), unpack(f, b, fpcr, &fl)
-	if r, done := processNaNs(f, va, vb, a, b, fpcr, &fl); done {
+	va, vb, r, done := unpack2(f, a, b, fpcr, &fl)
+	if done {
 		return r, fl
 	}
 	c := order(va, vb)

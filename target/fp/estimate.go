@@ -123,23 +123,19 @@ func RSqrtStep(f Format, a, b uint64, fpcr FPCR) (uint64, Flags) {
 
 // step is FPRecipStepFused and FPRSqrtStepFused: (c - a*b) * 2^scale, with
 // a negated before anything else (so a NaN a comes back negated).
-func step(f Format, a, b, infTimesZero uint64, c term, scale int, fpcr FPCR) (uint64, Flags) {
+func step(f Format, a, b, atInfTimesZero uint64, c term, scale int, fpcr FPCR) (uint64, Flags) {
 	var fl Flags
-	a = Neg(f, a)
-	va, vb := unpack(f, a, fpcr, &fl), unpack(f, b, fpcr, &fl)
-	if r, done := processNaNs(f, va, vb, a, b, fpcr, &fl); done {
+	va, vb, r, done := unpack2(f, Neg(f, a), b, fpcr, &fl)
+	if done {
 		return r, fl
 	}
 	switch {
-	case va.kind == kInf && vb.kind == kZero || va.kind == kZero && vb.kind == kInf:
-		return infTimesZero, fl
+	case infTimesZero(va, vb):
+		return atInfTimesZero, fl
 	case va.kind == kInf || vb.kind == kInf:
 		return f.inf(va.neg != vb.neg), fl
 	}
-	p := term{neg: va.neg != vb.neg}
-	if va.kind != kZero && vb.kind != kZero {
-		p = product(va, vb)
-	}
+	p := product(va, vb)
 	c.exp += scale
 	p.exp += scale
 	return roundSum(f, c, p, fpcr, &fl), fl

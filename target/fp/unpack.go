@@ -90,30 +90,27 @@ func processNaN(f Format, k kind, a uint64, fpcr FPCR, fl *Flags) uint64 {
 // processNaNs is FPProcessNaNs: the first signalling NaN, else the first
 // quiet NaN, decides the result; done is false when neither is a NaN.
 func processNaNs(f Format, va, vb value, a, b uint64, fpcr FPCR, fl *Flags) (uint64, bool) {
-	switch {
-	case va.kind == kSNaN:
-		return processNaN(f, va.kind, a, fpcr, fl), true
-	case vb.kind == kSNaN:
-		return processNaN(f, vb.kind, b, fpcr, fl), true
-	case va.kind == kQNaN:
-		return processNaN(f, va.kind, a, fpcr, fl), true
-	case vb.kind == kQNaN:
-		return processNaN(f, vb.kind, b, fpcr, fl), true
-	}
-	return 0, false
+	return processNaNs3(f, va, vb, value{}, a, b, 0, fpcr, fl)
 }
 
 // processNaNs3 is FPProcessNaNs3 with the same priority over three operands.
 func processNaNs3(f Format, va, vb, vc value, a, b, c uint64, fpcr FPCR, fl *Flags) (uint64, bool) {
-	switch {
-	case va.kind == kSNaN:
-		return processNaN(f, va.kind, a, fpcr, fl), true
-	case vb.kind == kSNaN:
-		return processNaN(f, vb.kind, b, fpcr, fl), true
-	case vc.kind == kSNaN:
-		return processNaN(f, vc.kind, c, fpcr, fl), true
+	vs, xs := [3]value{va, vb, vc}, [3]uint64{a, b, c}
+	for _, k := range [2]kind{kSNaN, kQNaN} {
+		for i, v := range vs {
+			if v.kind == k {
+				return processNaN(f, k, xs[i], fpcr, fl), true
+			}
+		}
 	}
-	return processNaNs(f, va, vb, a, b, fpcr, fl)
+	return 0, false
+}
+
+// unpack2 unpacks two operands and, when either is a NaN, settles the result.
+func unpack2(f Format, a, b uint64, fpcr FPCR, fl *Flags) (va, vb value, r uint64, done bool) {
+	va, vb = unpack(f, a, fpcr, fl), unpack(f, b, fpcr, fl)
+	r, done = processNaNs(f, va, vb, a, b, fpcr, fl)
+	return va, vb, r, done
 }
 
 // round is FPRound: it rounds (-1)^neg * (m + s) * 2^exp, where s is a
