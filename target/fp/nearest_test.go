@@ -12,7 +12,7 @@ import (
 // Go's float32 and float64 arithmetic does: for every non-NaN result the
 // bits must agree, and a NaN result must be a NaN.
 
-const nearestCases = 20000
+const nearestCases = 10000
 
 type binaryOp func(Format, uint64, uint64, FPCR) (uint64, Flags)
 

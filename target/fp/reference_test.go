@@ -14,7 +14,7 @@ import (
 // agree. Operands are finite; results that are exactly zero are left to the
 // golden table (their sign is a rule, not a rounding).
 
-const referenceCases = 300
+const referenceCases = 150
 
 // exactOp computes the exact result of an operation on finite operands
 // (already flushed); ok is false where the reference does not apply.
