@@ -140,3 +140,20 @@ func step(f Format, a, b, atInfTimesZero uint64, c term, scale int, fpcr FPCR) (
 	p.exp += scale
 	return roundSum(f, c, p, fpcr, &fl), fl
 }
+
+// RecipExponent is FRECPX: the sign kept, the exponent field inverted (a
+// zero or subnormal gets the largest finite exponent), the fraction zero.
+func RecipExponent(f Format, a uint64, fpcr FPCR) (uint64, Flags) {
+	var fl Flags
+	v := unpack(f, a, fpcr, &fl)
+	if v.kind.isNaN() {
+		return processNaN(f, v.kind, a, fpcr, &fl), fl
+	}
+	e := a >> f.fracBits() & f.expField()
+	if e == 0 {
+		e = f.expField() - 1
+	} else {
+		e ^= f.expField()
+	}
+	return f.sign(v.neg) | e<<f.fracBits(), fl
+}

@@ -91,7 +91,7 @@ var goldenOps = map[string]goldenOp{
 	"frintm": frint(MinusInf, false, false), "frintz": frint(Zero, false, false),
 	"frinta": frint(TiesAway, false, false), "frinti": frint(0, false, true), "frintx": frint(0, true, true),
 	"frecpe": unary(RecipEstimate), "frsqrte": unary(RSqrtEstimate),
-	"frecps": binary(RecipStep), "frsqrts": binary(RSqrtStep),
+	"frecps": binary(RecipStep), "frsqrts": binary(RSqrtStep), "frecpx": unary(RecipExponent),
 	"fneg": func(f Format, x []uint64, _ FPCR) (uint64, Flags) { return Neg(f, x[0]), 0 },
 	"fabs": func(f Format, x []uint64, _ FPCR) (uint64, Flags) { return Abs(f, x[0]), 0 },
 }
