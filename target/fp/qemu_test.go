@@ -18,7 +18,8 @@ import (
 // FPCR settings, and result and FPSR flags must equal ours. One small
 // static program (generated C with one inline-asm block per instruction)
 // reads records from stdin and writes results, so thousands of cases take
-// one QEMU start. Skipped without the cross compiler or QEMU, and in -short.
+// one QEMU start. Like target/difftest it fails, not skips, without the
+// cross compiler or QEMU (make deps installs them); -short skips it.
 
 const qemuCasesPerOp = 400
 
@@ -170,9 +171,8 @@ func TestAgainstQEMU(t *testing.T) {
 		t.Skip("-short")
 	}
 	for _, tool := range []string{"aarch64-linux-gnu-gcc", "qemu-aarch64"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not installed (make deps)", tool)
-		}
+		_, err := exec.LookPath(tool)
+		require.NoError(t, err, "%s is needed (make deps installs it)", tool)
 	}
 	ops := qemuOps()
 	dir := t.TempDir()
