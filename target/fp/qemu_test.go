@@ -38,9 +38,11 @@ type qemuOp struct {
 
 func reg(f Format) string { return map[Format]string{Half: "h", Single: "s", Double: "d"}[f] }
 
-func qemuOps() []qemuOp {
+// qemuOps are the forms for each format; with conversions also FCVT
+// between formats and FCVTXN.
+func qemuOps(formats []Format, conversions bool) []qemuOp {
 	var ops []qemuOp
-	for _, f := range []Format{Single, Double} {
+	for _, f := range formats {
 		r := reg(f)
 		fp := func(name, asm string, arity int, run func(x []uint64, c FPCR) (uint64, Flags)) {
 			ops = append(ops, qemuOp{name: name + "." + r, asm: asm, from: f, to: f, result: "fp", arity: arity, run: run})
@@ -80,12 +82,15 @@ func qemuOps() []qemuOp {
 				run: func(x []uint64, c FPCR) (uint64, Flags) { n, fl := op(f, x[0], x[1], c); return uint64(n), fl }})
 		}
 		for _, to := range []Format{Half, Single, Double} {
-			if to != f {
+			if to != f && conversions {
 				ops = append(ops, qemuOp{name: "fcvt." + reg(to) + r, asm: fmt.Sprintf("fcvt %s0, %s1", reg(to), r), from: f, to: to, result: "fp", arity: 1,
 					run: func(x []uint64, c FPCR) (uint64, Flags) { return Convert(f, to, x[0], c) }})
 			}
 		}
 		ops = append(ops, intConversionOps(f)...)
+	}
+	if !conversions {
+		return ops
 	}
 	for _, to := range []Format{Single, Double} {
 		ops = append(ops, qemuOp{name: "fcvt." + reg(to) + "h", asm: fmt.Sprintf("fcvt %s0, h1", reg(to)), from: Half, to: to, result: "fp", arity: 1,
@@ -167,6 +172,18 @@ void _start(void) {
 }
 
 func TestAgainstQEMU(t *testing.T) {
+	runOnQEMU(t, qemuOps([]Format{Single, Double}, true), "cortex-a57", "armv8-a", FZ|DN|AHP)
+}
+
+// TestHalfAgainstQEMU covers half-precision arithmetic (FEAT_FP16, which
+// Cortex-A57 lacks) on QEMU's "max" CPU, FZ16 included.
+func TestHalfAgainstQEMU(t *testing.T) {
+	runOnQEMU(t, qemuOps([]Format{Half}, false), "max", "armv8.2-a+fp16", FZ|FZ16|DN|AHP)
+}
+
+// runOnQEMU runs ops on qemu-aarch64 -cpu cpu and compares; each case sets
+// a random RMode and each of the bits in random.
+func runOnQEMU(t *testing.T, ops []qemuOp, cpu, march string, random FPCR) {
 	if testing.Short() {
 		t.Skip("-short")
 	}
@@ -174,12 +191,11 @@ func TestAgainstQEMU(t *testing.T) {
 		_, err := exec.LookPath(tool)
 		require.NoError(t, err, "%s is needed (make deps installs it)", tool)
 	}
-	ops := qemuOps()
 	dir := t.TempDir()
 	src, elf := filepath.Join(dir, "fp.c"), filepath.Join(dir, "fp.elf")
 	require.NoError(t, os.WriteFile(src, []byte(qemuProgram(ops)), 0o644))
 	cc := exec.Command("aarch64-linux-gnu-gcc", "-O1", "-static", "-nostdlib", "-ffreestanding", "-fno-tree-vectorize",
-		"-march=armv8-a", "-o", elf, src)
+		"-march="+march, "-o", elf, src)
 	if out, err := cc.CombinedOutput(); err != nil {
 		t.Fatalf("compile: %v\n%s", err, out)
 	}
@@ -206,8 +222,8 @@ func TestAgainstQEMU(t *testing.T) {
 				}
 			}
 			fpcr := FPCR(0).WithRMode(Rounding(g.r.IntN(4)))
-			for _, bit := range []FPCR{FZ, DN, AHP} {
-				if g.r.IntN(3) == 0 {
+			for _, bit := range []FPCR{FZ, FZ16, DN, AHP} {
+				if bit&random != 0 && g.r.IntN(3) == 0 {
 					fpcr |= bit
 				}
 			}
@@ -217,7 +233,7 @@ func TestAgainstQEMU(t *testing.T) {
 			}
 		}
 	}
-	run := exec.Command("qemu-aarch64", "-cpu", "cortex-a57", elf)
+	run := exec.Command("qemu-aarch64", "-cpu", cpu, elf)
 	run.Stdin = &input
 	out, err := run.Output()
 	require.NoError(t, err)
@@ -249,5 +265,5 @@ func TestAgainstQEMU(t *testing.T) {
 		}
 	}
 	require.Zero(t, failures, "of %d cases", len(recs))
-	t.Logf("%d instruction forms, %d cases agree with qemu-aarch64", len(ops), len(recs))
+	t.Logf("%d instruction forms, %d cases agree with qemu-aarch64 -cpu %s", len(ops), len(recs), cpu)
 }
