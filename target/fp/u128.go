@@ -1,6 +1,9 @@
 package fp
 
-import "math/bits"
+import (
+	"math"
+	"math/bits"
+)
 
 // u128 is an unsigned 128-bit integer, the width exact products and sums
 // need (a double product has 106 bits).
@@ -68,22 +71,20 @@ func mul64(a, b uint64) u128 {
 	return u128{hi, lo}
 }
 
-// isqrt returns floor(sqrt(x)) and whether the square root is exact.
+// isqrt returns floor(sqrt(x)) and whether the square root is exact, for
+// x < 2^127. A float64 square root gives a first guess, one Newton step
+// makes it good to a unit or two, and integer squares settle it exactly.
 func isqrt(x u128) (uint64, bool) {
-	var root u128
-	bit := u128{1 << 62, 0} // the highest power of four
-	for !bit.isZero() && x.less(bit) {
-		bit = bit.shr(2)
+	r := uint64(math.Sqrt(math.Ldexp(float64(x.hi), 64) + float64(x.lo)))
+	if r > 0 && x.hi < r {
+		q, _ := bits.Div64(x.hi, x.lo, r)
+		r = r/2 + q/2 + r&q&1 // (r + x/r) / 2 without overflow
 	}
-	for !bit.isZero() {
-		t := root.add(bit)
-		if !x.less(t) {
-			x = x.sub(t)
-			root = root.shr(1).add(bit)
-		} else {
-			root = root.shr(1)
-		}
-		bit = bit.shr(2)
+	for r > 0 && x.less(mul64(r, r)) {
+		r--
 	}
-	return root.lo, x.isZero()
+	for !x.less(mul64(r+1, r+1)) {
+		r++
+	}
+	return r, mul64(r, r) == x
 }

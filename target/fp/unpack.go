@@ -95,6 +95,9 @@ func processNaNs(f Format, va, vb value, a, b uint64, fpcr FPCR, fl *Flags) (uin
 
 // processNaNs3 is FPProcessNaNs3 with the same priority over three operands.
 func processNaNs3(f Format, va, vb, vc value, a, b, c uint64, fpcr FPCR, fl *Flags) (uint64, bool) {
+	if !va.kind.isNaN() && !vb.kind.isNaN() && !vc.kind.isNaN() {
+		return 0, false // the common case, without the loop
+	}
 	vs, xs := [3]value{va, vb, vc}, [3]uint64{a, b, c}
 	for _, k := range [2]kind{kSNaN, kQNaN} {
 		for i, v := range vs {
