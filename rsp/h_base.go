@@ -215,6 +215,15 @@ func (s *Session) handleKill([]byte) {
 }
 
 func (s *Session) handleVKill(arg []byte) {
+	pid, err := parseHexUint(arg)
+	if err != nil {
+		s.sendProtocolError(err)
+		return
+	}
+	if pid != 1 { // not our process: nothing is killed and the session goes on (gdbserver answers E01 too)
+		s.sendErrno(EPERM)
+		return
+	}
 	if s.extended {
 		s.leave(DetachKill)
 		s.sendOK()

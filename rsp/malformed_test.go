@@ -135,6 +135,9 @@ func TestMalformedPackets(t *testing.T) {
 		{"D bad pid", "D;zz", "E16"},
 		{"vAttach bad pid", "vAttach;zz", "E16"},
 		{"vAttach other pid", "vAttach;2", "E02"},
+		{"vKill other pid", "vKill;ffff", "E01"},
+		{"vKill bad pid", "vKill;zz", "E16"},
+		{"vKill no pid", "vKill", "E16"},
 		{"qRegisterInfo bad", "qRegisterInfozz", "E45"},
 		{"qThreadStopInfo bad", "qThreadStopInfo", "E02"},
 	}

@@ -136,6 +136,18 @@ func TestRegisters(t *testing.T) {
 			{"G" + strings.Repeat("11", 8), "OK"}, {"p0", "1111111111111111"}, {"p1", "0000000000000000"},
 			{"G123", "E16"}, {"Gzz", "E16"},
 		}},
+		// Data that ends inside a register is refused and writes nothing (not x0, not the tail into cpsr).
+		{name: "G partial register", steps: []exchange{
+			{"G" + strings.Repeat("11", 12), "E16"}, {"p0", "0000000000000000"}, {"p21", "c5030000"},
+			{"G" + strings.Repeat("22", 33*8+2), "E16"}, {"p20", "0000004000000000"}, {"p21", "c5030000"},
+			{"G" + strings.Repeat("33", 33*8+4+4), "E16"}, {"p21", "c5030000"},
+			{"G", "E16"},
+		}},
+		{name: "G whole-register prefixes", steps: []exchange{
+			{"G" + strings.Repeat("44", 16), "OK"}, {"p1", "4444444444444444"}, {"p2", "0000000000000000"},
+			{"G" + strings.Repeat("55", 33*8), "OK"}, {"p20", "5555555555555555"}, {"p21", "c5030000"},
+			{"G" + strings.Repeat("66", 33*8+4), "OK"}, {"p21", "66666666"},
+		}},
 	})
 }
 
@@ -274,7 +286,7 @@ func TestPoints(t *testing.T) {
 }
 
 func TestDetachRemovesPoints(t *testing.T) {
-	for _, how := range []string{"D", "D;1", "k", "eof"} {
+	for _, how := range []string{"D", "D;1", "k", "vKill;1", "eof"} {
 		t.Run(how, func(t *testing.T) {
 			f := rsptest.NewFakeTarget(2)
 			cl, done := rsptest.StartSession(t, f, rsp.Options{})
