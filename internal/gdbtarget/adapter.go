@@ -179,6 +179,8 @@ func (a *Adapter) haltFree() {
 		return
 	}
 	a.stopFree.Store(true)
+	// An Interrupt the loop did not take (it ended between Resumes) must not stop gdb's first resume.
+	defer a.m.DropInterrupt()
 	for {
 		a.m.Interrupt()
 		select {

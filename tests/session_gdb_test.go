@@ -1,0 +1,68 @@
+package tests
+
+import (
+	"fmt"
+	"net"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// gdb's detach followed at once by target remote, in one script: every reconnect is served (the next client
+// waits until the previous session's cleanup is done instead of being refused).
+func TestGDBDetachThenTargetRemoteAgain(t *testing.T) {
+	s := startServer(t)
+	const rounds = 5
+	var script strings.Builder
+	for i := 0; i < rounds; i++ {
+		fmt.Fprintf(&script, "hbreak workload_done\ncontinue\ndelete\ndetach\ntarget remote %s\n", s.Addr)
+	}
+	script.WriteString("info threads\n")
+	out := gdb(t, s.Addr, script.String())
+	require.NotContains(t, out, "Connection reset by peer", out)
+	require.NotContains(t, out, "Remote connection closed", out)
+	require.Equal(t, rounds+1, strings.Count(out, "[Inferior 1 (process 1) detached]"), out)
+	require.Equal(t, rounds, countMatches(out, `hit Breakpoint \d+, (0x[0-9a-f]+ in )?workload_done`), out)
+	require.Regexp(t, `Thread 1\.2 .*CPU#1`, out)
+}
+
+// Connections that send no packet (port probes, health checks) change nothing: the machine stays halted at the
+// entry point, and the client after them finds it there and its points work.
+func TestSilentConnectionsLeaveTheMachineHalted(t *testing.T) {
+	s := startServer(t)
+	for _, probe := range []string{"", "", "+", "+++"} {
+		conn, err := net.Dial("tcp", s.Addr)
+		require.NoError(t, err)
+		if probe != "" {
+			_, err = conn.Write([]byte(probe))
+			require.NoError(t, err)
+		}
+		require.NoError(t, conn.Close())
+	}
+	out := gdb(t, s.Addr, `
+printf "pc=%#lx start=%#lx\n", $pc, &_start
+printf "counter=%lu\n", workload_counter
+hbreak workload_done
+continue
+`)
+	pc := regexpFind(t, out, `pc=(0x[0-9a-f]+) `)
+	require.Equal(t, regexpFind(t, out, `start=(0x[0-9a-f]+)`), pc, "the machine moved while only probes were connected:\n%s", out)
+	require.Equal(t, uint64(0), parseCounter(t, out), out)
+	require.Regexp(t, `Breakpoint 1, (0x[0-9a-f]+ in )?workload_done`, out)
+	require.Equal(t, 1, strings.Count(s.Log.String(), "the machine keeps running"), "only gdb's own detach lets the machine run:\n%s", s.Log.String())
+}
+
+// stdio with --run: gdb attaches to the running machine, and continue runs it to the hbreak. The halt at
+// attach used to leave an interrupt pending, so continue stopped at once with SIGINT at _start.
+func TestGDBStdioRunStopsAtHbreak(t *testing.T) {
+	for i := 0; i < 4; i++ {
+		out := gdb(t, "", fmt.Sprintf(`
+target remote | %s - --run
+hbreak workload_done
+continue
+`, serverBin))
+		require.NotContains(t, out, "SIGINT", "run %d:\n%s", i, out)
+		require.Regexp(t, `hit Breakpoint 1, (0x[0-9a-f]+ in )?workload_done`, out, "run %d", i)
+	}
+}
