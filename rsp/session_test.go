@@ -497,3 +497,32 @@ func TestTargetPanicEndsSession(t *testing.T) {
 		}
 	}
 }
+
+// A copy of a packet that arrives with it, before its reply was sent, is a retransmission (gdb resends after
+// its ack timeout): it is acked but not answered again, so later replies stay in step. In no-ack mode
+// nothing is retransmitted, and two packets are two requests.
+func TestRetransmittedPacketAnsweredOnce(t *testing.T) {
+	l := listen(t, "tcp") // a buffered transport: on net.Pipe both sides would block writing their acks
+	t.Cleanup(func() { l.Close() })
+	go rsp.NewServer(rsptest.NewFakeTarget(1), rsp.Options{}).Serve(l)
+	cl := dial(t, "tcp", l.Addr().String())
+	q := rsptest.Frame("qSupported:multiprocess+")
+	cl.SendRaw("+" + q + q)
+	require.Equal(t, byte('+'), cl.Byte())
+	require.True(t, strings.HasPrefix(cl.Recv(), "PacketSize="))
+	require.Equal(t, byte('+'), cl.Byte()) // the copy is acked
+	require.Equal(t, "", cl.Exchange("vMustReplyEmpty"))
+	require.Equal(t, "OK", cl.Exchange("Hg1"))
+	// A different packet in the same read is answered.
+	cl.SendRaw(rsptest.Frame("Hg1") + rsptest.Frame("qC"))
+	require.Equal(t, byte('+'), cl.Byte())
+	require.Equal(t, "OK", cl.Recv())
+	require.Equal(t, byte('+'), cl.Byte())
+	require.Equal(t, "QCp1.1", cl.Recv())
+
+	require.Equal(t, "OK", cl.Exchange("QStartNoAckMode"))
+	cl.NoAck = true
+	cl.SendRaw(rsptest.Frame("qC") + rsptest.Frame("qC"))
+	require.Equal(t, "QCp1.1", cl.Recv())
+	require.Equal(t, "QCp1.1", cl.Recv())
+}

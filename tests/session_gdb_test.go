@@ -66,3 +66,18 @@ continue
 		require.Regexp(t, `hit Breakpoint 1, (0x[0-9a-f]+ in )?workload_done`, out, "run %d", i)
 	}
 }
+
+// A server that starts slower than gdb's ack timeout gets gdb's first packet twice (gdb resends it); it must
+// answer it once, or every later reply is one behind ("Remote replied unexpectedly to 'vMustReplyEmpty'").
+func TestGDBStdioSlowStartRetransmission(t *testing.T) {
+	out := gdb(t, "", fmt.Sprintf(`
+set remotetimeout 1
+target remote | sh -c 'sleep 1.5; exec %s - --run'
+set remotetimeout 2
+hbreak workload_done
+continue
+`, serverBin))
+	require.NotContains(t, out, "Remote replied unexpectedly", out)
+	require.Contains(t, out, "retransmitted packet not answered again", out)
+	require.Regexp(t, `hit Breakpoint 1, (0x[0-9a-f]+ in )?workload_done`, out)
+}
