@@ -41,7 +41,7 @@ func TestMalformedPackets(t *testing.T) {
 		{"unknown q", "qWhatever", ""},
 		{"unknown Q", "QWhatever:1", ""},
 		{"unknown v", "vWhatever", ""},
-		{"vRun", "vRun;" + hexOf("/bin/sh"), ""},
+		{"vRun outside extended mode", "vRun;" + hexOf("/bin/sh"), "E01"},
 		{"binary byte packet", "\x01\x02", ""},
 		// registers
 		{"p bad hex", "pzz", "E16"},

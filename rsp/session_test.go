@@ -64,7 +64,7 @@ func TestSupported(t *testing.T) {
 		}},
 		{name: "no binary-upload, x unsupported", steps: []exchange{{"x40000000,4", ""}}},
 		{name: "must reply empty", steps: []exchange{{"vMustReplyEmpty", ""}}},
-		{name: "unknown packets", steps: []exchange{{"qTStatus", ""}, {"qOffsets", ""}, {"qSymbol::", ""}, {"vRun;", ""}, {"qFooBar", ""}, {"J", ""}}},
+		{name: "unknown packets", steps: []exchange{{"qTStatus", ""}, {"qOffsets", ""}, {"qSymbol::", ""}, {"qFooBar", ""}, {"J", ""}}},
 		{name: "extended mode", steps: []exchange{{"!", "OK"}}},
 	})
 }
@@ -525,4 +525,40 @@ func TestRetransmittedPacketAnsweredOnce(t *testing.T) {
 	cl.SendRaw(rsptest.Frame("qC") + rsptest.Frame("qC"))
 	require.Equal(t, "QCp1.1", cl.Recv())
 	require.Equal(t, "QCp1.1", cl.Recv())
+}
+
+// Extended mode: vRun and R restart the target (R with no reply); after a kill or detach there is no process
+// (no threads, E01 for what needs one, W00 for '?') until vAttach or vRun.
+func TestExtendedRunKillAttach(t *testing.T) {
+	noProcess := []exchange{
+		{"qfThreadInfo", "l"}, {"qsThreadInfo", "l"},
+		{"qXfer:threads:read::0,fff", "l<?xml version=\"1.0\"?>\n<threads>\n</threads>\n"},
+		{"g", "E01"}, {"G00000000", "E01"}, {"p20", "E01"}, {"m40000000,4", "E01"}, {"M40000000,1:00", "E01"},
+		{"vCont;c", "E01"}, {"c", "E01"}, {"s", "E01"}, {"Z2,40001000,8", "E01"}, {"D;1", "E01"},
+		{"Hg1", "E16"}, {"T1", "E02"}, {"?", "W00"}, {"vCont?", "vCont;c;C;s;S"}, {"qAttached", "1"},
+	}
+	f := rsptest.NewFakeTarget(2)
+	cl, _ := rsptest.StartSession(t, f, rsp.Options{})
+	steps := []exchange{
+		{"!", "OK"}, {"Z2,40001000,8", "OK"}, {"P20=0800004000000000", "OK"},
+		{"vRun;", "T05thread:1;core:0;"}, {"p20", "0000004000000000"}, {"qfThreadInfo", "m1,2"},
+		{"vKill;2", "E01"}, {"vKill;1", "OK"},
+	}
+	steps = append(steps, noProcess...)
+	steps = append(steps, exchange{"vAttach;1", "T05thread:1;core:0;"}, exchange{"qfThreadInfo", "m1,2"},
+		exchange{"m40000000,4", "00000000"}, exchange{"D;1", "OK"})
+	steps = append(steps, noProcess...)
+	for i, s := range steps {
+		require.Equal(t, s.want, cl.Exchange(s.send), "#%d %q", i, s.send)
+	}
+	cl.Send("R00") // no reply; the target is restarted and attached
+	require.Equal(t, "T05thread:1;core:0;", cl.Exchange("?"))
+	cl.Send("k") // in extended mode k kills and stays connected, with no reply
+	require.Equal(t, "l", cl.Exchange("qfThreadInfo"))
+	require.Equal(t, "T05thread:1;core:0;", cl.Exchange("vRun;"+hexOf("/bin/sh")+";"+hexOf("-c")))
+
+	log := strings.Join(f.CallLog(), "\n")
+	require.Equal(t, 3, strings.Count(log, "Restart"), log)
+	require.Equal(t, 1, strings.Count(log, "RemoveWatchpoint 0x40001000 8 write"), "vRun removes the client's points first")
+	require.Equal(t, []rsp.DetachKind{rsp.DetachKill, rsp.DetachKill, rsp.DetachPacket, rsp.DetachKill}, f.Detaches)
 }

@@ -81,3 +81,34 @@ continue
 	require.Contains(t, out, "retransmitted packet not answered again", out)
 	require.Regexp(t, `hit Breakpoint 1, (0x[0-9a-f]+ in )?workload_done`, out)
 }
+
+// extended-remote: run and starti restart the machine from the entry point (starti stops there, run goes on to
+// the hbreak); after kill there are no threads until attach; run works again after attach.
+func TestGDBExtendedRemoteRunKillAttach(t *testing.T) {
+	s := startServer(t)
+	out := gdb(t, "", fmt.Sprintf(`
+target extended-remote %s
+hbreak workload_done
+continue
+printf "before counter=%%lu\n", workload_counter
+starti
+printf "pc=%%#lx start=%%#lx\n", $pc, &_start
+printf "after counter=%%lu\n", workload_counter
+continue
+kill
+info threads
+attach 1
+info threads
+run
+info threads
+`, s.Addr))
+	require.NotContains(t, out, "internal-error", out)
+	require.NotContains(t, out, "Remote replied unexpectedly", out)
+	require.Greater(t, parseCounter(t, regexpFind(t, out, `before (counter=\d+)`)), uint64(0), out)
+	require.Equal(t, regexpFind(t, out, `start=(0x[0-9a-f]+)`), regexpFind(t, out, `pc=(0x[0-9a-f]+) `), "starti stops at the entry:\n%s", out)
+	require.Equal(t, uint64(0), parseCounter(t, regexpFind(t, out, `after (counter=\d+)`)), "starti reloads the kernel:\n%s", out)
+	require.Equal(t, 3, countMatches(out, `hit Breakpoint 1, (0x[0-9a-f]+ in )?workload_done`), out)
+	require.Contains(t, out, "[Inferior 1 (process 1) killed]")
+	require.Contains(t, out, "No threads.", out)
+	require.Regexp(t, `(?s)No threads\..*Thread 1\.1 .*Thread 1\.2 `, out)
+}
