@@ -185,6 +185,11 @@ func (s *Session) attach() error {
 		if err != nil {
 			return err
 		}
+		if stop.Kind != StopExited {
+			// Why the target last stopped (a hit, a step) was for the client that resumed it; an attaching
+			// client only learns which thread is stopped, or gdb would take an old hit for a new one.
+			stop = StopReason{Kind: StopSignal, Signal: SigTrap, Thread: stop.Thread}
+		}
 		s.lastStop = stop
 	}
 	s.attached = true

@@ -562,3 +562,25 @@ func TestExtendedRunKillAttach(t *testing.T) {
 	require.Equal(t, 1, strings.Count(log, "RemoveWatchpoint 0x40001000 8 write"), "vRun removes the client's points first")
 	require.Equal(t, []rsp.DetachKind{rsp.DetachKill, rsp.DetachKill, rsp.DetachPacket, rsp.DetachKill}, f.Detaches)
 }
+
+// An attaching client hears which thread is stopped, not why the target last stopped for an earlier client.
+func TestAttachReportsAPlainStop(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		stop rsp.StopReason
+		want string
+	}{
+		{"hwbreak", rsp.StopReason{Kind: rsp.StopHwBreak, Thread: 2}, "T05thread:p1.2;core:1;"},
+		{"watch", rsp.StopReason{Kind: rsp.StopWatch, Addr: 0x40001000, Thread: 1}, "T05thread:p1.1;core:0;"},
+		{"interrupted", rsp.StopReason{Kind: rsp.StopInterrupted, Thread: 2}, "T05thread:p1.2;core:1;"},
+		{"exited", rsp.StopReason{Kind: rsp.StopExited}, "W00"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := rsptest.NewFakeTarget(2)
+			f.AttachStop = &c.stop
+			cl, _ := rsptest.StartSession(t, f, rsp.Options{})
+			cl.Exchange("qSupported:multiprocess+;hwbreak+;swbreak+")
+			require.Equal(t, c.want, cl.Exchange("?"))
+		})
+	}
+}

@@ -43,6 +43,8 @@ type FakeTarget struct {
 	ExecData []byte
 	// WatchSlots and BreakSlots bound the hardware points (ENOSPC beyond).
 	WatchSlots, BreakSlots int
+	// AttachStop, when set, is what Attach returns (default: SIGTRAP on thread 1).
+	AttachStop *rsp.StopReason
 
 	// Calls logs every capability call, e.g. "AddWatchpoint 0x1000 8 write".
 	Calls []string
@@ -470,6 +472,9 @@ func (f *FakeTarget) Attach() (rsp.StopReason, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.logf("Attach")
+	if f.AttachStop != nil {
+		return *f.AttachStop, nil
+	}
 	return rsp.StopReason{Kind: rsp.StopSignal, Signal: rsp.SigTrap, Thread: 1}, nil
 }
 
