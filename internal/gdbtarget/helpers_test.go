@@ -7,7 +7,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/hwbp-gdbstub/hwbp-gdbstub/debugregs"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/kernelsim"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/rsp"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/rsp/rsptest"
@@ -17,29 +16,11 @@ import (
 // newTestAdapter boots the embedded kernel on a real 2-CPU machine behind a real Adapter.
 func newTestAdapter(t testing.TB, route string) *Adapter {
 	t.Helper()
-	img, err := kernelsim.Default()
-	require.NoError(t, err)
-	model, err := debugregs.LookupModel("cortex-a57")
-	require.NoError(t, err)
-	var a *Adapter
-	m, err := target.New(target.Config{
-		CPUs:              2,
-		LivelockThreshold: target.DefaultLivelockThreshold,
-		Hypercall:         func(cpu int, args [4]uint64) target.HypercallResult { return a.Hypercall(cpu, args) },
+	a, err := Start(Config{
+		Machine: target.Config{CPUs: 2, LivelockThreshold: target.DefaultLivelockThreshold},
+		Route:   route,
 	})
 	require.NoError(t, err)
-	boot := func(m *target.Machine) error {
-		for _, s := range img.Segments {
-			if err := m.LoadSegment(s.Addr, s.Data, s.MemSize); err != nil {
-				return err
-			}
-		}
-		m.Reset(img.Entry)
-		return nil
-	}
-	a = New(m, img, Options{Breakpoints: model.Breakpoints, Watchpoints: model.Watchpoints, Route: route,
-		LivelockThreshold: target.DefaultLivelockThreshold, Boot: boot})
-	require.NoError(t, boot(m))
 	return a
 }
 
@@ -65,3 +46,19 @@ func symAddr(t testing.TB, name string) uint64 {
 }
 
 func hex(v uint64) string { return fmt.Sprintf("%x", v) }
+
+// recvStop reads the next packet that is not console output (O packets).
+func recvStop(c *rsptest.Client) string {
+	for {
+		p := c.Recv()
+		if len(p) == 0 || p[0] != 'O' || p == "OK" {
+			return p
+		}
+	}
+}
+
+// resume sends a resume packet and returns the stop reply after any console output.
+func resume(c *rsptest.Client, packet string) string {
+	c.Send(packet)
+	return recvStop(c)
+}

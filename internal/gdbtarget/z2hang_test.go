@@ -15,7 +15,7 @@ func bootToWorkload(t *testing.T, c *rsptest.Client) {
 	t.Helper()
 	done := hex(symAddr(t, kernelsim.SymWorkloadDone))
 	require.Equal(t, "OK", c.Exchange("Z1,"+done+",4"))
-	require.Contains(t, c.Exchange("vCont;c"), "hwbreak:")
+	require.Contains(t, resume(c, "vCont;c"), "hwbreak:")
 	require.Equal(t, "OK", c.Exchange("z1,"+done+",4"))
 }
 
@@ -27,12 +27,12 @@ func TestHugeWatchAfterHitIsRefused(t *testing.T) {
 			bootToWorkload(t, c)
 			addr := hex(symAddr(t, kernelsim.SymWorkloadCounter))
 			require.Equal(t, "OK", c.Exchange("Z2,"+addr+",100000"))
-			require.Contains(t, c.Exchange("vCont;c"), "watch:")
+			require.Contains(t, resume(c, "vCont;c"), "watch:")
 			require.Equal(t, "OK", c.Exchange("z2,"+addr+",100000"))
 			require.Equal(t, "E16", c.Exchange("Z2,"+addr+",ffffffff"))
 			c.SendRaw(rsptest.Frame("vCont;c"))
 			c.SendRaw("\x03")
-			require.Regexp(t, `^T02`, c.Recv())
+			require.Regexp(t, `^T02`, recvStop(c))
 		})
 	}
 }
@@ -48,12 +48,12 @@ func TestCrossCallThatNeverReturnsIsAbandoned(t *testing.T) {
 	require.Equal(t, "OK", c.Exchange("Z2,"+hex(events)+",1000"))
 	c.SendRaw(rsptest.Frame("vCont;c"))
 	c.SendRaw("\x03")
-	require.Regexp(t, `^T`, c.Recv())
+	require.Regexp(t, `^T`, recvStop(c))
 	regs := c.Exchange("g")
 	require.True(t, strings.HasPrefix(c.Exchange("Z2,"+hex(symAddr(t, kernelsim.SymWorkloadCounter))+",8"), "E"))
 	require.Equal(t, regs, c.Exchange("g"), "the abandoned call restored the CPU")
-	require.NotZero(t, a.kr.aborted)
+	require.NotZero(t, a.kern.aborted)
 	c.SendRaw(rsptest.Frame("vCont;c"))
 	c.SendRaw("\x03")
-	require.Regexp(t, `^T`, c.Recv())
+	require.Regexp(t, `^T`, recvStop(c))
 }
