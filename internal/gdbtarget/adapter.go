@@ -45,6 +45,7 @@ type Adapter struct {
 	execName          string
 	nbp, nwp          int // gdb-visible comparators (the CPU model's)
 	livelockThreshold int
+	resumeLimit       uint64 // instructions one gdb resume may run before it answers as interrupted; 0 = none (fuzzing)
 
 	runMu     sync.Mutex // serializes the free-run loop's start/stop
 	freeDone  chan struct{}
@@ -140,7 +141,6 @@ func Start(cfg Config) (*Adapter, error) {
 	} else {
 		a.route = externalRoute{a.bank}
 	}
-	a.lastStp = rsp.StopReason{Kind: rsp.StopSignal, Thread: 1}
 	if err := a.boot(); err != nil {
 		return nil, err
 	}
@@ -172,6 +172,7 @@ func (a *Adapter) boot() error {
 	a.route.rebooted()
 	a.perfEvents = nil
 	a.lastLivelock = ""
+	a.lastStp = rsp.StopReason{Kind: rsp.StopSignal, Thread: 1}
 	return nil
 }
 
@@ -252,17 +253,16 @@ func (a *Adapter) haltFree() {
 		return
 	}
 	a.stopFree.Store(true)
+	defer func() {
+		a.freeDone = nil
+		// Our own interrupt may still be pending: a Resume that lets no CPU run consumes it, so that it cannot
+		// stop the next cross-call or gdb's next resume.
+		a.m.Resume(make([]target.Action, a.m.NumCPUs()))
+	}()
 	for {
 		a.m.Interrupt()
 		select {
 		case <-a.freeDone:
-			a.freeDone = nil
-			return
-		default:
-		}
-		select {
-		case <-a.freeDone:
-			a.freeDone = nil
 			return
 		case <-afterMillis(5):
 		}
@@ -333,8 +333,10 @@ func (a *Adapter) run(acts []target.Action) rsp.StopReason {
 		return a.stopReason(*st)
 	}
 	for {
-		st := a.m.Resume(acts)
+		st := a.m.ResumeLimit(acts, a.resumeLimit)
 		switch st.Kind {
+		case target.StopLimit:
+			return a.stopReason(target.Stop{Kind: target.StopInterrupt, CPU: st.CPU})
 		case target.StopHypercall:
 			if cs := a.route.apply(only); cs != nil {
 				return a.stopReason(*cs)

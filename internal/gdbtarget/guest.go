@@ -13,8 +13,8 @@ import (
 
 // guestKernel is the embedded kernel's side of the debugger protocol (docs/interfaces.md, "Debugger route"):
 // which CPUs made their READY call, cross-calls into its entry points, and reads of its data structures
-// through the layouts kernelsim owns. Both routes use it (`monitor perf`, `monitor slots`); with an image we do
-// not know (img nil) every call fails.
+// through the layouts kernelsim owns. Both routes use it (`monitor perf`, `monitor slots`); with an image that
+// lacks the kernel's symbols every call fails.
 type guestKernel struct {
 	m   *target.Machine
 	img *kernelsim.Image
@@ -49,9 +49,6 @@ func (k *guestKernel) readyCPU() int {
 
 // symbol returns the address of a guest symbol, or an error that says the kernel lacks it.
 func (k *guestKernel) symbol(name string) (uint64, error) {
-	if k.img == nil {
-		return 0, fmt.Errorf("no kernel symbols (not the embedded kernel?)")
-	}
 	addr, _, ok := k.img.Symbols.Lookup(name)
 	if !ok {
 		return 0, fmt.Errorf("the kernel has no symbol %s", name)
@@ -70,9 +67,6 @@ func (k *guestKernel) u64(addr uint64) (uint64, error) {
 
 // perCPU reads element cpu of a guest per-CPU array of u32 or u64.
 func (k *guestKernel) perCPU(name string, cpu int) (uint64, error) {
-	if k.img == nil {
-		return 0, fmt.Errorf("no kernel image")
-	}
 	addr, size, err := k.img.PerCPU(name, cpu)
 	if err != nil {
 		return 0, err
@@ -87,9 +81,6 @@ func (k *guestKernel) perCPU(name string, cpu int) (uint64, error) {
 
 // slotOwner reads bp_on_reg[cpu][i] or wp_on_reg[cpu][i]: the owning struct perf_event, 0 = free.
 func (k *guestKernel) slotOwner(watch bool, cpu, i int) (uint64, error) {
-	if k.img == nil {
-		return 0, fmt.Errorf("no kernel image")
-	}
 	addr, err := k.img.SlotAddr(!watch, cpu, i)
 	if err != nil {
 		return 0, err

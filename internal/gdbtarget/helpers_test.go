@@ -13,7 +13,8 @@ import (
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target"
 )
 
-// newTestAdapter boots the embedded kernel on a real 2-CPU machine behind a real Adapter.
+// newTestAdapter boots the embedded kernel on a real 2-CPU machine behind a real Adapter; the machine is
+// halted when the test ends.
 func newTestAdapter(t testing.TB, route string) *Adapter {
 	t.Helper()
 	a, err := Start(Config{
@@ -21,6 +22,8 @@ func newTestAdapter(t testing.TB, route string) *Adapter {
 		Route:   route,
 	})
 	require.NoError(t, err)
+	// After the session's own cleanup (a detach lets the machine run on), stop the machine.
+	t.Cleanup(a.haltFree)
 	return a
 }
 
@@ -28,12 +31,19 @@ func newTestAdapter(t testing.TB, route string) *Adapter {
 // no-ack mode.
 func session(t *testing.T, a *Adapter) *rsptest.Client {
 	t.Helper()
-	c, _ := rsptest.StartSession(t, a, rsp.Options{})
+	c, _ := sessionDone(t, a)
+	return c
+}
+
+// sessionDone is session that also returns the channel the session's end arrives on.
+func sessionDone(t *testing.T, a *Adapter) (*rsptest.Client, <-chan error) {
+	t.Helper()
+	c, done := rsptest.StartSession(t, a, rsp.Options{})
 	c.Timeout = 20 * time.Second
 	require.Contains(t, c.Exchange("qSupported:multiprocess+;swbreak+;hwbreak+;vContSupported+"), "hwbreak+")
 	require.Equal(t, "OK", c.Exchange("QStartNoAckMode"))
 	c.NoAck = true
-	return c
+	return c, done
 }
 
 func symAddr(t testing.TB, name string) uint64 {
