@@ -196,22 +196,26 @@ func (a *Adapter) describeSoft(out io.Writer) {
 	}
 }
 
+// watchKinds pairs gdb's watchpoint kinds with the machine's.
+var watchKinds = []struct {
+	gdb     rsp.WatchKind
+	machine target.WatchKind
+}{{rsp.WatchWrite, target.WatchWrite}, {rsp.WatchRead, target.WatchRead}, {rsp.WatchAccess, target.WatchAccess}}
+
 func watchKindToTarget(k rsp.WatchKind) target.WatchKind {
-	switch k {
-	case rsp.WatchRead:
-		return target.WatchRead
-	case rsp.WatchAccess:
-		return target.WatchAccess
+	for _, p := range watchKinds {
+		if p.gdb == k {
+			return p.machine
+		}
 	}
 	return target.WatchWrite
 }
 
 func watchKindToRSP(k target.WatchKind) rsp.WatchKind {
-	switch k {
-	case target.WatchRead:
-		return rsp.WatchRead
-	case target.WatchAccess:
-		return rsp.WatchAccess
+	for _, p := range watchKinds {
+		if p.machine == k {
+			return p.gdb
+		}
 	}
 	return rsp.WatchWrite
 }
