@@ -104,34 +104,46 @@ func TestTranslate48(t *testing.T) {
 
 // Any TxSZ from 16 to 39 is valid; the start level follows the input size.
 func TestStartLevels(t *testing.T) {
-	for txsz := uint64(16); txsz <= 39; txsz++ {
-		t.Run(fmt.Sprint("TxSZ=", txsz), func(t *testing.T) {
-			s := newSpace(t, txsz, txsz, 0)
-			in := 64 - txsz
-			want := uint8(2)
-			switch {
-			case in > 39:
-				want = 0
-			case in > 30:
-				want = 1
-			}
-			require.Equal(t, want, s.st0)
-			require.Equal(t, want, s.st1)
-			lo := uint64(1)<<in - 0x1000 // the last page of TTBR0
-			hi := ^uint64(0) << in       // the first page of TTBR1
-			s.page(lo, 0x40500000, normal)
-			s.page(hi, 0x40501000, normal)
-			r, f := s.m.Translate(lo+8, Read)
-			require.True(t, f.OK(), "%v", f)
-			assert.Equal(t, uint64(0x40500008), r.PA)
-			r, f = s.m.Translate(hi+8, Read)
-			require.True(t, f.OK(), "%v", f)
-			assert.Equal(t, uint64(0x40501008), r.PA)
-			_, f = s.m.Translate(lo+0x1000, Read)
-			assert.Equal(t, Fault{Translation, 0}, f, "just above TTBR0")
-			_, f = s.m.Translate(hi-0x1000, Read)
-			assert.Equal(t, Fault{Translation, 0}, f, "just below TTBR1")
-		})
+	grans := []struct {
+		name     string
+		g        uint8
+		tg0, tg1 uint64
+	}{{"4K", 12, 0, 2}, {"16K", 14, 2, 1}, {"64K", 16, 1, 3}}
+	for _, gr := range grans {
+		for txsz := uint64(16); txsz <= 39; txsz++ {
+			t.Run(fmt.Sprintf("%s/TxSZ=%d", gr.name, txsz), func(t *testing.T) {
+				s := newSpace(t, txsz, txsz, 0)
+				s.m = New(Config{PARange: 4, Gran16: true, Gran64: true}, s.mem, 0)
+				s.root0, s.root1 = s.alloc(16), s.alloc(16)
+				s.set(func(r *Regs) {
+					r.TCR = txsz | txsz<<16 | gr.tg0<<14 | gr.tg1<<30 | ips44<<32
+					r.TTBR0, r.TTBR1 = s.root0, s.root1
+				})
+				// The highest level whose region is smaller than the space.
+				in := uint8(64 - txsz)
+				want := uint8(3)
+				for covered := 2*gr.g - 3; covered < in; covered += gr.g - 3 {
+					want--
+				}
+				require.Equal(t, want, s.m.ctx.half[0].start)
+				require.Equal(t, want, s.m.ctx.half[1].start)
+				page := uint64(1) << gr.g
+				lo := uint64(1)<<in - page // the last page of TTBR0
+				hi := ^uint64(0) << in     // the first page of TTBR1
+				s.page(lo, 0x40500000, normal)
+				s.page(hi, 0x40600000, normal)
+				r, f := s.m.Translate(lo+8, Read)
+				require.True(t, f.OK(), "%v", f)
+				assert.Equal(t, uint64(0x40500008), r.PA)
+				r, f = s.m.Translate(hi+8, Read)
+				require.True(t, f.OK(), "%v", f)
+				assert.Equal(t, uint64(0x40600008), r.PA)
+				_, f = s.m.Translate(lo+page, Read)
+				assert.Equal(t, Fault{Translation, 0}, f, "just above TTBR0")
+				_, f = s.m.Translate(hi-page, Read)
+				assert.Equal(t, Fault{Translation, 0}, f, "just below TTBR1")
+			})
+		}
 	}
 }
 
