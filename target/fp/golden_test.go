@@ -92,8 +92,9 @@ var goldenOps = map[string]goldenOp{
 	"frinta": frint(TiesAway, false, false), "frinti": frint(0, false, true), "frintx": frint(0, true, true),
 	"frecpe": unary(RecipEstimate), "frsqrte": unary(RSqrtEstimate),
 	"frecps": binary(RecipStep), "frsqrts": binary(RSqrtStep), "frecpx": unary(RecipExponent),
-	"fneg": func(f Format, x []uint64, _ FPCR) (uint64, Flags) { return Neg(f, x[0]), 0 },
-	"fabs": func(f Format, x []uint64, _ FPCR) (uint64, Flags) { return Abs(f, x[0]), 0 },
+	"fmovi": func(f Format, x []uint64, _ FPCR) (uint64, Flags) { return ExpandImm(f, uint8(x[0])), 0 },
+	"fneg":  func(f Format, x []uint64, _ FPCR) (uint64, Flags) { return Neg(f, x[0]), 0 },
+	"fabs":  func(f Format, x []uint64, _ FPCR) (uint64, Flags) { return Abs(f, x[0]), 0 },
 }
 
 var intWidths = map[string]uint{"w": 32, "x": 64}

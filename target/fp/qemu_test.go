@@ -33,6 +33,7 @@ type qemuOp struct {
 	result string // "fp", "gp" or "nzcv"
 	arity  int
 	intSrc bool // operand is an integer in x1
+	fixed  bool // no operands (an immediate): one case is enough
 	run    func(x []uint64, fpcr FPCR) (uint64, Flags)
 }
 
@@ -88,6 +89,12 @@ func qemuOps(formats []Format, conversions bool) []qemuOp {
 			}
 		}
 		ops = append(ops, intConversionOps(f)...)
+		ftype := map[Format]uint32{Single: 0, Double: 1, Half: 3}[f]
+		for imm := range 256 {
+			ops = append(ops, qemuOp{name: fmt.Sprintf("fmov.%s#%#x", r, imm), asm: fmt.Sprintf(".inst %#x // fmov %s0, #imm", 0x1e201000|ftype<<22|uint32(imm)<<13, r),
+				from: f, to: f, result: "fp", fixed: true,
+				run: func([]uint64, FPCR) (uint64, Flags) { return ExpandImm(f, uint8(imm)), 0 }})
+		}
 	}
 	if !conversions {
 		return ops
@@ -209,7 +216,11 @@ func runOnQEMU(t *testing.T, ops []qemuOp, cpu, march string, random FPCR) {
 	var input bytes.Buffer
 	for i, op := range ops {
 		g := newGen(op.from, uint64(i)+1000)
-		for range qemuCasesPerOp {
+		cases := qemuCasesPerOp
+		if op.fixed {
+			cases = 1
+		}
+		for range cases {
 			x := []uint64{g.next(), 0, 0}
 			x[1], x[2] = g.near(x[0]), g.next()
 			if g.r.IntN(4) == 0 {
