@@ -103,6 +103,10 @@ func qemuOps(formats []Format, conversions bool) []qemuOp {
 		ops = append(ops, qemuOp{name: "fcvt." + reg(to) + "h", asm: fmt.Sprintf("fcvt %s0, h1", reg(to)), from: Half, to: to, result: "fp", arity: 1,
 			run: func(x []uint64, c FPCR) (uint64, Flags) { return Convert(Half, to, x[0], c) }})
 	}
+	for name, op := range map[string]func(uint32) uint32{"urecpe": UnsignedRecipEstimate, "ursqrte": UnsignedRSqrtEstimate} {
+		ops = append(ops, qemuOp{name: name, asm: name + " v0.2s, v1.2s", from: Single, to: Single, result: "fp", arity: 1,
+			run: func(x []uint64, _ FPCR) (uint64, Flags) { return uint64(op(uint32(x[0]))), 0 }})
+	}
 	ops = append(ops, qemuOp{name: "fcvtxn", asm: "fcvtxn s0, d1", from: Double, to: Single, result: "fp", arity: 1,
 		run: func(x []uint64, c FPCR) (uint64, Flags) { return ConvertRounding(Double, Single, x[0], Odd, c) }})
 	return ops
