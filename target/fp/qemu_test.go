@@ -187,9 +187,16 @@ func TestAgainstQEMU(t *testing.T) {
 }
 
 // TestHalfAgainstQEMU covers half-precision arithmetic (FEAT_FP16, which
-// Cortex-A57 lacks) on QEMU's "max" CPU, FZ16 included.
+// Cortex-A57 lacks) on QEMU's "max" CPU, FZ16 included, and the FCVTs to
+// and from half again, now with FZ16 set at random (it must not matter).
 func TestHalfAgainstQEMU(t *testing.T) {
-	runOnQEMU(t, qemuOps([]Format{Half}, false), "max", "armv8.2-a+fp16", FZ|FZ16|DN|AHP)
+	ops := qemuOps([]Format{Half}, false)
+	for _, op := range qemuOps([]Format{Single, Double}, true) {
+		if strings.HasPrefix(op.name, "fcvt.") && strings.Contains(op.name, "h") {
+			ops = append(ops, op)
+		}
+	}
+	runOnQEMU(t, ops, "max", "armv8.2-a+fp16", FZ|FZ16|DN|AHP)
 }
 
 // runOnQEMU runs ops on qemu-aarch64 -cpu cpu and compares; each case sets
