@@ -2,8 +2,9 @@ package target
 
 import (
 	"encoding/binary"
-	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
 	"testing"
+
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
 )
 
 // The loop of docs/background.md §3.5:

@@ -4,9 +4,8 @@ import (
 	"hash/crc32"
 	"testing"
 
-	"github.com/stretchr/testify/require"
-
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/kernelsim"
+	"github.com/stretchr/testify/require"
 )
 
 // machineDigest is what must not depend on how the executor checks breakpoints.

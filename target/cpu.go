@@ -103,32 +103,39 @@ func (c *CPU) eret() {
 	c.afterERET(c.PC)
 }
 
-// Reg reads a register in gdb's aarch64 numbering: 0..30 X, 31 SP, 32 PC, 33 CPSR.
+// Register indexes of Reg and SetReg: 0..30 are X0..X30.
+const (
+	RegSP     = 31 // the SP of the current EL and SPSel
+	RegPC     = 32
+	RegPState = 33 // PSTATE as SPSR_EL1 lays it out (NZCV, SS, IL, DAIF, M[3:0])
+)
+
+// Reg reads register n (0..30 X, RegSP, RegPC, RegPState); 0 for any other n.
 func (c *CPU) Reg(n int) uint64 {
 	switch {
 	case n >= 0 && n <= 30:
 		return c.X[n]
-	case n == 31:
+	case n == RegSP:
 		return c.X[cpu.RegSP]
-	case n == 32:
+	case n == RegPC:
 		return c.PC
-	case n == 33:
+	case n == RegPState:
 		return c.PSTATE()
 	}
 	return 0
 }
 
-// SetReg writes a register in gdb's numbering. Writing CPSR may change EL
-// and SPSel (M[3:0]); AArch32 modes are ignored.
+// SetReg writes register n. Writing RegPState may change EL and SPSel
+// (M[3:0]); AArch32 modes are ignored.
 func (c *CPU) SetReg(n int, v uint64) {
 	switch {
 	case n >= 0 && n <= 30:
 		c.X[n] = v
-	case n == 31:
+	case n == RegSP:
 		c.X[cpu.RegSP] = v
-	case n == 32:
+	case n == RegPC:
 		c.PC = v
-	case n == 33:
+	case n == RegPState:
 		c.SetPSTATE(v)
 	}
 }

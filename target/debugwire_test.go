@@ -6,10 +6,9 @@ import (
 	"os"
 	"testing"
 
-	"github.com/stretchr/testify/require"
-
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/debugregs"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
+	"github.com/stretchr/testify/require"
 )
 
 // Tests of the debug wiring, livelock detection, the hypercall hook and cross-calls, on the small guest

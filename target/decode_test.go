@@ -3,8 +3,11 @@ package target
 import (
 	"bufio"
 	"encoding/binary"
+	"fmt"
 	"math/rand"
 	"os"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -81,20 +84,17 @@ func TestDecodeMatchesArm64asmOnGoldenCases(t *testing.T) {
 		ref, err := arm64asm.Decode(b[:])
 		require.NoError(t, err, cols[1])
 		require.Contains(t, arm64asmOps[in.Op], ref.Op.String(), "%s: ours %v, arm64asm %v (%v)", cols[1], in.Op, ref.Op, ref)
+		require.NoError(t, sameOperands(in, ref, goldenInsnAddr), "%s", cols[1])
 	}
 }
 
 // TestDecodeAgreesWithArm64asmOnRandomWords decodes seeded random words with
 // both decoders: whenever arm64asm decodes an integer instruction we
-// implement, we must not say UNDEFINED, and the mnemonic must agree.
+// implement, we must not say UNDEFINED, the mnemonic must agree, and so must
+// the operands (sameOperands).
 func TestDecodeAgreesWithArm64asmOnRandomWords(t *testing.T) {
-	known := map[string]bool{}
-	for _, names := range arm64asmOps {
-		for _, n := range names {
-			known[n] = true
-		}
-	}
 	rng := rand.New(rand.NewSource(1))
+	operandsCompared = 0
 	n := 300000
 	if testing.Short() {
 		n = 30000
@@ -103,33 +103,127 @@ func TestDecodeAgreesWithArm64asmOnRandomWords(t *testing.T) {
 	checked := 0
 	for i := 0; i < n; i++ {
 		w := rng.Uint32()
-		var b [4]byte
-		binary.LittleEndian.PutUint32(b[:], w)
-		ref, err := arm64asm.Decode(b[:])
-		in := isa.Decode(w, RAMBase)
-		if err != nil || !known[ref.Op.String()] || hasFPArg(ref) {
-			continue
+		ok, err := agreesWithArm64asm(w)
+		if ok {
+			checked++
 		}
-		checked++
-		if in.Op == isa.OpUndef {
-			if allowedUndef(w, ref) {
-				continue
-			}
+		if err != nil {
 			mismatch++
 			if mismatch < 20 {
-				t.Errorf("%08x: arm64asm %q, we say UNDEFINED", w, ref.String())
-			}
-			continue
-		}
-		if !contains(arm64asmOps[in.Op], ref.Op.String()) && !lseOps[in.Op] {
-			mismatch++
-			if mismatch < 20 {
-				t.Errorf("%08x: arm64asm %q, we isa.Decode %v", w, ref.String(), in.Op)
+				t.Errorf("%08x: %v", w, err)
 			}
 		}
 	}
-	t.Logf("%d words checked against arm64asm, %d mismatches", checked, mismatch)
+	t.Logf("%d words checked against arm64asm (operands of %d), %d mismatches", checked, operandsCompared, mismatch)
 	require.Greater(t, checked, n/100)
+	require.Greater(t, operandsCompared, checked/4)
+}
+
+// knownMnemonics are the mnemonics arm64asm prints for the integer instructions we implement.
+var knownMnemonics = func() map[string]bool {
+	known := map[string]bool{}
+	for _, names := range arm64asmOps {
+		for _, n := range names {
+			known[n] = true
+		}
+	}
+	return known
+}()
+
+// agreesWithArm64asm decodes w with both decoders; checked is false when arm64asm does not decode it as an
+// integer instruction we implement.
+func agreesWithArm64asm(w uint32) (checked bool, err error) {
+	var b [4]byte
+	binary.LittleEndian.PutUint32(b[:], w)
+	ref, rerr := arm64asm.Decode(b[:])
+	if rerr != nil || !knownMnemonics[ref.Op.String()] || hasFPArg(ref) {
+		return false, nil
+	}
+	in := isa.Decode(w, RAMBase)
+	switch {
+	case in.Op == isa.OpUndef:
+		if !allowedUndef(w, ref) {
+			return true, fmt.Errorf("arm64asm %q, we say UNDEFINED", ref.String())
+		}
+		return true, nil
+	case lseOps[in.Op]:
+		return true, nil
+	case !contains(arm64asmOps[in.Op], ref.Op.String()):
+		return true, fmt.Errorf("arm64asm %q, we isa.Decode %v", ref.String(), in.Op)
+	}
+	return true, sameOperands(in, ref, RAMBase)
+}
+
+// regSlots says which register slots of our isa.Inst hold the operands of an op (the others are unused), for
+// the ops whose operands are all registers or a branch target.
+var regSlots = map[isa.Op]string{
+	isa.OpADR: "d", isa.OpMOVI: "d", isa.OpMOVK: "d",
+	isa.OpADDI64: "dn", isa.OpADDI32: "dn", isa.OpSUBI64: "dn", isa.OpSUBI32: "dn", isa.OpADDSI64: "dn", isa.OpADDSI32: "dn",
+	isa.OpSUBSI64: "dn", isa.OpSUBSI32: "dn", isa.OpANDI: "dn", isa.OpORRI: "dn", isa.OpEORI: "dn", isa.OpANDSI: "dn",
+	isa.OpUBFM64: "dn", isa.OpUBFM32: "dn", isa.OpSBFM: "dn", isa.OpBFM: "dn", isa.OpEXTR: "dnm",
+	isa.OpADDR: "dnm", isa.OpSUBR: "dnm", isa.OpADDSR: "dnm", isa.OpSUBSR: "dnm", isa.OpADDX: "dnm", isa.OpSUBX: "dnm", isa.OpADDSX: "dnm", isa.OpSUBSX: "dnm",
+	isa.OpAND: "dnm", isa.OpBIC: "dnm", isa.OpORR: "dnm", isa.OpORN: "dnm", isa.OpEOR: "dnm", isa.OpEON: "dnm", isa.OpANDS: "dnm", isa.OpBICS: "dnm",
+	isa.OpADC: "dnm", isa.OpADCS: "dnm", isa.OpSBC: "dnm", isa.OpSBCS: "dnm",
+	isa.OpCSEL: "dnm", isa.OpCSINC: "dnm", isa.OpCSINV: "dnm", isa.OpCSNEG: "dnm",
+	isa.OpUDIV: "dnm", isa.OpSDIV: "dnm", isa.OpLSLV: "dnm", isa.OpLSRV: "dnm", isa.OpASRV: "dnm", isa.OpRORV: "dnm", isa.OpCRC32: "dnm", isa.OpCRC32C: "dnm",
+	isa.OpRBIT: "dn", isa.OpREV16: "dn", isa.OpREV32: "dn", isa.OpREV: "dn", isa.OpCLZ: "dn", isa.OpCLS: "dn",
+	isa.OpMADD: "dnma", isa.OpMSUB: "dnma", isa.OpSMADDL: "dnma", isa.OpSMSUBL: "dnma", isa.OpUMADDL: "dnma", isa.OpUMSUBL: "dnma",
+	isa.OpSMULH: "dnm", isa.OpUMULH: "dnm",
+	isa.OpB: "", isa.OpBL: "", isa.OpBcond: "", isa.OpCBZ: "n", isa.OpCBNZ: "n", isa.OpTBZ: "n", isa.OpTBNZ: "n", isa.OpBR: "n", isa.OpBLR: "n", isa.OpRET: "n",
+}
+
+// operandsCompared counts the words whose operands sameOperands compared.
+var operandsCompared int
+
+var asmReg = regexp.MustCompile(`^(?:[WX](\d+|ZR)|W?SP)\b`)
+
+// sameOperands checks, for the ops in regSlots, that we and arm64asm name the same registers in the same
+// order, with the zero register left out and a repeat folded (aliases such as CMP, MUL and CINC print neither),
+// and, for a PC-relative operand, the same target.
+func sameOperands(in isa.Inst, ref arm64asm.Inst, pc uint64) error {
+	slots, ok := regSlots[in.Op]
+	if !ok {
+		return nil
+	}
+	operandsCompared++
+	var ours, theirs []string
+	for _, s := range slots {
+		r := map[rune]uint8{'d': in.Rd, 'n': in.Rn, 'm': in.Rm, 'a': in.Ra}[s]
+		switch {
+		case r == cpu.RegSP:
+			ours = append(ours, "sp")
+		case r < cpu.RegZR:
+			ours = append(ours, strconv.Itoa(int(r)))
+		}
+	}
+	for _, a := range ref.Args {
+		if a == nil {
+			break
+		}
+		if rel, ok := a.(arm64asm.PCRel); ok {
+			want := pc + uint64(rel)
+			if ref.Op == arm64asm.ADRP {
+				want = pc&^0xfff + uint64(rel)
+			}
+			if in.Imm != want {
+				return fmt.Errorf("%v: target %#x, we say %#x", ref, want, in.Imm)
+			}
+			continue
+		}
+		m := asmReg.FindStringSubmatch(a.String())
+		switch {
+		case m == nil, m[1] == "ZR":
+		case m[1] == "":
+			theirs = append(theirs, "sp")
+		default:
+			theirs = append(theirs, m[1])
+		}
+	}
+	ours, theirs = slices.Compact(ours), slices.Compact(theirs)
+	if !slices.Equal(ours, theirs) {
+		return fmt.Errorf("%v: registers %v, we isa.Decode %v with %v", ref, theirs, in.Op, ours)
+	}
+	return nil
 }
 
 func contains(list []string, s string) bool {
@@ -208,6 +302,10 @@ func FuzzDecode(f *testing.F) {
 		in := isa.Decode(w, RAMBase+0x1000)
 		if in.Op >= isa.OpCount || in.Op == isa.OpUndecoded {
 			t.Fatalf("%08x: bad op %d", w, in.Op)
+		}
+		// Where arm64asm decodes it as one of our integer instructions, we agree on the mnemonic and operands.
+		if _, err := agreesWithArm64asm(w); err != nil {
+			t.Fatalf("%08x: %v", w, err)
 		}
 		// Executing any decoded word never panics and leaves a sane state.
 		m, c := newTestMachine(t, w)

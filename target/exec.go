@@ -1,10 +1,11 @@
 package target
 
 import (
-	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
-	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/isa"
 	"math/bits"
 	"unsafe"
+
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/isa"
 )
 
 // run executes up to budget instructions of this CPU (fewer if it stops,

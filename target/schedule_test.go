@@ -7,9 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/stretchr/testify/require"
-
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/kernelsim"
+	"github.com/stretchr/testify/require"
 )
 
 // TestScheduleGolden pins what the embedded kernel's scenarios do in a fixed

@@ -1,8 +1,9 @@
 package isa
 
 import (
-	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
 	"math/bits"
+
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
 )
 
 // Op is the executor's dispatch index. Names follow the A64 mnemonics.
