@@ -52,10 +52,10 @@ func (m *Machine) BeginCall(id int, c Call) error {
 		return fmt.Errorf("target: cross-call on CPU %d: already in a call", id)
 	}
 	p.saveCall(c.DoneHVC)
-	p.SPBank[p.SPIndex()] = p.X[cpu.RegSP]
+	p.SPBank[p.SPIndex()] = p.X[cpu.SlotSP]
 	sp := p.SPBank[1]&^15 - callStackGap
 	p.SetMode(1, 1)
-	p.X[cpu.RegSP] = sp
+	p.X[cpu.SlotSP] = sp
 	copy(p.X[:8], c.Args[:])
 	p.X[30] = c.Return
 	p.PC = c.Fn
@@ -88,7 +88,7 @@ func (c *CPU) saveCall(doneHVC uint64) {
 	s := &callContext{doneHVC: doneHVC}
 	copy(s.x[:], c.X[:31])
 	s.spBank = c.SPBank
-	s.spBank[c.SPIndex()] = c.X[cpu.RegSP]
+	s.spBank[c.SPIndex()] = c.X[cpu.SlotSP]
 	s.pc, s.nzcv, s.daif = c.PC, c.NZCV, c.DAIF
 	s.el, s.spsel, s.ss, s.il = c.EL, c.SPSel, c.SS, c.IL
 	s.elr, s.spsr, s.esr, s.far = c.SR[cpu.IdxELR], c.SR[cpu.IdxSPSR], c.SR[cpu.IdxESR], c.SR[cpu.IdxFAR]
@@ -104,7 +104,7 @@ func (c *CPU) restoreCall() {
 	copy(c.X[:31], s.x[:])
 	c.SPBank = s.spBank
 	c.EL, c.SPSel = s.el, s.spsel
-	c.X[cpu.RegSP] = c.SPBank[c.SPIndex()]
+	c.X[cpu.SlotSP] = c.SPBank[c.SPIndex()]
 	c.PC, c.NZCV, c.DAIF = s.pc, s.nzcv, s.daif
 	c.SS, c.IL = s.ss, s.il
 	c.SR[cpu.IdxELR], c.SR[cpu.IdxSPSR], c.SR[cpu.IdxESR], c.SR[cpu.IdxFAR] = s.elr, s.spsr, s.esr, s.far

@@ -103,7 +103,7 @@ func snapshot(c *CPU) cpuContext {
 // spBankValue is SP_ELn including the live copy in x[32].
 func (c *CPU) spBankValue(n int) uint64 {
 	if c.SPIndex() == n {
-		return c.X[cpu.RegSP]
+		return c.X[cpu.SlotSP]
 	}
 	return c.SPBank[n]
 }

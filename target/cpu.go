@@ -116,7 +116,7 @@ func (c *CPU) Reg(n int) uint64 {
 	case n >= 0 && n <= 30:
 		return c.X[n]
 	case n == RegSP:
-		return c.X[cpu.RegSP]
+		return c.X[cpu.SlotSP]
 	case n == RegPC:
 		return c.PC
 	case n == RegPState:
@@ -132,7 +132,7 @@ func (c *CPU) SetReg(n int, v uint64) {
 	case n >= 0 && n <= 30:
 		c.X[n] = v
 	case n == RegSP:
-		c.X[cpu.RegSP] = v
+		c.X[cpu.SlotSP] = v
 	case n == RegPC:
 		c.PC = v
 	case n == RegPState:

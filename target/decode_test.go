@@ -190,9 +190,9 @@ func sameOperands(in isa.Inst, ref arm64asm.Inst, pc uint64) error {
 	for _, s := range slots {
 		r := map[rune]uint8{'d': in.Rd, 'n': in.Rn, 'm': in.Rm, 'a': in.Ra}[s]
 		switch {
-		case r == cpu.RegSP:
+		case r == cpu.SlotSP:
 			ours = append(ours, "sp")
-		case r < cpu.RegZR:
+		case r < cpu.SlotZR:
 			ours = append(ours, strconv.Itoa(int(r)))
 		}
 	}
@@ -311,7 +311,7 @@ func FuzzDecode(f *testing.F) {
 		m, c := newTestMachine(t, w)
 		c.X[1], c.X[2] = RAMBase+0x2000, RAMBase+0x2008
 		m.Resume([]Action{ActionStep})
-		if c.X[cpu.RegZR] != 0 {
+		if c.X[cpu.SlotZR] != 0 {
 			t.Fatalf("%08x: XZR written", w)
 		}
 	})

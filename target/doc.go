@@ -68,7 +68,7 @@
 //     CNT*_EL0 and the GIC's ICC_* join there).
 //
 // Register file trick: x[31] always reads zero (XZR), x[32] holds the current
-// SP, x[33] is a write sink for XZR destinations (cpu.RegZR, RegSP, RegSink);
+// SP, x[33] is a write sink for XZR destinations (cpu.SlotZR, SlotSP, SlotSink);
 // the decoder maps register number 31 to one of these by context, so the
 // executor never tests for 31.
 //

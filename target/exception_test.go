@@ -130,7 +130,7 @@ func TestEretAndStackPointers(t *testing.T) {
 	// eret to EL0t, then svc back to EL1h
 	m, c := newTestMachine(t, 0xd69f03e0)
 	require.NoError(t, m.WriteMemory(RAMBase+0x3000, []byte{0x41, 0x02, 0x00, 0xd4})) // svc #0x12
-	c.X[cpu.RegSP] = 0x4000f000                                                       // SP_EL1
+	c.X[cpu.SlotSP] = 0x4000f000                                                      // SP_EL1
 	c.SPBank[0] = 0x4000e000
 	c.SR[cpu.IdxELR] = RAMBase + 0x3000
 	c.SR[cpu.IdxSPSR] = 0x60000000 // EL0t, Z and C set, DAIF clear
@@ -169,7 +169,7 @@ func TestSystemRegisterInstructions(t *testing.T) {
 		0xd50040bf, // msr spsel, #0
 		0xd5384101, // mrs x1, sp_el0 -> UNDEFINED with SPSel=0
 	)
-	c.X[cpu.RegSP] = 0x4000f000
+	c.X[cpu.SlotSP] = 0x4000f000
 	c.SPBank[0] = 0x4000e000
 	step(t, m)
 	require.Equal(t, uint64(4), c.X[0])

@@ -97,6 +97,6 @@ func FuzzDecodeAt(f *testing.F) {
 		c.X[1], c.X[2] = RAMBase+0x2000, RAMBase+0x2008
 		m.cfg.Quantum = 64
 		m.runRounds([]Action{ActionContinue}, 2)
-		require.Zero(t, c.X[cpu.RegZR])
+		require.Zero(t, c.X[cpu.SlotZR])
 	})
 }

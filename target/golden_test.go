@@ -119,7 +119,7 @@ func runGoldenOnMachine(t *testing.T, word uint32, init goldenState) goldenState
 	for i, v := range init.x {
 		c.X[i] = v
 	}
-	c.X[cpu.RegSP] = init.sp
+	c.X[cpu.SlotSP] = init.sp
 	c.NZCV = init.nzcv
 	c.SR[cpu.IdxVBAR] = RAMBase + 0x80000
 	s := m.Resume([]Action{ActionStep})
@@ -129,7 +129,7 @@ func runGoldenOnMachine(t *testing.T, word uint32, init goldenState) goldenState
 	for i := range out.x {
 		out.x[i] = c.X[i]
 	}
-	out.sp = c.X[cpu.RegSP]
+	out.sp = c.X[cpu.SlotSP]
 	out.nzcv = c.NZCV
 	require.NoError(t, m.ReadMemory(goldenData, out.data[:]))
 	return out

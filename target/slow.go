@@ -37,7 +37,7 @@ func (c *CPU) onFault(pc uint64, n int) bool {
 }
 
 func (c *CPU) setX(r uint8, v uint64) {
-	if r != cpu.RegZR {
+	if r != cpu.SlotZR {
 		c.X[r] = v
 	}
 }

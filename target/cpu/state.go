@@ -2,9 +2,9 @@ package cpu
 
 // Register slots of State.X (see doc.go).
 const (
-	RegZR   = 31 // reads as zero, never written
-	RegSP   = 32 // the current stack pointer
-	RegSink = 33 // destination XZR: writes land here and are ignored
+	SlotZR   = 31 // reads as zero, never written
+	SlotSP   = 32 // the current stack pointer
+	SlotSink = 33 // destination XZR: writes land here and are ignored
 )
 
 // PSTATE bits of the SPSR view that are not in NZCV, DAIF or M.
@@ -46,7 +46,7 @@ type State struct {
 	SS    bool   // PSTATE.SS
 	IL    bool   // PSTATE.IL
 
-	SPBank [2]uint64 // SP_EL0, SP_EL1 (the active one lives in X[RegSP])
+	SPBank [2]uint64 // SP_EL0, SP_EL1 (the active one lives in X[SlotSP])
 	SR     [128]uint64
 	Excl   Monitor
 
@@ -90,9 +90,9 @@ func (s *State) SPIndex() int {
 
 // SetMode changes EL and SPSel, banking the stack pointer.
 func (s *State) SetMode(el, spsel uint8) {
-	s.SPBank[s.SPIndex()] = s.X[RegSP]
+	s.SPBank[s.SPIndex()] = s.X[SlotSP]
 	s.EL, s.SPSel = el&1, spsel&1
-	s.X[RegSP] = s.SPBank[s.SPIndex()]
+	s.X[SlotSP] = s.SPBank[s.SPIndex()]
 }
 
 // Reset puts the state in its architectural reset state at entry: EL1h,

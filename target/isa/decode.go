@@ -194,7 +194,7 @@ func zr(r uint32) uint8 { return uint8(r & 31) }
 func zrDst(r uint32) uint8 {
 	r &= 31
 	if r == 31 {
-		return cpu.RegSink
+		return cpu.SlotSink
 	}
 	return uint8(r)
 }
@@ -203,7 +203,7 @@ func zrDst(r uint32) uint8 {
 func spReg(r uint32) uint8 {
 	r &= 31
 	if r == 31 {
-		return cpu.RegSP
+		return cpu.SlotSP
 	}
 	return uint8(r)
 }

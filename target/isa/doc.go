@@ -14,7 +14,7 @@
 // (C4 encoding index, C6 instruction descriptions, J1 pseudocode) and is
 // cross-checked against golang.org/x/arch/arm64/arm64asm and qemu-aarch64
 // by target's tests. It imports target/cpu only, for the register slot
-// numbers (cpu.RegZR, RegSP, RegSink) and the system-register table MRS
+// numbers (cpu.SlotZR, SlotSP, SlotSink) and the system-register table MRS
 // decoding consults.
 //
 // Decode never panics: anything not implemented decodes to OpUndef (the
