@@ -1,6 +1,6 @@
 package target
 
-import "github.com/hwbp-gdbstub/hwbp-gdbstub/target/isa"
+import "github.com/hwbp-gdbstub/hwbp-gdbstub/target/icache"
 
 // Guest breakpoints without a per-instruction check.
 //
@@ -38,14 +38,14 @@ var breakSlotsOff = false
 // breakSlotList is the candidate breakpoint slots of one page and its
 // trapped copy.
 type breakSlotList struct {
-	page  *codePage // the page it was built from
-	ver   uint64    // page.version it was built from
-	gen   uint64    // Unit generation
+	page  *icache.Page // the page it was built from
+	ver   uint64       // page.Version it was built from
+	gen   uint64       // Unit generation
 	el    uint8
 	valid bool
 	n     int // number of candidate slots; -1: more than maxBreakSlots
 	slots [maxBreakSlots]uint16
-	code  *codePage // the trapped copy (kept across rebuilds)
+	code  *icache.Page // the trapped copy (kept across rebuilds)
 }
 
 // breakSlotCache is a CPU's small cache of breakSlotList.
@@ -70,7 +70,7 @@ func (l *breakSlotList) stops(i uint64) bool {
 // breakSlots returns the list and trapped copy of page (at base), or nil
 // when every instruction there needs CheckInstruction. Call only when
 // c.dbg.NeedsInstructionCheck().
-func (c *CPU) breakSlots(page *codePage, base uint64) *breakSlotList {
+func (c *CPU) breakSlots(page *icache.Page, base uint64) *breakSlotList {
 	u := c.dbg
 	if c.SS || u.CheckEveryInstruction() || u.InWindow() || breakSlotsOff {
 		return nil
@@ -84,7 +84,7 @@ func (c *CPU) breakSlots(page *codePage, base uint64) *breakSlotList {
 			if e.n < 0 {
 				return nil
 			}
-			if e.ver == page.version {
+			if e.ver == page.Version {
 				return e
 			}
 			l = e // same breakpoints, the page's code changed: rebuild the copy
@@ -108,24 +108,15 @@ func (c *CPU) breakSlots(page *codePage, base uint64) *breakSlotList {
 		}
 	}
 	if l.code == nil {
-		l.code = new(codePage)
+		l.code = new(icache.Page)
 	}
-	l.ver = page.version
-	l.code.insts = page.insts
+	l.ver = page.Version
+	l.code.Insts = page.Insts
 	for i := breakStride - 1; i < instsPage; i += breakStride {
-		l.code.trap(i)
+		l.code.Trap(i)
 	}
 	for _, s := range l.slots[:l.n] {
-		l.code.trap(int(s))
+		l.code.Trap(int(s))
 	}
 	return l
-}
-
-// trap makes slot i of a trapped copy an isa.OpStepTrap; a fused SUBS before it
-// must not run the B.Cond it replaces.
-func (p *codePage) trap(i int) {
-	p.insts[i&(instsPage-1)] = isa.Inst{Op: isa.OpStepTrap}
-	if i > 0 {
-		p.insts[(i-1)&(instsPage-1)] = isa.Unfused(p.insts[(i-1)&(instsPage-1)])
-	}
 }

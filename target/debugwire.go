@@ -5,6 +5,7 @@ import (
 
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/debugregs"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/icache"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/isa"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/selfdebug"
 )
@@ -115,7 +116,7 @@ func (c *CPU) debugStepWanted(pc uint64) bool {
 // debugStep executes the one instruction at c.PC (in page) with the debug checks around it: a
 // breakpoint or software step exception before it, InstructionRetired after it. It returns true when
 // the CPU's slice must end (WFI, PSCI, ...).
-func (c *CPU) debugStep(page *codePage) (endSlice bool) {
+func (c *CPU) debugStep(page *icache.Page) (endSlice bool) {
 	pc := c.PC
 	u := c.dbg
 	st := c.debugPState()
@@ -125,7 +126,7 @@ func (c *CPU) debugStep(page *codePage) (endSlice bool) {
 		}
 		return false
 	}
-	in := &page.insts[pc>>2&(instsPage-1)]
+	in := &page.Insts[pc>>2&(instsPage-1)]
 	if in.Op == isa.OpUndecoded {
 		*in = c.m.decodeAt(pc)
 	}

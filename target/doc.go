@@ -5,18 +5,20 @@
 //
 //	target/cpu        a core's architectural state, system registers, exception entry/return
 //	target/isa        decoder and instruction semantics shared by both execution paths
+//	target/icache     decoded pages keyed by physical page, their invalidation and trap copies
 //	target/selfdebug  the debug register file, debug-unit construction, the livelock counter
 //	target/dev/psci   PSCI 1.1 (the machine carries it out as psci.Host)
 //	target/bus        the physical address map and devices (bus.Device), mmap-backed RAM
 //	target/dev/...    pl011, gic, timer (devices on the bus)
-//	target/boot, fdt  the arm64 boot protocol and device trees (and, as they land, target/mmu, target/fp)
+//	target/boot, fdt  the arm64 boot protocol and device trees
+//	target/mmu, fp    stage-1 translation and TLB, softfloat (written alongside; not wired yet)
 //
 // What stays here is what needs the whole machine: the scheduler and run
-// loop (run.go, exec.go), the decoded-page cache, the memory path
-// (memory.go), the system-register dispatch (sysreg.go), the wiring of the
-// debug model into execution (debugwire.go, breakslots.go), gdb's external
-// points, hypercalls and cross-calls. Imports point down: target → cpu, isa,
-// selfdebug, dev/psci, bus, debugregs; isa → cpu; selfdebug → cpu,
+// loop (run.go, exec.go), the memory path (memory.go), the system-register
+// dispatch (sysreg.go), the wiring of the debug model into execution
+// (debugwire.go, breakslots.go), gdb's external points, hypercalls and
+// cross-calls. Imports point down: target → cpu, isa, icache, selfdebug,
+// dev/psci, bus, debugregs; isa → cpu; icache → isa; selfdebug → cpu,
 // debugregs; cpu, psci and bus import nothing of this module.
 //
 // It exists so the RSP server and the tests have a deterministic, fast,

@@ -5,6 +5,7 @@ import (
 	"unsafe"
 
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/icache"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/isa"
 )
 
@@ -31,7 +32,7 @@ func (c *CPU) run(budget int) {
 		}
 		page := m.codePageAt((pa - RAMBase) >> pageShift) // decoded code is keyed by physical page
 		limit := budget
-		if page.bp {
+		if page.BP {
 			if m.swBP[pc] > 0 && (m.soft[pc] || !m.extOff[c.index]) && !(c.skipBPOn && c.n == 0) {
 				c.setStop(Stop{Kind: StopBreakpoint, CPU: c.index, Addr: pc})
 				break
@@ -42,7 +43,7 @@ func (c *CPU) run(budget int) {
 		code := page // what inner runs
 		if c.dbg.NeedsInstructionCheck() && c.debugStepWanted(pc) {
 			l := c.breakSlots(page, base)
-			if l == nil || page.bp || budget-c.n <= breakStride || l.stops(pc>>2&(instsPage-1)) {
+			if l == nil || page.BP || budget-c.n <= breakStride || l.stops(pc>>2&(instsPage-1)) {
 				// Software step, a sync window, a PC a guest breakpoint may
 				// hit, or the slice's end: one checked instruction (debugwire.go).
 				if c.debugStep(page) {
@@ -66,15 +67,15 @@ func (c *CPU) run(budget int) {
 		}
 		// The instruction at c.PC needs the general path.
 		slot := c.PC >> 2 & (instsPage - 1)
-		in := &page.insts[slot]
+		in := &page.Insts[slot]
 		if in.Op == isa.OpUndecoded {
 			*in = m.decodeAt(c.PC)
 			continue
 		}
-		if code.insts[slot].Op == isa.OpUndecoded {
-			code.insts[slot] = *in // the trapped copy lags the page
-			if code.insts[(slot+1)&(instsPage-1)].Op == isa.OpStepTrap {
-				code.insts[slot] = isa.Unfused(*in)
+		if code.Insts[slot].Op == isa.OpUndecoded {
+			code.Insts[slot] = *in // the trapped copy lags the page
+			if code.Insts[(slot+1)&(instsPage-1)].Op == isa.OpStepTrap {
+				code.Insts[slot] = isa.Unfused(*in)
 			}
 			continue
 		}
@@ -109,7 +110,7 @@ func (c *CPU) general(in *isa.Inst) (endSlice bool) {
 // the PC leaves the page, limit is reached, or an instruction needs the
 // general path (then it returns true with c.PC at that instruction, not
 // executed). Keeping it free of calls keeps its state in registers.
-func (c *CPU) inner(page *codePage, base uint64, limit int) (slow bool) {
+func (c *CPU) inner(page *icache.Page, base uint64, limit int) (slow bool) {
 	x := &c.X
 	ram := c.m.ram
 	mem := unsafe.Pointer(unsafe.SliceData(ram)) // accesses below check off against len(ram) first
@@ -119,7 +120,7 @@ func (c *CPU) inner(page *codePage, base uint64, limit int) (slow bool) {
 	idx := (c.PC - base) >> 2
 	seg := idx // first slot of the current straight-line run
 	n := c.n
-	insts := &page.insts
+	insts := &page.Insts
 	exitPC, exitFar := uint64(0), false
 	var tgt uint64 // a taken branch's target
 loop:
@@ -496,16 +497,16 @@ loop:
 // stepOne runs exactly one instruction (or hands it to the general path):
 // the instruction is copied into the machine's trap page, whose every other
 // slot stops the inner loop.
-func (c *CPU) stepOne(page *codePage, base uint64, limit int) bool {
+func (c *CPU) stepOne(page *icache.Page, base uint64, limit int) bool {
 	i := (c.PC - base) >> 2
-	in := &page.insts[i]
+	in := &page.Insts[i]
 	if in.Op == isa.OpUndecoded {
 		*in = c.m.decodeAt(c.PC)
 	}
 	tp := c.m.trapPage
-	tp.insts[i] = isa.Unfused(*in)
+	tp.Insts[i] = isa.Unfused(*in)
 	slow := c.inner(tp, base, limit)
-	tp.insts[i] = isa.Inst{Op: isa.OpStepTrap}
+	tp.Insts[i] = isa.Inst{Op: isa.OpStepTrap}
 	return slow
 }
 

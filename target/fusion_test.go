@@ -74,8 +74,8 @@ func TestSUBSBcondFusion(t *testing.T) {
 		m.runRounds([]Action{ActionContinue}, 1)
 		require.Equal(t, []uint64{0, 3}, []uint64{c.X[0], c.X[1]})
 		require.Equal(t, uint64(testCode+16), c.PC)
-		require.Equal(t, isa.OpSUBSBcond, m.pages[1].insts[2].Op, "subs+b.ne fused")
-		require.Equal(t, isa.OpBcond, m.pages[1].insts[3].Op, "the b.ne keeps its slot")
+		require.Equal(t, isa.OpSUBSBcond, m.code.Pages()[1].Insts[2].Op, "subs+b.ne fused")
+		require.Equal(t, isa.OpBcond, m.code.Pages()[1].Insts[3].Op, "the b.ne keeps its slot")
 	})
 }
 
