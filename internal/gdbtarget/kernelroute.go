@@ -207,7 +207,7 @@ func (kr *kernelRoute) take(p *kpoint, regions []debugregs.WatchRegion) error {
 		p.events[r] = make([]uint64, n)
 		p.installed[r] = make([]bool, n)
 	}
-	if kr.k.readyCPU() < 0 {
+	if !kr.k.up() {
 		if !kr.fitsBeforeBoot(p) {
 			return rsp.ENOSPC
 		}
