@@ -80,3 +80,31 @@ info symbol $pc
 		})
 	}
 }
+
+// With every breakpoint comparator in use, deleting one and setting another at the same stop works: the
+// kernel route frees the deleted point's comparators before it reserves the new one.
+func TestReplaceAPointAtFullCapacity(t *testing.T) {
+	for _, route := range []string{"kernel", "external"} {
+		t.Run(route, func(t *testing.T) {
+			s := startServer(t, "--hw-debug", route)
+			out := gdb(t, s.Addr, `
+break workload_done
+continue
+hbreak *0x40000004
+hbreak *0x40000008
+hbreak *0x4000000c
+hbreak *0x40000010
+hbreak *0x40000014
+hbreak *0x40000018
+continue
+delete 2
+hbreak *0x4000001c
+continue
+info breakpoints
+`)
+			require.NotContains(t, out, "Could not insert")
+			require.Equal(t, 3, countMatches(out, `Breakpoint 1, (0x[0-9a-f]+ in )?workload_done`), out)
+			require.Contains(t, out, "hw breakpoint  keep y   0x000000004000001c")
+		})
+	}
+}
