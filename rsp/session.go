@@ -208,6 +208,7 @@ func (s *Session) leave(how DetachKind) {
 		s.t.Interrupt()
 		r := <-s.resumed
 		s.running = false
+		s.dropInterrupt()
 		if r.err == nil {
 			s.lastStop = r.stop
 		}

@@ -584,3 +584,25 @@ func TestAttachReportsAPlainStop(t *testing.T) {
 		})
 	}
 }
+
+// A Ctrl-C that arrives after the Resume returned on its own (the stop and the interrupt cross) does not stop
+// the next resume at once.
+func TestInterruptCrossingAStopIsDropped(t *testing.T) {
+	f := rsptest.NewFakeTarget(2)
+	entered, proceed := make(chan struct{}), make(chan struct{})
+	f.Script = []rsptest.ScriptedStop{
+		{Stop: rsp.StopReason{Kind: rsp.StopHwBreak, Thread: 2}, Before: func(*rsptest.FakeTarget) {
+			close(entered)
+			<-proceed
+		}},
+		{Stop: rsp.StopReason{Kind: rsp.StopHwBreak, Thread: 1}},
+	}
+	cl, _ := rsptest.StartSession(t, f, rsp.Options{})
+	cl.Send("vCont;c")
+	<-entered // the Resume is past its check for an early interrupt
+	cl.SendRaw("\x03")
+	require.Eventually(t, f.InterruptPending, 5*time.Second, time.Millisecond)
+	close(proceed)
+	require.Equal(t, "T05thread:2;core:1;", cl.Recv())
+	require.Equal(t, "T05thread:1;core:0;", cl.Exchange("vCont;c"), "the stale interrupt stopped the next resume")
+}

@@ -63,6 +63,7 @@ func (s *Session) appendStop(dst []byte, r StopReason) []byte {
 // onStopped reports the end of a Resume to the client.
 func (s *Session) onStopped(r resumeResult) {
 	s.running = false
+	s.dropInterrupt()
 	s.flushConsole()
 	if r.err != nil {
 		s.log.Warn("resume failed", zap.Error(r.err))
