@@ -5,8 +5,11 @@ import (
 	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/rsp/rsptest"
 )
 
 // gdb's detach followed at once by target remote, in one script: every reconnect is served (the next client
@@ -118,4 +121,30 @@ info threads
 	require.Contains(t, out, "[Inferior 1 (process 1) killed]")
 	require.Contains(t, out, "No threads.", out)
 	require.Regexp(t, `(?s)No threads\..*Thread 1\.1 .*Thread 1\.2 `, out)
+}
+
+// The server binary, with the machine's own attach and detach behind each session: 200 connect/close and 200
+// connect/D sessions back to back, each served (none refused while the previous one tears down).
+func TestImmediateReconnectsAreServed(t *testing.T) {
+	s := startServer(t)
+	for _, leave := range []string{"close", "D"} {
+		for i := 0; i < 200; i++ {
+			conn, err := net.Dial("tcp", s.Addr)
+			require.NoError(t, err)
+			cl := rsptest.NewClient(t, conn)
+			cl.SendRaw(rsptest.Frame("?"))
+			reply, err := cl.TryRecv()
+			require.NoError(t, err, "%s session %d refused", leave, i)
+			require.True(t, strings.HasPrefix(reply, "T05thread:"), reply)
+			if leave == "D" {
+				cl.SendRaw(rsptest.Frame("D"))
+				reply, err = cl.TryRecv()
+				require.NoError(t, err, "%s session %d", leave, i)
+				require.Equal(t, "OK", reply)
+			}
+			require.NoError(t, conn.Close())
+		}
+	}
+	require.Eventually(t, func() bool { return strings.Count(s.Log.String(), "client left; the machine keeps running") == 400 },
+		5*time.Second, 10*time.Millisecond, "one detach per session:\n%s", tail(s.Log.String(), 2000))
 }
