@@ -302,3 +302,23 @@ func TestServerAbruptCloseCycles(t *testing.T) {
 		t.Fatalf("goroutines: %d, baseline %d", runtime.NumGoroutine(), baseline)
 	}
 }
+
+// A connection that stays open without a packet is closed after FirstPacketTimeout (nothing attached), so the
+// client queued behind it is served.
+func TestServerSilentOpenConnectionTimesOut(t *testing.T) {
+	l := listen(t, "tcp")
+	t.Cleanup(func() { l.Close() })
+	f := rsptest.NewFakeTarget(1)
+	go rsp.NewServer(f, rsp.Options{FirstPacketTimeout: 50 * time.Millisecond}).Serve(l)
+
+	silent := dial(t, "tcp", l.Addr().String())
+	next := dial(t, "tcp", l.Addr().String())
+	next.SendRaw(rsptest.Frame("?"))
+	next.Timeout = 5 * time.Second
+	reply, err := next.TryRecv()
+	require.NoError(t, err)
+	require.Equal(t, "T05thread:1;core:0;", reply)
+	_, err = silent.TryRecv()
+	require.Error(t, err, "the silent connection was closed")
+	require.Equal(t, []string{"Attach"}, f.CallLog())
+}

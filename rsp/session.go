@@ -119,6 +119,9 @@ func NewSession(t Target, conn io.ReadWriter, opts Options) *Session {
 // sending one (a port probe) leaves the target as it was.
 func (s *Session) Run() error {
 	s.lastStop = StopReason{Kind: StopSignal, Signal: SigTrap, Thread: 1}
+	if d, ok := s.conn.(readDeadliner); ok {
+		d.SetReadDeadline(time.Now().Add(s.opts.firstPacketTimeout()))
+	}
 	go s.readLoop()
 	defer close(s.quit)
 	for !s.done && s.err == nil {
@@ -167,9 +170,15 @@ func (s *Session) Run() error {
 	return nil
 }
 
+// readDeadliner is a connection whose reads can time out (net.Conn).
+type readDeadliner interface{ SetReadDeadline(time.Time) error }
+
 // greet attaches the target when the client's first packet arrives.
 func (s *Session) greet() {
 	s.greeted = true
+	if d, ok := s.conn.(readDeadliner); ok {
+		d.SetReadDeadline(time.Time{})
+	}
 	if err := s.attach(); err != nil {
 		s.err = err
 		return
