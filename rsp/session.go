@@ -153,6 +153,7 @@ func (s *Session) Run() error {
 		s.arm <- struct{}{}
 	}
 	s.leave(s.detachHow)
+	clear(s.files) // vFile handles belong to the connection: they outlive a kill in extended mode
 	if c, ok := s.t.(Console); ok && s.greeted {
 		c.SetConsole(nil)
 	}
@@ -230,7 +231,6 @@ func (s *Session) leave(how DetachKind) {
 		}
 		delete(s.points, p)
 	}
-	clear(s.files)
 	if d, ok := s.t.(Detacher); ok {
 		d.Detach(how)
 	}

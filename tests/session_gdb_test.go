@@ -114,6 +114,7 @@ info threads
 `, s.Addr))
 	require.NotContains(t, out, "internal-error", out)
 	require.NotContains(t, out, "Remote replied unexpectedly", out)
+	require.NotContains(t, out, "Can't read data", "the symbol file's vFile handles outlive the kill:\n%s", out)
 	require.Greater(t, parseCounter(t, regexpFind(t, out, `before (counter=\d+)`)), uint64(0), out)
 	require.Equal(t, regexpFind(t, out, `start=(0x[0-9a-f]+)`), regexpFind(t, out, `pc=(0x[0-9a-f]+) `), "starti stops at the entry:\n%s", out)
 	require.Equal(t, uint64(0), parseCounter(t, regexpFind(t, out, `after (counter=\d+)`)), "starti reloads the kernel:\n%s", out)
@@ -147,4 +148,20 @@ func TestImmediateReconnectsAreServed(t *testing.T) {
 	}
 	require.Eventually(t, func() bool { return strings.Count(s.Log.String(), "client left; the machine keeps running") == 400 },
 		5*time.Second, 10*time.Millisecond, "one detach per session:\n%s", tail(s.Log.String(), 2000))
+}
+
+// extended-remote after the guest powered off: no threads, and run boots it again.
+func TestGDBExtendedRemoteRunAfterExit(t *testing.T) {
+	s := startServer(t, "--rounds", "1")
+	out := gdb(t, "", fmt.Sprintf(`
+target extended-remote %s
+continue
+info threads
+hbreak workload_done
+run
+`, s.Addr))
+	require.Contains(t, out, "[Inferior 1 (process 1) exited normally]", out)
+	require.Regexp(t, `exited normally\]\nNo threads\.`, out)
+	require.NotContains(t, out, "Can't read data", out)
+	require.Regexp(t, `hit Breakpoint 1, (0x[0-9a-f]+ in )?workload_done`, out)
 }
