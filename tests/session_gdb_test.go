@@ -3,6 +3,7 @@ package tests
 import (
 	"fmt"
 	"net"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -164,4 +165,31 @@ run
 	require.Regexp(t, `exited normally\]\nNo threads\.`, out)
 	require.NotContains(t, out, "Can't read data", out)
 	require.Regexp(t, `hit Breakpoint 1, (0x[0-9a-f]+ in )?workload_done`, out)
+}
+
+// lldb's detach, kill and gdb-remote again in one batch: every reconnect is served and the hbreak still hits.
+func TestLLDBDetachKillAndReconnect(t *testing.T) {
+	bin := requireTool(t, "lldb")
+	s := startServer(t)
+	kernel := filepath.Join(t.TempDir(), "kernel.elf")
+	_, stderr, err := runCapture(t, 30*time.Second, nil, serverBin, "--dump-kernel", kernel)
+	require.NoError(t, err, stderr)
+	out := runTool(t, 120*time.Second, bin, "--batch", "--no-lldbinit",
+		"-o", "target create "+kernel,
+		"-o", "gdb-remote "+s.Addr,
+		"-o", "breakpoint set -H -n workload_done",
+		"-o", "continue",
+		"-o", "process detach",
+		"-o", "gdb-remote "+s.Addr,
+		"-o", "continue",
+		"-o", "process kill",
+		"-o", "gdb-remote "+s.Addr,
+		"-o", "continue",
+		"-o", "process detach")
+	continues := strings.Split(out, "(lldb) continue")
+	require.Len(t, continues, 4, out)
+	for i, c := range continues[1:] {
+		require.Contains(t, c, "stop reason = breakpoint 1.1", "continue %d after a reconnect:\n%s", i+1, out)
+	}
+	require.Zero(t, countMatches(out, `(?m)^error:`), out)
 }
