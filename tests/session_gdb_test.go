@@ -3,7 +3,6 @@ package tests
 import (
 	"fmt"
 	"net"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -169,23 +168,17 @@ run
 
 // lldb's detach, kill and gdb-remote again in one batch: every reconnect is served and the hbreak still hits.
 func TestLLDBDetachKillAndReconnect(t *testing.T) {
-	bin := requireTool(t, "lldb")
 	s := startServer(t)
-	kernel := filepath.Join(t.TempDir(), "kernel.elf")
-	_, stderr, err := runCapture(t, 30*time.Second, nil, serverBin, "--dump-kernel", kernel)
-	require.NoError(t, err, stderr)
-	out := runTool(t, 120*time.Second, bin, "--batch", "--no-lldbinit",
-		"-o", "target create "+kernel,
-		"-o", "gdb-remote "+s.Addr,
-		"-o", "breakpoint set -H -n workload_done",
-		"-o", "continue",
-		"-o", "process detach",
-		"-o", "gdb-remote "+s.Addr,
-		"-o", "continue",
-		"-o", "process kill",
-		"-o", "gdb-remote "+s.Addr,
-		"-o", "continue",
-		"-o", "process detach")
+	out := lldbBatch(t, s.Addr,
+		"breakpoint set -H -n workload_done",
+		"continue",
+		"process detach",
+		"gdb-remote "+s.Addr,
+		"continue",
+		"process kill",
+		"gdb-remote "+s.Addr,
+		"continue",
+		"process detach")
 	continues := strings.Split(out, "(lldb) continue")
 	require.Len(t, continues, 4, out)
 	for i, c := range continues[1:] {
