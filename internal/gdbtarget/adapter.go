@@ -115,6 +115,11 @@ func Start(cfg Config) (*Adapter, error) {
 	default:
 		return nil, fmt.Errorf("unknown route %q (want %s or %s)", cfg.Route, RouteKernel, RouteExternal)
 	}
+	if _, _, ok := cfg.Image.Symbols.Lookup(kernelsim.SymDebuggerEventCreate); route == RouteKernel && !ok {
+		// Another kernel (Linux, a test ELF) has no debugger entry points to call.
+		cfg.Logger.Warn("this kernel has no debugger entry points; gdb's hardware points use the external route")
+		route = RouteExternal
+	}
 	a := &Adapter{
 		img:               cfg.Image,
 		knobs:             cfg.Knobs,

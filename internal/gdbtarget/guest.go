@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 
 	"go.uber.org/zap"
 
@@ -37,10 +38,13 @@ func (k *guestKernel) rebooted() {
 	k.callStop = nil
 }
 
-// readyCPU returns a CPU that takes cross-calls, or -1.
+// up says whether any CPU has made its READY call (the kernel's slot management is ready).
+func (k *guestKernel) up() bool { return slices.Contains(k.ready, true) }
+
+// readyCPU returns a CPU that takes cross-calls and is not inside one that stopped for gdb, or -1.
 func (k *guestKernel) readyCPU() int {
 	for i, r := range k.ready {
-		if r {
+		if r && !k.m.InCall(i) {
 			return i
 		}
 	}

@@ -158,16 +158,10 @@ func (kr *kernelRoute) add(watch bool, w watchReq, regions []debugregs.WatchRegi
 		return nil
 	}
 	p := &kpoint{watch: watch, kind: w.kind, addr: w.addr, len: w.length}
-	var err error = rsp.ENOSPC
-	if len(regions) > 0 {
-		err = kr.take(p, regions)
-	}
-	if err == rsp.ENOSPC && watch && len(regions) != 1 {
-		cover, cerr := debugregs.CoveringRegion(w.addr, w.length)
-		if cerr != nil {
-			return rsp.EINVAL
-		}
-		err = kr.take(p, []debugregs.WatchRegion{cover})
+	err := kr.takeSome(p, regions)
+	if err == rsp.ENOSPC && kr.anyRemoved() && kr.uninstallRemoved(func(int) bool { return true }) == nil {
+		// Points gdb removed still held comparators (they go at the next resume): free them now and retry.
+		err = kr.takeSome(p, regions)
 	}
 	if err != nil {
 		return err
@@ -175,6 +169,31 @@ func (kr *kernelRoute) add(watch bool, w watchReq, regions []debugregs.WatchRegi
 	kr.points = append(kr.points, p)
 	kr.syncEarly()
 	return nil
+}
+
+// takeSome takes the exact split for p, or one covering region for a watchpoint whose split does not fit.
+func (kr *kernelRoute) takeSome(p *kpoint, regions []debugregs.WatchRegion) error {
+	var err error = rsp.ENOSPC
+	if len(regions) > 0 {
+		err = kr.take(p, regions)
+	}
+	if err == rsp.ENOSPC && p.watch && len(regions) != 1 {
+		cover, cerr := debugregs.CoveringRegion(p.addr, p.len)
+		if cerr != nil {
+			return rsp.EINVAL
+		}
+		err = kr.take(p, []debugregs.WatchRegion{cover})
+	}
+	return err
+}
+
+func (kr *kernelRoute) anyRemoved() bool {
+	for _, p := range kr.points {
+		if p.removing {
+			return true
+		}
+	}
+	return false
 }
 
 // take gives p its regions and reserves them on every ready CPU; before the kernel is up it holds no events,
@@ -188,7 +207,7 @@ func (kr *kernelRoute) take(p *kpoint, regions []debugregs.WatchRegion) error {
 		p.events[r] = make([]uint64, n)
 		p.installed[r] = make([]bool, n)
 	}
-	if kr.k.readyCPU() < 0 {
+	if !kr.k.up() {
 		if !kr.fitsBeforeBoot(p) {
 			return rsp.ENOSPC
 		}

@@ -159,6 +159,8 @@ func TestUninstallLivelockThroughSession(t *testing.T) {
 			require.Regexp(t, `^T05`, stop)
 			require.NotContains(t, stop, "swbreak:")
 			require.Regexp(t, `livelock: cpu \d pc 0x[0-9a-f]+ <write_wb_reg\+0x0> breakpoint \(EC 0x31\), \d+ times, no owning slot`, out)
+			// A new point is reserved through a CPU that is not inside the stopped call.
+			require.Equal(t, "OK", cl.Exchange(fmt.Sprintf("Z2,%x,8", symAddr(t, kernelsim.SymWorkloadCounter))))
 			// The livelocked call goes on at the next resume, and livelocks again.
 			require.Regexp(t, `^T05`, resume(cl, "vCont;c"))
 		})

@@ -31,7 +31,7 @@ func (a *Adapter) monPerf(args []string, out io.Writer) error {
 	if len(args) == 0 || args[0] == "list" {
 		return a.perfList(out)
 	}
-	if a.kern.readyCPU() < 0 {
+	if !a.kern.up() {
 		fmt.Fprintln(out, "perf: the guest kernel is not up yet (no CPU has made its READY call); continue first")
 		return rsp.EBUSY
 	}

@@ -125,3 +125,25 @@ func TestStartRefuses(t *testing.T) {
 	_, err = Start(Config{Machine: target.Config{CPUModel: "pentium"}})
 	require.Error(t, err)
 }
+
+// A kernel without the embedded kernel's debugger entry points (Linux, a test ELF) takes the external route;
+// points still work, the monitor says what it cannot do, and there is no exec file to serve.
+func TestForeignKernelTakesTheExternalRoute(t *testing.T) {
+	def, err := kernelsim.Default()
+	require.NoError(t, err)
+	img := *def
+	img.Symbols, img.Raw = nil, nil
+	a, err := Start(Config{Image: &img, Route: RouteKernel, Machine: target.Config{CPUs: 2}})
+	require.NoError(t, err)
+	t.Cleanup(a.haltFree)
+	require.IsType(t, externalRoute{}, a.route)
+	_, _, ok := a.ExecFile()
+	require.False(t, ok)
+	cl := session(t, a)
+	require.Equal(t, "OK", cl.Exchange(fmt.Sprintf("Z2,%x,8", def.Entry+0x1000)))
+	_, err = monitor(a, "kernel")
+	require.Error(t, err)
+	out, err := monitor(a, "livelock")
+	require.NoError(t, err)
+	require.Equal(t, "no livelock detected\n", out)
+}
