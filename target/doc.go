@@ -11,14 +11,14 @@
 //	target/bus        the physical address map and devices (bus.Device), mmap-backed RAM
 //	target/dev/...    pl011, gic, timer (devices on the bus)
 //	target/boot, fdt  the arm64 boot protocol and device trees
-//	target/mmu, fp    stage-1 translation and TLB, softfloat (written alongside; not wired yet)
+//	target/mmu, fp    stage-1 translation and TLB, softfloat (written alongside; translate already speaks mmu.Access)
 //
 // What stays here is what needs the whole machine: the scheduler and run
 // loop (run.go, exec.go), the memory path (memory.go), the system-register
 // dispatch (sysreg.go), the wiring of the debug model into execution
 // (debugwire.go, breakslots.go), gdb's external points, hypercalls and
 // cross-calls. Imports point down: target → cpu, isa, icache, selfdebug,
-// dev/psci, bus, debugregs; isa → cpu; icache → isa; selfdebug → cpu,
+// dev/psci, bus, mmu, debugregs; isa → cpu; icache → isa; selfdebug → cpu,
 // debugregs; cpu, psci and bus import nothing of this module.
 //
 // It exists so the RSP server and the tests have a deterministic, fast,
@@ -58,8 +58,9 @@
 // # Seams for the MMU, interrupts and devices
 //
 //   - Memory: every checked access goes through access() in memory.go:
-//     alignment, translate (VA → PA, identity today; the MMU's walk and TLB
-//     go there), then RAM or a bus.Device on Machine.bus. inner's RAM fast
+//     alignment, translate(va, mmu.Access) (VA → PA, identity today; the
+//     MMU's micro-TLB, refill and faults go there), then RAM or a bus.Device
+//     on Machine.bus. inner's RAM fast
 //     path is the one other place that assumes VA = PA; the per-CPU
 //     micro-TLB replaces its range check.
 //   - Interrupts: cpu.State.Pending (IRQ/FIQ) is tested by run between page

@@ -7,6 +7,7 @@ import (
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/icache"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/isa"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/mmu"
 )
 
 // run executes up to budget instructions of this CPU (fewer if it stops,
@@ -639,7 +640,11 @@ func (c *CPU) fetchOK(pc uint64) (pa uint64, ok bool) {
 		c.takeException(cpu.ECPCAlign, 0, pc, pc, true)
 		return 0, false
 	}
-	pa, ok = c.translate(pc, accFetch)
+	acc := mmu.Fetch
+	if c.EL == 0 {
+		acc |= mmu.EL0
+	}
+	pa, ok = c.translate(pc, acc)
 	if !ok || pa-RAMBase >= c.m.ramSize {
 		ec := uint32(cpu.ECInsnAbort)
 		if c.EL == 0 {

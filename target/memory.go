@@ -6,6 +6,7 @@ import (
 
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/isa"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/mmu"
 )
 
 // The one place guest memory accesses go through.
@@ -31,18 +32,13 @@ const (
 	accDevice // off is the physical address of a device on m.bus
 )
 
-// Kinds of access, for translate's permission checks.
-const (
-	accRead = iota
-	accWrite
-	accFetch
-)
-
-// translate maps a virtual address to a physical one for an access of kind
-// acc. With SCTLR_EL1.M ignored, VA = PA; the MMU makes this a TLB lookup
-// and a table walk, and ok=false a translation, permission or access-flag
-// fault (recorded as for recordFault).
-func (c *CPU) translate(va uint64, acc int) (pa uint64, ok bool) {
+// translate maps a virtual address to a physical one for an access acc
+// (mmu.Read, Write or Fetch, with mmu.EL0 for EL0 and LDTR/STTR
+// permissions). With SCTLR_EL1.M ignored, VA = PA; with the MMU wired this is
+// the per-CPU mmu.Micro lookup, mmu.MMU.Refill on a miss, and ok=false a
+// translation, permission or access-flag fault (mmu.Fault, recorded as for
+// recordFault, its ESR from Fault.ESR).
+func (c *CPU) translate(va uint64, acc mmu.Access) (pa uint64, ok bool) {
 	return va, true
 }
 
@@ -55,9 +51,12 @@ func (c *CPU) access(addr, size, align uint64, write bool) (kind int, off uint64
 		c.recordFault(addr, write, cpu.FSCAlignment)
 		return accFault, 0
 	}
-	acc := accRead
+	acc := mmu.Read
 	if write {
-		acc = accWrite
+		acc = mmu.Write
+	}
+	if c.EL == 0 || c.dw.unpriv {
+		acc |= mmu.EL0
 	}
 	pa, ok := c.translate(addr, acc)
 	if !ok {
