@@ -411,7 +411,7 @@ loop:
 			x[30] = base + idx<<2 + 4
 			tgt = in.Imm
 			goto taken
-		case isa.OpSUBSBcond: // SUBS then B.Cond: two instructions
+		case isa.OpSUBSBcond: // SUBS then B.cond: two instructions
 			x[in.Rd], c.NZCV = isa.Sub64(x[in.Rn], in.Imm)
 			if isa.Passes(in.Cond, c.NZCV) {
 				n++ // the SUBS
@@ -527,7 +527,7 @@ func (c *CPU) execGeneral(in *isa.Inst) int {
 		if !c.writeSlow(x[in.Rn]+in.Imm, in.Amt, x[in.Rd], false) {
 			return slowFault
 		}
-	case isa.OpSUBSBcond: // only the SUBS: the B.Cond is its own slot
+	case isa.OpSUBSBcond: // only the SUBS: the B.cond is its own slot
 		x[in.Rd], c.NZCV = isa.Sub64(x[in.Rn], in.Imm)
 	case isa.OpANDSI:
 		r := isa.MaskSF(x[in.Rn]&in.Imm, in.SF)

@@ -60,7 +60,7 @@ func TestSUBSBcondFusion(t *testing.T) {
 		require.Equal(t, []uint64{2, 4, 2}, []uint64{c.X[0], c.X[1], c.X[2]})
 		require.Equal(t, 25, steps)
 	})
-	t.Run("branch to the B.Cond itself", func(t *testing.T) {
+	t.Run("branch to the B.cond itself", func(t *testing.T) {
 		m, c := newTestMachine(t,
 			0x14000003, // b bcond (skipping the subs)
 			0x91000421, // loop: add x1, x1, #1

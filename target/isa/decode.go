@@ -141,7 +141,7 @@ const (
 	OpSMC
 	OpBRK
 	OpERET
-	OpSUBSBcond // SUBS (64-bit immediate) fused with the B.Cond after it: cond, imm2 = its condition, target (decodeAt)
+	OpSUBSBcond // SUBS (64-bit immediate) fused with the B.cond after it: Cond, Imm2 = its condition, target (DecodePair)
 	OpStepTrap  // never decoded: fills the trap page used for single steps
 	OpCount
 )
@@ -398,7 +398,7 @@ func decodeBranchSys(w uint32, pc uint64) Inst {
 			return Inst{Op: OpBL, Imm: target}
 		}
 		return Inst{Op: OpB, Imm: target}
-	case w>>24 == 0x54: // B.Cond
+	case w>>24 == 0x54: // B.cond
 		if w>>4&1 != 0 {
 			return undef()
 		}
@@ -924,7 +924,7 @@ func DecodePair(w, next uint32, hasNext bool, pc uint64) Inst {
 	return in
 }
 
-// Unfused is in without a fused B.Cond (for running exactly one instruction).
+// Unfused is in without a fused B.cond (for running exactly one instruction).
 func Unfused(in Inst) Inst {
 	if in.Op == OpSUBSBcond {
 		in.Op, in.Cond, in.Imm2 = OpSUBSI64, 0, 0
