@@ -11,9 +11,10 @@ import (
 )
 
 // run executes up to budget instructions of this CPU (fewer if it stops,
-// waits, powers off, or the machine needs attention). The outer loop finds
-// the decoded page, checks breakpoints and executes the instructions the
-// call-free inner loop hands back (execGeneral).
+// waits, powers off, or the machine needs attention). The outer loop takes
+// pending interrupts, translates the PC and finds its decoded page
+// (icache), checks breakpoints, and executes on the general path (general,
+// execGeneral) the instructions the call-free inner loop hands back.
 func (c *CPU) run(budget int) {
 	m := c.m
 	c.n = 0
