@@ -13,18 +13,11 @@ type Call struct {
 	Args                [8]uint64
 }
 
-// callContext is everything a cross-call must give back.
+// callContext is everything a cross-call must give back: the core's architectural context and what the
+// machine keeps per CPU around it.
 type callContext struct {
 	doneHVC                uint64
-	x                      [31]uint64
-	spBank                 [2]uint64
-	pc, nzcv, daif         uint64
-	el, spsel              uint8
-	ss, il                 bool
-	elr, spsr, esr, far    uint64
-	exclValid              bool
-	exclAddr, exclSize     uint64
-	exclVal, exclVal2      uint64
+	arch                   cpu.Context
 	haltOn                 bool
 	haltAt                 uint64
 	waiting, eventRegister bool
@@ -85,30 +78,14 @@ func (m *Machine) AbortCall(id int) error {
 }
 
 func (c *CPU) saveCall(doneHVC uint64) {
-	s := &callContext{doneHVC: doneHVC}
-	copy(s.x[:], c.X[:31])
-	s.spBank = c.SPBank
-	s.spBank[c.SPIndex()] = c.X[cpu.SlotSP]
-	s.pc, s.nzcv, s.daif = c.PC, c.NZCV, c.DAIF
-	s.el, s.spsel, s.ss, s.il = c.EL, c.SPSel, c.SS, c.IL
-	s.elr, s.spsr, s.esr, s.far = c.SR[cpu.IdxELR], c.SR[cpu.IdxSPSR], c.SR[cpu.IdxESR], c.SR[cpu.IdxFAR]
-	s.exclValid, s.exclAddr, s.exclSize, s.exclVal, s.exclVal2 = c.Excl.Valid, c.Excl.Addr, c.Excl.Size, c.Excl.Val, c.Excl.Val2
-	s.haltOn, s.haltAt = c.dw.haltOn, c.dw.haltAt
-	s.waiting, s.eventRegister = c.waiting, c.eventReg
-	c.dw.call = s
+	c.dw.call = &callContext{doneHVC: doneHVC, arch: c.Save(), haltOn: c.dw.haltOn, haltAt: c.dw.haltAt,
+		waiting: c.waiting, eventRegister: c.eventReg}
 }
 
 func (c *CPU) restoreCall() {
 	s := c.dw.call
 	c.dw.call = nil
-	copy(c.X[:31], s.x[:])
-	c.SPBank = s.spBank
-	c.EL, c.SPSel = s.el, s.spsel
-	c.X[cpu.SlotSP] = c.SPBank[c.SPIndex()]
-	c.PC, c.NZCV, c.DAIF = s.pc, s.nzcv, s.daif
-	c.SS, c.IL = s.ss, s.il
-	c.SR[cpu.IdxELR], c.SR[cpu.IdxSPSR], c.SR[cpu.IdxESR], c.SR[cpu.IdxFAR] = s.elr, s.spsr, s.esr, s.far
-	c.Excl.Valid, c.Excl.Addr, c.Excl.Size, c.Excl.Val, c.Excl.Val2 = s.exclValid, s.exclAddr, s.exclSize, s.exclVal, s.exclVal2
+	c.Restore(&s.arch)
 	c.dw.haltOn, c.dw.haltAt = s.haltOn, s.haltAt
 	c.waiting, c.eventReg = s.waiting, s.eventRegister
 }
