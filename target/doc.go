@@ -13,8 +13,9 @@
 //	target/boot, fdt  the arm64 boot protocol and device trees
 //	target/mmu, fp    stage-1 translation and TLB, softfloat (written alongside; translate already speaks mmu.Access)
 //
-// What stays here is what needs the whole machine: the scheduler and run
-// loop (run.go, exec.go), the memory path (memory.go), the system-register
+// What stays here is what needs the whole machine: the scheduler (run.go),
+// the run loop (exec.go) with its accelerator (inner.go) and general path
+// (general.go), the memory path (memory.go), the system-register
 // dispatch (sysreg.go), the wiring of the debug model into execution
 // (debugwire.go, breakslots.go), gdb's external points, hypercalls and
 // cross-calls. Imports point down: target → cpu, isa, icache, selfdebug,

@@ -1,11 +1,18 @@
 package target
 
 import (
+	"math/bits"
+
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/isa"
 )
 
-// Outcomes of execSlow.
+// The general path: every instruction inner hands back, executed with the
+// full checks (the memory path of memory.go, system registers, exceptions).
+// execGeneral takes the data-processing forms, execSlow the memory, system
+// and exception-generating ones; both use the semantics of package isa.
+
+// Outcomes of execGeneral and execSlow.
 const (
 	slowNext     = iota // done; c.PC is the next PC
 	slowFault           // memory fault or debugger stop at c.PC (see onFault)
@@ -131,37 +138,31 @@ func (c *CPU) execSlow(in *isa.Inst) int {
 		x[in.Ra] = status
 		c.PC = pc + 4
 		return slowNext
-	case isa.OpLDXP:
+	case isa.OpLDXP, isa.OpSTXP: // one access of both registers, aligned to its whole size
 		addr := x[in.Rn]
 		size := uint64(1) << in.Amt
-		kind, off := c.access(addr, 2*size, 2*size, false)
+		kind, off := c.access(addr, 2*size, 2*size, in.Op == isa.OpSTXP)
 		if kind == accFault {
 			return slowFault
 		}
-		var v1, v2 uint64
-		if kind == accRAM {
-			v1, v2 = ramLoad(c.m.ram, off, in.Amt), ramLoad(c.m.ram, off+size, in.Amt)
+		if in.Op == isa.OpLDXP {
+			var v1, v2 uint64
+			if kind == accRAM {
+				v1, v2 = ramLoad(c.m.ram, off, in.Amt), ramLoad(c.m.ram, off+size, in.Amt)
+			}
+			c.Excl = cpu.Monitor{Valid: true, Addr: addr, Size: 2 * size, Val: v1, Val2: v2}
+			x[in.Rd], x[in.Ra] = v1, v2
+		} else {
+			status := uint64(1)
+			if c.Excl.Valid && c.Excl.Addr == addr && c.Excl.Size == 2*size && kind == accRAM &&
+				ramLoad(c.m.ram, off, in.Amt) == c.Excl.Val && ramLoad(c.m.ram, off+size, in.Amt) == c.Excl.Val2 {
+				ramStore(c.m.ram, off, in.Amt, x[in.Rd])
+				ramStore(c.m.ram, off+size, in.Amt, x[in.Rm])
+				status = 0
+			}
+			c.Excl.Valid = false
+			x[in.Ra] = status
 		}
-		c.Excl.Valid, c.Excl.Addr, c.Excl.Size, c.Excl.Val, c.Excl.Val2 = true, addr, 2*size, v1, v2
-		x[in.Rd], x[in.Ra] = v1, v2
-		c.PC = pc + 4
-		return slowNext
-	case isa.OpSTXP:
-		addr := x[in.Rn]
-		size := uint64(1) << in.Amt
-		kind, off := c.access(addr, 2*size, 2*size, true)
-		if kind == accFault {
-			return slowFault
-		}
-		status := uint64(1)
-		if c.Excl.Valid && c.Excl.Addr == addr && c.Excl.Size == 2*size && kind == accRAM &&
-			ramLoad(c.m.ram, off, in.Amt) == c.Excl.Val && ramLoad(c.m.ram, off+size, in.Amt) == c.Excl.Val2 {
-			ramStore(c.m.ram, off, in.Amt, x[in.Rd])
-			ramStore(c.m.ram, off+size, in.Amt, x[in.Rm])
-			status = 0
-		}
-		c.Excl.Valid = false
-		x[in.Ra] = status
 		c.PC = pc + 4
 		return slowNext
 
@@ -360,3 +361,130 @@ func (c *CPU) atomic(in *isa.Inst) int {
 	c.PC += 4
 	return slowNext
 }
+
+// execGeneral executes one instruction the inner loop handed back.
+// c.PC is its PC; it returns a slow* outcome.
+func (c *CPU) execGeneral(in *isa.Inst) int {
+	x := &c.X
+	pc := c.PC
+	switch in.Op {
+	case isa.OpLDRX, isa.OpLDRW:
+		v, ok := c.readSlow(x[in.Rn]+in.Imm, in.Amt, false)
+		if !ok {
+			return slowFault
+		}
+		x[in.Rd] = v
+	case isa.OpSTRX, isa.OpSTRW:
+		if !c.writeSlow(x[in.Rn]+in.Imm, in.Amt, x[in.Rd], false) {
+			return slowFault
+		}
+	case isa.OpSUBSBcond: // only the SUBS: the B.cond is its own slot
+		x[in.Rd], c.NZCV = isa.Sub64(x[in.Rn], in.Imm)
+	case isa.OpANDSI:
+		r := isa.MaskSF(x[in.Rn]&in.Imm, in.SF)
+		c.NZCV = isa.LogicFlags(r, in.SF)
+		x[in.Rd] = r
+	case isa.OpSYS:
+		if c.EL == 0 && in.Amt != 3 {
+			c.undefined()
+			return slowRedirect
+		}
+	case isa.OpSBFM, isa.OpBFM:
+		x[in.Rd] = isa.BitField(in, x[in.Rn], x[in.Rm])
+	case isa.OpEXTR:
+		x[in.Rd] = isa.Extr(x[in.Rn], x[in.Rm], in.Amt, in.SF)
+
+	case isa.OpADDR, isa.OpSUBR, isa.OpADDSR, isa.OpSUBSR:
+		r, f, sets := isa.AddSub(in.Op, x[in.Rn], isa.Shift(x[in.Rm], in.Cond, in.Amt, in.SF), in.SF)
+		c.setResult(in.Rd, r, f, sets)
+	case isa.OpADDX, isa.OpSUBX, isa.OpADDSX, isa.OpSUBSX:
+		r, f, sets := isa.AddSub(in.Op, x[in.Rn], isa.Extend(x[in.Rm], in.Cond, in.Amt), in.SF)
+		c.setResult(in.Rd, r, f, sets)
+	case isa.OpAND, isa.OpBIC, isa.OpORR, isa.OpORN, isa.OpEOR, isa.OpEON, isa.OpANDS, isa.OpBICS:
+		r, f, sets := isa.Logic(in.Op, x[in.Rn], isa.Shift(x[in.Rm], in.Cond, in.Amt, in.SF), in.SF)
+		c.setResult(in.Rd, r, f, sets)
+	case isa.OpADC, isa.OpADCS, isa.OpSBC, isa.OpSBCS:
+		b := x[in.Rm]
+		if in.Op == isa.OpSBC || in.Op == isa.OpSBCS {
+			b = ^b
+		}
+		r, f := isa.AddWithCarry(x[in.Rn], b, c.NZCV>>29&1, in.SF)
+		if in.Op == isa.OpADCS || in.Op == isa.OpSBCS {
+			c.NZCV = f
+		}
+		x[in.Rd] = isa.MaskSF(r, in.SF)
+	case isa.OpCCMN, isa.OpCCMP:
+		if isa.Passes(in.Cond, c.NZCV) {
+			b := in.Imm
+			if in.Flg&isa.FlgImmCmp == 0 {
+				b = x[in.Rm]
+			}
+			if in.Op == isa.OpCCMP {
+				_, c.NZCV = isa.AddWithCarry(x[in.Rn], ^b, 1, in.SF)
+			} else {
+				_, c.NZCV = isa.AddWithCarry(x[in.Rn], b, 0, in.SF)
+			}
+		} else {
+			c.NZCV = uint64(in.Amt) << 28
+		}
+	case isa.OpCSEL, isa.OpCSINC, isa.OpCSINV, isa.OpCSNEG:
+		var r uint64
+		if isa.Passes(in.Cond, c.NZCV) {
+			r = x[in.Rn]
+		} else {
+			r = x[in.Rm]
+			switch in.Op {
+			case isa.OpCSINC:
+				r++
+			case isa.OpCSINV:
+				r = ^r
+			case isa.OpCSNEG:
+				r = -r
+			}
+		}
+		x[in.Rd] = isa.MaskSF(r, in.SF)
+	case isa.OpUDIV, isa.OpSDIV, isa.OpLSLV, isa.OpLSRV, isa.OpASRV, isa.OpRORV:
+		x[in.Rd] = isa.DP2(in.Op, x[in.Rn], x[in.Rm], in.SF)
+	case isa.OpRBIT, isa.OpREV16, isa.OpREV32, isa.OpREV, isa.OpCLZ, isa.OpCLS:
+		x[in.Rd] = isa.DP1(in.Op, x[in.Rn], in.SF)
+	case isa.OpSMADDL:
+		x[in.Rd] = x[in.Ra] + uint64(int64(int32(x[in.Rn]))*int64(int32(x[in.Rm])))
+	case isa.OpSMSUBL:
+		x[in.Rd] = x[in.Ra] - uint64(int64(int32(x[in.Rn]))*int64(int32(x[in.Rm])))
+	case isa.OpUMADDL:
+		x[in.Rd] = x[in.Ra] + uint64(uint32(x[in.Rn]))*uint64(uint32(x[in.Rm]))
+	case isa.OpUMSUBL:
+		x[in.Rd] = x[in.Ra] - uint64(uint32(x[in.Rn]))*uint64(uint32(x[in.Rm]))
+	case isa.OpSMULH:
+		a, b := x[in.Rn], x[in.Rm]
+		hi, _ := bits.Mul64(a, b)
+		if int64(a) < 0 {
+			hi -= b
+		}
+		if int64(b) < 0 {
+			hi -= a
+		}
+		x[in.Rd] = hi
+	case isa.OpUMULH:
+		hi, _ := bits.Mul64(x[in.Rn], x[in.Rm])
+		x[in.Rd] = hi
+
+	case isa.OpCRC32, isa.OpCRC32C:
+		x[in.Rd] = isa.CRC32(in.Op == isa.OpCRC32C, uint32(x[in.Rn]), x[in.Rm], in.Amt)
+	default:
+		return c.execSlow(in)
+	}
+	c.PC = pc + 4
+	return slowNext
+}
+
+// setResult writes a data-processing result and, if the instruction sets
+// them, the flags.
+func (c *CPU) setResult(rd uint8, r, nzcv uint64, sets bool) {
+	if sets {
+		c.NZCV = nzcv
+	}
+	c.X[rd] = r
+}
+
+func (c *CPU) undefined() { c.takeException(cpu.ECUnknown, 0, c.PC, 0, false) }
