@@ -1,0 +1,152 @@
+package simd
+
+import (
+	"debug/elf"
+	"encoding/binary"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"golang.org/x/arch/arm64/arm64asm"
+)
+
+// crossCheckBinaries are the arm64 ELF files the cross-check reads: the
+// AArch64 glibc of the cross toolchain `make deps` installs.
+var crossCheckBinaries = []string{
+	"/usr/aarch64-linux-gnu/lib/libc.so.6",
+	"/usr/aarch64-linux-gnu/lib/libm.so.6",
+}
+
+// textWords returns the words of every executable section of an ELF file.
+func textWords(t *testing.T, path string) []uint32 {
+	f, err := elf.Open(path)
+	require.NoError(t, err, "the cross-check needs the aarch64 cross libc (make deps)")
+	defer f.Close()
+	var words []uint32
+	for _, s := range f.Sections {
+		if s.Flags&elf.SHF_EXECINSTR == 0 || s.Type != elf.SHT_PROGBITS {
+			continue
+		}
+		b, err := s.Data()
+		require.NoError(t, err)
+		for i := 0; i+4 <= len(b); i += 4 {
+			words = append(words, binary.LittleEndian.Uint32(b[i:]))
+		}
+	}
+	return words
+}
+
+// isFPSIMDClass says w is in the FP/SIMD part of the encoding space
+// (data processing with op0 = x111, or a load/store with V = 1).
+func isFPSIMDClass(w uint32) bool {
+	return w>>25&7 == 7 || w>>25&5 == 4 && w>>26&1 == 1
+}
+
+type crossStats struct {
+	words, fpsimd, decoded, asmOnly int
+	mismatch                        map[string][]string
+	missing                         map[string]int
+}
+
+func crossCheck(words []uint32, st *crossStats) {
+	var b [4]byte
+	for _, w := range words {
+		st.words++
+		if !isFPSIMDClass(w) {
+			continue
+		}
+		st.fpsimd++
+		binary.LittleEndian.PutUint32(b[:], w)
+		ref, err := arm64asm.Decode(b[:])
+		in := Decode(w)
+		if in.Op == OpUndefined {
+			if err == nil {
+				st.asmOnly++
+				st.missing[ref.Op.String()]++
+			}
+			continue
+		}
+		st.decoded++
+		got := armSyntax(in, w)
+		want := "(arm64asm: " + errString(err) + ")"
+		if err == nil {
+			want = ref.String()
+		}
+		if got != want {
+			k := in.Op.String()
+			if len(st.mismatch[k]) < 3 {
+				st.mismatch[k] = append(st.mismatch[k], fmt.Sprintf("%08x ours %q arm64asm %q (%s)", w, got, want, in))
+			} else {
+				st.mismatch[k] = append(st.mismatch[k], "")
+			}
+		}
+	}
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+func TestCrossCheckLibc(t *testing.T) {
+	st := &crossStats{mismatch: map[string][]string{}, missing: map[string]int{}}
+	for _, p := range crossCheckBinaries {
+		crossCheck(textWords(t, p), st)
+	}
+	if extra := os.Getenv("SIMD_CROSSCHECK"); extra != "" { // e.g. a vmlinux, for experiments
+		crossCheck(textWords(t, extra), st)
+	}
+	t.Logf("%d words, %d in the FP/SIMD classes, %d decoded and agreeing with arm64asm unless listed, %d only arm64asm decodes",
+		st.words, st.fpsimd, st.decoded, st.asmOnly)
+	logMissing(t, st)
+	for k, v := range st.mismatch {
+		t.Errorf("%s: %d disagreements, e.g. %v", k, len(v), v[:min(3, len(v))])
+	}
+}
+
+// TestCrossCheckRandom decodes random words of the FP/SIMD classes: every
+// word we decode must be one arm64asm decodes to the same text.
+func TestCrossCheckRandom(t *testing.T) {
+	st := &crossStats{mismatch: map[string][]string{}, missing: map[string]int{}}
+	r := rand.New(rand.NewPCG(15, 0))
+	words := make([]uint32, 0, 1<<16)
+	for range 8 {
+		words = words[:0]
+		for len(words) < cap(words) {
+			w := r.Uint32()
+			// half the words in data processing, half in loads/stores
+			if len(words)&1 == 0 {
+				w |= 7 << 25
+			} else {
+				w = w&^(1<<27|1<<25) | 1<<27 | 1<<26
+			}
+			words = append(words, w)
+		}
+		crossCheck(words, st)
+	}
+	t.Logf("%d random FP/SIMD-class words, %d decoded, %d only arm64asm decodes", st.fpsimd, st.decoded, st.asmOnly)
+	logMissing(t, st)
+	for k, v := range st.mismatch {
+		t.Errorf("%s: %d disagreements, e.g. %v", k, len(v), v[:min(3, len(v))])
+	}
+}
+
+// logMissing lists what arm64asm decodes and we leave undefined, most first.
+func logMissing(t *testing.T, st *crossStats) {
+	var ks []string
+	for k := range st.missing {
+		ks = append(ks, k)
+	}
+	sort.Slice(ks, func(i, j int) bool { return st.missing[ks[i]] > st.missing[ks[j]] })
+	var line []string
+	for _, k := range ks {
+		line = append(line, fmt.Sprintf("%s %d", k, st.missing[k]))
+	}
+	t.Logf("left undefined (arm64asm op, words): %s", strings.Join(line, ", "))
+}
