@@ -49,7 +49,7 @@ test: deps linux fmt-check vet
 
 ## linux: Debian's Linux kernels, as shipped and with our hw_breakpoint fix, and the init's initramfs, in
 ## kernelsim/linux/out/ (docs/linux.md); a kernel is rebuilt only when its inputs change.
-LINUX_APT_PKGS := linux-source-6.1 bc bison flex xz-utils
+LINUX_APT_PKGS := linux-source-6.1 linux-source-6.12 bc bison flex xz-utils
 .PHONY: linux
 linux: deps
 	@$(MAKE) --no-print-directory deps APT_PKGS="$(LINUX_APT_PKGS)"

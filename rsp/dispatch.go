@@ -27,6 +27,7 @@ var letterHandlers = [256]handler{
 	'D': (*Session).handleDetach,
 	'k': (*Session).handleKill,
 	'!': (*Session).handleExtended,
+	'R': (*Session).handleRestart,
 }
 
 // namedHandlers answers the q, Q and v packets by the name before the first
@@ -47,6 +48,7 @@ var namedHandlers = map[string]handler{
 	"vFile":                   (*Session).handleVFile,
 	"vKill":                   (*Session).handleVKill,
 	"vAttach":                 (*Session).handleVAttach,
+	"vRun":                    (*Session).handleRun,
 	"vCtrlC":                  (*Session).handleOK, // nothing runs when a packet is answered
 	"qHostInfo":               (*Session).handleHostInfo,
 	"qProcessInfo":            (*Session).handleProcessInfo,
@@ -57,7 +59,6 @@ var namedHandlers = map[string]handler{
 	"qTStatus":     (*Session).handleEmpty,
 	"qOffsets":     (*Session).handleEmpty,
 	"qSymbol":      (*Session).handleEmpty,
-	"vRun":         (*Session).handleEmpty,
 	"qTfV":         (*Session).handleEmpty,
 	"qTfP":         (*Session).handleEmpty,
 	"QNonStop":     (*Session).handleEmpty,
@@ -105,6 +106,9 @@ func lookup(p []byte) (handler, []byte) {
 // panic in a handler or a target method ends the session, not the process.
 func dispatch(s *Session, p []byte) {
 	defer s.recoverPacketPanic(p)
+	if s.refuseWithoutProcess(p) {
+		return
+	}
 	h, arg := lookup(p)
 	if h == nil {
 		s.sendEmpty()

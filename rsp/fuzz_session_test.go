@@ -30,6 +30,8 @@ func FuzzSession(f *testing.F) {
 		rsptest.Frame("qXfer:features:read:target.xml:0,ffb") + rsptest.Frame("qRcmd,68656c70") + "-",
 		rsptest.Frame("!") + rsptest.Frame("D") + rsptest.Frame("vAttach;1") + rsptest.Frame("k"),
 		"$g#00$X40000000,4:}]}]#00",
+		rsptest.Frame("!") + rsptest.Frame("vRun;") + rsptest.Frame("vKill;1") + rsptest.Frame("g") + "+" + rsptest.Frame("R00") + rsptest.Frame("?"),
+		rsptest.Frame("?") + rsptest.Frame("?") + rsptest.Frame("G0011") + rsptest.Frame("vKill;2"),
 	} {
 		f.Add([]byte(seed))
 	}

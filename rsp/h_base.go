@@ -54,7 +54,7 @@ func (s *Session) handleQuestion([]byte) {
 }
 
 // threadOK reports whether tid names an existing thread.
-func (s *Session) threadOK(tid int) bool { return tid >= 1 && tid <= s.t.NumThreads() }
+func (s *Session) threadOK(tid int) bool { return tid >= 1 && tid <= s.numThreads() }
 
 // pidOK reports whether a thread-id's pid is ours (1), "any" or "all".
 func pidOK(t ThreadID) bool { return t.Pid == 1 || t.Pid == AnyThread || t.Pid == AllThreads }
@@ -136,8 +136,12 @@ func (s *Session) handleCurrentThread([]byte) {
 }
 
 func (s *Session) handleThreadInfoFirst([]byte) {
+	if s.numThreads() == 0 {
+		s.sendString("l")
+		return
+	}
 	r := append(s.reply[:0], 'm')
-	for tid := 1; tid <= s.t.NumThreads(); tid++ {
+	for tid := 1; tid <= s.numThreads(); tid++ {
 		if tid > 1 {
 			r = append(r, ',')
 		}
@@ -209,12 +213,25 @@ func (s *Session) handleDetach(arg []byte) {
 }
 
 func (s *Session) handleKill([]byte) {
+	if s.extended { // the client stays connected and may vAttach or vRun; gdb reads no reply to k
+		s.leave(DetachKill)
+		return
+	}
 	// gdb does not wait for a reply; lldb wants an exit status.
 	s.done, s.detachHow = true, DetachKill
 	s.sendString("X09")
 }
 
 func (s *Session) handleVKill(arg []byte) {
+	pid, err := parseHexUint(arg)
+	if err != nil {
+		s.sendProtocolError(err)
+		return
+	}
+	if pid != 1 { // not our process: nothing is killed and the session goes on (gdbserver answers E01 too)
+		s.sendErrno(EPERM)
+		return
+	}
 	if s.extended {
 		s.leave(DetachKill)
 		s.sendOK()

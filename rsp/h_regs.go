@@ -46,11 +46,42 @@ func (s *Session) handleWriteRegisters(arg []byte) {
 		s.sendProtocolError(err)
 		return
 	}
+	if ok, err := s.wholeRegisters(tid, len(s.tmp)); err != nil || !ok {
+		if err == nil {
+			err = EINVAL
+		}
+		s.sendError(err, EINVAL)
+		return
+	}
 	if err := s.t.WriteRegisters(tid, s.tmp); err != nil {
 		s.sendError(err, EIO)
 		return
 	}
 	s.sendOK()
+}
+
+// wholeRegisters reports whether n bytes of 'G' data are whole registers of thread tid's 'g' block: the whole
+// block, or (when the target describes its registers, LLDBInfo) a prefix that ends where a register ends, which
+// gdbserver and QEMU accept too. Anything else would write part of a register.
+func (s *Session) wholeRegisters(tid, n int) (bool, error) {
+	block, err := s.t.ReadRegisters(tid, s.reply[:0])
+	s.reply = block[:0]
+	if err != nil || n == len(block) {
+		return err == nil, err
+	}
+	info, ok := s.t.(LLDBInfo)
+	if !ok || n == 0 || n > len(block) {
+		return false, nil
+	}
+	for regnum := 0; ; regnum++ {
+		r, ok := info.RegisterInfo(regnum)
+		if !ok || r.Offset >= n {
+			return false, nil
+		}
+		if r.Offset+r.BitSize/8 == n {
+			return true, nil
+		}
+	}
 }
 
 func (s *Session) handleReadRegister(arg []byte) {

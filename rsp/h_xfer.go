@@ -85,7 +85,7 @@ func (s *Session) sendXferChunk(doc []byte, offset, length uint64) {
 func (s *Session) threadsXML() []byte {
 	b := []byte(`<?xml version="1.0"?>` + "\n<threads>\n")
 	ti, hasInfo := s.t.(ThreadExtraInfo)
-	for tid := 1; tid <= s.t.NumThreads(); tid++ {
+	for tid := 1; tid <= s.numThreads(); tid++ {
 		b = append(b, `<thread id="`...)
 		b = s.appendThreadID(b, tid)
 		b = append(b, `" core="`...)

@@ -41,7 +41,7 @@ func TestMalformedPackets(t *testing.T) {
 		{"unknown q", "qWhatever", ""},
 		{"unknown Q", "QWhatever:1", ""},
 		{"unknown v", "vWhatever", ""},
-		{"vRun", "vRun;" + hexOf("/bin/sh"), ""},
+		{"vRun outside extended mode", "vRun;" + hexOf("/bin/sh"), "E01"},
 		{"binary byte packet", "\x01\x02", ""},
 		// registers
 		{"p bad hex", "pzz", "E16"},
@@ -135,6 +135,9 @@ func TestMalformedPackets(t *testing.T) {
 		{"D bad pid", "D;zz", "E16"},
 		{"vAttach bad pid", "vAttach;zz", "E16"},
 		{"vAttach other pid", "vAttach;2", "E02"},
+		{"vKill other pid", "vKill;ffff", "E01"},
+		{"vKill bad pid", "vKill;zz", "E16"},
+		{"vKill no pid", "vKill", "E16"},
 		{"qRegisterInfo bad", "qRegisterInfozz", "E45"},
 		{"qThreadStopInfo bad", "qThreadStopInfo", "E02"},
 	}

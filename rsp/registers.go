@@ -7,7 +7,8 @@ type Registers interface {
 	// ReadRegisters appends thread tid's register block to dst.
 	ReadRegisters(tid int, dst []byte) ([]byte, error)
 	// WriteRegisters stores a register block. It may be shorter than a full
-	// block; then only the registers it covers change.
+	// block, but it is always whole registers (the session refuses data that
+	// ends inside a register with E16); only the registers it covers change.
 	WriteRegisters(tid int, data []byte) error
 }
 

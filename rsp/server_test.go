@@ -2,8 +2,12 @@ package rsp_test
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"net"
+	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/pprof"
 	"strings"
 	"testing"
 	"time"
@@ -240,5 +244,54 @@ func TestServerAbruptCloseLoggedOnce(t *testing.T) {
 				require.Less(t, e.Level, zap.WarnLevel, "%s %v", e.Message, e.Context)
 			}
 		})
+	}
+}
+
+// 1000 clients that reset the connection at random points (mid-packet, mid-reply, while the target runs, with
+// points inserted) leave the server answering, every point removed and no goroutine behind.
+func TestServerAbruptCloseCycles(t *testing.T) {
+	l := listen(t, "tcp")
+	t.Cleanup(func() { l.Close() })
+	f := rsptest.NewFakeTarget(2)
+	go rsp.NewServer(f, rsp.Options{}).Serve(l)
+	baseline := runtime.NumGoroutine()
+	rng := rand.New(rand.NewPCG(9, 1))
+	cuts := []func(cl *rsptest.Client){
+		func(cl *rsptest.Client) {}, // connect and reset
+		func(cl *rsptest.Client) { cl.SendRaw(rsptest.Frame("Z2,40001000,8")[:7]) },
+		func(cl *rsptest.Client) {
+			cl.Exchange("Z2,40001000,8")
+			cl.Exchange("Z1,40000004,4")
+			cl.SendRaw(rsptest.Frame("m40000000,1000")) // reset before reading the reply
+		},
+		func(cl *rsptest.Client) {
+			cl.Exchange("Z0,40000008,4")
+			cl.Send("vCont;c") // reset while running
+		},
+		func(cl *rsptest.Client) {
+			cl.Exchange("Z3,40001000,4")
+			cl.Send("vCont;c")
+			cl.SendRaw("\x03") // reset right after the interrupt
+		},
+	}
+	for i := 0; i < 1000; i++ {
+		conn, err := net.Dial("tcp", l.Addr().String())
+		require.NoError(t, err)
+		cuts[rng.IntN(len(cuts))](rsptest.NewClient(t, conn))
+		require.NoError(t, conn.(*net.TCPConn).SetLinger(0))
+		require.NoError(t, conn.Close())
+	}
+	cl := dial(t, "tcp", l.Addr().String())
+	require.Equal(t, "OK", cl.Exchange("Hg1"))
+	sw, hw, w := f.Inserted()
+	require.Zero(t, sw+hw+w, "points left armed")
+	cl.Close()
+	// Polled here, not with require.Eventually, whose own goroutine would count.
+	for deadline := time.Now().Add(5 * time.Second); runtime.NumGoroutine() > baseline && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if runtime.NumGoroutine() > baseline {
+		pprof.Lookup("goroutine").WriteTo(os.Stderr, 1)
+		t.Fatalf("goroutines: %d, baseline %d", runtime.NumGoroutine(), baseline)
 	}
 }

@@ -1,6 +1,7 @@
 package rsp
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -34,6 +35,9 @@ type Session struct {
 	quit    chan struct{}
 	resumed chan resumeResult
 	console *consoleBuffer
+
+	prevIn    []byte // the last packet answered from the current read, when more bytes follow it
+	prevValid bool   // prevIn came from the current read
 
 	out    []byte  // the last packet sent (kept for a NAK)
 	reply  []byte  // the reply being built
@@ -181,6 +185,11 @@ func (s *Session) attach() error {
 		if err != nil {
 			return err
 		}
+		if stop.Kind != StopExited {
+			// Why the target last stopped (a hit, a step) was for the client that resumed it; an attaching
+			// client only learns which thread is stopped, or gdb would take an old hit for a new one.
+			stop = StopReason{Kind: StopSignal, Signal: SigTrap, Thread: stop.Thread}
+		}
 		s.lastStop = stop
 	}
 	s.attached = true
@@ -237,13 +246,25 @@ func (s *Session) readLoop() {
 // consume decodes bytes the client sent and answers them; err (io.EOF at
 // the end of input) ends the session once the bytes are done.
 func (s *Session) consume(b []byte, err error) {
-	for _, c := range b {
+	s.prevValid = false
+	for i, c := range b {
 		if s.done || s.err != nil {
 			return
 		}
-		if ev := s.dec.Step(c); ev != EventNone {
-			s.onInput(inEvent{ev: ev, payload: s.dec.Payload()})
+		ev := s.dec.Step(c)
+		if ev == EventNone {
+			continue
 		}
+		p := s.dec.Payload()
+		if ev == EventPacket && s.retransmitted(p) {
+			s.ack('+')
+			s.log.Info("retransmitted packet not answered again", zap.String("packet", truncate(p)))
+			continue
+		}
+		if ev == EventPacket && !s.noAck && i+1 < len(b) {
+			s.prevIn, s.prevValid = append(s.prevIn[:0], p...), true
+		}
+		s.onInput(inEvent{ev: ev, payload: p})
 	}
 	if err != nil && !s.done && s.err == nil {
 		if errors.Is(err, io.EOF) {
@@ -251,6 +272,14 @@ func (s *Session) consume(b []byte, err error) {
 		}
 		s.onInput(inEvent{err: err})
 	}
+}
+
+// retransmitted reports whether packet p, read in the same read as the packet just answered, is a copy of
+// it. A client waits for the reply before it sends its next packet, so such a copy was sent before the reply
+// existed: the client resent it because its ack came late (gdb resends after remotetimeout, 2 s, for example
+// while a loaded machine starts the server). Answering it too would shift every later reply by one.
+func (s *Session) retransmitted(p []byte) bool {
+	return s.prevValid && !s.noAck && bytes.Equal(p, s.prevIn)
 }
 
 func (s *Session) onInput(in inEvent) {

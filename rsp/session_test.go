@@ -64,7 +64,7 @@ func TestSupported(t *testing.T) {
 		}},
 		{name: "no binary-upload, x unsupported", steps: []exchange{{"x40000000,4", ""}}},
 		{name: "must reply empty", steps: []exchange{{"vMustReplyEmpty", ""}}},
-		{name: "unknown packets", steps: []exchange{{"qTStatus", ""}, {"qOffsets", ""}, {"qSymbol::", ""}, {"vRun;", ""}, {"qFooBar", ""}, {"J", ""}}},
+		{name: "unknown packets", steps: []exchange{{"qTStatus", ""}, {"qOffsets", ""}, {"qSymbol::", ""}, {"qFooBar", ""}, {"J", ""}}},
 		{name: "extended mode", steps: []exchange{{"!", "OK"}}},
 	})
 }
@@ -135,6 +135,18 @@ func TestRegisters(t *testing.T) {
 		{name: "G", steps: []exchange{
 			{"G" + strings.Repeat("11", 8), "OK"}, {"p0", "1111111111111111"}, {"p1", "0000000000000000"},
 			{"G123", "E16"}, {"Gzz", "E16"},
+		}},
+		// Data that ends inside a register is refused and writes nothing (not x0, not the tail into cpsr).
+		{name: "G partial register", steps: []exchange{
+			{"G" + strings.Repeat("11", 12), "E16"}, {"p0", "0000000000000000"}, {"p21", "c5030000"},
+			{"G" + strings.Repeat("22", 33*8+2), "E16"}, {"p20", "0000004000000000"}, {"p21", "c5030000"},
+			{"G" + strings.Repeat("33", 33*8+4+4), "E16"}, {"p21", "c5030000"},
+			{"G", "E16"},
+		}},
+		{name: "G whole-register prefixes", steps: []exchange{
+			{"G" + strings.Repeat("44", 16), "OK"}, {"p1", "4444444444444444"}, {"p2", "0000000000000000"},
+			{"G" + strings.Repeat("55", 33*8), "OK"}, {"p20", "5555555555555555"}, {"p21", "c5030000"},
+			{"G" + strings.Repeat("66", 33*8+4), "OK"}, {"p21", "66666666"},
 		}},
 	})
 }
@@ -274,7 +286,7 @@ func TestPoints(t *testing.T) {
 }
 
 func TestDetachRemovesPoints(t *testing.T) {
-	for _, how := range []string{"D", "D;1", "k", "eof"} {
+	for _, how := range []string{"D", "D;1", "k", "vKill;1", "eof"} {
 		t.Run(how, func(t *testing.T) {
 			f := rsptest.NewFakeTarget(2)
 			cl, done := rsptest.StartSession(t, f, rsp.Options{})
@@ -483,5 +495,92 @@ func TestTargetPanicEndsSession(t *testing.T) {
 		case <-time.After(5 * time.Second):
 			t.Fatal("session did not end")
 		}
+	}
+}
+
+// A copy of a packet that arrives with it, before its reply was sent, is a retransmission (gdb resends after
+// its ack timeout): it is acked but not answered again, so later replies stay in step. In no-ack mode
+// nothing is retransmitted, and two packets are two requests.
+func TestRetransmittedPacketAnsweredOnce(t *testing.T) {
+	l := listen(t, "tcp") // a buffered transport: on net.Pipe both sides would block writing their acks
+	t.Cleanup(func() { l.Close() })
+	go rsp.NewServer(rsptest.NewFakeTarget(1), rsp.Options{}).Serve(l)
+	cl := dial(t, "tcp", l.Addr().String())
+	q := rsptest.Frame("qSupported:multiprocess+")
+	cl.SendRaw("+" + q + q)
+	require.Equal(t, byte('+'), cl.Byte())
+	require.True(t, strings.HasPrefix(cl.Recv(), "PacketSize="))
+	require.Equal(t, byte('+'), cl.Byte()) // the copy is acked
+	require.Equal(t, "", cl.Exchange("vMustReplyEmpty"))
+	require.Equal(t, "OK", cl.Exchange("Hg1"))
+	// A different packet in the same read is answered.
+	cl.SendRaw(rsptest.Frame("Hg1") + rsptest.Frame("qC"))
+	require.Equal(t, byte('+'), cl.Byte())
+	require.Equal(t, "OK", cl.Recv())
+	require.Equal(t, byte('+'), cl.Byte())
+	require.Equal(t, "QCp1.1", cl.Recv())
+
+	require.Equal(t, "OK", cl.Exchange("QStartNoAckMode"))
+	cl.NoAck = true
+	cl.SendRaw(rsptest.Frame("qC") + rsptest.Frame("qC"))
+	require.Equal(t, "QCp1.1", cl.Recv())
+	require.Equal(t, "QCp1.1", cl.Recv())
+}
+
+// Extended mode: vRun and R restart the target (R with no reply); after a kill or detach there is no process
+// (no threads, E01 for what needs one, W00 for '?') until vAttach or vRun.
+func TestExtendedRunKillAttach(t *testing.T) {
+	noProcess := []exchange{
+		{"qfThreadInfo", "l"}, {"qsThreadInfo", "l"},
+		{"qXfer:threads:read::0,fff", "l<?xml version=\"1.0\"?>\n<threads>\n</threads>\n"},
+		{"g", "E01"}, {"G00000000", "E01"}, {"p20", "E01"}, {"m40000000,4", "E01"}, {"M40000000,1:00", "E01"},
+		{"vCont;c", "E01"}, {"c", "E01"}, {"s", "E01"}, {"Z2,40001000,8", "E01"}, {"D;1", "E01"},
+		{"Hg1", "E16"}, {"T1", "E02"}, {"?", "W00"}, {"vCont?", "vCont;c;C;s;S"}, {"qAttached", "1"},
+	}
+	f := rsptest.NewFakeTarget(2)
+	cl, _ := rsptest.StartSession(t, f, rsp.Options{})
+	steps := []exchange{
+		{"!", "OK"}, {"Z2,40001000,8", "OK"}, {"P20=0800004000000000", "OK"},
+		{"vRun;", "T05thread:1;core:0;"}, {"p20", "0000004000000000"}, {"qfThreadInfo", "m1,2"},
+		{"vKill;2", "E01"}, {"vKill;1", "OK"},
+	}
+	steps = append(steps, noProcess...)
+	steps = append(steps, exchange{"vAttach;1", "T05thread:1;core:0;"}, exchange{"qfThreadInfo", "m1,2"},
+		exchange{"m40000000,4", "00000000"}, exchange{"D;1", "OK"})
+	steps = append(steps, noProcess...)
+	for i, s := range steps {
+		require.Equal(t, s.want, cl.Exchange(s.send), "#%d %q", i, s.send)
+	}
+	cl.Send("R00") // no reply; the target is restarted and attached
+	require.Equal(t, "T05thread:1;core:0;", cl.Exchange("?"))
+	cl.Send("k") // in extended mode k kills and stays connected, with no reply
+	require.Equal(t, "l", cl.Exchange("qfThreadInfo"))
+	require.Equal(t, "T05thread:1;core:0;", cl.Exchange("vRun;"+hexOf("/bin/sh")+";"+hexOf("-c")))
+
+	log := strings.Join(f.CallLog(), "\n")
+	require.Equal(t, 3, strings.Count(log, "Restart"), log)
+	require.Equal(t, 1, strings.Count(log, "RemoveWatchpoint 0x40001000 8 write"), "vRun removes the client's points first")
+	require.Equal(t, []rsp.DetachKind{rsp.DetachKill, rsp.DetachKill, rsp.DetachPacket, rsp.DetachKill}, f.Detaches)
+}
+
+// An attaching client hears which thread is stopped, not why the target last stopped for an earlier client.
+func TestAttachReportsAPlainStop(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		stop rsp.StopReason
+		want string
+	}{
+		{"hwbreak", rsp.StopReason{Kind: rsp.StopHwBreak, Thread: 2}, "T05thread:p1.2;core:1;"},
+		{"watch", rsp.StopReason{Kind: rsp.StopWatch, Addr: 0x40001000, Thread: 1}, "T05thread:p1.1;core:0;"},
+		{"interrupted", rsp.StopReason{Kind: rsp.StopInterrupted, Thread: 2}, "T05thread:p1.2;core:1;"},
+		{"exited", rsp.StopReason{Kind: rsp.StopExited}, "W00"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := rsptest.NewFakeTarget(2)
+			f.AttachStop = &c.stop
+			cl, _ := rsptest.StartSession(t, f, rsp.Options{})
+			cl.Exchange("qSupported:multiprocess+;hwbreak+;swbreak+")
+			require.Equal(t, c.want, cl.Exchange("?"))
+		})
 	}
 }

@@ -5,7 +5,7 @@ package rsp
 // Everything else is an optional capability interface found by type
 // assertion (SingleRegisters, SwBreakpoints, HwBreakpoints, HwWatchpoints,
 // TargetDescription, ExecFile, Monitor, ThreadExtraInfo, Attacher, Detacher,
-// Console, LLDBInfo).
+// Console, LLDBInfo, Restarter).
 //
 // The session calls Target methods from one goroutine at a time, except
 // Interrupt, which may be called while Resume runs. Memory and register

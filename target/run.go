@@ -72,9 +72,6 @@ type Stop struct {
 // machine is halted, the next Resume returns StopInterrupt at once.
 func (m *Machine) Interrupt() { m.interrupt.Store(true) }
 
-// ClearInterrupt forgets an Interrupt that no Resume has seen yet.
-func (m *Machine) ClearInterrupt() { m.interrupt.Store(false) }
-
 // Resume runs the CPUs as actions says (len(actions) == NumCPUs(); missing
 // entries are ActionStop) until some CPU stops; then every CPU is halted.
 // CPUs run round-robin in index order, Quantum instructions each; a CPU in

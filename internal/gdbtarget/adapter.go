@@ -182,7 +182,7 @@ func (a *Adapter) haltFree() {
 	defer func() {
 		// The loop may have ended on the first request while a repeat was still pending: a stale
 		// interrupt would cut short the next Resume (a cross-call, or gdb's continue).
-		a.m.ClearInterrupt()
+		a.m.DropInterrupt()
 		a.freeDone = nil
 	}()
 	for {

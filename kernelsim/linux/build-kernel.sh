@@ -61,7 +61,7 @@ export LC_ALL=C ARCH=arm64 CROSS_COMPILE=$CROSS
 export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026' KBUILD_BUILD_USER=hwbp KBUILD_BUILD_HOST=hwbp-gdbstub
 export KBUILD_BUILD_VERSION=1
 rel=kernelsim/linux/build/linux-$ver
-export KCFLAGS="-ffile-prefix-map=$tree/=$rel/" KAFLAGS="-ffile-prefix-map=$tree/=$rel/"
+export KCFLAGS="-ffile-prefix-map=$tree=$rel" KAFLAGS="-ffile-prefix-map=$tree=$rel"
 
 fail() { echo "linux $ver: $1 failed; the end of $log:" >&2; tail -30 "$log" >&2; exit 1; }
 kmake() { make -C "$tree" -j"$JOBS" "$@" >>"$log" 2>&1; }

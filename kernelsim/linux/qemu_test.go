@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -20,45 +19,28 @@ import (
 // These tests boot the outputs of `make linux` (the top Makefile's test target builds them first) on
 // qemu-system-aarch64, the oracle our own machine is compared with. A missing output is a failure.
 
-// kernel is one built Linux: its Image and vmlinux in out/, and the QEMU GIC it is run with.
-type kernel struct {
-	name    string // as in the test names: 6.1, 6.1-fixed, 6.12, 6.12-fixed
-	image   string // file in out/
-	vmlinux string
-	gic     int    // QEMU -M virt,gic-version=
-	extra   string // appended to every command line (pseudo-NMI on 6.12)
-}
-
-var (
-	linux61      = kernel{name: "6.1", image: "Image", vmlinux: "vmlinux", gic: 2}
-	linux61Fixed = kernel{name: "6.1-fixed", image: "Image-fixed", vmlinux: "vmlinux-fixed", gic: 2}
-)
-
 // output returns the path of a file make linux writes to out/, failing the test when it is missing.
 func output(t *testing.T, name string) string {
 	t.Helper()
-	path, err := filepath.Abs(filepath.Join("out", name))
+	path, err := OutPath(name)
 	require.NoError(t, err)
-	if _, err := os.Stat(path); err != nil {
-		t.Fatalf("%s is missing: run make linux (%v)", path, err)
-	}
 	return path
 }
 
 // release reads the kernel release ("6.1.192") from the banner inside an Image.
-func release(t *testing.T, k kernel) string {
+func release(t *testing.T, k Kernel) string {
 	t.Helper()
-	img, err := os.ReadFile(output(t, k.image))
+	img, err := os.ReadFile(output(t, k.Image))
 	require.NoError(t, err)
 	m := regexp.MustCompile(`Linux version (\S+) `).FindSubmatch(img)
-	require.NotNil(t, m, "no Linux banner in %s", k.image)
+	require.NotNil(t, m, "no Linux banner in %s", k.Image)
 	return string(m[1])
 }
 
 // symbol reads a text symbol's address from a vmlinux.
-func symbol(t *testing.T, k kernel, name string) uint64 {
+func symbol(t *testing.T, k Kernel, name string) uint64 {
 	t.Helper()
-	f, err := elf.Open(output(t, k.vmlinux))
+	f, err := elf.Open(output(t, k.Vmlinux))
 	require.NoError(t, err)
 	defer f.Close()
 	syms, err := f.Symbols()
@@ -68,7 +50,7 @@ func symbol(t *testing.T, k kernel, name string) uint64 {
 			return s.Value
 		}
 	}
-	t.Fatalf("%s has no symbol %s", k.vmlinux, name)
+	t.Fatalf("%s has no symbol %s", k.Vmlinux, name)
 	return 0
 }
 
@@ -98,25 +80,20 @@ func (c *console) String() string {
 
 // qemuRun is what one boot printed, and whether the guest powered QEMU off by itself.
 type qemuRun struct {
-	args       []string
 	console    string
 	poweredOff bool
 }
 
 // bootQEMU runs k with the initramfs on QEMU's virt machine, as docs/linux.md shows, for at most bound.
 // It stops QEMU early once stop (if not nil) is true of the console so far.
-func bootQEMU(t *testing.T, k kernel, cpus int, cmdline string, bound time.Duration, stop func(string) bool) qemuRun {
+func bootQEMU(t *testing.T, k Kernel, cpus int, cmdline string, bound time.Duration, stop func(string) bool) qemuRun {
 	t.Helper()
 	qemu, err := exec.LookPath("qemu-system-aarch64")
 	if err != nil {
 		t.Fatalf("qemu-system-aarch64 not found: run make deps (%v)", err)
 	}
-	if k.extra != "" {
-		cmdline += " " + k.extra
-	}
-	args := []string{"-M", fmt.Sprintf("virt,gic-version=%d", k.gic), "-cpu", "cortex-a57",
-		"-smp", fmt.Sprint(cpus), "-m", "512M", "-nographic", "-nic", "none", "-no-reboot",
-		"-kernel", output(t, k.image), "-initrd", output(t, "initramfs.cpio"), "-append", cmdline}
+	args, err := QEMUArgs(k, cpus, cmdline)
+	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), bound)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, qemu, args...)
@@ -127,7 +104,8 @@ func bootQEMU(t *testing.T, k kernel, cpus int, cmdline string, bound time.Durat
 	require.NoError(t, cmd.Start())
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
-	run := qemuRun{args: append([]string{qemu}, args...)}
+	t.Logf("%s '%s'", qemu, strings.Join(args, "' '"))
+	var run qemuRun
 	for {
 		select {
 		case err := <-done:
@@ -145,24 +123,11 @@ func bootQEMU(t *testing.T, k kernel, cpus int, cmdline string, bound time.Durat
 	}
 }
 
-// initLines are the lines the init printed (they start with "init: ").
-func initLines(consoleText string) []string {
-	var out []string
-	for _, l := range strings.Split(strings.ReplaceAll(consoleText, "\r\n", "\n"), "\n") {
-		if strings.HasPrefix(l, "init: ") {
-			out = append(out, l)
-		}
-	}
-	return out
-}
-
-const baseCmdline = "console=ttyAMA0 rdinit=/init"
-
 func TestQEMUHello(t *testing.T) {
-	for _, k := range []kernel{linux61} {
+	for _, k := range []Kernel{Linux61, Linux612} {
 		for _, cpus := range []int{1, 2} {
-			t.Run(fmt.Sprintf("%s/%dcpu", k.name, cpus), func(t *testing.T) {
-				run := bootQEMU(t, k, cpus, baseCmdline, 60*time.Second, nil)
+			t.Run(fmt.Sprintf("%s/%dcpu", k.Name, cpus), func(t *testing.T) {
+				run := bootQEMU(t, k, cpus, BaseCmdline, 60*time.Second, nil)
 				require.True(t, run.poweredOff, "the init did not power off QEMU within the bound; console:\n%s", run.console)
 				require.Contains(t, run.console, "Linux version "+release(t, k)+" ")
 				require.Contains(t, run.console, "Run /init as init process")
@@ -177,15 +142,21 @@ func TestQEMUHello(t *testing.T) {
 					"init: hello from the hwbp-gdbstub init",
 					"init: power off",
 				}
-				require.Equal(t, want, initLines(run.console), "console:\n%s", run.console)
+				require.Equal(t, want, InitLines(run.console), "console:\n%s", run.console)
 				require.Contains(t, run.console, "reboot: Power down")
 			})
 		}
 	}
 }
 
-// perfCmdline runs the lkml experiment with Linux's RCU stall detector at 3 s instead of 21 s.
-const perfCmdline = baseCmdline + " hwbp.scenario=perf-livelock rcupdate.rcu_cpu_stall_timeout=3"
+// sinceInit is the console from Linux's "Run /init" line on (the whole console if there is none): what a
+// failure message shows.
+func sinceInit(console string) string {
+	if i := strings.Index(console, "Run /init"); i >= 0 {
+		return console[i:]
+	}
+	return console
+}
 
 // perfLines is what the init prints up to the DISABLE ioctl, for a kernel whose write_wb_reg is at addr.
 func perfLines(addr uint64) []string {
@@ -202,36 +173,58 @@ func perfLines(addr uint64) []string {
 	}
 }
 
-// Linux's own RCU stall report, naming CPU 1 ("rcu: \t1-...0: (0 ticks this GP) ...").
-var stallCPU1 = regexp.MustCompile(`rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:\s*\n(?:\[[ 0-9.]+\] )?rcu: \s*1-\.\.\.`)
+// Linux's own RCU stall report, naming CPU 1 ("rcu: \t1-...0: (0 ticks this GP) ..."). A line about a
+// task blocked in an RCU read-side section ("rcu: \tTasks blocked on level-0 rcu_node ...", with that
+// task's stack) may come first.
+var stallCPU1 = regexp.MustCompile(`rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:[^\n]*\n(?:[^\n]*\n){0,40}?` +
+	`(?:\[[ 0-9.]+\] )?rcu: [ \t]*1-\.\.\.`)
 
 // The upstream order: DISABLE never returns; QEMU is stopped after the stall report (or the bound).
-func testLivelocks(t *testing.T, k kernel, bound time.Duration, reported func(string) bool) string {
-	run := bootQEMU(t, k, 2, perfCmdline, bound, reported)
-	require.False(t, run.poweredOff, "DISABLE returned on the upstream kernel; console:\n%s", run.console)
-	require.Equal(t, perfLines(symbol(t, k, "write_wb_reg")), initLines(run.console), "console:\n%s", run.console)
-	require.True(t, reported(run.console), "no stall report within %v; console:\n%s", bound, run.console)
+func testLivelocks(t *testing.T, k Kernel, bound time.Duration, reported func(string) bool) string {
+	run := bootQEMU(t, k, 2, PerfCmdline, bound, reported)
+	require.False(t, run.poweredOff, "DISABLE returned on the upstream kernel; console:\n%s", sinceInit(run.console))
+	require.Equal(t, perfLines(symbol(t, k, "write_wb_reg")), InitLines(run.console), "console:\n%s", sinceInit(run.console))
+	require.True(t, reported(run.console), "no stall report within %v; console:\n%s", bound, sinceInit(run.console))
 	return run.console
 }
 
 // The fixed order: DISABLE returns, the one hit on write_wb_reg is counted, the init powers off.
-func testCompletes(t *testing.T, k kernel) {
-	run := bootQEMU(t, k, 2, perfCmdline, 60*time.Second, nil)
-	require.True(t, run.poweredOff, "the fixed kernel did not power off; console:\n%s", run.console)
+func testCompletes(t *testing.T, k Kernel) {
+	run := bootQEMU(t, k, 2, PerfCmdline, 60*time.Second, nil)
+	require.True(t, run.poweredOff, "the fixed kernel did not power off; console:\n%s", sinceInit(run.console))
 	want := append(perfLines(symbol(t, k, "write_wb_reg")),
 		"init: ioctl DISABLE = 0",
 		"init: count after DISABLE = 1",
 		"init: close = 0",
 		"init: perf-livelock: DISABLE returned, no livelock",
 		"init: power off")
-	require.Equal(t, want, initLines(run.console), "console:\n%s", run.console)
+	require.Equal(t, want, InitLines(run.console), "console:\n%s", sinceInit(run.console))
 	require.NotContains(t, run.console, "detected stalls")
 }
 
 func TestQEMUPerfLivelock61(t *testing.T) {
-	testLivelocks(t, linux61, 25*time.Second, stallCPU1.MatchString)
+	testLivelocks(t, Linux61, 25*time.Second, stallCPU1.MatchString)
 }
 
 func TestQEMUPerfFixed61(t *testing.T) {
-	testCompletes(t, linux61Fixed)
+	testCompletes(t, Linux61Fixed)
+}
+
+// On 6.12 with GICv3 pseudo-NMI, Linux's stall report carries the NMI backtrace of the stuck CPU: the
+// report of the lkml mail, line for line.
+var nmiBacktrace = regexp.MustCompile(`(?s)Sending NMI from CPU 0 to CPUs 1:.*NMI backtrace for cpu 1\n.*` +
+	`pc : write_wb_reg\+0x0/.*lr : hw_breakpoint_control\+.*Call trace:.*` +
+	`write_wb_reg\+0x0/.*arch_uninstall_hw_breakpoint\+.*perf_ioctl\+.*el0t_64_sync\+0x`)
+
+func TestQEMUPerfLivelock612(t *testing.T) {
+	con := testLivelocks(t, Linux612, 30*time.Second, func(s string) bool {
+		return stallCPU1.MatchString(s) && nmiBacktrace.MatchString(strings.ReplaceAll(s, "\r\n", "\n"))
+	})
+	for _, fn := range []string{"hw_breakpoint_del", "event_sched_out", "smp_call_function_single"} {
+		require.Contains(t, con, " "+fn+"+", "the NMI backtrace lacks %s", fn)
+	}
+}
+
+func TestQEMUPerfFixed612(t *testing.T) {
+	testCompletes(t, Linux612Fixed)
 }

@@ -43,6 +43,8 @@ type FakeTarget struct {
 	ExecData []byte
 	// WatchSlots and BreakSlots bound the hardware points (ENOSPC beyond).
 	WatchSlots, BreakSlots int
+	// AttachStop, when set, is what Attach returns (default: SIGTRAP on thread 1).
+	AttachStop *rsp.StopReason
 
 	// Calls logs every capability call, e.g. "AddWatchpoint 0x1000 8 write".
 	Calls []string
@@ -73,6 +75,7 @@ var (
 	_ rsp.Detacher          = (*FakeTarget)(nil)
 	_ rsp.Console           = (*FakeTarget)(nil)
 	_ rsp.LLDBInfo          = (*FakeTarget)(nil)
+	_ rsp.Restarter         = (*FakeTarget)(nil)
 )
 
 // RAMBase is where NewFakeTarget maps its 64 KiB of RAM; every thread's pc
@@ -96,13 +99,28 @@ func NewFakeTarget(n int) *FakeTarget {
 		swbps:      map[uint64]bool{},
 		intr:       make(chan struct{}, 1),
 	}
+	f.resetRegs()
+	return f
+}
+
+// resetRegs puts every thread at RAMBase with x0 = its cpu index (to tell threads apart).
+func (f *FakeTarget) resetRegs() {
 	for i := range f.regs {
+		f.regs[i] = [aarch64.NumCoreRegs]uint64{}
 		f.regs[i][aarch64.RegPC] = RAMBase
 		f.regs[i][aarch64.RegCPSR] = 0x3c5
-		f.regs[i][0] = uint64(i) // x0 = cpu index, to tell threads apart
+		f.regs[i][0] = uint64(i)
 		f.sysregs[i] = map[int]uint64{}
 	}
-	return f
+}
+
+// Restart implements rsp.Restarter: every thread's registers start over (memory is kept).
+func (f *FakeTarget) Restart() (rsp.StopReason, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.logf("Restart")
+	f.resetRegs()
+	return rsp.StopReason{Kind: rsp.StopSignal, Signal: rsp.SigTrap, Thread: 1}, nil
 }
 
 // Lock and Unlock guard the fake's state for tests that read it while a
@@ -454,6 +472,9 @@ func (f *FakeTarget) Attach() (rsp.StopReason, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.logf("Attach")
+	if f.AttachStop != nil {
+		return *f.AttachStop, nil
+	}
 	return rsp.StopReason{Kind: rsp.StopSignal, Signal: rsp.SigTrap, Thread: 1}, nil
 }
 
