@@ -131,20 +131,20 @@ func armSyntax(in Inst, w uint32) string {
 		return args(v(in.Rd, in.Arr), el(in.Rn, elemOf(in.Arr), in.Index))
 	case OpDUPGen:
 		op = "DUP"
-		return args(v(in.Rd, in.Arr), gpr(in.Rn, in.GPR64))
+		return args(v(in.Rd, in.Arr), gpr(in.Rn, in.GPR64()))
 	case OpINSElem:
 		op = "MOV"
 		return args(el(in.Rd, in.Arr, in.Index), el(in.Rn, in.Arr, in.Index2))
 	case OpINSGen:
 		op = "MOV"
-		return args(el(in.Rd, in.Arr, in.Index), gpr(in.Rn, in.GPR64))
+		return args(el(in.Rd, in.Arr, in.Index), gpr(in.Rn, in.GPR64()))
 	case OpUMOV:
 		if in.Arr.ElemBits() >= 32 {
 			op = "MOV"
 		}
-		return args(gpr(in.Rd, in.GPR64), el(in.Rn, in.Arr, in.Index))
+		return args(gpr(in.Rd, in.GPR64()), el(in.Rn, in.Arr, in.Index))
 	case OpSMOV:
-		return args(gpr(in.Rd, in.GPR64), el(in.Rn, in.Arr, in.Index))
+		return args(gpr(in.Rd, in.GPR64()), el(in.Rn, in.Arr, in.Index))
 	case OpORR:
 		if in.Rn == in.Rm {
 			op = "MOV"
@@ -208,10 +208,10 @@ func armSyntax(in Inst, w uint32) string {
 		return args(sc(in.Rd, in.Arr), sc(in.Rn, in.Arr))
 	case OpFMOVToGen:
 		op = "FMOV"
-		return args(gpr(in.Rd, in.GPR64), sc(in.Rn, in.Arr))
+		return args(gpr(in.Rd, in.GPR64()), sc(in.Rn, in.Arr))
 	case OpFMOVFromGen:
 		op = "FMOV"
-		return args(sc(in.Rd, in.Arr), gpr(in.Rn, in.GPR64))
+		return args(sc(in.Rd, in.Arr), gpr(in.Rn, in.GPR64()))
 	case OpFMOVToGenHigh:
 		op = "FMOV"
 		return args(gpr(in.Rd, true), el(in.Rn, ArrD, 1))
@@ -239,24 +239,24 @@ func armSyntax(in Inst, w uint32) string {
 		if !bit(w, 28) || bit(w, 30) { // SIMD forms: V or scalar FP register
 			return args(reg(in.Rd, in.Arr), reg(in.Rn, in.Arr))
 		}
-		return args(gpr(in.Rd, in.GPR64), sc(in.Rn, in.Arr))
+		return args(gpr(in.Rd, in.GPR64()), sc(in.Rn, in.Arr))
 	case OpSCVTF, OpUCVTF:
 		if !bit(w, 28) || bit(w, 30) {
 			return args(reg(in.Rd, in.Arr), reg(in.Rn, in.Arr))
 		}
-		return args(sc(in.Rd, in.Arr), gpr(in.Rn, in.GPR64))
+		return args(sc(in.Rd, in.Arr), gpr(in.Rn, in.GPR64()))
 	case OpFCVTZSFixed, OpFCVTZUFixed:
 		op = strings.TrimSuffix(op, "Fixed")
 		if !bit(w, 28) || bit(w, 30) {
 			return args(reg(in.Rd, in.Arr), reg(in.Rn, in.Arr), fmt.Sprintf("#%d", in.FBits))
 		}
-		return args(gpr(in.Rd, in.GPR64), sc(in.Rn, in.Arr), fmt.Sprintf("#%d", in.FBits))
+		return args(gpr(in.Rd, in.GPR64()), sc(in.Rn, in.Arr), fmt.Sprintf("#%d", in.FBits))
 	case OpSCVTFFixed, OpUCVTFFixed:
 		op = strings.TrimSuffix(op, "Fixed")
 		if !bit(w, 28) || bit(w, 30) {
 			return args(reg(in.Rd, in.Arr), reg(in.Rn, in.Arr), fmt.Sprintf("#%d", in.FBits))
 		}
-		return args(sc(in.Rd, in.Arr), gpr(in.Rn, in.GPR64), fmt.Sprintf("#%d", in.FBits))
+		return args(sc(in.Rd, in.Arr), gpr(in.Rn, in.GPR64()), fmt.Sprintf("#%d", in.FBits))
 	case OpADDP, OpFADDP, OpFMAXP, OpFMINP, OpFMAXNMP, OpFMINNMP:
 		if in.Arr.IsScalar() {
 			return args(sc(in.Rd, in.Arr), v(in.Rn, in.ArrN))
@@ -269,7 +269,7 @@ func armSyntax(in Inst, w uint32) string {
 	switch {
 	case in.Op == OpABS || in.Op == OpNEG || in.Op == OpCNT || in.Op == OpCLZ || in.Op == OpCLS || in.Op == OpRBIT ||
 		in.Op == OpREV16 || in.Op == OpREV32 || in.Op == OpREV64 || in.Op == OpFABS || in.Op == OpFNEG ||
-		in.Op == OpFSQRT || in.Op == OpFRECPE || in.Op == OpFRSQRTE || in.Op == OpFRECPX || in.Op == OpURECPE || in.Op == OpURSQRTE:
+		in.Op == OpFSQRT || in.Op == OpFRECPE || in.Op == OpFRSQRTE || in.Op == OpFRECPX:
 		return args(reg(in.Rd, in.Arr), reg(in.Rn, in.Arr))
 	}
 	return args(reg(in.Rd, in.Arr), reg(in.Rn, in.Arr), reg(in.Rm, in.Arr))

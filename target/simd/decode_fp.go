@@ -144,7 +144,7 @@ var rmodeRound = [4]Rounding{RoundNearest, RoundPlusInf, RoundMinusInf, RoundZer
 // decodeFPInt is the conversions between FP and general registers.
 func decodeFPInt(w uint32, ftype uint32) Inst {
 	sf, rmode, opcode := bit(w, 31), bits(w, 20, 19), bits(w, 18, 16)
-	in := Inst{Rd: uint8(w & 31), Rn: uint8(w >> 5 & 31), GPR64: sf}
+	in := Inst{Rd: uint8(w & 31), Rn: uint8(w >> 5 & 31), GenBits: genBits(sf)}
 	if opcode >= 6 { // FMOV
 		switch {
 		case rmode == 0 && (ftype == 0 && !sf || ftype == 1 && sf):
@@ -185,7 +185,7 @@ func decodeFPFixed(w uint32, ftype uint32) Inst {
 	if ftype >= 2 || !sf && scale < 32 {
 		return Inst{}
 	}
-	in := Inst{Rd: uint8(w & 31), Rn: uint8(w >> 5 & 31), GPR64: sf, Arr: fpScalar(ftype), FBits: uint8(64 - scale)}
+	in := Inst{Rd: uint8(w & 31), Rn: uint8(w >> 5 & 31), GenBits: genBits(sf), Arr: fpScalar(ftype), FBits: uint8(64 - scale)}
 	switch {
 	case rmode == 0 && opcode == 2:
 		in.Op, in.Round = OpSCVTFFixed, RoundFPCR

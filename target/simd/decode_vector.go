@@ -282,7 +282,6 @@ type fpMiscForm struct {
 	op     Op
 	round  Rounding
 	scalar bool // has a scalar form
-	onlyS  bool // single precision only (URECPE, URSQRTE)
 }
 
 // twoMiscFP is the FP two-register misc, by U:a:opcode<3:0> (opcode 1xxxx)
@@ -290,24 +289,24 @@ type fpMiscForm struct {
 // the same with bit 4 of the index clear (see fpMiscIndex).
 var twoMiscFP = [64]fpMiscForm{
 	// U=0 a=0
-	0x08: {OpFRINT, RoundNearest, false, false}, 0x09: {OpFRINT, RoundMinusInf, false, false},
-	0x0a: {OpFCVTS, RoundNearest, true, false}, 0x0b: {OpFCVTS, RoundMinusInf, true, false},
-	0x0c: {OpFCVTS, RoundAway, true, false}, 0x0d: {OpSCVTF, RoundFPCR, true, false},
+	0x08: {OpFRINT, RoundNearest, false}, 0x09: {OpFRINT, RoundMinusInf, false},
+	0x0a: {OpFCVTS, RoundNearest, true}, 0x0b: {OpFCVTS, RoundMinusInf, true},
+	0x0c: {OpFCVTS, RoundAway, true}, 0x0d: {OpSCVTF, RoundFPCR, true},
 	// U=0 a=1
-	0x14: {OpFCMGTZ, 0, true, false}, 0x15: {OpFCMEQZ, 0, true, false}, 0x16: {OpFCMLTZ, 0, true, false},
-	0x17: {OpFABS, 0, false, false},
-	0x18: {OpFRINT, RoundPlusInf, false, false}, 0x19: {OpFRINT, RoundZero, false, false},
-	0x1a: {OpFCVTS, RoundPlusInf, true, false}, 0x1b: {OpFCVTS, RoundZero, true, false},
-	0x1c: {OpURECPE, 0, false, true}, 0x1d: {OpFRECPE, 0, true, false}, 0x1f: {OpFRECPX, 0, true, false},
+	0x14: {OpFCMGTZ, 0, true}, 0x15: {OpFCMEQZ, 0, true}, 0x16: {OpFCMLTZ, 0, true},
+	0x17: {OpFABS, 0, false},
+	0x18: {OpFRINT, RoundPlusInf, false}, 0x19: {OpFRINT, RoundZero, false},
+	0x1a: {OpFCVTS, RoundPlusInf, true}, 0x1b: {OpFCVTS, RoundZero, true},
+	0x1d: {OpFRECPE, 0, true}, 0x1f: {OpFRECPX, 0, true},
 	// U=1 a=0
-	0x28: {OpFRINT, RoundAway, false, false}, 0x29: {OpFRINT, RoundExact, false, false},
-	0x2a: {OpFCVTU, RoundNearest, true, false}, 0x2b: {OpFCVTU, RoundMinusInf, true, false},
-	0x2c: {OpFCVTU, RoundAway, true, false}, 0x2d: {OpUCVTF, RoundFPCR, true, false},
+	0x28: {OpFRINT, RoundAway, false}, 0x29: {OpFRINT, RoundExact, false},
+	0x2a: {OpFCVTU, RoundNearest, true}, 0x2b: {OpFCVTU, RoundMinusInf, true},
+	0x2c: {OpFCVTU, RoundAway, true}, 0x2d: {OpUCVTF, RoundFPCR, true},
 	// U=1 a=1
-	0x34: {OpFCMGEZ, 0, true, false}, 0x35: {OpFCMLEZ, 0, true, false}, 0x37: {OpFNEG, 0, false, false},
-	0x39: {OpFRINT, RoundFPCR, false, false},
-	0x3a: {OpFCVTU, RoundPlusInf, true, false}, 0x3b: {OpFCVTU, RoundZero, true, false},
-	0x3c: {OpURSQRTE, 0, false, true}, 0x3d: {OpFRSQRTE, 0, true, false}, 0x3f: {OpFSQRT, 0, false, false},
+	0x34: {OpFCMGEZ, 0, true}, 0x35: {OpFCMLEZ, 0, true}, 0x37: {OpFNEG, 0, false},
+	0x39: {OpFRINT, RoundFPCR, false},
+	0x3a: {OpFCVTU, RoundPlusInf, true}, 0x3b: {OpFCVTU, RoundZero, true},
+	0x3d: {OpFRSQRTE, 0, true}, 0x3f: {OpFSQRT, 0, false},
 }
 
 func decodeTwoMisc(w uint32, scalar bool) Inst {
@@ -349,9 +348,6 @@ func decodeTwoMisc(w uint32, scalar bool) Inst {
 			return Inst{}
 		}
 		sz := size & 1
-		if f.onlyS && sz != 0 {
-			return Inst{}
-		}
 		if scalar {
 			in.Arr = fpScalar(sz)
 		} else if in.Arr = fpArr(sz, q); in.Arr == ArrNone {
@@ -506,23 +502,23 @@ func decodeCopy(w uint32) Inst {
 		}
 		in.Op, in.Arr, in.Index = OpDUPElem, vecArr(size, q), idx
 		if imm4 == 1 {
-			in.Op, in.Index, in.GPR64 = OpDUPGen, 0, size == 3
+			in.Op, in.Index, in.GenBits = OpDUPGen, 0, genBits(size == 3)
 		}
 	case 3:
 		if !q {
 			return Inst{}
 		}
-		in.Op, in.Arr, in.Index, in.GPR64 = OpINSGen, scalarArr(size), idx, size == 3
+		in.Op, in.Arr, in.Index, in.GenBits = OpINSGen, scalarArr(size), idx, genBits(size == 3)
 	case 5:
 		if size >= 2 && !q || size == 3 {
 			return Inst{}
 		}
-		in.Op, in.Arr, in.Index, in.GPR64 = OpSMOV, scalarArr(size), idx, q
+		in.Op, in.Arr, in.Index, in.GenBits = OpSMOV, scalarArr(size), idx, genBits(q)
 	case 7:
 		if q != (size == 3) {
 			return Inst{}
 		}
-		in.Op, in.Arr, in.Index, in.GPR64 = OpUMOV, scalarArr(size), idx, q
+		in.Op, in.Arr, in.Index, in.GenBits = OpUMOV, scalarArr(size), idx, genBits(q)
 	default:
 		return Inst{}
 	}

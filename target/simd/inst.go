@@ -16,7 +16,7 @@ type Inst struct {
 	Arr            Arrangement // destination arrangement or scalar size
 	ArrN           Arrangement // source arrangement where it differs from Arr (widen, narrow, reduce, convert); else ArrNone
 	Rd, Rn, Rm, Ra uint8
-	GPR64          bool   // the general register operand is an X register (FMOV/UMOV/SMOV/DUP/INS/SCVTF/FCVT*)
+	GenBits        uint8  // width of the general-register operand: 0 (none), 32 (W) or 64 (X)
 	Imm            uint64 // expanded immediate: MOVI/MVNI/ORR/BIC per-element value, FMOV bit pattern, FCCMP nzcv
 	Offset         int64  // load/store byte offset (scaled), literal PC offset, post-index amount
 	Shift          uint8  // shift by immediate amount; register offset shift; EXT byte position
@@ -97,6 +97,16 @@ func (a Arrangement) Bits() int {
 
 // IsScalar says the arrangement names a scalar register.
 func (a Arrangement) IsScalar() bool { return a >= ArrB }
+
+// GPR64 says the general-register operand is an X register.
+func (in *Inst) GPR64() bool { return in.GenBits == 64 }
+
+func genBits(x bool) uint8 {
+	if x {
+		return 64
+	}
+	return 32
+}
 
 // vecArr is the arrangement of size (0..3 = B..D) and Q.
 func vecArr(size uint32, q bool) Arrangement {
@@ -185,8 +195,8 @@ func (in Inst) String() string {
 	if in.Ra != 0 {
 		add("a", in.Ra)
 	}
-	if in.GPR64 {
-		add("gpr", "X")
+	if in.GenBits != 0 {
+		add("gen", in.GenBits)
 	}
 	if in.Imm != 0 {
 		fmt.Fprintf(&b, " imm=%#x", in.Imm)

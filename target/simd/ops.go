@@ -250,8 +250,6 @@ const (
 	OpFRECPS
 	OpFRSQRTS
 	OpFRECPX
-	OpURECPE
-	OpURSQRTE
 	opCount
 )
 
@@ -499,8 +497,6 @@ var opNames = [opCount]string{
 	OpFRECPS:          "FRECPS",
 	OpFRSQRTS:         "FRSQRTS",
 	OpFRECPX:          "FRECPX",
-	OpURECPE:          "URECPE",
-	OpURSQRTE:         "URSQRTE",
 }
 
 func (o Op) String() string {
