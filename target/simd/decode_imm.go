@@ -30,7 +30,7 @@ func decodeModImm(w uint32) Inst {
 	case cmode&0xe == 0xc: // 110x: 32-bit "shifting ones" (MSL)
 		in.Op, in.Arr = pick(OpMOVI, OpMVNI), vecArr(2, q)
 		n := 8 * (cmode&1 + 1)
-		in.Imm = imm8<<n | 1<<n - 1
+		in.Imm = imm8<<n | (1<<n - 1)
 		return in
 	case cmode == 0xe && !op:
 		in.Op, in.Arr, in.Imm = OpMOVI, vecArr(0, q), imm8

@@ -200,6 +200,8 @@ func FPConvertLanes(op Op, a, an Arrangement, d, n Vec, fpcr fp.FPCR) (Vec, fp.F
 	return res, fl
 }
 
+func isFPByElement(op Op) bool { return op == OpFMUL || op == OpFMULX || op == OpFMLA || op == OpFMLS }
+
 // CondHolds is ConditionHolds of an A64 condition code on NZCV (bits 3..0).
 func CondHolds(cond, nzcv uint8) bool {
 	n, z, c, v := nzcv&8 != 0, nzcv&4 != 0, nzcv&2 != 0, nzcv&1 != 0
@@ -237,7 +239,7 @@ func execFP(in *Inst, s *State) bool {
 	f := fp.Format(e)
 	var res Vec
 	var fl fp.Flags
-	if in.ByElement {
+	if in.ByElement && isFPByElement(in.Op) {
 		m = Dup(in.Arr, m.Elem(e, int(in.Index)))
 	}
 	switch in.Op {

@@ -132,7 +132,7 @@ func shiftLeftSatS(x int64, s, n int, unsignedResult bool) (uint64, bool) {
 	if x < 0 {
 		mag = ^x
 	}
-	if s >= limit || gobits.Len64(uint64(mag))+s > limit {
+	if gobits.Len64(uint64(mag))+s > limit {
 		switch {
 		case unsignedResult:
 			return mask(n), true
