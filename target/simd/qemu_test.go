@@ -1,6 +1,7 @@
 package simd
 
 import (
+	"bytes"
 	"context"
 	"debug/elf"
 	"encoding/binary"
@@ -33,17 +34,27 @@ const (
 	bufOut  = 256 // v0..v7 after
 	bufFPSR = 384
 	bufNZCV = 392
+	bufBase = 400 // x11 - x9 after
+
+	// Loads and stores use x11 = x9 + memBase, x12 = 4 and x13 (w13 = -1)
+	// as offsets, and stay inside [memLo, memHi).
+	memBase = 160
+	memLo   = 136
+	memHi   = 256
+	x12     = 4
+	x13     = 0x12345678_ffffffff
 )
 
 // harness is the code around each template: set FPCR, clear FPSR, load
 // v0..v7; after the instruction store v0..v7, FPSR and NZCV.
 var harnessBefore = []string{
-	"ldr x10, [x9, #128]", "msr fpcr, x10", "msr fpsr, xzr",
+	"ldr x10, [x9, #128]", "msr fpcr, x10", "msr fpsr, xzr", "add x11, x9, #160",
 	"ldp q0, q1, [x9]", "ldp q2, q3, [x9, #32]", "ldp q4, q5, [x9, #64]", "ldp q6, q7, [x9, #96]",
 }
 var harnessAfter = []string{
 	"stp q0, q1, [x9, #256]", "stp q2, q3, [x9, #288]", "stp q4, q5, [x9, #320]", "stp q6, q7, [x9, #352]",
 	"mrs x10, fpsr", "str x10, [x9, #384]", "mrs x10, nzcv", "str x10, [x9, #392]",
+	"sub x10, x11, x9", "str x10, [x9, #400]",
 }
 
 // assemble returns the words of lines, dropping (and returning) the lines
@@ -178,6 +189,7 @@ type qemuCase struct {
 	x1   uint64
 	fpcr uint32
 	nzcv uint8
+	mem  [memHi - memLo]byte
 }
 
 // TestQEMUDifferential runs every template with random and edge operands
@@ -218,6 +230,9 @@ func TestQEMUDifferential(t *testing.T) {
 				c.v[1] = g.tableIndex()
 			}
 			c.x1 = g.intLane(64)
+			for j := range c.mem {
+				c.mem[j] = byte(r.Uint32())
+			}
 			c.fpcr = uint32(r.IntN(4))<<22 | uint32(r.IntN(2))<<24 | uint32(r.IntN(2))<<25
 			if k == 0 {
 				c.fpcr = 0
@@ -265,6 +280,8 @@ func (c *qemuCase) seq(before, after []uint32, id uint64) *difftest.Seq {
 	}
 	binary.LittleEndian.PutUint64(s.Buf[bufFPCR:], uint64(c.fpcr))
 	s.Regs[1] = c.x1
+	s.Regs[12], s.Regs[13] = x12, x13
+	copy(s.Buf[memLo:memHi], c.mem[:])
 	s.NZCV = uint64(c.nzcv) << 28
 	var insts []difftest.Inst
 	for _, w := range before {
@@ -287,8 +304,15 @@ func (c *qemuCase) check(r *difftest.Result) string {
 	if in.ReadsGen() && in.Rn == 31 {
 		gen = 0
 	}
-	out, ok := Exec(&in, &st, gen)
-	if !ok {
+	mem := c.mem
+	base := uint64(memBase)
+	var out uint64
+	var ok bool
+	if in.IsMemory() {
+		if msg := c.runMemory(&in, &st, &mem, &base); msg != "" {
+			return msg
+		}
+	} else if out, ok = Exec(&in, &st, gen); !ok {
 		return fmt.Sprintf("%08x %s: Exec does not run %s", c.word, c.tpl.asm, in)
 	}
 	x1 := c.x1
@@ -308,6 +332,12 @@ func (c *qemuCase) check(r *difftest.Result) string {
 	}
 	if q := uint8(binary.LittleEndian.Uint64(r.Buf[bufNZCV:]) >> 28); q != st.NZCV {
 		diffs = append(diffs, fmt.Sprintf("nzcv qemu %#x ours %#x", q, st.NZCV))
+	}
+	if q := binary.LittleEndian.Uint64(r.Buf[bufBase:]); q != base {
+		diffs = append(diffs, fmt.Sprintf("x11 qemu buf+%#x ours buf+%#x", q, base))
+	}
+	if !bytes.Equal(r.Buf[memLo:memHi], mem[:]) {
+		diffs = append(diffs, fmt.Sprintf("memory qemu % x ours % x", r.Buf[memLo:memHi], mem[:]))
 	}
 	if r.Regs[1] != x1 {
 		diffs = append(diffs, fmt.Sprintf("x1 qemu %#x ours %#x", r.Regs[1], x1))
@@ -338,4 +368,30 @@ func logRejected(t *testing.T, lines, kept []string) {
 	if len(bad) > 0 {
 		t.Logf("the assembler rejects: %s", strings.Join(bad, "; "))
 	}
+}
+
+// runMemory is our side of a load or store: addresses are buffer offsets.
+func (c *qemuCase) runMemory(in *Inst, st *State, mem *[memHi - memLo]byte, base *uint64) string {
+	index := uint64(0)
+	switch in.Rm {
+	case 12:
+		index = x12
+	case 13:
+		index = x13
+	}
+	addr, nb, wb := in.Address(*base, index, 0)
+	n := in.MemSize()
+	if addr < memLo || addr+uint64(n) > memHi {
+		return fmt.Sprintf("%08x %s: the template leaves the window (%#x+%d)", c.word, c.tpl.asm, addr, n)
+	}
+	p := mem[addr-memLo : addr-memLo+uint64(n)]
+	if in.IsLoad() {
+		Load(in, &st.V, p)
+	} else {
+		Store(in, &st.V, p)
+	}
+	if wb {
+		*base = nb
+	}
+	return ""
 }

@@ -222,7 +222,7 @@ func templates() []template {
 		add(false, 16, "%s", s)
 	}
 	ts = append(ts, fpTemplates()...)
-	return ts
+	return append(ts, memoryTemplates()...)
 }
 
 func fpTemplates() []template {
@@ -312,5 +312,68 @@ func fpTemplates() []template {
 	for _, s := range []string{"fmov w1, s0", "fmov s2, w1", "fmov x1, d0", "fmov d2, x1", "fmov v2.d[1], x1", "fmov x1, v0.d[1]"} {
 		add(32, "%s", s)
 	}
+	return ts
+}
+
+// memoryTemplates are loads and stores based on x11 (see qemu_test.go: the
+// window is x11-24 .. x11+96; x12 = 4, w13 = -1).
+func memoryTemplates() []template {
+	var ts []template
+	add := func(format string, a ...any) { ts = append(ts, template{asm: fmt.Sprintf(format, a...)}) }
+	for _, r := range []string{"b", "h", "s", "d", "q"} {
+		for _, op := range []string{"ldr", "str"} {
+			add("%s %s2, [x11]", op, r)
+			add("%s %s2, [x11, #32]", op, r)
+			add("%s %s2, [x11, #16]!", op, r)
+			add("%s %s2, [x11], #-16", op, r)
+			add("%s %s2, [x11, x12]", op, r)
+			add("%s %s2, [x11, x12, lsl #%d]", op, r, map[string]int{"b": 0, "h": 1, "s": 2, "d": 3, "q": 4}[r])
+			add("%s %s2, [x11, w12, uxtw]", op, r)
+			add("%s %s2, [x11, w13, sxtw]", op, r)
+			add("%s %s2, [x11, w13, sxtw #%d]", op, r, map[string]int{"b": 0, "h": 1, "s": 2, "d": 3, "q": 4}[r])
+			add("%s %s2, [x11, x12, sxtx]", op, r)
+			add("%su%s %s2, [x11, #-3]", op[:2], op[2:], r)
+		}
+	}
+	for _, r := range []string{"s", "d", "q"} {
+		for _, op := range []string{"ldp", "stp", "ldnp", "stnp"} {
+			add("%s %s2, %s3, [x11, #-16]", op, r, r)
+			add("%s %s2, %s3, [x11, #32]", op, r, r)
+			if !strings.Contains(op, "n") {
+				add("%s %s2, %s3, [x11, #-16]!", op, r, r)
+				add("%s %s2, %s3, [x11], #16", op, r, r)
+			}
+		}
+	}
+	for _, t := range arrAll {
+		e := esizeOf(t)
+		l := elemLetter(t)
+		bytesPer := e * lanesOf(t) / 8
+		for n := 1; n <= 4; n++ {
+			list := func(name string) string {
+				var parts []string
+				for i := 0; i < n; i++ {
+					parts = append(parts, fmt.Sprintf("v%d.%s", 2+i, name))
+				}
+				return "{" + strings.Join(parts, ", ") + "}"
+			}
+			for _, op := range []string{"ld1", "st1", fmt.Sprintf("ld%d", n), fmt.Sprintf("st%d", n)} {
+				add("%s %s, [x11]", op, list(t))
+				add("%s %s, [x11], #%d", op, list(t), n*bytesPer)
+				add("%s %s, [x11], x12", op, list(t))
+			}
+			idx := (128/e - 1) / 2
+			for _, op := range []string{"ld", "st"} {
+				add("%s%d %s[%d], [x11]", op, n, list(l), idx)
+				add("%s%d %s[%d], [x11], #%d", op, n, list(l), 128/e-1, n*e/8)
+				add("%s%d %s[%d], [x11], x12", op, n, list(l), idx)
+			}
+			add("ld%dr %s, [x11]", n, list(t))
+			add("ld%dr %s, [x11], #%d", n, list(t), n*e/8)
+			add("ld%dr %s, [x11], x13", n, list(t))
+		}
+	}
+	add("ld1 {v2.1d}, [x11]")
+	add("st1 {v2.1d, v3.1d, v4.1d}, [x11], #24")
 	return ts
 }
