@@ -94,18 +94,42 @@ func errString(err error) string {
 	return err.Error()
 }
 
-func TestCrossCheckLibc(t *testing.T) {
-	st := &crossStats{mismatch: map[string][]string{}, missing: map[string]int{}}
-	for _, p := range crossCheckBinaries {
+// optionalBinaries are read when present: more of the cross toolchain's
+// arm64 libraries (GCC's runtime libraries come with it on Debian 12).
+var optionalBinaries = []string{
+	"/usr/aarch64-linux-gnu/lib/libstdc++.so.6",
+	"/usr/aarch64-linux-gnu/lib/libgomp.so.1",
+	"/usr/aarch64-linux-gnu/lib/libasan.so.8",
+	"/usr/aarch64-linux-gnu/lib/libtsan.so.2",
+}
+
+// TestCrossCheckBinaries cross-checks every FP/SIMD word of real arm64
+// code. SIMD_CROSSCHECK adds files (colon-separated): a vmlinux, or
+// Debian's static busybox (testdata/fetch-busybox-arm64.sh fetches it).
+func TestCrossCheckBinaries(t *testing.T) {
+	paths := append([]string{}, crossCheckBinaries...)
+	for _, p := range optionalBinaries {
+		if _, err := os.Stat(p); err == nil {
+			paths = append(paths, p)
+		}
+	}
+	if extra := os.Getenv("SIMD_CROSSCHECK"); extra != "" {
+		paths = append(paths, strings.Split(extra, ":")...)
+	}
+	total := &crossStats{mismatch: map[string][]string{}, missing: map[string]int{}}
+	for _, p := range paths {
+		st := &crossStats{mismatch: total.mismatch, missing: total.missing}
 		crossCheck(textWords(t, p), st)
+		t.Logf("%s: %d words, %d in the FP/SIMD classes, %d decoded, %d only arm64asm decodes", p, st.words, st.fpsimd, st.decoded, st.asmOnly)
+		total.words += st.words
+		total.fpsimd += st.fpsimd
+		total.decoded += st.decoded
+		total.asmOnly += st.asmOnly
 	}
-	if extra := os.Getenv("SIMD_CROSSCHECK"); extra != "" { // e.g. a vmlinux, for experiments
-		crossCheck(textWords(t, extra), st)
-	}
-	t.Logf("%d words, %d in the FP/SIMD classes, %d decoded and agreeing with arm64asm unless listed, %d only arm64asm decodes",
-		st.words, st.fpsimd, st.decoded, st.asmOnly)
-	logMissing(t, st)
-	for k, v := range st.mismatch {
+	t.Logf("all: %d words, %d in the FP/SIMD classes, %d decoded (each agreeing with arm64asm unless listed below), %d only arm64asm decodes",
+		total.words, total.fpsimd, total.decoded, total.asmOnly)
+	logMissing(t, total)
+	for k, v := range total.mismatch {
 		t.Errorf("%s: %d disagreements, e.g. %v", k, len(v), v[:min(3, len(v))])
 	}
 }
