@@ -2,6 +2,9 @@ package simd
 
 import (
 	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -238,4 +241,53 @@ func TestExecAllocatesNothing(t *testing.T) {
 		}
 	})
 	assert.Zero(t, n)
+}
+
+// TestExecCoversDecoder: every word Decode accepts (random words of the
+// FP/SIMD classes, and the golden words with random registers) is one
+// Exec runs, or a load/store with a size; and every op occurs.
+func TestExecCoversDecoder(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	golden, err := os.ReadFile("testdata/decode.golden.in")
+	require.NoError(t, err)
+	var goldenWords []uint32
+	for _, line := range strings.Split(strings.TrimSpace(string(golden)), "\n") {
+		w, err := strconv.ParseUint(line[:8], 16, 32)
+		require.NoError(t, err)
+		goldenWords = append(goldenWords, uint32(w))
+	}
+	seen := map[Op]bool{}
+	for i := 0; i < 1<<19; i++ {
+		w := r.Uint32()
+		switch i % 3 {
+		case 0:
+			w |= 7 << 25
+		case 1:
+			w = w&^(1<<25) | 1<<27 | 1<<26
+		default:
+			w = goldenWords[i/3%len(goldenWords)]&^0x3ff | w&0x3ff
+		}
+		in := Decode(w)
+		if in.Op == OpUndefined {
+			continue
+		}
+		seen[in.Op] = true
+		if in.IsMemory() {
+			require.Positive(t, in.MemSize(), "%08x %s", w, in)
+			continue
+		}
+		var st State
+		for j := range st.V {
+			st.V[j] = Vec{r.Uint64(), r.Uint64()}
+		}
+		_, ok := Exec(&in, &st, r.Uint64())
+		require.True(t, ok, "%08x %s", w, in)
+	}
+	var missing []string
+	for op := OpUndefined + 1; op < opCount; op++ {
+		if !seen[op] {
+			missing = append(missing, op.String())
+		}
+	}
+	assert.Empty(t, missing, "ops no random word decoded to")
 }
