@@ -233,7 +233,7 @@ func TestQEMUDifferential(t *testing.T) {
 			for j := range c.mem {
 				c.mem[j] = byte(r.Uint32())
 			}
-			c.fpcr = uint32(r.IntN(4))<<22 | uint32(r.IntN(2))<<24 | uint32(r.IntN(2))<<25
+			c.fpcr = uint32(r.IntN(4))<<22 | uint32(r.IntN(2))<<24 | uint32(r.IntN(2))<<25 | uint32(r.IntN(4)/3)<<26 // RMode, FZ, DN, sometimes AHP
 			if k == 0 {
 				c.fpcr = 0
 			}
