@@ -143,13 +143,7 @@ func TestCrossCheckRandom(t *testing.T) {
 	for range 8 {
 		words = words[:0]
 		for len(words) < cap(words) {
-			w := r.Uint32()
-			// half the words in data processing, half in loads/stores
-			if len(words)&1 == 0 {
-				w |= 7 << 25
-			} else {
-				w = w&^(1<<27|1<<25) | 1<<27 | 1<<26
-			}
+			w := randomWord(r, len(words))
 			words = append(words, w)
 		}
 		crossCheck(words, st)
@@ -173,4 +167,14 @@ func logMissing(t *testing.T, st *crossStats) {
 		line = append(line, fmt.Sprintf("%s %d", k, st.missing[k]))
 	}
 	t.Logf("left undefined (arm64asm op, words): %s", strings.Join(line, ", "))
+}
+
+// randomWord is a random word of the FP/SIMD classes: data processing for
+// even i, a load/store with V = 1 for odd i.
+func randomWord(r *rand.Rand, i int) uint32 {
+	w := r.Uint32()
+	if i&1 == 0 {
+		return w | 7<<25
+	}
+	return w&^(1<<25) | 1<<27 | 1<<26
 }

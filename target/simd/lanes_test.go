@@ -258,13 +258,8 @@ func TestExecCoversDecoder(t *testing.T) {
 	}
 	seen := map[Op]bool{}
 	for i := 0; i < 1<<19; i++ {
-		w := r.Uint32()
-		switch i % 3 {
-		case 0:
-			w |= 7 << 25
-		case 1:
-			w = w&^(1<<25) | 1<<27 | 1<<26
-		default:
+		w := randomWord(r, i)
+		if i%3 == 2 {
 			w = goldenWords[i/3%len(goldenWords)]&^0x3ff | w&0x3ff
 		}
 		in := Decode(w)

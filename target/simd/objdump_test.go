@@ -25,12 +25,7 @@ func TestCrossCheckObjdump(t *testing.T) {
 	var words []uint32
 	var bin []byte
 	for len(words) < 1<<15 {
-		w := r.Uint32()
-		if len(words)&1 == 0 {
-			w |= 7 << 25
-		} else {
-			w = w&^(1<<25) | 1<<27 | 1<<26
-		}
+		w := randomWord(r, len(words))
 		if Decode(w).Op == OpUndefined {
 			continue
 		}
