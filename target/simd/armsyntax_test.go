@@ -173,6 +173,9 @@ func armSyntax(in Inst, w uint32) string {
 		op = strings.TrimSuffix(op, "Imm")
 		return args(reg(in.Rd, in.Arr), reg(in.Rn, in.Arr), fmt.Sprintf("#%d", in.Shift))
 	case OpSHRN, OpRSHRN, OpSQSHRN, OpUQSHRN, OpSQRSHRN, OpUQRSHRN, OpSQSHRUN, OpSQRSHRUN:
+		if in.Arr.IsScalar() {
+			return args(sc(in.Rd, in.Arr), sc(in.Rn, in.ArrN), fmt.Sprintf("#%d", in.Shift))
+		}
 		two(in.Arr)
 		return args(v(in.Rd, in.Arr), v(in.Rn, in.ArrN), fmt.Sprintf("#%d", in.Shift))
 	case OpXTN, OpSQXTN, OpUQXTN, OpSQXTUN, OpFCVTN, OpFCVTXN:
@@ -269,6 +272,7 @@ func armSyntax(in Inst, w uint32) string {
 	switch {
 	case in.Op == OpABS || in.Op == OpNEG || in.Op == OpCNT || in.Op == OpCLZ || in.Op == OpCLS || in.Op == OpRBIT ||
 		in.Op == OpREV16 || in.Op == OpREV32 || in.Op == OpREV64 || in.Op == OpFABS || in.Op == OpFNEG ||
+		in.Op == OpSQABS || in.Op == OpSQNEG || in.Op == OpSUQADD || in.Op == OpUSQADD ||
 		in.Op == OpFSQRT || in.Op == OpFRECPE || in.Op == OpFRSQRTE || in.Op == OpFRECPX:
 		return args(reg(in.Rd, in.Arr), reg(in.Rn, in.Arr))
 	}

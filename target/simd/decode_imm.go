@@ -80,6 +80,9 @@ func expandFP(imm8 uint64, n int) uint64 {
 	return sign<<(n-1) | exp<<f | frac
 }
 
+// szSD: single and double only (the fixed-point conversions).
+const szSD = 1<<2 | 1<<3
+
 // Shift by immediate, by U:opcode.
 const (
 	shRight = iota
@@ -90,34 +93,34 @@ const (
 )
 
 var shiftForms = [64]struct {
-	op     Op
-	shape  uint8
-	scalar bool // has a scalar (D, or S/D for fixed point) form
+	op          Op
+	shape       uint8
+	scalarSizes uint8 // sizes of the scalar form (0: none)
 }{
-	0x00: {OpSSHR, shRight, true}, 0x02: {OpSSRA, shRight, true}, 0x04: {OpSRSHR, shRight, true}, 0x06: {OpSRSRA, shRight, true},
-	0x0a: {OpSHL, shLeft, true}, 0x0e: {OpSQSHLImm, shLeft, false},
-	0x10: {OpSHRN, shNarrow, false}, 0x11: {OpRSHRN, shNarrow, false}, 0x12: {OpSQSHRN, shNarrow, false}, 0x13: {OpSQRSHRN, shNarrow, false},
-	0x14: {OpSSHLL, shLong, false}, 0x1c: {OpSCVTFFixed, shFixed, true}, 0x1f: {OpFCVTZSFixed, shFixed, true},
-	0x20: {OpUSHR, shRight, true}, 0x22: {OpUSRA, shRight, true}, 0x24: {OpURSHR, shRight, true}, 0x26: {OpURSRA, shRight, true},
-	0x28: {OpSRI, shRight, true}, 0x2a: {OpSLI, shLeft, true}, 0x2c: {OpSQSHLUImm, shLeft, false}, 0x2e: {OpUQSHLImm, shLeft, false},
-	0x30: {OpSQSHRUN, shNarrow, false}, 0x31: {OpSQRSHRUN, shNarrow, false}, 0x32: {OpUQSHRN, shNarrow, false}, 0x33: {OpUQRSHRN, shNarrow, false},
-	0x34: {OpUSHLL, shLong, false}, 0x3c: {OpUCVTFFixed, shFixed, true}, 0x3f: {OpFCVTZUFixed, shFixed, true},
+	0x00: {OpSSHR, shRight, sz3}, 0x02: {OpSSRA, shRight, sz3}, 0x04: {OpSRSHR, shRight, sz3}, 0x06: {OpSRSRA, shRight, sz3},
+	0x0a: {OpSHL, shLeft, sz3}, 0x0e: {OpSQSHLImm, shLeft, szAll},
+	0x10: {OpSHRN, shNarrow, 0}, 0x11: {OpRSHRN, shNarrow, 0}, 0x12: {OpSQSHRN, shNarrow, sz012}, 0x13: {OpSQRSHRN, shNarrow, sz012},
+	0x14: {OpSSHLL, shLong, 0}, 0x1c: {OpSCVTFFixed, shFixed, szSD}, 0x1f: {OpFCVTZSFixed, shFixed, szSD},
+	0x20: {OpUSHR, shRight, sz3}, 0x22: {OpUSRA, shRight, sz3}, 0x24: {OpURSHR, shRight, sz3}, 0x26: {OpURSRA, shRight, sz3},
+	0x28: {OpSRI, shRight, sz3}, 0x2a: {OpSLI, shLeft, sz3}, 0x2c: {OpSQSHLUImm, shLeft, szAll}, 0x2e: {OpUQSHLImm, shLeft, szAll},
+	0x30: {OpSQSHRUN, shNarrow, sz012}, 0x31: {OpSQRSHRUN, shNarrow, sz012}, 0x32: {OpUQSHRN, shNarrow, sz012}, 0x33: {OpUQRSHRN, shNarrow, sz012},
+	0x34: {OpUSHLL, shLong, 0}, 0x3c: {OpUCVTFFixed, shFixed, szSD}, 0x3f: {OpFCVTZUFixed, shFixed, szSD},
 }
 
 func decodeShiftImm(w uint32, scalar bool) Inst {
 	q, immh, immhb := bit(w, 30), bits(w, 22, 19), bits(w, 22, 16)
 	f := shiftForms[bits(w, 29, 29)<<5|bits(w, 15, 11)]
-	if f.op == OpUndefined || scalar && !f.scalar {
-		return Inst{}
-	}
 	var size uint32
 	for size = 3; immh>>size == 0; size-- {
+	}
+	if f.op == OpUndefined || scalar && f.scalarSizes&(1<<size) == 0 {
+		return Inst{}
 	}
 	esize := uint32(8) << size
 	in := Inst{Op: f.op, Rd: uint8(w & 31), Rn: uint8(w >> 5 & 31)}
 	switch f.shape {
 	case shRight, shLeft:
-		if scalar && size != 3 || !scalar && size == 3 && !q {
+		if !scalar && size == 3 && !q {
 			return Inst{}
 		}
 		in.Shift = uint8(2*esize - immhb)
@@ -147,6 +150,9 @@ func decodeShiftImm(w uint32, scalar bool) Inst {
 	}
 	if scalar {
 		in.Arr = scalarArr(size)
+		if f.shape == shNarrow {
+			in.ArrN = scalarArr(size + 1)
+		}
 	}
 	return in
 }

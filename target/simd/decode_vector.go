@@ -260,22 +260,24 @@ const (
 )
 
 var twoMiscInt = [64]struct {
-	op     Op
-	sizes  uint8
-	shape  uint8
-	scalar bool // has a scalar D form
+	op          Op
+	sizes       uint8
+	shape       uint8
+	scalarSizes uint8 // sizes of the scalar form (0: none)
 }{
-	0x00: {OpREV64, sz012, miscSame, false}, 0x01: {OpREV16, sz0, miscSame, false},
-	0x02: {OpSADDLP, sz012, miscPairW, false}, 0x04: {OpCLS, sz012, miscSame, false},
-	0x05: {OpCNT, sz0, miscSame, false}, 0x06: {OpSADALP, sz012, miscPairW, false},
-	0x08: {OpCMGTZ, szAll, miscSame, true}, 0x09: {OpCMEQZ, szAll, miscSame, true},
-	0x0a: {OpCMLTZ, szAll, miscSame, true}, 0x0b: {OpABS, szAll, miscSame, true},
-	0x12: {OpXTN, sz012, miscNarrow, false}, 0x14: {OpSQXTN, sz012, miscNarrow, false},
-	0x20: {OpREV32, sz01, miscSame, false}, 0x22: {OpUADDLP, sz012, miscPairW, false},
-	0x24: {OpCLZ, sz012, miscSame, false}, 0x26: {OpUADALP, sz012, miscPairW, false},
-	0x28: {OpCMGEZ, szAll, miscSame, true}, 0x29: {OpCMLEZ, szAll, miscSame, true},
-	0x2b: {OpNEG, szAll, miscSame, true}, 0x32: {OpSQXTUN, sz012, miscNarrow, false},
-	0x33: {OpSHLL, sz012, miscSHLL, false}, 0x34: {OpUQXTN, sz012, miscNarrow, false},
+	0x00: {OpREV64, sz012, miscSame, 0}, 0x01: {OpREV16, sz0, miscSame, 0},
+	0x02: {OpSADDLP, sz012, miscPairW, 0}, 0x04: {OpCLS, sz012, miscSame, 0},
+	0x05: {OpCNT, sz0, miscSame, 0}, 0x06: {OpSADALP, sz012, miscPairW, 0},
+	0x08: {OpCMGTZ, szAll, miscSame, sz3}, 0x09: {OpCMEQZ, szAll, miscSame, sz3},
+	0x03: {OpSUQADD, szAll, miscSame, szAll}, 0x07: {OpSQABS, szAll, miscSame, szAll},
+	0x23: {OpUSQADD, szAll, miscSame, szAll}, 0x27: {OpSQNEG, szAll, miscSame, szAll},
+	0x0a: {OpCMLTZ, szAll, miscSame, sz3}, 0x0b: {OpABS, szAll, miscSame, sz3},
+	0x12: {OpXTN, sz012, miscNarrow, 0}, 0x14: {OpSQXTN, sz012, miscNarrow, sz012},
+	0x20: {OpREV32, sz01, miscSame, 0}, 0x22: {OpUADDLP, sz012, miscPairW, 0},
+	0x24: {OpCLZ, sz012, miscSame, 0}, 0x26: {OpUADALP, sz012, miscPairW, 0},
+	0x28: {OpCMGEZ, szAll, miscSame, sz3}, 0x29: {OpCMLEZ, szAll, miscSame, sz3},
+	0x2b: {OpNEG, szAll, miscSame, sz3}, 0x32: {OpSQXTUN, sz012, miscNarrow, sz012},
+	0x33: {OpSHLL, sz012, miscSHLL, 0}, 0x34: {OpUQXTN, sz012, miscNarrow, sz012},
 }
 
 type fpMiscForm struct {
@@ -373,10 +375,13 @@ func decodeTwoMisc(w uint32, scalar bool) Inst {
 		return Inst{}
 	}
 	if scalar {
-		if !f.scalar || size != 3 {
+		if f.scalarSizes&(1<<size) == 0 {
 			return Inst{}
 		}
-		in.Op, in.Arr = f.op, ArrD
+		in.Op, in.Arr = f.op, scalarArr(size)
+		if f.shape == miscNarrow {
+			in.ArrN = scalarArr(size + 1)
+		}
 		return in
 	}
 	if !sizeOK(f.sizes, size, q, false) {

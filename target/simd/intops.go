@@ -10,8 +10,9 @@ const FPSRQC = 1 << 27
 // (vector, or a scalar B/H/S/D): ADD, SUB, MUL, MLA, MLS, the saturating,
 // halving, absolute-difference, min/max, compare, shift-by-register and
 // logical ops, and the pairwise ADDP/SMAXP/UMAXP/SMINP/UMINP. d is the old
-// destination (read by MLA, MLS, SABA, UABA, BSL, BIT, BIF). sat reports
-// saturation (set FPSR.QC).
+// destination (read by MLA, MLS, SABA, UABA, BSL, BIT, BIF). The one-source
+// saturating SQABS, SQNEG (of n) and SUQADD, USQADD (n into d) are here too
+// for their saturation flag. sat reports saturation (set FPSR.QC).
 func Binary(op Op, a Arrangement, d, n, m Vec) (res Vec, sat bool) {
 	e, lanes := a.ElemBits(), a.Lanes()
 	if isPairwise(op) {
@@ -182,6 +183,18 @@ func binaryLane(op Op, e int, d, x, y uint64) (uint64, bool) {
 			return 0, false
 		}
 		return x << uint(s) & mk, false
+	case OpSQABS, OpSQNEG:
+		switch {
+		case sx == smin(e): // only the minimum saturates (and -min overflows int64)
+			return uint64(smax(e)), true
+		case op == OpSQABS && sx >= 0:
+			return x, false
+		}
+		return uint64(-sx) & mk, false
+	case OpSUQADD:
+		return signedPlusUnsigned(sext64(d, e), x, e)
+	case OpUSQADD:
+		return unsignedPlusSigned(d, sx, e)
 	case OpAND:
 		return x & y, false
 	case OpORR:
@@ -200,6 +213,44 @@ func binaryLane(op Op, e int, d, x, y uint64) (uint64, bool) {
 		return (x &^ y) | (d & y), false
 	}
 	panic("simd: Binary of " + op.String())
+}
+
+// signedPlusUnsigned is SUQADD's lane: signed s plus unsigned u, saturated
+// to a signed e-bit value.
+func signedPlusUnsigned(s int64, u uint64, e int) (uint64, bool) {
+	if e < 64 {
+		return satS(s+int64(u), e)
+	}
+	lo, carry := gobits.Add64(uint64(s), u, 0)
+	hi := uint64(s>>63) + carry // the 128-bit sum's upper half: 0, 1 or all ones
+	if hi == 0 && lo < 1<<63 || hi == ^uint64(0) && lo >= 1<<63 {
+		return lo, false
+	}
+	return uint64(smax(64)), true
+}
+
+// unsignedPlusSigned is USQADD's lane: unsigned u plus signed s, saturated
+// to an unsigned e-bit value.
+func unsignedPlusSigned(u uint64, s int64, e int) (uint64, bool) {
+	if e < 64 {
+		sum := int64(u) + s
+		if sum < 0 {
+			return 0, true
+		}
+		return satU(uint64(sum), e)
+	}
+	if s >= 0 {
+		r, c := gobits.Add64(u, uint64(s), 0)
+		if c != 0 {
+			return mask(64), true
+		}
+		return r, false
+	}
+	if mag := uint64(-s); u < mag {
+		return 0, true
+	} else {
+		return u - mag, false
+	}
 }
 
 func boolU(b bool) uint64 {

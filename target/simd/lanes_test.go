@@ -76,6 +76,11 @@ func TestBinaryVectors(t *testing.T) {
 		{"bit", OpBIT, Arr8B, bytesVec(0xf0), bytesVec(0xaa), bytesVec(0x0f), bytesVec(0xfa), false},
 		{"bif", OpBIF, Arr8B, bytesVec(0xf0), bytesVec(0xaa), bytesVec(0x0f), bytesVec(0xa0), false},
 		{"orn 8B", OpORN, Arr8B, Vec{}, bytesVec(1), Vec{^uint64(0) - 0xff, 7}, bytesVec(0xff), false},
+		{"sqneg of the D minimum saturates", OpSQNEG, ArrD, Vec{}, Vec{1 << 63}, Vec{}, Vec{1<<63 - 1}, true},
+		{"sqabs of the B minimum saturates", OpSQABS, Arr8B, Vec{}, bytesVec(0x80, 0x81), Vec{}, bytesVec(0x7f, 0x7f), true},
+		{"suqadd D saturates", OpSUQADD, ArrD, Vec{1}, Vec{^uint64(0)}, Vec{}, Vec{1<<63 - 1}, true},
+		{"suqadd D: the minimum plus the largest fits", OpSUQADD, ArrD, Vec{1 << 63}, Vec{^uint64(0)}, Vec{}, Vec{1<<63 - 1}, false},
+		{"usqadd floors at 0", OpUSQADD, Arr8B, bytesVec(1), bytesVec(0xfe), Vec{}, bytesVec(0), true},
 		{"addp pairs n then m", OpADDP, Arr4S, Vec{}, lanesVec(32, 1, 2, 3, 4), lanesVec(32, 10, 20, 30, 40), lanesVec(32, 3, 7, 30, 70), false},
 		{"umaxp", OpUMAXP, Arr4H, Vec{}, lanesVec(16, 1, 9, 3, 2), lanesVec(16, 5, 4, 0, 0), lanesVec(16, 9, 3, 5, 0), false},
 	} {

@@ -53,6 +53,10 @@ const (
 	OpABS
 	OpNEG
 	OpSQADD
+	OpSUQADD
+	OpUSQADD
+	OpSQABS
+	OpSQNEG
 	OpUQADD
 	OpSQSUB
 	OpUQSUB
@@ -300,6 +304,10 @@ var opNames = [opCount]string{
 	OpABS:             "ABS",
 	OpNEG:             "NEG",
 	OpSQADD:           "SQADD",
+	OpSUQADD:          "SUQADD",
+	OpUSQADD:          "USQADD",
+	OpSQABS:           "SQABS",
+	OpSQNEG:           "SQNEG",
 	OpUQADD:           "UQADD",
 	OpSQSUB:           "SQSUB",
 	OpUQSUB:           "UQSUB",

@@ -92,6 +92,33 @@ func templates() []template {
 			add(false, esizeOf(t), "%s v2.%s, v0.%s, v1.%s", op, t, t, t)
 		}
 	}
+	for _, op := range strings.Fields("sqabs sqneg suqadd usqadd") {
+		for _, t := range arrAll {
+			add(false, esizeOf(t), "%s v2.%s, v0.%s", op, t, t)
+		}
+		for i, r := range []string{"b", "h", "s", "d"} {
+			add(false, 8<<i, "%s %s2, %s0", op, r, r)
+		}
+	}
+	for i, r := range []string{"b", "h", "s"} {
+		e, w := 8<<i, []string{"h", "s", "d"}[i]
+		for _, op := range strings.Fields("sqxtn uqxtn sqxtun") {
+			add(false, 2*e, "%s %s2, %s0", op, r, w)
+		}
+		for _, sh := range []int{1, e/2 + 1, e} {
+			for _, op := range strings.Fields("sqshrn uqshrn sqrshrn uqrshrn sqshrun sqrshrun") {
+				add(false, 2*e, "%s %s2, %s0, #%d", op, r, w, sh)
+			}
+		}
+	}
+	for i, r := range []string{"b", "h", "s", "d"} {
+		e := 8 << i
+		for _, sh := range []int{0, 1, e - 1} {
+			for _, op := range strings.Fields("sqshl uqshl sqshlu") {
+				add(false, e, "%s %s2, %s0, #%d", op, r, r, sh)
+			}
+		}
+	}
 	for _, op := range strings.Fields("abs neg cmeq cmge cmgt cmle cmlt") {
 		if strings.HasPrefix(op, "cm") {
 			add(false, 64, "%s d2, d0, #0", op)
