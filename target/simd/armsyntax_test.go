@@ -187,7 +187,14 @@ func armSyntax(in Inst, w uint32) string {
 	case OpFCVTL:
 		two(in.ArrN)
 		return args(v(in.Rd, in.Arr), v(in.Rn, in.ArrN))
-	case OpSADDL, OpUADDL, OpSSUBL, OpUSUBL, OpSABAL, OpUABAL, OpSABDL, OpUABDL, OpSMLAL, OpUMLAL, OpSMLSL, OpUMLSL, OpSMULL, OpUMULL:
+	case OpSADDL, OpUADDL, OpSSUBL, OpUSUBL, OpSABAL, OpUABAL, OpSABDL, OpUABDL, OpSMLAL, OpUMLAL, OpSMLSL, OpUMLSL, OpSMULL, OpUMULL,
+		OpSQDMULL, OpSQDMLAL, OpSQDMLSL, OpPMULL:
+		if in.Arr.IsScalar() {
+			if in.ByElement {
+				return args(sc(in.Rd, in.Arr), sc(in.Rn, in.ArrN), el(in.Rm, in.ArrN, in.Index))
+			}
+			return args(sc(in.Rd, in.Arr), sc(in.Rn, in.ArrN), sc(in.Rm, in.ArrN))
+		}
 		two(in.ArrN)
 		if in.ByElement {
 			return args(v(in.Rd, in.Arr), v(in.Rn, in.ArrN), el(in.Rm, elemOf(in.ArrN), in.Index))

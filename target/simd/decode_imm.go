@@ -199,10 +199,17 @@ func decodeIndexed(w uint32, scalar bool) Inst {
 		if u == 1 {
 			in.Op = [...]Op{OpUMLAL, OpUMLSL, OpUMULL}[opcode>>2]
 		}
+	case 0x03, 0x07, 0x0b:
+		in.Op, long = [...]Op{OpSQDMLAL, OpSQDMLSL, OpSQDMULL}[opcode>>2], true
+	case 0x0c:
+		in.Op = OpSQDMULH
+	case 0x0d:
+		in.Op = OpSQRDMULH
 	default:
 		return Inst{}
 	}
-	if scalar {
+	saturating := in.Op >= OpSQDMULH && in.Op <= OpSQDMLSL
+	if scalar && !saturating {
 		return Inst{}
 	}
 	switch size {
@@ -213,9 +220,14 @@ func decodeIndexed(w uint32, scalar bool) Inst {
 	default:
 		return Inst{}
 	}
-	if long {
+	switch {
+	case scalar && long:
+		in.Arr, in.ArrN = scalarArr(size+1), scalarArr(size)
+	case scalar:
+		in.Arr = scalarArr(size)
+	case long:
 		in.Arr, in.ArrN = vecArr(size+1, true), vecArr(size, q)
-	} else {
+	default:
 		in.Arr = vecArr(size, q)
 	}
 	return in

@@ -7,6 +7,7 @@ const (
 	sz01  = 1<<0 | 1<<1
 	sz012 = 1<<0 | 1<<1 | 1<<2
 	sz3   = 1 << 3
+	sz12  = 1<<1 | 1<<2 // H and S: the saturating doubling multiplies
 	szAll = 0xf
 )
 
@@ -22,17 +23,18 @@ var threeSameInt = [64]intForm{
 	0x09: {OpSQSHL, szAll}, 0x0a: {OpSRSHL, szAll}, 0x0b: {OpSQRSHL, szAll}, 0x0c: {OpSMAX, sz012},
 	0x0d: {OpSMIN, sz012}, 0x0e: {OpSABD, sz012}, 0x0f: {OpSABA, sz012}, 0x10: {OpADD, szAll},
 	0x11: {OpCMTST, szAll}, 0x12: {OpMLA, sz012}, 0x13: {OpMUL, sz012}, 0x14: {OpSMAXP, sz012},
-	0x15: {OpSMINP, sz012}, 0x17: {OpADDP, szAll},
+	0x15: {OpSMINP, sz012}, 0x16: {OpSQDMULH, sz12}, 0x17: {OpADDP, szAll},
 	0x20: {OpUHADD, sz012}, 0x21: {OpUQADD, szAll}, 0x22: {OpURHADD, sz012}, 0x24: {OpUHSUB, sz012},
 	0x25: {OpUQSUB, szAll}, 0x26: {OpCMHI, szAll}, 0x27: {OpCMHS, szAll}, 0x28: {OpUSHL, szAll},
 	0x29: {OpUQSHL, szAll}, 0x2a: {OpURSHL, szAll}, 0x2b: {OpUQRSHL, szAll}, 0x2c: {OpUMAX, sz012},
 	0x2d: {OpUMIN, sz012}, 0x2e: {OpUABD, sz012}, 0x2f: {OpUABA, sz012}, 0x30: {OpSUB, szAll},
-	0x31: {OpCMEQ, szAll}, 0x32: {OpMLS, sz012}, 0x34: {OpUMAXP, sz012}, 0x35: {OpUMINP, sz012},
+	0x31: {OpCMEQ, szAll}, 0x32: {OpMLS, sz012}, 0x33: {OpPMUL, sz0}, 0x36: {OpSQRDMULH, sz12}, 0x34: {OpUMAXP, sz012}, 0x35: {OpUMINP, sz012},
 }
 
 // threeSameScalarInt marks the integer three-same ops that have a scalar
 // form, and its sizes.
 var threeSameScalarInt = [64]uint8{
+	0x16: sz12, 0x36: sz12,
 	0x01: szAll, 0x05: szAll, 0x06: sz3, 0x07: sz3, 0x08: sz3, 0x09: szAll, 0x0a: sz3, 0x0b: szAll, 0x10: sz3, 0x11: sz3,
 	0x21: szAll, 0x25: szAll, 0x26: sz3, 0x27: sz3, 0x28: sz3, 0x29: szAll, 0x2a: sz3, 0x2b: szAll, 0x30: sz3, 0x31: sz3,
 }
@@ -94,7 +96,7 @@ func decodeVector(w uint32) Inst {
 		case bit(w, 10):
 			return decodeThreeSame(w, false)
 		case bits(w, 11, 10) == 0:
-			return decodeThreeDiff(w)
+			return decodeThreeDiff(w, false)
 		case bits(w, 20, 17) == 0:
 			return decodeTwoMisc(w, false)
 		case bits(w, 20, 17) == 8:
@@ -133,6 +135,8 @@ func decodeScalarSIMD(w uint32) Inst {
 		switch {
 		case bit(w, 10):
 			return decodeThreeSame(w, true)
+		case bits(w, 11, 10) == 0:
+			return decodeThreeDiff(w, true)
 		case bits(w, 11, 10) == 2 && bits(w, 20, 17) == 0:
 			return decodeTwoMisc(w, true)
 		case bits(w, 11, 10) == 2 && bits(w, 20, 17) == 8:
@@ -226,23 +230,34 @@ const (
 var threeDiff = [32]struct {
 	op    Op
 	shape uint8
+	sizes uint8 // 0: sizes 0-2
 }{
-	0x00: {OpSADDL, shapeLong}, 0x01: {OpSADDW, shapeWide}, 0x02: {OpSSUBL, shapeLong}, 0x03: {OpSSUBW, shapeWide},
-	0x04: {OpADDHN, shapeNarrow}, 0x05: {OpSABAL, shapeLong}, 0x06: {OpSUBHN, shapeNarrow}, 0x07: {OpSABDL, shapeLong},
-	0x08: {OpSMLAL, shapeLong}, 0x0a: {OpSMLSL, shapeLong}, 0x0c: {OpSMULL, shapeLong},
-	0x10: {OpUADDL, shapeLong}, 0x11: {OpUADDW, shapeWide}, 0x12: {OpUSUBL, shapeLong}, 0x13: {OpUSUBW, shapeWide},
-	0x14: {OpRADDHN, shapeNarrow}, 0x15: {OpUABAL, shapeLong}, 0x16: {OpRSUBHN, shapeNarrow}, 0x17: {OpUABDL, shapeLong},
-	0x18: {OpUMLAL, shapeLong}, 0x1a: {OpUMLSL, shapeLong}, 0x1c: {OpUMULL, shapeLong},
+	0x00: {OpSADDL, shapeLong, 0}, 0x01: {OpSADDW, shapeWide, 0}, 0x02: {OpSSUBL, shapeLong, 0}, 0x03: {OpSSUBW, shapeWide, 0},
+	0x04: {OpADDHN, shapeNarrow, 0}, 0x05: {OpSABAL, shapeLong, 0}, 0x06: {OpSUBHN, shapeNarrow, 0}, 0x07: {OpSABDL, shapeLong, 0},
+	0x08: {OpSMLAL, shapeLong, 0}, 0x0a: {OpSMLSL, shapeLong, 0}, 0x0c: {OpSMULL, shapeLong, 0},
+	0x09: {OpSQDMLAL, shapeLong, sz12}, 0x0b: {OpSQDMLSL, shapeLong, sz12}, 0x0d: {OpSQDMULL, shapeLong, sz12},
+	0x0e: {OpPMULL, shapeLong, sz0}, // size 3 (1Q) is FEAT_PMULL
+	0x10: {OpUADDL, shapeLong, 0}, 0x11: {OpUADDW, shapeWide, 0}, 0x12: {OpUSUBL, shapeLong, 0}, 0x13: {OpUSUBW, shapeWide, 0},
+	0x14: {OpRADDHN, shapeNarrow, 0}, 0x15: {OpUABAL, shapeLong, 0}, 0x16: {OpRSUBHN, shapeNarrow, 0}, 0x17: {OpUABDL, shapeLong, 0},
+	0x18: {OpUMLAL, shapeLong, 0}, 0x1a: {OpUMLSL, shapeLong, 0}, 0x1c: {OpUMULL, shapeLong, 0},
 }
 
-func decodeThreeDiff(w uint32) Inst {
+func decodeThreeDiff(w uint32, scalar bool) Inst {
 	size, q := bits(w, 23, 22), bit(w, 30)
 	f := threeDiff[bits(w, 29, 29)<<4|bits(w, 15, 12)]
-	if f.op == OpUndefined || size == 3 {
+	sizes := f.sizes
+	if sizes == 0 {
+		sizes = sz012
+	}
+	if f.op == OpUndefined || sizes&(1<<size) == 0 || scalar && f.sizes != sz12 {
 		return Inst{}
 	}
 	in := Inst{Op: f.op}
 	regs(&in, w)
+	if scalar { // SQDMULL, SQDMLAL, SQDMLSL
+		in.Arr, in.ArrN = scalarArr(size+1), scalarArr(size)
+		return in
+	}
 	if f.shape == shapeNarrow {
 		in.Arr, in.ArrN = vecArr(size, q), vecArr(size+1, true)
 	} else {

@@ -76,11 +76,12 @@ func Exec(in *Inst, s *State, gen uint64) (out uint64, ok bool) {
 	case OpXTN, OpSQXTN, OpUQXTN, OpSQXTUN, OpSHRN, OpRSHRN, OpSQSHRN, OpSQRSHRN, OpUQSHRN, OpUQRSHRN, OpSQSHRUN, OpSQRSHRUN:
 		res, sat = Narrow(in.Op, in.Arr, in.ArrN, d, n, int(in.Shift))
 	case OpSADDL, OpUADDL, OpSSUBL, OpUSUBL, OpSADDW, OpUADDW, OpSSUBW, OpUSUBW, OpSABAL, OpUABAL,
-		OpSABDL, OpUABDL, OpSMLAL, OpUMLAL, OpSMLSL, OpUMLSL, OpSMULL, OpUMULL, OpSSHLL, OpUSHLL, OpSHLL:
+		OpSABDL, OpUABDL, OpSMLAL, OpUMLAL, OpSMLSL, OpUMLSL, OpSMULL, OpUMULL, OpSSHLL, OpUSHLL, OpSHLL,
+		OpSQDMULL, OpSQDMLAL, OpSQDMLSL, OpPMULL:
 		if in.ByElement {
 			m = Dup(vecArr(uint32(bitsLog(in.ArrN.ElemBits())-3), true), m.Elem(in.ArrN.ElemBits(), int(in.Index)))
 		}
-		res = Long(in.Op, in.Arr, in.ArrN, d, n, m, int(in.Shift))
+		res, sat = Long(in.Op, in.Arr, in.ArrN, d, n, m, int(in.Shift))
 	case OpADDHN, OpSUBHN, OpRADDHN, OpRSUBHN:
 		res = HighNarrow(in.Op, in.Arr, in.ArrN, d, n, m)
 	case OpADDV, OpSADDLV, OpUADDLV, OpSMAXV, OpUMAXV, OpSMINV, OpUMINV:
@@ -123,7 +124,8 @@ func isBinary(op Op) bool {
 		OpSRHADD, OpURHADD, OpSHSUB, OpUHSUB, OpSABD, OpUABD, OpSABA, OpUABA, OpSMAX, OpUMAX, OpSMIN,
 		OpUMIN, OpCMEQ, OpCMGE, OpCMGT, OpCMHI, OpCMHS, OpCMTST, OpSSHL, OpUSHL, OpSRSHL, OpURSHL,
 		OpSQSHL, OpUQSHL, OpSQRSHL, OpUQRSHL, OpAND, OpORR, OpORN, OpEOR, OpBIC, OpBSL, OpBIT, OpBIF,
-		OpADDP, OpSMAXP, OpUMAXP, OpSMINP, OpUMINP, OpSQABS, OpSQNEG, OpSUQADD, OpUSQADD:
+		OpADDP, OpSMAXP, OpUMAXP, OpSMINP, OpUMINP, OpSQABS, OpSQNEG, OpSUQADD, OpUSQADD,
+		OpSQDMULH, OpSQRDMULH, OpPMUL:
 		return true
 	}
 	return false

@@ -183,6 +183,12 @@ func binaryLane(op Op, e int, d, x, y uint64) (uint64, bool) {
 			return 0, false
 		}
 		return x << uint(s) & mk, false
+	case OpSQDMULH: // (2xy) >> e = xy >> (e-1); only min*min saturates
+		return satS(sx*sy>>uint(e-1), e)
+	case OpSQRDMULH:
+		return satS((sx*sy+1<<uint(e-2))>>uint(e-1), e)
+	case OpPMUL:
+		return clmul(x, y) & mk, false
 	case OpSQABS, OpSQNEG:
 		switch {
 		case sx == smin(e): // only the minimum saturates (and -min overflows int64)
@@ -251,6 +257,27 @@ func unsignedPlusSigned(u uint64, s int64, e int) (uint64, bool) {
 	} else {
 		return u - mag, false
 	}
+}
+
+// clmul is the carry-less (polynomial) product of two 32-bit values.
+func clmul(x, y uint64) uint64 {
+	var r uint64
+	for i := 0; i < 32; i++ {
+		if y>>uint(i)&1 == 1 {
+			r ^= x << uint(i)
+		}
+	}
+	return r
+}
+
+// doubleSat is SQDMULL's lane: 2*x*y of two signed e-bit values into 2e
+// bits, saturated (only min*min overflows).
+func doubleSat(x, y int64, e int) (uint64, bool) {
+	p := x * y
+	if p == 1<<uint(2*e-2) {
+		return uint64(smax(2 * e)), true
+	}
+	return uint64(2*p) & mask(2*e), false
 }
 
 func boolU(b bool) uint64 {
@@ -446,13 +473,14 @@ func half(v Vec, an Arrangement) Vec {
 	return v
 }
 
-// Long is the widening ops: SADDL…UMULL (both sources narrow), SADDW…USUBW
-// (n wide, m narrow), SSHLL/USHLL/SHLL by shift (m unused). a is the wide
-// arrangement, an the narrow source's (its upper half for the "2" forms).
-func Long(op Op, a, an Arrangement, d, n, m Vec, shift int) Vec {
+// Long is the widening ops: SADDL…UMULL, PMULL and the saturating
+// SQDMULL/SQDMLAL/SQDMLSL (both sources narrow), SADDW…USUBW (n wide, m
+// narrow), SSHLL/USHLL/SHLL by shift (m unused). a is the wide arrangement
+// (or scalar), an the narrow source's (its upper half for the "2" forms).
+// sat reports saturation.
+func Long(op Op, a, an Arrangement, d, n, m Vec, shift int) (res Vec, sat bool) {
 	e, en := a.ElemBits(), an.ElemBits()
 	nh, mh := half(n, an), half(m, an)
-	var res Vec
 	for i := 0; i < a.Lanes(); i++ {
 		x, y, acc := nh.Elem(en, i), mh.Elem(en, i), d.Elem(e, i)
 		sx, sy := uint64(sext64(x, en)), uint64(sext64(y, en))
@@ -498,12 +526,24 @@ func Long(op Op, a, an Arrangement, d, n, m Vec, shift int) Vec {
 			r = sx << uint(shift)
 		case OpUSHLL, OpSHLL:
 			r = x << uint(shift)
+		case OpPMULL:
+			r = clmul(x, y)
+		case OpSQDMULL, OpSQDMLAL, OpSQDMLSL:
+			var s1, s2 bool
+			r, s1 = doubleSat(int64(sx), int64(sy), en)
+			switch op {
+			case OpSQDMLAL:
+				r, s2 = binaryLane(OpSQADD, e, 0, acc, r)
+			case OpSQDMLSL:
+				r, s2 = binaryLane(OpSQSUB, e, 0, acc, r)
+			}
+			sat = sat || s1 || s2
 		default:
 			panic("simd: Long of " + op.String())
 		}
 		res.SetElem(e, i, r)
 	}
-	return res
+	return fit(res, a), sat
 }
 
 // HighNarrow is ADDHN, SUBHN, RADDHN, RSUBHN: the high halves of the wide

@@ -138,9 +138,17 @@ func TestNarrowLongReduce(t *testing.T) {
 	got, sat = Narrow(OpSQRSHRUN, Arr8B, Arr8H, Vec{}, lanesVec(16, 0x17f, 0xff80), 1)
 	assert.Equal(t, bytesVec(0xc0, 0), got)
 	assert.True(t, sat)
-	assert.Equal(t, lanesVec(16, 0xff80, 0x80), Long(OpSSHLL, Arr8H, Arr8B, Vec{}, bytesVec(0xf0, 0x10), Vec{}, 3))
-	assert.Equal(t, lanesVec(32, 0xfffffffe), Long(OpSMULL, Arr4S, Arr8H, Vec{}, Vec{0, 0xffff}, Vec{0, 2}, 0), "SMULL2 reads the upper halves")
-	assert.Equal(t, lanesVec(16, 0x100), Long(OpSHLL, Arr8H, Arr8B, Vec{}, bytesVec(1), Vec{}, 8))
+	long := func(op Op, a, an Arrangement, d, n, m Vec, shift int) Vec {
+		v, _ := Long(op, a, an, d, n, m, shift)
+		return v
+	}
+	assert.Equal(t, lanesVec(16, 0xff80, 0x80), long(OpSSHLL, Arr8H, Arr8B, Vec{}, bytesVec(0xf0, 0x10), Vec{}, 3))
+	assert.Equal(t, lanesVec(32, 0xfffffffe), long(OpSMULL, Arr4S, Arr8H, Vec{}, Vec{0, 0xffff}, Vec{0, 2}, 0), "SMULL2 reads the upper halves")
+	assert.Equal(t, lanesVec(16, 0x100), long(OpSHLL, Arr8H, Arr8B, Vec{}, bytesVec(1), Vec{}, 8))
+	assert.Equal(t, lanesVec(16, 9), long(OpPMULL, Arr8H, Arr8B, Vec{}, bytesVec(3), bytesVec(7), 0), "3 clmul 7 = 0b1001")
+	got, sat = Long(OpSQDMULL, Arr4S, Arr4H, Vec{}, lanesVec(16, 0x8000, 3), lanesVec(16, 0x8000, 0xffff), 0)
+	assert.Equal(t, lanesVec(32, 0x7fffffff, 0xfffffffa), got)
+	assert.True(t, sat)
 	assert.Equal(t, bytesVec(1, 0), HighNarrow(OpRADDHN, Arr8B, Arr8H, Vec{}, lanesVec(16, 0x80, 0x7f), lanesVec(16, 0, 0)))
 	assert.Equal(t, Vec{0x3f0}, Reduce(OpSADDLV, ArrH, Arr16B, Vec{^uint64(0), 0x7f7f7f7f7f7f7f7f}), "8 lanes of -1 and 8 of 127")
 	assert.Equal(t, Vec{0x80}, Reduce(OpSMINV, ArrB, Arr8B, bytesVec(0x80, 0x7f, 0, 1)))

@@ -87,6 +87,13 @@ const (
 	OpSMLSL
 	OpUMLSL
 	OpSMULL
+	OpSQDMULH
+	OpSQRDMULH
+	OpSQDMULL
+	OpSQDMLAL
+	OpSQDMLSL
+	OpPMUL
+	OpPMULL
 	OpUMULL
 	OpADDP
 	OpSABD
@@ -338,6 +345,13 @@ var opNames = [opCount]string{
 	OpSMLSL:           "SMLSL",
 	OpUMLSL:           "UMLSL",
 	OpSMULL:           "SMULL",
+	OpSQDMULH:         "SQDMULH",
+	OpSQRDMULH:        "SQRDMULH",
+	OpSQDMULL:         "SQDMULL",
+	OpSQDMLAL:         "SQDMLAL",
+	OpSQDMLSL:         "SQDMLSL",
+	OpPMUL:            "PMUL",
+	OpPMULL:           "PMULL",
 	OpUMULL:           "UMULL",
 	OpADDP:            "ADDP",
 	OpSABD:            "SABD",

@@ -92,6 +92,32 @@ func templates() []template {
 			add(false, esizeOf(t), "%s v2.%s, v0.%s, v1.%s", op, t, t, t)
 		}
 	}
+	for _, t := range []string{"4h", "8h", "2s", "4s"} {
+		e, w, l := esizeOf(t), wideOf[t], elemLetter(t)
+		for _, op := range strings.Fields("sqdmulh sqrdmulh") {
+			add(false, e, "%s v2.%s, v0.%s, v1.%s", op, t, t, t)
+			add(false, e, "%s v2.%s, v0.%s, v1.%s[1]", op, t, t, l)
+		}
+		for _, op := range strings.Fields("sqdmull sqdmlal sqdmlsl") {
+			add(false, e, "%s v2.%s, v0.%s, v1.%s", upper2(op, t), w, t, t)
+			add(false, e, "%s v2.%s, v0.%s, v1.%s[1]", upper2(op, t), w, t, l)
+		}
+	}
+	for i, r := range []string{"h", "s"} {
+		e, w := 16<<i, []string{"s", "d"}[i]
+		for _, op := range strings.Fields("sqdmulh sqrdmulh") {
+			add(false, e, "%s %s2, %s0, %s1", op, r, r, r)
+			add(false, e, "%s %s2, %s0, v1.%s[1]", op, r, r, r)
+		}
+		for _, op := range strings.Fields("sqdmull sqdmlal sqdmlsl") {
+			add(false, e, "%s %s2, %s0, %s1", op, w, r, r)
+			add(false, e, "%s %s2, %s0, v1.%s[1]", op, w, r, r)
+		}
+	}
+	for _, t := range []string{"8b", "16b"} {
+		add(false, 8, "pmul v2.%s, v0.%s, v1.%s", t, t, t)
+		add(false, 8, "%s v2.8h, v0.%s, v1.%s", upper2("pmull", t), t, t)
+	}
 	for _, op := range strings.Fields("sqabs sqneg suqadd usqadd") {
 		for _, t := range arrAll {
 			add(false, esizeOf(t), "%s v2.%s, v0.%s", op, t, t)
