@@ -14,6 +14,9 @@ const FPSRQC = 1 << 27
 // saturating SQABS, SQNEG (of n) and SUQADD, USQADD (n into d) are here too
 // for their saturation flag. sat reports saturation (set FPSR.QC).
 func Binary(op Op, a Arrangement, d, n, m Vec) (res Vec, sat bool) {
+	if r, ok := binaryWords(op, a.ElemBits(), d, n, m); ok {
+		return fit(r, a), false
+	}
 	e, lanes := a.ElemBits(), a.Lanes()
 	if isPairwise(op) {
 		// the pairs of the concatenation m:n, n's lanes first
@@ -34,6 +37,67 @@ func Binary(op Op, a Arrangement, d, n, m Vec) (res Vec, sat bool) {
 		sat = sat || s
 	}
 	return fit(res, a), sat
+}
+
+// laneTops is the mask of each lane's top bit, by element size.
+func laneTops(e int) uint64 {
+	switch e {
+	case 8:
+		return 0x8080808080808080
+	case 16:
+		return 0x8000800080008000
+	case 32:
+		return 0x8000000080000000
+	}
+	return 1 << 63
+}
+
+// binaryWords is the fast path of Binary for the ops that work on whole
+// 64-bit words: the bitwise ops, and ADD/SUB with the carries between
+// lanes cut off at each lane's top bit.
+func binaryWords(op Op, e int, d, n, m Vec) (Vec, bool) {
+	var r Vec
+	h := laneTops(e)
+	for i := range r {
+		x, y, z := n[i], m[i], d[i]
+		switch op {
+		case OpAND:
+			r[i] = x & y
+		case OpORR:
+			r[i] = x | y
+		case OpORN:
+			r[i] = x | ^y
+		case OpEOR:
+			r[i] = x ^ y
+		case OpBIC:
+			r[i] = x &^ y
+		case OpBSL:
+			r[i] = x&z | y&^z
+		case OpBIT:
+			r[i] = x&y | z&^y
+		case OpBIF:
+			r[i] = x&^y | z&y
+		case OpADD:
+			r[i] = (x&^h + y&^h) ^ (x^y)&h
+		case OpSUB:
+			r[i] = (x | h - y&^h) ^ (x^^y)&h
+		case OpCMEQ, OpCMTST:
+			t := x ^ y
+			if op == OpCMTST {
+				t = x & y
+			}
+			// a lane is nonzero when its top bit is set or its low bits
+			// carry into the top bit when added to all ones
+			nz := (t&^h + ^h | t) & h
+			if op == OpCMEQ {
+				nz ^= h
+			}
+			r[i] = nz >> uint(e-1) * mask(e)
+		default:
+			return r, false
+		}
+	}
+	return r, true
 }
 
 func isPairwise(op Op) bool {

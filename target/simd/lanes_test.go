@@ -299,3 +299,27 @@ func TestExecCoversDecoder(t *testing.T) {
 	}
 	assert.Empty(t, missing, "ops no random word decoded to")
 }
+
+// TestWordFastPath: Binary's whole-word path equals the lane-by-lane one.
+func TestWordFastPath(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	g := operands{r}
+	for _, op := range []Op{OpAND, OpORR, OpORN, OpEOR, OpBIC, OpBSL, OpBIT, OpBIF, OpADD, OpSUB, OpCMEQ, OpCMTST} {
+		for _, a := range []Arrangement{Arr16B, Arr8H, Arr4S, Arr2D, Arr8B, ArrD} {
+			e := a.ElemBits()
+			for range 200 {
+				d, n, m := g.vec(false, e), g.vec(false, e), g.vec(false, e)
+				if r.IntN(4) == 0 {
+					m = n // equal lanes for CMEQ
+				}
+				fast, _ := Binary(op, a, d, n, m)
+				var slow Vec
+				for i := 0; i < a.Lanes(); i++ {
+					v, _ := binaryLane(op, e, d.Elem(e, i), n.Elem(e, i), m.Elem(e, i))
+					slow.SetElem(e, i, v)
+				}
+				require.Equal(t, fit(slow, a), fast, "%s %s", op, a)
+			}
+		}
+	}
+}

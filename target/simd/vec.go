@@ -8,22 +8,16 @@ type Vec [2]uint64
 
 // Elem is lane i of esize bits (8, 16, 32 or 64), zero-extended.
 func (v Vec) Elem(esize, i int) uint64 {
-	if esize == 64 {
-		return v[i&1]
-	}
-	per := 64 / esize
-	return v[i/per] >> (uint(i%per) * uint(esize)) & mask(esize)
+	pos := uint(i * esize)
+	return v[pos>>6&1] >> (pos & 63) & mask(esize)
 }
 
 // SetElem replaces lane i of esize bits with the low esize bits of x.
 func (v *Vec) SetElem(esize, i int, x uint64) {
-	if esize == 64 {
-		v[i&1] = x
-		return
-	}
-	per := 64 / esize
-	sh := uint(i%per) * uint(esize)
-	v[i/per] = v[i/per]&^(mask(esize)<<sh) | (x&mask(esize))<<sh
+	pos := uint(i * esize)
+	m := mask(esize)
+	w := &v[pos>>6&1]
+	*w = *w&^(m<<(pos&63)) | (x&m)<<(pos&63)
 }
 
 // Byte is byte i (0..15).
