@@ -23,8 +23,9 @@ import (
 )
 
 var (
-	flagCases = flag.Int("simd.cases", 4, "random operand sets per template in the qemu differential test")
-	flagSeed  = flag.Uint64("simd.seed", 1, "seed of the qemu differential test's operands")
+	flagCases       = flag.Int("simd.cases", 4, "random operand sets per template in the qemu differential test")
+	flagSeed        = flag.Uint64("simd.seed", 1, "seed of the qemu differential test's operands")
+	flagRandomWords = flag.Int("simd.words", 3000, "random decoded words in the qemu differential test")
 )
 
 // Buffer layout of one case (difftest's scratch buffer, base in x9).
@@ -207,10 +208,8 @@ func TestQEMUDifferential(t *testing.T) {
 		byAsm[tp.asm] = tp
 	}
 	rejected := len(lines) - len(kept)
-	r := rand.New(rand.NewPCG(*flagSeed, 15))
-	g := operands{r}
+	g := operands{rand.New(rand.NewPCG(*flagSeed, 15))}
 	var cases []qemuCase
-	var seqs []*difftest.Seq
 	undecoded := 0
 	for i, asm := range kept[nh:] {
 		w := words[nh+i]
@@ -220,27 +219,43 @@ func TestQEMUDifferential(t *testing.T) {
 			t.Logf("not decoded: %08x %s", w, asm)
 			continue
 		}
-		tp := byAsm[asm]
 		for k := 0; k < *flagCases; k++ {
-			c := qemuCase{tpl: tp, word: w, in: in}
-			for j := range c.v {
-				c.v[j] = g.vec(tp.fp, tp.esz)
-			}
-			if in.Op == OpTBL || in.Op == OpTBX {
-				c.v[1] = g.tableIndex()
-			}
-			c.x1 = g.intLane(64)
-			for j := range c.mem {
-				c.mem[j] = byte(r.Uint32())
-			}
-			c.fpcr = uint32(r.IntN(4))<<22 | uint32(r.IntN(2))<<24 | uint32(r.IntN(2))<<25 | uint32(r.IntN(4)/3)<<26 // RMode, FZ, DN, sometimes AHP
-			if k == 0 {
-				c.fpcr = 0
-			}
-			c.nzcv = uint8(r.IntN(16))
-			cases = append(cases, c)
-			seqs = append(seqs, c.seq(before, after, uint64(len(seqs))))
+			cases = append(cases, g.newCase(byAsm[asm], w, in, k == 0))
 		}
+	}
+	failures := runCases(t, cases, before, after)
+	t.Logf("%d templates (%d rejected by the assembler, %d not decoded), %d cases run on qemu-aarch64 and compared, %d differ",
+		len(kept)-nh, rejected, undecoded, len(cases), failures)
+}
+
+// newCase draws the operands of one case (FPCR 0 when plainFPCR).
+func (g operands) newCase(tp template, w uint32, in Inst, plainFPCR bool) qemuCase {
+	r := g.r
+	c := qemuCase{tpl: tp, word: w, in: in}
+	for j := range c.v {
+		c.v[j] = g.vec(tp.fp, tp.esz)
+	}
+	if in.Op == OpTBL || in.Op == OpTBX {
+		c.v[1] = g.tableIndex()
+	}
+	c.x1 = g.intLane(64)
+	for j := range c.mem {
+		c.mem[j] = byte(r.Uint32())
+	}
+	c.fpcr = uint32(r.IntN(4))<<22 | uint32(r.IntN(2))<<24 | uint32(r.IntN(2))<<25 | uint32(r.IntN(4)/3)<<26 // RMode, FZ, DN, sometimes AHP
+	if plainFPCR {
+		c.fpcr = 0
+	}
+	c.nzcv = uint8(r.IntN(16))
+	return c
+}
+
+// runCases runs the cases under qemu-aarch64 and checks each; it returns
+// the number that differ (the first 40 are reported).
+func runCases(t *testing.T, cases []qemuCase, before, after []uint32) int {
+	seqs := make([]*difftest.Seq, len(cases))
+	for i := range cases {
+		seqs[i] = cases[i].seq(before, after, uint64(i))
 	}
 	// qemu slows down sharply on very large images: run batches
 	const batch = 2000
@@ -260,8 +275,83 @@ func TestQEMUDifferential(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d templates (%d rejected by the assembler, %d not decoded), %d cases run on qemu-aarch64 and compared, %d differ",
-		len(kept)-nh, rejected, undecoded, len(cases), failures)
+	return failures
+}
+
+// TestQEMURandomWords runs random words we decode under qemu-aarch64 (V
+// register fields kept to V0–V7, general registers to x1, loads and stores
+// inside the window): the forms and register combinations no template
+// names.
+func TestQEMURandomWords(t *testing.T) {
+	lines := append(append([]string{}, harnessBefore...), harnessAfter...)
+	words, _ := assemble(t, lines)
+	before, after := words[:len(harnessBefore)], words[len(harnessBefore):]
+	r := rand.New(rand.NewPCG(*flagSeed, 16))
+	g := operands{r}
+	var cases []qemuCase
+	for len(cases) < *flagRandomWords {
+		w := randomWord(r, 0)
+		w = w&^0x3ff | uint32(r.IntN(8))<<5 | uint32(r.IntN(8)) // Rn, Rd in V0-V7
+		if bits(w, 28, 24) == 0x1f {                            // FP 3-source: Ra too
+			w = w&^(31<<10) | uint32(r.IntN(8))<<10
+		}
+		in := Decode(w)
+		if in.Op == OpUndefined || in.IsMemory() {
+			continue
+		}
+		if in.WritesGen() {
+			w = w&^31 | 1
+		}
+		if in.ReadsGen() {
+			w = w&^(31<<5) | 1<<5
+		}
+		if in = Decode(w); in.Rm >= 8 || (in.Op == OpTBL || in.Op == OpTBX) && int(in.Rn)+int(in.Count) > 8 {
+			continue
+		}
+		fpOps := strings.HasPrefix(in.Op.String(), "F") || strings.Contains(in.Op.String(), "CVTF")
+		tp := template{asm: fmt.Sprintf("random %s", in), fp: fpOps, esz: max(in.Arr.ElemBits(), 8)}
+		if in.Arr.ElemBits() > 64 {
+			tp.esz = 64
+		}
+		cases = append(cases, g.newCase(tp, w, in, r.IntN(4) == 0))
+	}
+	nonMemory := len(cases)
+	for len(cases) < nonMemory+*flagRandomWords/2 {
+		if w, in, ok := randomMemoryWord(r); ok {
+			cases = append(cases, g.newCase(template{asm: fmt.Sprintf("random %s", in)}, w, in, true))
+		}
+	}
+	failures := runCases(t, cases, before, after)
+	t.Logf("%d random decoded words (%d loads/stores) run on qemu-aarch64 and compared, %d differ", len(cases), len(cases)-nonMemory, failures)
+}
+
+// randomMemoryWord is a random load/store we decode, based on x11 with x12
+// or x13 as the offset register, whose registers are V0–V7 and whose
+// access stays inside the window.
+func randomMemoryWord(r *rand.Rand) (uint32, Inst, bool) {
+	w := randomWord(r, 1)
+	w = w&^(31<<5) | 11<<5
+	if bits(w, 29, 27) == 7 && bit(w, 24) { // unsigned offset: a small imm12
+		w = w&^(0xfff<<10) | uint32(r.IntN(6))<<10
+	}
+	in := Decode(w)
+	if in.Op == OpUndefined || in.Addr == AddrLiteral {
+		return 0, in, false
+	}
+	if in.Addr == AddrReg || in.Addr == AddrPostReg {
+		w = w&^(31<<16) | uint32(12+r.IntN(2))<<16
+		in = Decode(w)
+	}
+	index := uint64(x12)
+	if in.Rm == 13 {
+		index = x13
+	}
+	addr, _, _ := in.Address(memBase, index, 0)
+	last := int(in.Rd) + max(int(in.Count), 1) - 1
+	if addr < memLo || addr > memHi || addr+uint64(in.MemSize()) > memHi || last >= 8 || in.Ra >= 8 {
+		return 0, in, false
+	}
+	return w, in, true
 }
 
 func asmOf(ts []template) []string {
@@ -381,7 +471,7 @@ func (c *qemuCase) runMemory(in *Inst, st *State, mem *[memHi - memLo]byte, base
 	}
 	addr, nb, wb := in.Address(*base, index, 0)
 	n := in.MemSize()
-	if addr < memLo || addr+uint64(n) > memHi {
+	if addr < memLo || addr > memHi || addr+uint64(n) > memHi {
 		return fmt.Sprintf("%08x %s: the template leaves the window (%#x+%d)", c.word, c.tpl.asm, addr, n)
 	}
 	p := mem[addr-memLo : addr-memLo+uint64(n)]
