@@ -52,8 +52,8 @@ func TestDecodeAllocatesNothing(t *testing.T) {
 	_ = sink
 }
 
-// FuzzDecode: no word panics, and every word we decode is one arm64asm
-// decodes to the same text.
+// FuzzDecode: no word panics (in Decode, Exec or the load/store helpers),
+// and every word we decode is one arm64asm decodes to the same text.
 func FuzzDecode(f *testing.F) {
 	for _, w := range []uint32{0xfd400800, 0x4ea21c41, 0x1f410822, 0x4c407061, 0x0d40cc02, 0x6f00b5e2, 0x1e18c003} {
 		f.Add(w)
@@ -68,5 +68,21 @@ func FuzzDecode(f *testing.F) {
 		ref, err := arm64asm.Decode(b[:])
 		require.NoError(t, err, "%08x decoded as %s", w, in)
 		require.Equal(t, ref.String(), armSyntax(in, w), "%08x: %s", w, in)
+		var st State
+		for i := range st.V {
+			st.V[i] = Vec{uint64(w) * uint64(i+1), ^uint64(w) << i}
+		}
+		if in.IsMemory() {
+			data := make([]byte, in.MemSize())
+			in.Address(0x1000, uint64(w), 0x2000)
+			if in.IsLoad() {
+				Load(&in, &st.V, data)
+			} else {
+				Store(&in, &st.V, data)
+			}
+			return
+		}
+		_, ok := Exec(&in, &st, uint64(w))
+		require.True(t, ok, "%08x: %s", w, in)
 	})
 }
