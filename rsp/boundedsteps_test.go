@@ -2,6 +2,7 @@ package rsp_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -24,6 +25,12 @@ func TestBoundedStepsAnswerLikeOthers(t *testing.T) {
 			}
 			require.Regexp(t, `^T05thread:2;core:1;`, cl.Exchange("vCont;s:2"))
 			require.Equal(t, "OK", cl.Exchange("Hg1"))
+			// A continue with nothing scripted runs until interrupted: no answer, until \x03.
+			cl.Send("vCont;c")
+			cl.ExpectSilence(50 * time.Millisecond)
+			cl.SendRaw("\x03")
+			require.Regexp(t, `^T02thread:1;`, cl.Recv())
+			require.Regexp(t, `^T05thread:1;core:0;`, cl.Exchange("vCont;s:1"), "and steps still answer after it")
 		})
 	}
 }

@@ -1,6 +1,10 @@
 package rsp
 
-import "go.uber.org/zap"
+import (
+	"time"
+
+	"go.uber.org/zap"
+)
 
 // DefaultPacketSize is the PacketSize advertised and enforced unless Options
 // say otherwise: the largest payload gdb 13 uses for memory packets.
@@ -18,6 +22,21 @@ type Options struct {
 	PacketSize int
 	// NoRLE turns run-length encoding of replies off.
 	NoRLE bool
+	// FirstPacketTimeout closes a connection that sends no packet for this
+	// long after it was accepted (0 means DefaultFirstPacketTimeout), so a
+	// probe that keeps its connection open cannot keep the next client
+	// waiting for ever. Only connections with read deadlines (sockets).
+	FirstPacketTimeout time.Duration
+}
+
+// DefaultFirstPacketTimeout: gdb and lldb send their first packet at once.
+const DefaultFirstPacketTimeout = 30 * time.Second
+
+func (o Options) firstPacketTimeout() time.Duration {
+	if o.FirstPacketTimeout <= 0 {
+		return DefaultFirstPacketTimeout
+	}
+	return o.FirstPacketTimeout
 }
 
 func (o Options) packetSize() int {

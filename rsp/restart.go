@@ -77,7 +77,7 @@ func (s *Session) refuseWithoutProcess(p []byte) bool {
 	switch {
 	case p[0] == '?':
 		s.sendString("W00")
-	case needsProcess[p[0]] || hasName(p, "vCont") && !hasName(p, "vCont?"):
+	case needsProcess[p[0]] || hasName(p, "vCont"): // not vCont?
 		s.sendErrno(EPERM)
 	default:
 		return false

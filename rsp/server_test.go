@@ -38,6 +38,13 @@ func waitDetaches(t *testing.T, f *rsptest.FakeTarget, n int) {
 	}, 5*time.Second, 5*time.Millisecond)
 }
 
+// detaches is a copy of the target's detach log, taken under its lock (sessions run in other goroutines).
+func detaches(f *rsptest.FakeTarget) []rsp.DetachKind {
+	f.Lock()
+	defer f.Unlock()
+	return append([]rsp.DetachKind(nil), f.Detaches...)
+}
+
 // listen opens a loopback TCP listener or a unix socket in a temporary folder.
 func listen(t *testing.T, network string) net.Listener {
 	t.Helper()
@@ -74,14 +81,14 @@ func TestServerClientsOneAtATime(t *testing.T) {
 			require.Equal(t, "2a", second.Recv())
 			_, _, w := f.Inserted()
 			require.Zero(t, w)
-			require.Equal(t, []rsp.DetachKind{rsp.DetachPacket}, f.Detaches)
+			require.Equal(t, []rsp.DetachKind{rsp.DetachPacket}, detaches(f))
 			second.Close()
 			waitDetaches(t, f, 2)
 
 			third := dial(t, network, l.Addr().String())
 			third.Send("k")
 			waitDetaches(t, f, 3)
-			require.Equal(t, []rsp.DetachKind{rsp.DetachPacket, rsp.DetachEOF, rsp.DetachKill}, f.Detaches)
+			require.Equal(t, []rsp.DetachKind{rsp.DetachPacket, rsp.DetachEOF, rsp.DetachKill}, detaches(f))
 
 			require.NoError(t, l.Close())
 			require.NoError(t, <-served)
@@ -183,7 +190,7 @@ func TestSocketPacketsEarlyLateAndSplit(t *testing.T) {
 			require.Equal(t, "OK", strings.TrimPrefix(cl.Recv(), "+"))
 			cl.Close()
 			waitDetaches(t, f, 1)
-			require.Equal(t, []rsp.DetachKind{rsp.DetachEOF}, f.Detaches)
+			require.Equal(t, []rsp.DetachKind{rsp.DetachEOF}, detaches(f))
 		})
 	}
 }
@@ -212,7 +219,7 @@ func TestServerSilentConnectionChangesNothing(t *testing.T) {
 			require.Equal(t, []string{"Attach"}, f.CallLog())
 			cl.Close()
 			waitDetaches(t, f, 1)
-			require.Equal(t, []rsp.DetachKind{rsp.DetachEOF}, f.Detaches)
+			require.Equal(t, []rsp.DetachKind{rsp.DetachEOF}, detaches(f))
 		})
 	}
 }
@@ -294,4 +301,24 @@ func TestServerAbruptCloseCycles(t *testing.T) {
 		pprof.Lookup("goroutine").WriteTo(os.Stderr, 1)
 		t.Fatalf("goroutines: %d, baseline %d", runtime.NumGoroutine(), baseline)
 	}
+}
+
+// A connection that stays open without a packet is closed after FirstPacketTimeout (nothing attached), so the
+// client queued behind it is served.
+func TestServerSilentOpenConnectionTimesOut(t *testing.T) {
+	l := listen(t, "tcp")
+	t.Cleanup(func() { l.Close() })
+	f := rsptest.NewFakeTarget(1)
+	go rsp.NewServer(f, rsp.Options{FirstPacketTimeout: 50 * time.Millisecond}).Serve(l)
+
+	silent := dial(t, "tcp", l.Addr().String())
+	next := dial(t, "tcp", l.Addr().String())
+	next.SendRaw(rsptest.Frame("?"))
+	next.Timeout = 5 * time.Second
+	reply, err := next.TryRecv()
+	require.NoError(t, err)
+	require.Equal(t, "T05thread:1;core:0;", reply)
+	_, err = silent.TryRecv()
+	require.Error(t, err, "the silent connection was closed")
+	require.Equal(t, []string{"Attach"}, f.CallLog())
 }

@@ -119,6 +119,9 @@ func NewSession(t Target, conn io.ReadWriter, opts Options) *Session {
 // sending one (a port probe) leaves the target as it was.
 func (s *Session) Run() error {
 	s.lastStop = StopReason{Kind: StopSignal, Signal: SigTrap, Thread: 1}
+	if d, ok := s.conn.(readDeadliner); ok {
+		d.SetReadDeadline(time.Now().Add(s.opts.firstPacketTimeout()))
+	}
 	go s.readLoop()
 	defer close(s.quit)
 	for !s.done && s.err == nil {
@@ -150,6 +153,7 @@ func (s *Session) Run() error {
 		s.arm <- struct{}{}
 	}
 	s.leave(s.detachHow)
+	clear(s.files) // vFile handles belong to the connection: they outlive a kill in extended mode
 	if c, ok := s.t.(Console); ok && s.greeted {
 		c.SetConsole(nil)
 	}
@@ -167,9 +171,15 @@ func (s *Session) Run() error {
 	return nil
 }
 
+// readDeadliner is a connection whose reads can time out (net.Conn).
+type readDeadliner interface{ SetReadDeadline(time.Time) error }
+
 // greet attaches the target when the client's first packet arrives.
 func (s *Session) greet() {
 	s.greeted = true
+	if d, ok := s.conn.(readDeadliner); ok {
+		d.SetReadDeadline(time.Time{})
+	}
 	if err := s.attach(); err != nil {
 		s.err = err
 		return
@@ -208,6 +218,7 @@ func (s *Session) leave(how DetachKind) {
 		s.t.Interrupt()
 		r := <-s.resumed
 		s.running = false
+		s.dropInterrupt()
 		if r.err == nil {
 			s.lastStop = r.stop
 		}
@@ -220,7 +231,6 @@ func (s *Session) leave(how DetachKind) {
 		}
 		delete(s.points, p)
 	}
-	clear(s.files)
 	if d, ok := s.t.(Detacher); ok {
 		d.Detach(how)
 	}

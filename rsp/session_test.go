@@ -539,6 +539,9 @@ func TestExtendedRunKillAttach(t *testing.T) {
 	}
 	f := rsptest.NewFakeTarget(2)
 	cl, _ := rsptest.StartSession(t, f, rsp.Options{})
+	open := cl.Exchange("vFile:open:" + hexOf("/fake/kernel.elf") + ",0,0")
+	require.True(t, strings.HasPrefix(open, "F"), open)
+	fd := strings.TrimPrefix(open, "F")
 	steps := []exchange{
 		{"!", "OK"}, {"Z2,40001000,8", "OK"}, {"P20=0800004000000000", "OK"},
 		{"vRun;", "T05thread:1;core:0;"}, {"p20", "0000004000000000"}, {"qfThreadInfo", "m1,2"},
@@ -551,6 +554,7 @@ func TestExtendedRunKillAttach(t *testing.T) {
 	for i, s := range steps {
 		require.Equal(t, s.want, cl.Exchange(s.send), "#%d %q", i, s.send)
 	}
+	require.Equal(t, "F0", cl.Exchange("vFile:close:"+fd), "vFile handles outlive a kill and a detach")
 	cl.Send("R00") // no reply; the target is restarted and attached
 	require.Equal(t, "T05thread:1;core:0;", cl.Exchange("?"))
 	cl.Send("k") // in extended mode k kills and stays connected, with no reply
@@ -583,4 +587,42 @@ func TestAttachReportsAPlainStop(t *testing.T) {
 			require.Equal(t, c.want, cl.Exchange("?"))
 		})
 	}
+}
+
+// A Ctrl-C that arrives after the Resume returned on its own (the stop and the interrupt cross) does not stop
+// the next resume at once.
+func TestInterruptCrossingAStopIsDropped(t *testing.T) {
+	f := rsptest.NewFakeTarget(2)
+	entered, proceed := make(chan struct{}), make(chan struct{})
+	f.Script = []rsptest.ScriptedStop{
+		{Stop: rsp.StopReason{Kind: rsp.StopHwBreak, Thread: 2}, Before: func(*rsptest.FakeTarget) {
+			close(entered)
+			<-proceed
+		}},
+		{Stop: rsp.StopReason{Kind: rsp.StopHwBreak, Thread: 1}},
+	}
+	cl, _ := rsptest.StartSession(t, f, rsp.Options{})
+	cl.Send("vCont;c")
+	<-entered // the Resume is past its check for an early interrupt
+	cl.SendRaw("\x03")
+	require.Eventually(t, f.InterruptPending, 5*time.Second, time.Millisecond)
+	close(proceed)
+	require.Equal(t, "T05thread:2;core:1;", cl.Recv())
+	require.Equal(t, "T05thread:1;core:0;", cl.Exchange("vCont;c"), "the stale interrupt stopped the next resume")
+}
+
+// In extended mode an exit (W) leaves no process, as a kill does; vRun starts the target again.
+func TestExtendedExitLeavesNoProcess(t *testing.T) {
+	f := rsptest.NewFakeTarget(2)
+	f.Script = []rsptest.ScriptedStop{{Stop: rsp.StopReason{Kind: rsp.StopExited}}}
+	cl, _ := rsptest.StartSession(t, f, rsp.Options{})
+	for i, s := range []exchange{
+		{"!", "OK"}, {"Z2,40001000,8", "OK"}, {"vCont;c", "W00"},
+		{"qfThreadInfo", "l"}, {"g", "E01"}, {"vRun;", "T05thread:1;core:0;"}, {"qfThreadInfo", "m1,2"},
+	} {
+		require.Equal(t, s.want, cl.Exchange(s.send), "#%d %q", i, s.send)
+	}
+	_, _, w := f.Inserted()
+	require.Zero(t, w, "the exit removed the client's watchpoint")
+	require.Equal(t, []rsp.DetachKind{rsp.DetachKill}, detaches(f))
 }

@@ -63,6 +63,7 @@ func (s *Session) appendStop(dst []byte, r StopReason) []byte {
 // onStopped reports the end of a Resume to the client.
 func (s *Session) onStopped(r resumeResult) {
 	s.running = false
+	s.dropInterrupt()
 	s.flushConsole()
 	if r.err != nil {
 		s.log.Warn("resume failed", zap.Error(r.err))
@@ -79,6 +80,10 @@ func (s *Session) onStopped(r resumeResult) {
 		s.gThread, s.cThread = tid, tid
 	}
 	s.send(s.appendStop(s.reply[:0], r.stop))
+	if r.stop.Kind == StopExited && s.extended {
+		// The process is gone: the client stays connected with none until vRun or vAttach, as after a kill.
+		s.leave(DetachKill)
+	}
 }
 
 // handleThreadStopInfo answers lldb's qThreadStopInfo<tid>.

@@ -190,32 +190,39 @@ func (c *CPU) eret() {
 	c.afterERET(target)
 }
 
-// Reg reads a register in gdb's aarch64 numbering: 0..30 X, 31 SP, 32 PC, 33 CPSR.
+// Register indexes of Reg and SetReg: 0..30 are X0..X30.
+const (
+	RegSP     = 31 // the SP of the current EL and SPSel
+	RegPC     = 32
+	RegPState = 33 // PSTATE as SPSR_EL1 lays it out (NZCV, SS, IL, DAIF, M[3:0])
+)
+
+// Reg reads register n (0..30 X, RegSP, RegPC, RegPState); 0 for any other n.
 func (c *CPU) Reg(n int) uint64 {
 	switch {
 	case n >= 0 && n <= 30:
 		return c.x[n]
-	case n == 31:
+	case n == RegSP:
 		return c.x[regSP]
-	case n == 32:
+	case n == RegPC:
 		return c.pc
-	case n == 33:
+	case n == RegPState:
 		return c.pstate()
 	}
 	return 0
 }
 
-// SetReg writes a register in gdb's numbering. Writing CPSR may change EL
-// and SPSel (M[3:0]); AArch32 modes are ignored.
+// SetReg writes register n. Writing RegPState may change EL and SPSel
+// (M[3:0]); AArch32 modes are ignored.
 func (c *CPU) SetReg(n int, v uint64) {
 	switch {
 	case n >= 0 && n <= 30:
 		c.x[n] = v
-	case n == 31:
+	case n == RegSP:
 		c.x[regSP] = v
-	case n == 32:
+	case n == RegPC:
 		c.pc = v
-	case n == 33:
+	case n == RegPState:
 		c.nzcv = v & 0xf0000000
 		c.daif = v & 0x3c0
 		c.ss = v&pstateSS != 0

@@ -25,7 +25,7 @@ import (
 
 // Page flag bits that say why pfWatch is set (Machine.pageFlags).
 const (
-	pfExtWatch   uint8 = 1 << 2 // an external (gdb) watchpoint overlaps the page
+	pfExtWatch   uint8 = 1 << 2 // an external (debugger) watchpoint overlaps the page
 	pfGuestWatch uint8 = 1 << 3 // an enabled guest watchpoint of some CPU may hit the page
 )
 

@@ -3,8 +3,11 @@ package target
 import (
 	"bufio"
 	"encoding/binary"
+	"fmt"
 	"math/rand"
 	"os"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -79,20 +82,17 @@ func TestDecodeMatchesArm64asmOnGoldenCases(t *testing.T) {
 		ref, err := arm64asm.Decode(b[:])
 		require.NoError(t, err, cols[1])
 		require.Contains(t, arm64asmOps[in.op], ref.Op.String(), "%s: ours %v, arm64asm %v (%v)", cols[1], in.op, ref.Op, ref)
+		require.NoError(t, sameOperands(in, ref, goldenInsnAddr), "%s", cols[1])
 	}
 }
 
 // TestDecodeAgreesWithArm64asmOnRandomWords decodes seeded random words with
 // both decoders: whenever arm64asm decodes an integer instruction we
-// implement, we must not say UNDEFINED, and the mnemonic must agree.
+// implement, we must not say UNDEFINED, the mnemonic must agree, and so must
+// the operands (sameOperands).
 func TestDecodeAgreesWithArm64asmOnRandomWords(t *testing.T) {
-	known := map[string]bool{}
-	for _, names := range arm64asmOps {
-		for _, n := range names {
-			known[n] = true
-		}
-	}
 	rng := rand.New(rand.NewSource(1))
+	operandsCompared = 0
 	n := 300000
 	if testing.Short() {
 		n = 30000
@@ -101,33 +101,127 @@ func TestDecodeAgreesWithArm64asmOnRandomWords(t *testing.T) {
 	checked := 0
 	for i := 0; i < n; i++ {
 		w := rng.Uint32()
-		var b [4]byte
-		binary.LittleEndian.PutUint32(b[:], w)
-		ref, err := arm64asm.Decode(b[:])
-		in := decode(w, RAMBase)
-		if err != nil || !known[ref.Op.String()] || hasFPArg(ref) {
-			continue
+		ok, err := agreesWithArm64asm(w)
+		if ok {
+			checked++
 		}
-		checked++
-		if in.op == opUndef {
-			if allowedUndef(w, ref) {
-				continue
-			}
+		if err != nil {
 			mismatch++
 			if mismatch < 20 {
-				t.Errorf("%08x: arm64asm %q, we say UNDEFINED", w, ref.String())
-			}
-			continue
-		}
-		if !contains(arm64asmOps[in.op], ref.Op.String()) && !lseOps[in.op] {
-			mismatch++
-			if mismatch < 20 {
-				t.Errorf("%08x: arm64asm %q, we decode %v", w, ref.String(), in.op)
+				t.Errorf("%08x: %v", w, err)
 			}
 		}
 	}
-	t.Logf("%d words checked against arm64asm, %d mismatches", checked, mismatch)
+	t.Logf("%d words checked against arm64asm (operands of %d), %d mismatches", checked, operandsCompared, mismatch)
 	require.Greater(t, checked, n/100)
+	require.Greater(t, operandsCompared, checked/4)
+}
+
+// knownMnemonics are the mnemonics arm64asm prints for the integer instructions we implement.
+var knownMnemonics = func() map[string]bool {
+	known := map[string]bool{}
+	for _, names := range arm64asmOps {
+		for _, n := range names {
+			known[n] = true
+		}
+	}
+	return known
+}()
+
+// agreesWithArm64asm decodes w with both decoders; checked is false when arm64asm does not decode it as an
+// integer instruction we implement.
+func agreesWithArm64asm(w uint32) (checked bool, err error) {
+	var b [4]byte
+	binary.LittleEndian.PutUint32(b[:], w)
+	ref, rerr := arm64asm.Decode(b[:])
+	if rerr != nil || !knownMnemonics[ref.Op.String()] || hasFPArg(ref) {
+		return false, nil
+	}
+	in := decode(w, RAMBase)
+	switch {
+	case in.op == opUndef:
+		if !allowedUndef(w, ref) {
+			return true, fmt.Errorf("arm64asm %q, we say UNDEFINED", ref.String())
+		}
+		return true, nil
+	case lseOps[in.op]:
+		return true, nil
+	case !contains(arm64asmOps[in.op], ref.Op.String()):
+		return true, fmt.Errorf("arm64asm %q, we decode %v", ref.String(), in.op)
+	}
+	return true, sameOperands(in, ref, RAMBase)
+}
+
+// regSlots says which register slots of our inst hold the operands of an op (the others are unused), for
+// the ops whose operands are all registers or a branch target.
+var regSlots = map[opcode]string{
+	opADR: "d", opMOVI: "d", opMOVK: "d",
+	opADDI64: "dn", opADDI32: "dn", opSUBI64: "dn", opSUBI32: "dn", opADDSI64: "dn", opADDSI32: "dn",
+	opSUBSI64: "dn", opSUBSI32: "dn", opANDI: "dn", opORRI: "dn", opEORI: "dn", opANDSI: "dn",
+	opUBFM64: "dn", opUBFM32: "dn", opSBFM: "dn", opBFM: "dn", opEXTR: "dnm",
+	opADDR: "dnm", opSUBR: "dnm", opADDSR: "dnm", opSUBSR: "dnm", opADDX: "dnm", opSUBX: "dnm", opADDSX: "dnm", opSUBSX: "dnm",
+	opAND: "dnm", opBIC: "dnm", opORR: "dnm", opORN: "dnm", opEOR: "dnm", opEON: "dnm", opANDS: "dnm", opBICS: "dnm",
+	opADC: "dnm", opADCS: "dnm", opSBC: "dnm", opSBCS: "dnm",
+	opCSEL: "dnm", opCSINC: "dnm", opCSINV: "dnm", opCSNEG: "dnm",
+	opUDIV: "dnm", opSDIV: "dnm", opLSLV: "dnm", opLSRV: "dnm", opASRV: "dnm", opRORV: "dnm", opCRC32: "dnm", opCRC32C: "dnm",
+	opRBIT: "dn", opREV16: "dn", opREV32: "dn", opREV: "dn", opCLZ: "dn", opCLS: "dn",
+	opMADD: "dnma", opMSUB: "dnma", opSMADDL: "dnma", opSMSUBL: "dnma", opUMADDL: "dnma", opUMSUBL: "dnma",
+	opSMULH: "dnm", opUMULH: "dnm",
+	opB: "", opBL: "", opBcond: "", opCBZ: "n", opCBNZ: "n", opTBZ: "n", opTBNZ: "n", opBR: "n", opBLR: "n", opRET: "n",
+}
+
+// operandsCompared counts the words whose operands sameOperands compared.
+var operandsCompared int
+
+var asmReg = regexp.MustCompile(`^(?:[WX](\d+|ZR)|W?SP)\b`)
+
+// sameOperands checks, for the ops in regSlots, that we and arm64asm name the same registers in the same
+// order, with the zero register left out and a repeat folded (aliases such as CMP, MUL and CINC print neither),
+// and, for a PC-relative operand, the same target.
+func sameOperands(in inst, ref arm64asm.Inst, pc uint64) error {
+	slots, ok := regSlots[in.op]
+	if !ok {
+		return nil
+	}
+	operandsCompared++
+	var ours, theirs []string
+	for _, s := range slots {
+		r := map[rune]uint8{'d': in.rd, 'n': in.rn, 'm': in.rm, 'a': in.ra}[s]
+		switch {
+		case r == regSP:
+			ours = append(ours, "sp")
+		case r < regZR:
+			ours = append(ours, strconv.Itoa(int(r)))
+		}
+	}
+	for _, a := range ref.Args {
+		if a == nil {
+			break
+		}
+		if rel, ok := a.(arm64asm.PCRel); ok {
+			want := pc + uint64(rel)
+			if ref.Op == arm64asm.ADRP {
+				want = pc&^0xfff + uint64(rel)
+			}
+			if in.imm != want {
+				return fmt.Errorf("%v: target %#x, we say %#x", ref, want, in.imm)
+			}
+			continue
+		}
+		m := asmReg.FindStringSubmatch(a.String())
+		switch {
+		case m == nil, m[1] == "ZR":
+		case m[1] == "":
+			theirs = append(theirs, "sp")
+		default:
+			theirs = append(theirs, m[1])
+		}
+	}
+	ours, theirs = slices.Compact(ours), slices.Compact(theirs)
+	if !slices.Equal(ours, theirs) {
+		return fmt.Errorf("%v: registers %v, we decode %v with %v", ref, theirs, in.op, ours)
+	}
+	return nil
 }
 
 func contains(list []string, s string) bool {
@@ -206,6 +300,10 @@ func FuzzDecode(f *testing.F) {
 		in := decode(w, RAMBase+0x1000)
 		if in.op >= opCount || in.op == opUndecoded {
 			t.Fatalf("%08x: bad op %d", w, in.op)
+		}
+		// Where arm64asm decodes it as one of our integer instructions, we agree on the mnemonic and operands.
+		if _, err := agreesWithArm64asm(w); err != nil {
+			t.Fatalf("%08x: %v", w, err)
 		}
 		// Executing any decoded word never panics and leaves a sane state.
 		m, c := newTestMachine(t, w)

@@ -334,7 +334,7 @@ func (m *Machine) bpRef(addr uint64, delta int) {
 	m.refreshBPPages()
 }
 
-// SetSoftwareBreakpoint arms or disarms gdb's Z0 at addr. Memory is never
+// SetSoftwareBreakpoint arms or disarms a debugger's software breakpoint at addr. Memory is never
 // modified: the simulator matches the address itself.
 func (m *Machine) SetSoftwareBreakpoint(addr uint64, on bool) {
 	m.mu.Lock()
@@ -352,7 +352,7 @@ func (m *Machine) SetSoftwareBreakpoint(addr uint64, on bool) {
 }
 
 // SetExternalBreakpoint arms or disarms comparator idx of the external
-// hardware breakpoint bank (gdb's Z1 in the external route). Shared by all
+// hardware breakpoint bank (a debugger's breakpoints, matched by the simulator). Shared by all
 // CPUs, invisible to the guest.
 func (m *Machine) SetExternalBreakpoint(idx int, addr uint64, on bool) {
 	m.mu.Lock()

@@ -17,8 +17,8 @@ type StopKind uint8
 const (
 	StopInterrupt  StopKind = iota + 1 // Interrupt() was called
 	StopStepped                        // an ActionStep CPU finished its step
-	StopBreakpoint                     // Z0/Z1 address reached (before executing it)
-	StopWatchpoint                     // Z2-Z4 hit (before the access)
+	StopBreakpoint                     // a software or external breakpoint address reached (before executing it)
+	StopWatchpoint                     // an external watchpoint hit (before the access)
 	StopPowerOff                       // PSCI SYSTEM_OFF, or every CPU is off
 	StopLivelock                       // a CPU repeats the same debug exception at one PC (Config.LivelockThreshold), or faults at its own vector
 	StopIdle                           // nothing can run: every CPU ActionStop, or all wait in WFI/WFE forever

@@ -5,8 +5,11 @@ import (
 	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/rsp/rsptest"
 )
 
 // gdb's detach followed at once by target remote, in one script: every reconnect is served (the next client
@@ -111,6 +114,7 @@ info threads
 `, s.Addr))
 	require.NotContains(t, out, "internal-error", out)
 	require.NotContains(t, out, "Remote replied unexpectedly", out)
+	require.NotContains(t, out, "Can't read data", "the symbol file's vFile handles outlive the kill:\n%s", out)
 	require.Greater(t, parseCounter(t, regexpFind(t, out, `before (counter=\d+)`)), uint64(0), out)
 	require.Equal(t, regexpFind(t, out, `start=(0x[0-9a-f]+)`), regexpFind(t, out, `pc=(0x[0-9a-f]+) `), "starti stops at the entry:\n%s", out)
 	require.Equal(t, uint64(0), parseCounter(t, regexpFind(t, out, `after (counter=\d+)`)), "starti reloads the kernel:\n%s", out)
@@ -118,4 +122,67 @@ info threads
 	require.Contains(t, out, "[Inferior 1 (process 1) killed]")
 	require.Contains(t, out, "No threads.", out)
 	require.Regexp(t, `(?s)No threads\..*Thread 1\.1 .*Thread 1\.2 `, out)
+}
+
+// The server binary, with the machine's own attach and detach behind each session: 200 connect/close and 200
+// connect/D sessions back to back, each served (none refused while the previous one tears down).
+func TestImmediateReconnectsAreServed(t *testing.T) {
+	s := startServer(t)
+	for _, leave := range []string{"close", "D"} {
+		for i := 0; i < 200; i++ {
+			conn, err := net.Dial("tcp", s.Addr)
+			require.NoError(t, err)
+			cl := rsptest.NewClient(t, conn)
+			cl.SendRaw(rsptest.Frame("?"))
+			reply, err := cl.TryRecv()
+			require.NoError(t, err, "%s session %d refused", leave, i)
+			require.True(t, strings.HasPrefix(reply, "T05thread:"), reply)
+			if leave == "D" {
+				cl.SendRaw(rsptest.Frame("D"))
+				reply, err = cl.TryRecv()
+				require.NoError(t, err, "%s session %d", leave, i)
+				require.Equal(t, "OK", reply)
+			}
+			require.NoError(t, conn.Close())
+		}
+	}
+	require.Eventually(t, func() bool { return strings.Count(s.Log.String(), "client left; the machine keeps running") == 400 },
+		5*time.Second, 10*time.Millisecond, "one detach per session:\n%s", tail(s.Log.String(), 2000))
+}
+
+// extended-remote after the guest powered off: no threads, and run boots it again.
+func TestGDBExtendedRemoteRunAfterExit(t *testing.T) {
+	s := startServer(t, "--rounds", "1")
+	out := gdb(t, "", fmt.Sprintf(`
+target extended-remote %s
+continue
+info threads
+hbreak workload_done
+run
+`, s.Addr))
+	require.Contains(t, out, "[Inferior 1 (process 1) exited normally]", out)
+	require.Regexp(t, `exited normally\]\nNo threads\.`, out)
+	require.NotContains(t, out, "Can't read data", out)
+	require.Regexp(t, `hit Breakpoint 1, (0x[0-9a-f]+ in )?workload_done`, out)
+}
+
+// lldb's detach, kill and gdb-remote again in one batch: every reconnect is served and the hbreak still hits.
+func TestLLDBDetachKillAndReconnect(t *testing.T) {
+	s := startServer(t)
+	out := lldbBatch(t, s.Addr,
+		"breakpoint set -H -n workload_done",
+		"continue",
+		"process detach",
+		"gdb-remote "+s.Addr,
+		"continue",
+		"process kill",
+		"gdb-remote "+s.Addr,
+		"continue",
+		"process detach")
+	continues := strings.Split(out, "(lldb) continue")
+	require.Len(t, continues, 4, out)
+	for i, c := range continues[1:] {
+		require.Contains(t, c, "stop reason = breakpoint 1.1", "continue %d after a reconnect:\n%s", i+1, out)
+	}
+	require.Zero(t, countMatches(out, `(?m)^error:`), out)
 }

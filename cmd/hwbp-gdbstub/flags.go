@@ -6,6 +6,10 @@ import (
 	"strings"
 
 	"github.com/spf13/pflag"
+
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/debugregs"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/internal/gdbtarget"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/kernelsim"
 )
 
 // options is everything the command line can set. Names follow docs/design.md §13; keep them stable.
@@ -85,9 +89,9 @@ func (o *options) validate() error {
 		return fmt.Errorf("--cpus %d: want 1..64", o.cpus)
 	}
 	for _, c := range []struct{ flag, val, allowed string }{
-		{"cpu-model", o.cpuModel, "cortex-a57 debugv8p9"},
-		{"hw-debug", o.hwDebug, "kernel external"},
-		{"scenario", o.scenario, "workload perf-livelock csync-window bank-race"},
+		{"cpu-model", o.cpuModel, strings.Join(debugregs.ModelNames(), " ")},
+		{"hw-debug", o.hwDebug, gdbtarget.RouteKernel + " " + gdbtarget.RouteExternal},
+		{"scenario", o.scenario, strings.Join(kernelsim.ScenarioNames(), " ")},
 		{"uninstall-order", o.uninstallOrder, "upstream fixed"},
 		{"recovery", o.recovery, "none disable-orphan"},
 		{"bank-guard", o.bankGuard, "none mask-debug save-restore-mdselr"},

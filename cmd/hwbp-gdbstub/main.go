@@ -15,7 +15,6 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
-	"github.com/hwbp-gdbstub/hwbp-gdbstub/debugregs"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/internal/gdbtarget"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/kernelsim"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/rsp"
@@ -61,10 +60,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "hwbp-gdbstub:", err)
 		return 1
 	}
-	model, err := debugregs.LookupModel(o.cpuModel)
-	if err != nil {
-		fmt.Fprintln(stderr, "hwbp-gdbstub:", err)
-		return 2
+	var knobs *kernelsim.Config
+	if _, err := img.ConfigAddr(); err == nil {
+		cfg, err := kernelConfig(img, o)
+		if err != nil {
+			fmt.Fprintln(stderr, "hwbp-gdbstub:", err)
+			return 1
+		}
+		knobs = &cfg
 	}
 
 	// The guest console goes to stdout, unless stdout carries the protocol (stdio mode): then gdb shows it
@@ -73,37 +76,23 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if ep.network == "stdio" {
 		console = io.Discard
 	}
-	var adapter *gdbtarget.Adapter
-	m, err := target.New(target.Config{
-		CPUs:              o.cpus,
-		RAMSize:           ramSize,
-		Seed:              o.seed,
-		CPUModel:          o.cpuModel,
-		Sync:              o.csync,
-		FAR:               o.farPolicy,
-		LivelockThreshold: o.livelockThreshold,
-		Console: writerFunc(func(p []byte) (int, error) {
-			return adapter.ConsoleWriter().Write(p)
-		}),
-		Hypercall: func(cpu int, args [4]uint64) target.HypercallResult {
-			return adapter.Hypercall(cpu, args)
+	adapter, err := gdbtarget.Start(gdbtarget.Config{
+		Machine: target.Config{
+			CPUs:              o.cpus,
+			RAMSize:           ramSize,
+			Seed:              o.seed,
+			CPUModel:          o.cpuModel,
+			Sync:              o.csync,
+			FAR:               o.farPolicy,
+			LivelockThreshold: o.livelockThreshold,
 		},
+		Image:   img,
+		Knobs:   knobs,
+		Route:   o.hwDebug,
+		Logger:  log,
+		Console: console,
 	})
 	if err != nil {
-		fmt.Fprintln(stderr, "hwbp-gdbstub:", err)
-		return 2
-	}
-	boot := func(m *target.Machine) error { return bootImage(m, img, o) }
-	adapter = gdbtarget.New(m, img, gdbtarget.Options{
-		Logger:            log,
-		Console:           console,
-		Breakpoints:       model.Breakpoints,
-		Watchpoints:       model.Watchpoints,
-		Boot:              boot,
-		Route:             o.hwDebug,
-		LivelockThreshold: o.livelockThreshold,
-	})
-	if err := boot(m); err != nil {
 		fmt.Fprintln(stderr, "hwbp-gdbstub:", err)
 		return 1
 	}
@@ -180,32 +169,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 }
 
-// bootImage loads the segments and the runtime knobs, then resets every CPU to the entry point.
-func bootImage(m *target.Machine, img *kernelsim.Image, o *options) error {
-	for _, s := range img.Segments {
-		if err := m.LoadSegment(s.Addr, s.Data, s.MemSize); err != nil {
-			return fmt.Errorf("load segment at %#x: %w", s.Addr, err)
-		}
-	}
-	if _, err := img.ConfigAddr(); err == nil {
-		cfg, err := kernelConfig(img, o)
-		if err != nil {
-			return err
-		}
-		patches, err := img.ConfigPatch(cfg)
-		if err != nil {
-			return err
-		}
-		for _, p := range patches {
-			if err := m.WriteMemory(p.Addr, p.Data); err != nil {
-				return fmt.Errorf("patch kernel config at %#x: %w", p.Addr, err)
-			}
-		}
-	}
-	m.Reset(img.Entry)
-	return nil
-}
-
 // kernelConfig is the image's built-in configuration with the knobs given on the command line applied; a knob
 // not given keeps the image's own value (so an ELF patched for QEMU runs the same here).
 func kernelConfig(img *kernelsim.Image, o *options) (kernelsim.Config, error) {
@@ -276,7 +239,3 @@ func newLogger(o *options, w io.Writer) (*zap.Logger, error) {
 	}
 	return zap.New(zapcore.NewCore(enc, zapcore.AddSync(w), level)), nil
 }
-
-type writerFunc func([]byte) (int, error)
-
-func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

@@ -1,7 +1,6 @@
 package gdbtarget
 
 import (
-	"encoding/binary"
 	"fmt"
 	"io"
 	"sync"
@@ -16,24 +15,16 @@ import (
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target"
 )
 
-// Options configures an Adapter.
-type Options struct {
-	Logger            *zap.Logger
-	Console           io.Writer                   // the local copy of the guest console (the server's stdout); nil = discard
-	Breakpoints       int                         // gdb-visible hardware breakpoint comparators (CPU model)
-	Watchpoints       int                         // gdb-visible watchpoint comparators (CPU model)
-	ExecName          string                      // the name gdb sees for the kernel ELF
-	Route             string                      // "kernel" (gdb's points through the guest kernel) or "external" (matched by the simulator)
-	LivelockThreshold int                         // the machine's livelock threshold (0 = detection off)
-	Boot              func(*target.Machine) error // (re)loads the image into the machine; used at start and by `monitor reset`
+// Config is what the command line decides about the machine, the guest and gdb's points.
+type Config struct {
+	Machine  target.Config     // CPUs, CPU model, policies, seed, livelock threshold; Console and Hypercall are the adapter's
+	Image    *kernelsim.Image  // the kernel to boot; nil = the embedded one
+	Knobs    *kernelsim.Config // the guest's runtime knobs, written at every boot; nil = the image's own
+	Route    string            // RouteKernel (the default) or RouteExternal
+	Logger   *zap.Logger       // nil = discard
+	Console  io.Writer         // the local copy of the guest console (the server's stdout); nil = discard
+	ExecName string            // the name gdb sees for the kernel ELF
 }
-
-type route uint8
-
-const (
-	routeExternal route = iota
-	routeKernel
-)
 
 // Event is something the command wants to hear about while no client drives the machine.
 type Event struct {
@@ -44,12 +35,17 @@ type Event struct {
 
 // Adapter is the machine as an rsp.Target.
 type Adapter struct {
-	m    *target.Machine
-	img  *kernelsim.Image
-	desc *aarch64.Description
-	log  *zap.Logger
-	opts Options
-	cons *consoleMux
+	m     *target.Machine
+	img   *kernelsim.Image
+	knobs *kernelsim.Config
+	desc  *aarch64.Description
+	log   *zap.Logger
+	cons  *consoleMux
+
+	execName          string
+	nbp, nwp          int // gdb-visible comparators (the CPU model's)
+	livelockThreshold int
+	resumeLimit       uint64 // instructions one gdb resume may run before it answers as interrupted; 0 = none (fuzzing)
 
 	runMu     sync.Mutex // serializes the free-run loop's start/stop
 	freeDone  chan struct{}
@@ -57,11 +53,11 @@ type Adapter struct {
 	poweredOn atomic.Bool
 	events    chan Event
 
-	route        route
-	kr           *kernelRoute
-	callStop     *target.Stop // a cross-call stopped for gdb (see errCallStopped)
-	perfEvents   []*perfEvent // `monitor perf` events by id (nil = released)
-	points       *points
+	kern         *guestKernel
+	bank         *externalBank
+	route        pointRoute
+	soft         map[uint64]bool // gdb's Z0 addresses
+	perfEvents   []*perfEvent    // `monitor perf` events by id (nil = released)
 	stats        stats
 	lastLivelock string // the last livelock report, for `monitor livelock`
 	lastStp      rsp.StopReason
@@ -71,39 +67,122 @@ type stats struct {
 	stops, interrupts, watchHits, bpHits, steps uint64
 }
 
-// New wraps m. img may be nil for an ELF without symbols or a kernel we do not know.
-func New(m *target.Machine, img *kernelsim.Image, opts Options) *Adapter {
-	if opts.Logger == nil {
-		opts.Logger = zap.NewNop()
+// Every capability the adapter serves; a signature slip here would silently drop one and its qSupported
+// feature.
+var (
+	_ rsp.Target             = (*Adapter)(nil)
+	_ rsp.ThreadExtraInfo    = (*Adapter)(nil)
+	_ rsp.SingleRegisters    = (*Adapter)(nil)
+	_ rsp.ExpeditedRegisters = (*Adapter)(nil)
+	_ rsp.SwBreakpoints      = (*Adapter)(nil)
+	_ rsp.HwBreakpoints      = (*Adapter)(nil)
+	_ rsp.HwWatchpoints      = (*Adapter)(nil)
+	_ rsp.TargetDescription  = (*Adapter)(nil)
+	_ rsp.ExecFile           = (*Adapter)(nil)
+	_ rsp.Console            = (*Adapter)(nil)
+	_ rsp.LLDBInfo           = (*Adapter)(nil)
+	_ rsp.Monitor            = (*Adapter)(nil)
+	_ rsp.Attacher           = (*Adapter)(nil)
+	_ rsp.Detacher           = (*Adapter)(nil)
+	_ rsp.BoundedSteps       = (*Adapter)(nil)
+)
+
+// Start builds the machine with the adapter's own console and hypercall hooks, boots the image (halted at its
+// entry point, like gdbserver and qemu -S) and returns the adapter.
+func Start(cfg Config) (*Adapter, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = zap.NewNop()
 	}
-	if opts.Console == nil {
-		opts.Console = io.Discard
+	if cfg.Console == nil {
+		cfg.Console = io.Discard
 	}
-	if opts.ExecName == "" {
-		opts.ExecName = "/hwbp-gdbstub/kernel.elf"
+	if cfg.ExecName == "" {
+		cfg.ExecName = "/hwbp-gdbstub/kernel.elf"
+	}
+	if cfg.Image == nil {
+		img, err := kernelsim.Default()
+		if err != nil {
+			return nil, err
+		}
+		cfg.Image = img
+	}
+	var route string
+	switch cfg.Route {
+	case "", RouteKernel:
+		route = RouteKernel
+	case RouteExternal:
+		route = RouteExternal
+	default:
+		return nil, fmt.Errorf("unknown route %q (want %s or %s)", cfg.Route, RouteKernel, RouteExternal)
+	}
+	if _, _, ok := cfg.Image.Symbols.Lookup(kernelsim.SymDebuggerEventCreate); route == RouteKernel && !ok {
+		// Another kernel (Linux, a test ELF) has no debugger entry points to call.
+		cfg.Logger.Warn("this kernel has no debugger entry points; gdb's hardware points use the external route")
+		route = RouteExternal
 	}
 	a := &Adapter{
-		m:      m,
-		img:    img,
-		desc:   aarch64.New(opts.Breakpoints, opts.Watchpoints),
-		log:    opts.Logger,
-		opts:   opts,
-		cons:   &consoleMux{local: opts.Console},
-		events: make(chan Event, 16),
-		points: newPoints(m, opts.Breakpoints, opts.Watchpoints),
+		img:               cfg.Image,
+		knobs:             cfg.Knobs,
+		log:               cfg.Logger,
+		cons:              &consoleMux{local: cfg.Console},
+		execName:          cfg.ExecName,
+		livelockThreshold: cfg.Machine.LivelockThreshold,
+		events:            make(chan Event, 16),
+		soft:              map[uint64]bool{},
 	}
-	a.kr = newKernelRoute(m.NumCPUs())
-	if opts.Route == "kernel" {
-		a.route = routeKernel
+	mc := cfg.Machine
+	mc.Console, mc.Hypercall = a.cons, a.hypercall
+	m, err := target.New(mc)
+	if err != nil {
+		return nil, err
 	}
-	a.poweredOn.Store(true)
-	a.lastStp = rsp.StopReason{Kind: rsp.StopSignal, Thread: 1}
-	return a
+	model := m.CPU(0).DebugUnit().Model()
+	a.m, a.nbp, a.nwp = m, model.Breakpoints, model.Watchpoints
+	a.desc = aarch64.New(a.nbp, a.nwp)
+	a.kern = newGuestKernel(m, a.img, a.log)
+	a.bank = newExternalBank(m, a.nbp, a.nwp)
+	if route == RouteKernel {
+		a.route = newKernelRoute(a.kern, a.bank, a.log, a.nbp, a.nwp)
+	} else {
+		a.route = externalRoute{a.bank}
+	}
+	if err := a.boot(); err != nil {
+		return nil, err
+	}
+	return a, nil
 }
 
-// ConsoleWriter is where the machine's UART output must go: the local console and, while a client is
-// attached, O packets.
-func (a *Adapter) ConsoleWriter() io.Writer { return a.cons }
+// boot loads the image's segments and the runtime knobs, then resets every CPU to the entry point. Used at
+// start and by `monitor reset` and `monitor scenario`.
+func (a *Adapter) boot() error {
+	for _, s := range a.img.Segments {
+		if err := a.m.LoadSegment(s.Addr, s.Data, s.MemSize); err != nil {
+			return fmt.Errorf("load segment at %#x: %w", s.Addr, err)
+		}
+	}
+	if a.knobs != nil {
+		patches, err := a.img.ConfigPatch(*a.knobs)
+		if err != nil {
+			return err
+		}
+		for _, p := range patches {
+			if err := a.m.WriteMemory(p.Addr, p.Data); err != nil {
+				return fmt.Errorf("patch kernel config at %#x: %w", p.Addr, err)
+			}
+		}
+	}
+	a.m.Reset(a.img.Entry)
+	a.poweredOn.Store(true)
+	a.kern.rebooted()
+	a.route.rebooted()
+	a.perfEvents = nil
+	a.lastLivelock = ""
+	a.lastStp = rsp.StopReason{Kind: rsp.StopSignal, Thread: 1}
+	return nil
+}
+
+// Machine is the machine the adapter drives (for the command's benchmarks and tests).
+func (a *Adapter) Machine() *target.Machine { return a.m }
 
 // Events delivers power-offs and livelocks seen while the machine runs with no client.
 func (a *Adapter) Events() <-chan Event { return a.events }
@@ -203,161 +282,6 @@ func (a *Adapter) actions(k target.Action) []target.Action {
 	return acts
 }
 
-// cpu maps an rsp thread id (1..N, 0 = first) to a CPU.
-func (a *Adapter) cpu(tid int) (*target.CPU, error) {
-	if tid == 0 {
-		tid = 1
-	}
-	if tid < 1 || tid > a.m.NumCPUs() {
-		return nil, rsp.EINVAL
-	}
-	return a.m.CPU(tid - 1), nil
-}
-
-// NumThreads implements rsp.Threads: one thread per CPU.
-func (a *Adapter) NumThreads() int { return a.m.NumCPUs() }
-
-// ThreadExtraInfo implements rsp.ThreadExtraInfo.
-func (a *Adapter) ThreadExtraInfo(tid int) string {
-	c, err := a.cpu(tid)
-	if err != nil {
-		return ""
-	}
-	state := "halted"
-	if !c.PoweredOn() {
-		state = "powered off"
-	}
-	return fmt.Sprintf("CPU#%d MPIDR=%#x [%s]", tid-1, c.MPIDR(), state)
-}
-
-// ReadRegisters implements rsp.Registers: x0..x30, sp, pc (8 bytes each), cpsr (4 bytes), little-endian.
-func (a *Adapter) ReadRegisters(tid int, dst []byte) ([]byte, error) {
-	c, err := a.cpu(tid)
-	if err != nil {
-		return dst, err
-	}
-	for n := 0; n < aarch64.RegCPSR; n++ {
-		dst = binary.LittleEndian.AppendUint64(dst, c.Reg(n))
-	}
-	return binary.LittleEndian.AppendUint32(dst, uint32(c.Reg(aarch64.RegCPSR))), nil
-}
-
-// WriteRegisters implements rsp.Registers.
-func (a *Adapter) WriteRegisters(tid int, data []byte) error {
-	c, err := a.cpu(tid)
-	if err != nil {
-		return err
-	}
-	for n := 0; n < aarch64.RegCPSR && len(data) >= 8; n++ {
-		c.SetReg(n, binary.LittleEndian.Uint64(data))
-		data = data[8:]
-	}
-	if len(data) >= 4 {
-		c.SetReg(aarch64.RegCPSR, uint64(binary.LittleEndian.Uint32(data)))
-	}
-	return nil
-}
-
-// ReadRegister implements rsp.SingleRegisters: core registers and the system registers of the description.
-func (a *Adapter) ReadRegister(tid, regnum int, dst []byte) ([]byte, error) {
-	c, err := a.cpu(tid)
-	if err != nil {
-		return dst, err
-	}
-	r, ok := a.desc.Reg(regnum)
-	if !ok {
-		return dst, rsp.EINVAL
-	}
-	var v uint64
-	switch {
-	case r.Sys == nil:
-		v = c.Reg(regnum)
-	case isComparator(r.Sys):
-		v = dbgReg(c, r.Sys.Op2, r.Sys.Bank*16+r.Sys.CRm)
-	default:
-		if v, ok = c.SysReg(r.Sys.Op0, r.Sys.Op1, r.Sys.CRn, r.Sys.CRm, r.Sys.Op2); !ok {
-			return dst, rsp.EINVAL
-		}
-	}
-	if r.Size == 4 {
-		return binary.LittleEndian.AppendUint32(dst, uint32(v)), nil
-	}
-	return binary.LittleEndian.AppendUint64(dst, v), nil
-}
-
-// WriteRegister implements rsp.SingleRegisters.
-func (a *Adapter) WriteRegister(tid, regnum int, value []byte) error {
-	c, err := a.cpu(tid)
-	if err != nil {
-		return err
-	}
-	r, ok := a.desc.Reg(regnum)
-	if !ok || len(value) < r.Size {
-		return rsp.EINVAL
-	}
-	var v uint64
-	if r.Size == 4 {
-		v = uint64(binary.LittleEndian.Uint32(value))
-	} else {
-		v = binary.LittleEndian.Uint64(value)
-	}
-	if r.Sys == nil {
-		c.SetReg(regnum, v)
-		return nil
-	}
-	if isComparator(r.Sys) {
-		if !c.DebugUnit().SetRegister(dbgKind[r.Sys.Op2], r.Sys.Bank*16+r.Sys.CRm, v) {
-			return rsp.EINVAL
-		}
-		return nil
-	}
-	if !c.SetSysReg(r.Sys.Op0, r.Sys.Op1, r.Sys.CRn, r.Sys.CRm, r.Sys.Op2, v) {
-		return rsp.EINVAL
-	}
-	return nil
-}
-
-// ReadMemory implements rsp.Memory (RAM only; MMIO is never touched by a debugger read).
-func (a *Adapter) ReadMemory(addr uint64, p []byte) (int, error) {
-	if err := a.m.ReadMemory(addr, p); err != nil {
-		return 0, rsp.EFAULT
-	}
-	return len(p), nil
-}
-
-// WriteMemory implements rsp.Memory.
-func (a *Adapter) WriteMemory(addr uint64, p []byte) error {
-	if err := a.m.WriteMemory(addr, p); err != nil {
-		return rsp.EFAULT
-	}
-	return nil
-}
-
-// TargetXML implements rsp.TargetDescription.
-func (a *Adapter) TargetXML(annex string) ([]byte, bool) { return a.desc.TargetXML(annex) }
-
-// ExecFile implements rsp.ExecFile: the loaded kernel ELF, so `target remote` alone gives gdb symbols.
-func (a *Adapter) ExecFile() (string, []byte, bool) {
-	if a.img == nil || len(a.img.Raw) == 0 {
-		return "", nil, false
-	}
-	return a.opts.ExecName, a.img.Raw, true
-}
-
-// SetConsole implements rsp.Console.
-func (a *Adapter) SetConsole(w io.Writer) { a.cons.setClient(w) }
-
-// Triple implements rsp.LLDBInfo.
-func (a *Adapter) Triple() string { return "aarch64-unknown-none" }
-
-// WatchpointSlots implements rsp.LLDBInfo.
-func (a *Adapter) WatchpointSlots() int { return a.opts.Watchpoints }
-
-// RegisterInfo implements rsp.LLDBInfo.
-func (a *Adapter) RegisterInfo(regnum int) (rsp.RegisterInfo, bool) {
-	return a.desc.RegisterInfo(regnum)
-}
-
 // Attach implements rsp.Attacher: a client connected, so the machine halts and '?' reports this stop.
 func (a *Adapter) Attach() (rsp.StopReason, error) {
 	a.haltFree()
@@ -370,8 +294,8 @@ func (a *Adapter) Attach() (rsp.StopReason, error) {
 // Detach implements rsp.Detacher: the session has removed the client's points; the machine runs on, as
 // with gdbserver and QEMU.
 func (a *Adapter) Detach(how rsp.DetachKind) {
-	if a.route == routeKernel && a.poweredOn.Load() {
-		if st := a.applyKernelChanges(nil); st != nil {
+	if a.poweredOn.Load() {
+		if st := a.route.apply(nil); st != nil {
 			a.log.Warn("removing gdb's points stopped", zap.String("stop", a.describeStop(*st)))
 		}
 	}
@@ -398,7 +322,7 @@ func (a *Adapter) Resume(actions []rsp.Action) (rsp.StopReason, error) {
 			}
 		}
 	}
-	r := a.resumeKernelAware(acts)
+	r := a.run(acts)
 	a.lastStp = r
 	if r.Kind == rsp.StopExited {
 		a.poweredOn.Store(false)
@@ -406,25 +330,32 @@ func (a *Adapter) Resume(actions []rsp.Action) (rsp.StopReason, error) {
 	return r, nil
 }
 
-// resumeKernelAware runs the machine as gdb asked until a stop gdb must see. On the kernel route it first makes
-// the guest hold gdb's points, and it gives them to each CPU that makes its READY call meanwhile.
-func (a *Adapter) resumeKernelAware(acts []target.Action) rsp.StopReason {
-	if a.route == routeKernel {
-		if st := a.applyKernelChanges(stepOnly(acts)); st != nil {
-			return a.stopReason(*st)
-		}
+// run runs the machine as gdb asked until a stop gdb must see. The route first makes the machine hold gdb's
+// points, and again at each READY call it asked to stop at.
+func (a *Adapter) run(acts []target.Action) rsp.StopReason {
+	only := stepOnly(acts)
+	if st := a.route.apply(only); st != nil {
+		return a.stopReason(*st)
 	}
 	for {
-		st := a.m.Resume(acts)
+		st := a.m.ResumeLimit(acts, a.resumeLimit)
 		switch st.Kind {
+		case target.StopLimit:
+			return a.stopReason(target.Stop{Kind: target.StopInterrupt, CPU: st.CPU})
 		case target.StopHypercall:
-			if cs := a.applyKernelChanges(stepOnly(acts)); cs != nil {
+			if cs := a.route.apply(only); cs != nil {
 				return a.stopReason(*cs)
 			}
 		case target.StopCallDone:
 			// a cross-call finished while gdb's resume ran; nothing for gdb
 		case target.StopReturned:
-			if r, ok := a.kernelHitStop(st.CPU); ok {
+			if r, ok := a.route.returned(st.CPU); ok {
+				a.stats.stops++
+				if r.Kind == rsp.StopWatch {
+					a.stats.watchHits++
+				} else {
+					a.stats.bpHits++
+				}
 				return r
 			}
 			if acts[st.CPU] == target.ActionStep {
@@ -450,7 +381,7 @@ func (a *Adapter) stopReason(st target.Stop) rsp.StopReason {
 	case target.StopBreakpoint:
 		a.stats.bpHits++
 		r.Kind = rsp.StopSwBreak
-		if a.points.isHardwareBreak(st.Addr) {
+		if a.bank.isHardwareBreak(st.Addr) {
 			r.Kind = rsp.StopHwBreak
 		}
 	case target.StopWatchpoint:
@@ -465,34 +396,46 @@ func (a *Adapter) stopReason(st target.Stop) rsp.StopReason {
 	return r
 }
 
-// Hypercall is target.Config.Hypercall: the guest kernel's debugger HVCs (kernel route).
-func (a *Adapter) Hypercall(cpu int, args [4]uint64) target.HypercallResult {
-	return a.hypercall(cpu, args)
+// hypercall is target.Config.Hypercall: the guest kernel's debugger HVCs. It runs on the machine goroutine
+// inside Resume and touches only adapter state.
+func (a *Adapter) hypercall(cpu int, args [4]uint64) target.HypercallResult {
+	k := a.kern
+	switch args[0] {
+	case kernelsim.HVCCPUReady:
+		if cpu < len(k.ready) {
+			k.ready[cpu] = true
+		}
+		return target.HypercallResult{Stop: a.route.wantsReady()}
+	case kernelsim.HVCHWBPNotify:
+		if k.inCall == cpu {
+			// A hit inside our own cross-call: counted, stepped over by the kernel, never reported.
+			k.callHit++
+			return target.HypercallResult{X0: kernelsim.HVCNotifyStep}
+		}
+		return a.route.notify(cpu, args[1], args[2], args[3] == 1)
+	}
+	return target.HypercallResult{X0: ^uint64(0)}
 }
 
 // livelockText is the console line of docs/design.md §9: CPU, symbolized PC, exception class, count, and whether a
 // slot of the kernel owned the comparator that fires.
 func (a *Adapter) livelockText(st target.Stop) string {
-	sym := ""
-	if a.img != nil {
-		sym = " <" + a.img.Symbols.Symbolize(st.Addr) + ">"
-	}
-	return fmt.Sprintf("livelock: cpu %d pc %#x%s %s (EC %#x), %d times, %s", st.CPU, st.Addr, sym,
-		target.ExceptionClassName(st.EC), st.EC, st.Count, a.ownerText(st))
+	return fmt.Sprintf("livelock: cpu %d pc %#x <%s> %s (EC %#x), %d times, %s", st.CPU, st.Addr,
+		a.img.Symbols.Symbolize(st.Addr), target.ExceptionClassName(st.EC), st.EC, st.Count, a.ownerText(st))
 }
 
 // ownerText says whether the kernel's slot array owns an enabled comparator that matches the trapping PC.
 func (a *Adapter) ownerText(st target.Stop) string {
-	if a.img == nil || st.EC > 0x31 {
+	if st.EC != debugregs.ECBreakpointLower && st.EC != debugregs.ECBreakpointCurrent {
 		return "owner not checked"
 	}
 	c := a.m.CPU(st.CPU)
-	for i := 0; i < a.opts.Breakpoints; i++ {
-		bcr := debugregs.DBGBCR(dbgReg(c, op2BCR, i))
-		if !bcr.E() || dbgReg(c, op2BVR, i) != st.Addr&^3 {
+	for i := 0; i < a.nbp; i++ {
+		bcr := debugregs.DBGBCR(comparator(c, debugregs.KindDBGBCR, i))
+		if !bcr.E() || comparator(c, debugregs.KindDBGBVR, i) != st.Addr&^3 {
 			continue
 		}
-		owner, err := a.slotOwner(false, st.CPU, i)
+		owner, err := a.kern.slotOwner(false, st.CPU, i)
 		if err != nil {
 			return "owner unknown"
 		}
@@ -526,34 +469,12 @@ func stepOnly(acts []target.Action) []bool {
 	return only
 }
 
-// ExpeditedRegisters implements rsp.ExpeditedRegisters: x29, sp and pc ride in every stop reply, as with
-// gdbserver on aarch64.
-func (a *Adapter) ExpeditedRegisters() []int {
-	return []int{aarch64.RegFP, aarch64.RegSP, aarch64.RegPC}
-}
-
 // isDebugEC says whether an exception class is a breakpoint, software step or watchpoint.
-func isDebugEC(ec uint32) bool { return ec >= 0x30 && ec <= 0x35 }
-
-// rebooted is called after the machine restarted from the kernel entry point.
-func (a *Adapter) rebooted() {
-	a.poweredOn.Store(true)
-	a.kr.rebooted()
-	if a.route == routeKernel {
-		a.syncEarly()
-	}
-	a.perfEvents = nil
-	a.callStop = nil
-	a.lastLivelock = ""
-}
-
-// isComparator says whether a system register of the description is a DBGBVR/DBGBCR/DBGWVR/DBGWCR, which the
-// debugger reads by physical index (Debugv8p9 banks included).
-func isComparator(r *aarch64.SysReg) bool {
-	return r.Op0 == 2 && r.Op1 == 0 && r.CRn == 0 && r.Op2 >= op2BVR && r.Op2 <= op2WCR
+func isDebugEC(ec uint32) bool {
+	return ec >= debugregs.ECBreakpointLower && ec <= debugregs.ECWatchpointCurrent
 }
 
 // StepsAreBounded implements rsp.BoundedSteps: a single step is one instruction, or on the kernel route a few
 // cross-calls, which the livelock detector bounds. With detection off an uninstall can spin forever, so steps
 // then keep the interruptible path.
-func (a *Adapter) StepsAreBounded() bool { return a.opts.LivelockThreshold > 0 }
+func (a *Adapter) StepsAreBounded() bool { return a.livelockThreshold > 0 }

@@ -2,9 +2,11 @@
 //
 // It exists because the layers below stay ignorant of each other: rsp knows nothing of CPUs, target knows
 // nothing of gdb, kernelsim knows nothing of either. This package owns what only makes sense with all three in
-// view: the mapping of gdb's threads onto CPUs and its register block onto CPU state, the comparator budget
-// for gdb's hardware points (split into aligned doubleword or MASK regions, all or nothing), the run loop that
-// keeps the machine going while no client is attached, the stop mapping, and the fixed `monitor` table.
+// view: the mapping of gdb's threads onto CPUs and its register numbers onto CPU state, the route of gdb's
+// hardware points (route.go: the machine's external bank, or the guest kernel's own slots through cross-calls,
+// kernelroute.go and guest.go), the run loop that keeps the machine going while no client is attached, the
+// stop mapping, and the fixed `monitor` table. Start builds the machine with the adapter's own hooks and boots
+// the image.
 //
 // It relies on target.Machine's run control being all-stop and on the session in rsp reference-counting Z/z,
 // so each distinct point arrives here once.

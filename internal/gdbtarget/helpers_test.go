@@ -7,39 +7,23 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/hwbp-gdbstub/hwbp-gdbstub/debugregs"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/kernelsim"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/rsp"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/rsp/rsptest"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target"
 )
 
-// newTestAdapter boots the embedded kernel on a real 2-CPU machine behind a real Adapter.
+// newTestAdapter boots the embedded kernel on a real 2-CPU machine behind a real Adapter; the machine is
+// halted when the test ends.
 func newTestAdapter(t testing.TB, route string) *Adapter {
 	t.Helper()
-	img, err := kernelsim.Default()
-	require.NoError(t, err)
-	model, err := debugregs.LookupModel("cortex-a57")
-	require.NoError(t, err)
-	var a *Adapter
-	m, err := target.New(target.Config{
-		CPUs:              2,
-		LivelockThreshold: target.DefaultLivelockThreshold,
-		Hypercall:         func(cpu int, args [4]uint64) target.HypercallResult { return a.Hypercall(cpu, args) },
+	a, err := Start(Config{
+		Machine: target.Config{CPUs: 2, LivelockThreshold: target.DefaultLivelockThreshold},
+		Route:   route,
 	})
 	require.NoError(t, err)
-	boot := func(m *target.Machine) error {
-		for _, s := range img.Segments {
-			if err := m.LoadSegment(s.Addr, s.Data, s.MemSize); err != nil {
-				return err
-			}
-		}
-		m.Reset(img.Entry)
-		return nil
-	}
-	a = New(m, img, Options{Breakpoints: model.Breakpoints, Watchpoints: model.Watchpoints, Route: route,
-		LivelockThreshold: target.DefaultLivelockThreshold, Boot: boot})
-	require.NoError(t, boot(m))
+	// After the session's own cleanup (a detach lets the machine run on), stop the machine.
+	t.Cleanup(a.haltFree)
 	return a
 }
 
@@ -47,12 +31,19 @@ func newTestAdapter(t testing.TB, route string) *Adapter {
 // no-ack mode.
 func session(t *testing.T, a *Adapter) *rsptest.Client {
 	t.Helper()
-	c, _ := rsptest.StartSession(t, a, rsp.Options{})
+	c, _ := sessionDone(t, a)
+	return c
+}
+
+// sessionDone is session that also returns the channel the session's end arrives on.
+func sessionDone(t *testing.T, a *Adapter) (*rsptest.Client, <-chan error) {
+	t.Helper()
+	c, done := rsptest.StartSession(t, a, rsp.Options{})
 	c.Timeout = 20 * time.Second
 	require.Contains(t, c.Exchange("qSupported:multiprocess+;swbreak+;hwbreak+;vContSupported+"), "hwbreak+")
 	require.Equal(t, "OK", c.Exchange("QStartNoAckMode"))
 	c.NoAck = true
-	return c
+	return c, done
 }
 
 func symAddr(t testing.TB, name string) uint64 {
@@ -65,3 +56,19 @@ func symAddr(t testing.TB, name string) uint64 {
 }
 
 func hex(v uint64) string { return fmt.Sprintf("%x", v) }
+
+// recvStop reads the next packet that is not console output (O packets).
+func recvStop(c *rsptest.Client) string {
+	for {
+		p := c.Recv()
+		if len(p) == 0 || p[0] != 'O' || p == "OK" {
+			return p
+		}
+	}
+}
+
+// resume sends a resume packet and returns the stop reply after any console output.
+func resume(c *rsptest.Client, packet string) string {
+	c.Send(packet)
+	return recvStop(c)
+}

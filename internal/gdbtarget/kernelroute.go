@@ -1,8 +1,8 @@
 package gdbtarget
 
 import (
-	"errors"
 	"fmt"
+	"io"
 
 	"go.uber.org/zap"
 
@@ -60,19 +60,27 @@ func (p *kpoint) eventType() uint64 {
 	return kernelsim.EventWrite
 }
 
-// kernelRoute holds the requests and what the guest has of them.
+func (p *kpoint) anyEvent() bool {
+	for r := range p.events {
+		for _, ev := range p.events[r] {
+			if ev != 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// kernelRoute holds gdb's requests and what the guest kernel has of them.
 type kernelRoute struct {
+	k        *guestKernel
+	bank     *externalBank // gdb's watchpoints for the CPUs whose kernel is not ready yet
+	log      *zap.Logger
+	nbp, nwp int // the CPU model's comparators
+
 	points  []*kpoint
-	ready   []bool // CPU n made its READY HVC
 	byEvent map[uint64]*kpoint
-
-	inCall  int    // the CPU running our cross-call, or -1
-	calls   uint64 // cross-calls run
-	callHit uint64 // debugger-owned hits inside our cross-calls (stepped over by the kernel, never reported)
-	aborted uint64 // cross-calls abandoned at callLimit
-
-	hit      map[int]pendingHit // CPU → the debugger-owned hit it is returning to
-	needWork []bool             // CPU n has points to install at its READY
+	hit     map[int]pendingHit // CPU → the debugger-owned hit it is returning to
 }
 
 type pendingHit struct {
@@ -80,42 +88,21 @@ type pendingHit struct {
 	watch       bool
 }
 
-func newKernelRoute(cpus int) *kernelRoute {
-	return &kernelRoute{
-		ready:    make([]bool, cpus),
-		byEvent:  map[uint64]*kpoint{},
-		inCall:   -1,
-		hit:      map[int]pendingHit{},
-		needWork: make([]bool, cpus),
-	}
+func newKernelRoute(k *guestKernel, bank *externalBank, log *zap.Logger, nbp, nwp int) *kernelRoute {
+	return &kernelRoute{k: k, bank: bank, log: log, nbp: nbp, nwp: nwp, byEvent: map[uint64]*kpoint{}, hit: map[int]pendingHit{}}
 }
 
-// hypercall is target.Config.Hypercall for the kernel route. It runs on the machine goroutine inside Resume
-// and touches only adapter state.
-func (a *Adapter) hypercall(cpu int, args [4]uint64) target.HypercallResult {
-	kr := a.kr
-	switch args[0] {
-	case kernelsim.HVCCPUReady:
-		if cpu < len(kr.ready) {
-			kr.ready[cpu] = true
-		}
-		// Stop only if gdb's points wait for this CPU; the resume loop installs them and goes on.
-		return target.HypercallResult{Stop: a.route == routeKernel && len(kr.points) > 0}
-	case kernelsim.HVCHWBPNotify:
-		if kr.inCall == cpu {
-			// A hit inside our own cross-call: counted, stepped over by the kernel, never reported.
-			kr.callHit++
-			return target.HypercallResult{X0: kernelsim.HVCNotifyStep}
-		}
-		if !kr.wanted(args[1], args[2]) {
-			// A wider region (MASK) caught bytes gdb did not ask for, or gdb removed the point: step over it
-			// silently.
-			return target.HypercallResult{X0: kernelsim.HVCNotifyStep}
-		}
-		kr.hit[cpu] = pendingHit{ev: args[1], trigger: args[2], watch: args[3] == 1}
-		return target.HypercallResult{X0: 0, HaltOnReturn: true}
+// wantsReady: stop at a READY only if gdb's points wait for that CPU; the resume loop installs them and goes on.
+func (kr *kernelRoute) wantsReady() bool { return len(kr.points) > 0 }
+
+func (kr *kernelRoute) notify(cpu int, ev, trigger uint64, watch bool) target.HypercallResult {
+	if !kr.wanted(ev, trigger) {
+		// A wider region (MASK) caught bytes gdb did not ask for, or gdb removed the point: step over it
+		// silently.
+		return target.HypercallResult{X0: kernelsim.HVCNotifyStep}
 	}
-	return target.HypercallResult{X0: ^uint64(0)}
+	kr.hit[cpu] = pendingHit{ev: ev, trigger: trigger, watch: watch}
+	return target.HypercallResult{X0: 0, HaltOnReturn: true}
 }
 
 // wanted says whether a hit of guest event ev at trigger belongs to a point gdb has now: a hit noted before
@@ -131,130 +118,134 @@ func (kr *kernelRoute) wanted(ev, trigger uint64) bool {
 	return true
 }
 
-// readyCPU returns a CPU that takes cross-calls, or -1.
-func (kr *kernelRoute) readyCPU() int {
-	for i, r := range kr.ready {
-		if r {
-			return i
-		}
-	}
-	return -1
-}
-
-// findPoint returns the live (not removing) request matching gdb's arguments.
-func (kr *kernelRoute) findPoint(watch bool, kind rsp.WatchKind, addr, length uint64) *kpoint {
+// find returns the request matching gdb's arguments (perhaps one gdb removed since the last resume).
+func (kr *kernelRoute) find(watch bool, w watchReq) *kpoint {
 	for _, p := range kr.points {
-		if p.watch == watch && p.addr == addr && p.len == length && (!watch || p.kind == kind) {
+		if p.watch == watch && p.addr == w.addr && p.len == w.length && (!watch || p.kind == w.kind) {
 			return p
 		}
 	}
 	return nil
 }
 
-// kernelAdd handles Z1–Z4 in the kernel route: regions are reserved in the guest now (so capacity is known at
-// Z time), installed at resume.
-func (a *Adapter) kernelAdd(watch bool, kind rsp.WatchKind, addr, length uint64) error {
-	kr := a.kr
-	if p := kr.findPoint(watch, kind, addr, length); p != nil {
+func (kr *kernelRoute) addBreak(addr uint64) error {
+	return kr.add(false, watchReq{addr: addr, length: 4}, []debugregs.WatchRegion{{Start: addr, Len: 4}})
+}
+
+func (kr *kernelRoute) addWatch(w watchReq) error {
+	regions, err := kernelRegions(w.addr, w.length)
+	if err != nil {
+		regions = nil // more regions than any CPU has: the covering region below
+	}
+	return kr.add(true, w, regions)
+}
+
+func (kr *kernelRoute) removeBreak(addr uint64) error {
+	return kr.remove(false, watchReq{addr: addr, length: 4})
+}
+
+func (kr *kernelRoute) removeWatch(w watchReq) error { return kr.remove(true, w) }
+
+// add takes a request: its regions are reserved in the guest now (so capacity is known at Z time) and
+// installed at resume. If the exact split does not fit, one covering MASK region is tried (hits on bytes gdb
+// did not ask for are stepped over silently, see notify).
+func (kr *kernelRoute) add(watch bool, w watchReq, regions []debugregs.WatchRegion) error {
+	if p := kr.find(watch, w); p != nil {
 		if p.removing {
 			p.removing = false // a remove then a re-insert before any resume: nothing to do
-			a.syncEarly()
+			kr.syncEarly()
 		}
 		return nil
 	}
-	p := &kpoint{watch: watch, kind: kind, addr: addr, len: length}
-	var cover debugregs.WatchRegion
-	if watch {
-		var err error
-		if cover, err = debugregs.CoveringRegion(addr, length); err != nil {
-			return rsp.EINVAL
-		}
-		regions, err := kernelRegions(addr, length)
-		if err != nil {
-			return rsp.EINVAL
-		}
-		p.regions = regions
-	} else {
-		if addr%4 != 0 {
-			return rsp.EINVAL
-		}
-		p.regions = []debugregs.WatchRegion{{Start: addr, Len: 4}}
+	p := &kpoint{watch: watch, kind: w.kind, addr: w.addr, len: w.length}
+	err := kr.takeSome(p, regions)
+	if err == rsp.ENOSPC && kr.anyRemoved() && kr.uninstallRemoved(func(int) bool { return true }) == nil {
+		// Points gdb removed still held comparators (they go at the next resume): free them now and retry.
+		err = kr.takeSome(p, regions)
 	}
-	n := a.m.NumCPUs()
-	p.events = make([][]uint64, len(p.regions))
-	p.installed = make([][]bool, len(p.regions))
-	for r := range p.regions {
+	if err != nil {
+		return err
+	}
+	kr.points = append(kr.points, p)
+	kr.syncEarly()
+	return nil
+}
+
+// takeSome takes the exact split for p, or one covering region for a watchpoint whose split does not fit.
+func (kr *kernelRoute) takeSome(p *kpoint, regions []debugregs.WatchRegion) error {
+	var err error = rsp.ENOSPC
+	if len(regions) > 0 {
+		err = kr.take(p, regions)
+	}
+	if err == rsp.ENOSPC && p.watch && len(regions) != 1 {
+		cover, cerr := debugregs.CoveringRegion(p.addr, p.len)
+		if cerr != nil {
+			return rsp.EINVAL
+		}
+		err = kr.take(p, []debugregs.WatchRegion{cover})
+	}
+	return err
+}
+
+func (kr *kernelRoute) anyRemoved() bool {
+	for _, p := range kr.points {
+		if p.removing {
+			return true
+		}
+	}
+	return false
+}
+
+// take gives p its regions and reserves them on every ready CPU; before the kernel is up it holds no events,
+// so the CPU model's comparator counts decide. All or nothing.
+func (kr *kernelRoute) take(p *kpoint, regions []debugregs.WatchRegion) error {
+	n := len(kr.k.ready)
+	p.regions = regions
+	p.events = make([][]uint64, len(regions))
+	p.installed = make([][]bool, len(regions))
+	for r := range regions {
 		p.events[r] = make([]uint64, n)
 		p.installed[r] = make([]bool, n)
 	}
-	if kr.readyCPU() < 0 {
-		// Before the kernel is up it holds no events: the machine's comparator counts decide.
-		if !a.fitsBeforeBoot(p) {
-			if !watch || len(p.regions) == 1 {
-				return rsp.ENOSPC
-			}
-			p.regions = []debugregs.WatchRegion{cover}
-			p.events, p.installed = p.events[:1], p.installed[:1]
-			if !a.fitsBeforeBoot(p) {
-				return rsp.ENOSPC
-			}
+	if !kr.k.up() {
+		if !kr.fitsBeforeBoot(p) {
+			return rsp.ENOSPC
 		}
-	} else if err := a.reserve(p); err != nil {
-		if err != rsp.ENOSPC || !watch || len(p.regions) == 1 {
-			return err
+		return nil
+	}
+	for cpu, ready := range kr.k.ready {
+		if !ready {
+			continue
 		}
-		// The exact split does not fit: one power-of-two MASK region covering the range (hits on bytes gdb did
-		// not ask for are stepped over silently, see hypercall).
-		p.regions = []debugregs.WatchRegion{cover}
-		p.events, p.installed = p.events[:1], p.installed[:1]
-		if err := a.reserve(p); err != nil {
+		if err := kr.createOn(p, cpu); err != nil {
+			kr.releaseAll(p)
 			return err
 		}
 	}
-	kr.points = append(kr.points, p)
-	a.syncEarly()
 	return nil
 }
 
 // fitsBeforeBoot checks a request against the CPU model's comparators and the requests already taken.
-func (a *Adapter) fitsBeforeBoot(p *kpoint) bool {
+func (kr *kernelRoute) fitsBeforeBoot(p *kpoint) bool {
 	used := len(p.regions)
-	for _, q := range a.kr.points {
+	for _, q := range kr.points {
 		if q.watch == p.watch && !q.removing {
 			used += len(q.regions)
 		}
 	}
 	if p.watch {
-		return used <= a.opts.Watchpoints
+		return used <= kr.nwp
 	}
-	return used <= a.opts.Breakpoints
-}
-
-// reserve creates the guest events of p on every ready CPU; all or nothing.
-func (a *Adapter) reserve(p *kpoint) error {
-	for cpu, ready := range a.kr.ready {
-		if !ready {
-			continue
-		}
-		if err := a.createOn(p, cpu); err != nil {
-			a.releaseAll(p)
-			return err
-		}
-	}
-	return nil
+	return used <= kr.nbp
 }
 
 // createOn reserves p's regions for cpu in the guest.
-func (a *Adapter) createOn(p *kpoint, cpu int) error {
-	fn, err := a.symbol(kernelsim.SymDebuggerEventCreate)
-	if err != nil {
-		return rsp.EPERM
-	}
+func (kr *kernelRoute) createOn(p *kpoint, cpu int) error {
 	for r, reg := range p.regions {
 		if p.events[r][cpu] != 0 {
 			continue
 		}
-		ev, err := a.crossCall(a.kr.readyCPU(), fn, reg.Start, reg.Len, p.eventType(), uint64(cpu))
+		ev, err := kr.k.call(kr.k.readyCPU(), kernelsim.SymDebuggerEventCreate, reg.Start, reg.Len, p.eventType(), uint64(cpu))
 		if err != nil {
 			return rsp.EIO
 		}
@@ -265,35 +256,31 @@ func (a *Adapter) createOn(p *kpoint, cpu int) error {
 			return rsp.EINVAL
 		}
 		p.events[r][cpu] = ev
-		a.kr.byEvent[ev] = p
+		kr.byEvent[ev] = p
 	}
 	return nil
 }
 
 // releaseAll returns every reservation of p that is not installed.
-func (a *Adapter) releaseAll(p *kpoint) {
-	fn, err := a.symbol(kernelsim.SymDebuggerEventRelease)
-	if err != nil {
-		return
-	}
+func (kr *kernelRoute) releaseAll(p *kpoint) {
 	for r := range p.events {
 		for cpu, ev := range p.events[r] {
 			if ev == 0 || p.installed[r][cpu] {
 				continue
 			}
-			if _, err := a.crossCall(a.kr.readyCPU(), fn, ev); err == nil {
+			if _, err := kr.k.call(kr.k.readyCPU(), kernelsim.SymDebuggerEventRelease, ev); err == nil {
 				p.events[r][cpu] = 0
-				delete(a.kr.byEvent, ev)
+				delete(kr.byEvent, ev)
 			}
 		}
 	}
 }
 
-// kernelRemove handles z1–z4: the request is uninstalled at the next resume.
-func (a *Adapter) kernelRemove(watch bool, kind rsp.WatchKind, addr, length uint64) error {
-	if p := a.kr.findPoint(watch, kind, addr, length); p != nil {
+// remove handles z1–z4: the request is uninstalled at the next resume.
+func (kr *kernelRoute) remove(watch bool, w watchReq) error {
+	if p := kr.find(watch, w); p != nil {
 		p.removing = true
-		a.syncEarly()
+		kr.syncEarly()
 	}
 	return nil
 }
@@ -303,14 +290,13 @@ func (a *Adapter) kernelRemove(watch bool, kind rsp.WatchKind, addr, length uint
 // the matching to its kernel. Hardware breakpoints wait for the kernel: on this route they are the experiment
 // on the kernel's own slot code (hbreak write_wb_reg must first stop where the kernel installed it, see
 // docs/decisions.md).
-func (a *Adapter) syncEarly() {
-	kr := a.kr
+func (kr *kernelRoute) syncEarly() {
 	unready := false
-	for cpu, ready := range kr.ready {
-		a.m.SetExternalCPU(cpu, !ready)
+	for cpu, ready := range kr.k.ready {
+		kr.bank.m.SetExternalCPU(cpu, !ready)
 		unready = unready || !ready
 	}
-	a.extClear()
+	kr.bank.clear()
 	if !unready {
 		return
 	}
@@ -318,104 +304,31 @@ func (a *Adapter) syncEarly() {
 		if p.removing || !p.watch {
 			continue
 		}
-		if err := a.extArmWatch(&watchReq{addr: p.addr, length: p.len, kind: p.kind}, p.regions); err != nil {
-			a.log.Warn("kernel route: no external comparator for an early point", zap.Stringer("point", p), zap.Error(err))
+		if err := kr.bank.armWatch(watchReq{addr: p.addr, length: p.len, kind: p.kind}, p.regions); err != nil {
+			kr.log.Warn("kernel route: no external comparator for an early watchpoint", zap.Stringer("point", p), zap.Error(err))
 		}
 	}
 }
 
-// errCallStopped means a cross-call stopped for something gdb must see (a livelock, a gdb breakpoint); the
-// stop is in a.callStop and the call goes on at the next resume.
-var errCallStopped = fmt.Errorf("cross-call stopped")
-
-// crossCall runs fn(args) on cpu through the kernel's debugger entry protocol and returns its x0.
-func (a *Adapter) crossCall(cpu int, fn uint64, args ...uint64) (uint64, error) {
-	if cpu < 0 {
-		return 0, fmt.Errorf("no CPU takes cross-calls yet")
-	}
-	done, err := a.symbol(kernelsim.SymDebuggerCallDone)
-	if err != nil {
-		return 0, err
-	}
-	c := target.Call{Fn: fn, Return: done, DoneHVC: kernelsim.HVCDebuggerDone}
-	copy(c.Args[:], args)
-	if err := a.m.BeginCall(cpu, c); err != nil {
-		return 0, err
-	}
-	a.kr.calls++
-	return a.finishCall(cpu)
-}
-
-// callLimit bounds the guest instructions one cross-call may take. A call normally takes a few thousand, or
-// a few hundred thousand when each of its stores hits a watchpoint the kernel steps over; one that never
-// returns (an exclusive load/store loop under a watchpoint fails its store-exclusive at every step-over)
-// must not hold the session.
-const callLimit = 1 << 24
-
-// errCallAborted means a cross-call ran out of callLimit: it was abandoned and the CPU's context restored.
-var errCallAborted = errors.New("cross-call did not return within its instruction limit; abandoned")
-
-// finishCall runs cpu alone until its cross-call returns, or abandons it after callLimit instructions.
-func (a *Adapter) finishCall(cpu int) (uint64, error) {
-	acts := make([]target.Action, a.m.NumCPUs())
-	acts[cpu] = target.ActionContinue
-	a.kr.inCall = cpu
-	interrupted := false
-	defer func() {
-		a.kr.inCall = -1
-		if interrupted {
-			a.m.Interrupt() // for the Resume that gdb's request is really about
-		}
-	}()
-	for {
-		st := a.m.ResumeLimit(acts, callLimit)
-		switch st.Kind {
-		case target.StopCallDone:
-			return st.Addr, nil
-		case target.StopHypercall:
-			continue
-		case target.StopInterrupt:
-			// A Ctrl-C (or a halt request that came late) is not about the call: finish it first.
-			interrupted = true
-			continue
-		case target.StopLimit:
-			if err := a.m.AbortCall(cpu); err != nil {
-				return 0, err
-			}
-			a.kr.aborted++
-			a.log.Warn("kernel route: a cross-call did not return; abandoned", zap.Int("cpu", cpu))
-			return 0, errCallAborted
-		default:
-			a.callStop = &st
-			return 0, errCallStopped
-		}
-	}
-}
-
-// applyKernelChanges makes the guest match what gdb wants on the CPUs in only (nil = every CPU): uninstall and
-// release removed requests, install the others on every ready CPU. A stop that gdb must see (the uninstall
-// livelock) is returned. gdb's single-thread steps (a step-over) restrict the work to the stepping CPU, so a stop
-// on another CPU never answers a step of this one (gdb 13 asserts in finish_step_over).
-func (a *Adapter) applyKernelChanges(only []bool) *target.Stop {
-	kr := a.kr
-	defer a.syncEarly()
+// apply makes the guest match what gdb wants on the CPUs in only (nil = every CPU): uninstall and release
+// removed requests, install the others on every ready CPU. A stop that gdb must see (the uninstall livelock) is
+// returned. gdb's single-thread steps (a step-over) restrict the work to the stepping CPU, so a stop on another
+// CPU never answers a step of this one (gdb 13 asserts in finish_step_over).
+func (kr *kernelRoute) apply(only []bool) *target.Stop {
+	defer kr.syncEarly()
 	in := func(cpu int) bool { return only == nil || (cpu < len(only) && only[cpu]) }
-	if a.callStop != nil && in(a.callStop.CPU) {
-		// A cross-call stopped earlier (e.g. livelocked); let it go on before anything else.
-		cpu := a.callStop.CPU
-		a.callStop = nil
-		if a.m.InCall(cpu) {
-			if _, err := a.finishCall(cpu); err != nil {
-				return a.callStop
-			}
-		}
+	// A cross-call stopped earlier (e.g. livelocked) goes on before anything else.
+	if st := kr.k.resumeStopped(in); st != nil {
+		return st
 	}
-	uninstall, err1 := a.symbol(kernelsim.SymDebuggerEventUninstall)
-	install, err2 := a.symbol(kernelsim.SymDebuggerEventInstall)
-	release, err3 := a.symbol(kernelsim.SymDebuggerEventRelease)
-	if err1 != nil || err2 != nil || err3 != nil {
-		return nil
+	if stop := kr.uninstallRemoved(in); stop != nil {
+		return stop
 	}
+	return kr.installWanted(in)
+}
+
+// uninstallRemoved uninstalls and releases the requests gdb removed, on the CPUs in in.
+func (kr *kernelRoute) uninstallRemoved(in func(int) bool) *target.Stop {
 	keep := kr.points[:0]
 	var stop *target.Stop
 	for _, p := range kr.points {
@@ -429,54 +342,56 @@ func (a *Adapter) applyKernelChanges(only []bool) *target.Stop {
 					continue
 				}
 				if p.installed[r][cpu] {
-					if _, err := a.crossCall(cpu, uninstall, ev); err != nil {
+					if _, err := kr.k.call(cpu, kernelsim.SymDebuggerEventUninstall, ev); err != nil {
 						if err == errCallStopped {
 							// The uninstall itself stopped (the livelock): the rest waits.
 							p.installed[r][cpu] = false
-							stop = a.callStop
+							stop = kr.k.callStop
 							continue
 						}
-						a.log.Warn("uninstall cross-call", zap.Error(err))
+						kr.log.Warn("kernel route: uninstall cross-call", zap.Error(err))
 						continue
 					}
 					p.installed[r][cpu] = false
 				}
-				if _, err := a.crossCall(cpu, release, ev); err == nil {
+				if _, err := kr.k.call(cpu, kernelsim.SymDebuggerEventRelease, ev); err == nil {
 					p.events[r][cpu] = 0
 					delete(kr.byEvent, ev)
 				}
 			}
 		}
-		if a.anyEvent(p) {
+		if p.anyEvent() {
 			keep = append(keep, p) // other CPUs still hold it; finish at a later resume
 		}
 	}
 	kr.points = keep
-	if stop != nil {
-		return stop
-	}
+	return stop
+}
+
+// installWanted reserves and installs gdb's live requests on every ready CPU in in.
+func (kr *kernelRoute) installWanted(in func(int) bool) *target.Stop {
 	for _, p := range kr.points {
 		if p.removing {
 			continue
 		}
-		for cpu, ready := range kr.ready {
+		for cpu, ready := range kr.k.ready {
 			if !ready || !in(cpu) {
 				continue
 			}
-			if err := a.createOn(p, cpu); err != nil {
-				a.log.Warn("kernel route: reserving at resume failed", zap.Stringer("point", p), zap.Int("cpu", cpu), zap.Error(err))
+			if err := kr.createOn(p, cpu); err != nil {
+				kr.log.Warn("kernel route: reserving at resume failed", zap.Stringer("point", p), zap.Int("cpu", cpu), zap.Error(err))
 				continue
 			}
 			for r := range p.regions {
 				if p.installed[r][cpu] || p.events[r][cpu] == 0 {
 					continue
 				}
-				ret, err := a.crossCall(cpu, install, p.events[r][cpu])
+				ret, err := kr.k.call(cpu, kernelsim.SymDebuggerEventInstall, p.events[r][cpu])
 				if err == errCallStopped {
-					return a.callStop
+					return kr.k.callStop
 				}
 				if err != nil || ret != 0 {
-					a.log.Warn("kernel route: install failed", zap.Stringer("point", p), zap.Int("cpu", cpu), zap.Uint64("ret", ret), zap.Error(err))
+					kr.log.Warn("kernel route: install failed", zap.Stringer("point", p), zap.Int("cpu", cpu), zap.Uint64("ret", ret), zap.Error(err))
 					continue
 				}
 				p.installed[r][cpu] = true
@@ -486,76 +401,40 @@ func (a *Adapter) applyKernelChanges(only []bool) *target.Stop {
 	return nil
 }
 
-func (a *Adapter) anyEvent(p *kpoint) bool {
-	for r := range p.events {
-		for _, ev := range p.events[r] {
-			if ev != 0 {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// kernelHitStop turns a CPU halted on return from a debugger-owned hit into gdb's stop reply; ok is false
-// for a hit that no longer belongs to a point gdb has (the CPU is back at the trapped instruction, which traps
-// again if a point of gdb still covers it).
-func (a *Adapter) kernelHitStop(cpu int) (r rsp.StopReason, ok bool) {
-	h, noted := a.kr.hit[cpu]
-	delete(a.kr.hit, cpu)
-	if !noted || !a.kr.wanted(h.ev, h.trigger) {
+// returned turns a CPU halted on return from a debugger-owned hit into gdb's stop reply; ok is false for a
+// hit that no longer belongs to a point gdb has (the CPU is back at the trapped instruction, which traps again
+// if a point of gdb still covers it).
+func (kr *kernelRoute) returned(cpu int) (rsp.StopReason, bool) {
+	h, noted := kr.hit[cpu]
+	delete(kr.hit, cpu)
+	if !noted || !kr.wanted(h.ev, h.trigger) {
 		return rsp.StopReason{}, false
 	}
-	a.stats.stops++
-	if h.watch {
-		a.stats.watchHits++
-	} else {
-		a.stats.bpHits++
+	p := kr.byEvent[h.ev]
+	r := rsp.StopReason{Kind: rsp.StopHwBreak, Thread: cpu + 1}
+	if p.watch {
+		// FAR may lie outside gdb's range (an STP starting below it): clamp into the range gdb asked for.
+		r.Kind, r.Addr, r.Watch = rsp.StopWatch, min(max(h.trigger, p.addr), p.addr+p.len-1), p.kind
 	}
-	r = rsp.StopReason{Kind: rsp.StopSignal, Thread: cpu + 1}
-	p := a.kr.byEvent[h.ev]
-	if !p.watch {
-		r.Kind = rsp.StopHwBreak
-		return r, true
-	}
-	// FAR may lie outside gdb's range (an STP starting below it): clamp into the range gdb asked for.
-	addr := min(max(h.trigger, p.addr), p.addr+p.len-1)
-	r.Kind, r.Addr, r.Watch = rsp.StopWatch, addr, p.kind
 	return r, true
 }
 
-// debuggerRequest names the gdb request that owns a guest event.
-func (a *Adapter) debuggerRequest(ev uint64) string {
-	if a.kr == nil {
-		return ""
-	}
-	if p := a.kr.byEvent[ev]; p != nil {
+// owner names the gdb request that owns a guest event.
+func (kr *kernelRoute) owner(ev uint64) string {
+	if p := kr.byEvent[ev]; p != nil {
 		return p.String()
 	}
 	return ""
 }
 
-// kernelRegions splits a watch range the way the guest accepts it: BAS chunks inside one doubleword, or
-// power-of-two MASK regions of at least 16 bytes.
-func kernelRegions(addr, length uint64) ([]debugregs.WatchRegion, error) {
-	regions, err := debugregs.SplitWatchFewest(addr, length)
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range regions {
-		if r.Mask != 0 && r.Len < kernelsim.MinMaskLen {
-			return debugregs.SplitWatch(addr, length)
-		}
-	}
-	return regions, nil
+func (kr *kernelRoute) stats(out io.Writer) {
+	fmt.Fprintf(out, "kernel route: %d gdb requests, %d cross-calls, %d hits inside them (stepped over by the kernel), %d abandoned\n",
+		len(kr.points), kr.k.calls, kr.k.callHit, kr.k.aborted)
 }
 
 // rebooted forgets everything the guest held: after a reset no CPU is ready and no event exists. gdb's requests
-// stay wanted; they are reserved and installed again as each CPU makes its READY call.
+// stay wanted; they are matched externally until each CPU makes its READY call, then reserved and installed.
 func (kr *kernelRoute) rebooted() {
-	for i := range kr.ready {
-		kr.ready[i] = false
-	}
 	kr.byEvent = map[uint64]*kpoint{}
 	kr.hit = map[int]pendingHit{}
 	keep := kr.points[:0]
@@ -570,4 +449,20 @@ func (kr *kernelRoute) rebooted() {
 		keep = append(keep, p)
 	}
 	kr.points = keep
+	kr.syncEarly()
+}
+
+// kernelRegions splits a watch range the way the guest accepts it: BAS chunks inside one doubleword, or
+// power-of-two MASK regions of at least kernelsim.MinMaskLen bytes.
+func kernelRegions(addr, length uint64) ([]debugregs.WatchRegion, error) {
+	regions, err := debugregs.SplitWatchFewest(addr, length)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range regions {
+		if r.Mask != 0 && r.Len < kernelsim.MinMaskLen {
+			return debugregs.SplitWatch(addr, length)
+		}
+	}
+	return regions, nil
 }

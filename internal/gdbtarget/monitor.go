@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"runtime"
-	"sort"
 	"strings"
 
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/rsp"
@@ -67,62 +66,17 @@ func (a *Adapter) monStats(_ []string, out io.Writer) error {
 	fmt.Fprintf(out, "server goroutines %d\n", runtime.NumGoroutine())
 	fmt.Fprintf(out, "stops %d (breakpoint %d, watchpoint %d, step %d, interrupt %d)\n",
 		a.stats.stops, a.stats.bpHits, a.stats.watchHits, a.stats.steps, a.stats.interrupts)
-	if a.route == routeKernel {
-		fmt.Fprintf(out, "kernel route: %d gdb requests, %d cross-calls, %d hits inside them (stepped over by the kernel), %d abandoned\n",
-			len(a.kr.points), a.kr.calls, a.kr.callHit, a.kr.aborted)
-	}
-	var used []string
-	for i, ok := range a.points.bpUsed {
-		if ok {
-			used = append(used, fmt.Sprintf("bp%d=%#x", i, a.points.bpAddr[i]))
-		}
-	}
-	for i, o := range a.points.wpOwner {
-		if o != nil {
-			used = append(used, fmt.Sprintf("wp%d=%#x+%d", i, o.addr, o.length))
-		}
-	}
-	var soft []string
-	for addr := range a.points.soft {
-		soft = append(soft, fmt.Sprintf("%#x", addr))
-	}
-	sort.Strings(soft)
-	wpUsed := 0
-	for _, o := range a.points.wpOwner {
-		if o != nil {
-			wpUsed++
-		}
-	}
-	fmt.Fprintf(out, "gdb comparators in use: %d of %d breakpoints, %d of %d watchpoints\n",
-		countTrue(a.points.bpUsed), len(a.points.bpUsed), wpUsed, len(a.points.wpOwner))
-	if len(used) > 0 {
-		fmt.Fprintf(out, "  %s\n", strings.Join(used, " "))
-	}
-	if len(soft) > 0 {
-		fmt.Fprintf(out, "software breakpoints: %s\n", strings.Join(soft, " "))
-	}
+	a.route.stats(out)
+	a.bank.describe(out)
+	a.describeSoft(out)
 	return nil
 }
 
 func (a *Adapter) monReset(_ []string, out io.Writer) error {
-	if a.opts.Boot == nil {
-		return rsp.EPERM
-	}
-	if err := a.opts.Boot(a.m); err != nil {
+	if err := a.boot(); err != nil {
 		fmt.Fprintf(out, "reset failed: %v\n", err)
 		return rsp.EIO
 	}
-	a.rebooted()
 	fmt.Fprintln(out, "machine reset: every CPU restarts from the kernel entry point")
 	return nil
-}
-
-func countTrue(b []bool) int {
-	n := 0
-	for _, x := range b {
-		if x {
-			n++
-		}
-	}
-	return n
 }

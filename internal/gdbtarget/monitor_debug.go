@@ -11,26 +11,6 @@ import (
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target"
 )
 
-// Debug system-register encodings (op0=2, op1=0, CRn=0, CRm=n): op2 4 BVR, 5 BCR, 6 WVR, 7 WCR.
-const (
-	op2BVR = 4
-	op2BCR = 5
-	op2WVR = 6
-	op2WCR = 7
-)
-
-// dbgKind maps an op2 of the comparator registers to the debug model's register kind.
-var dbgKind = map[int]debugregs.RegKind{
-	op2BVR: debugregs.KindDBGBVR, op2BCR: debugregs.KindDBGBCR, op2WVR: debugregs.KindDBGWVR, op2WCR: debugregs.KindDBGWCR,
-}
-
-// dbgReg reads comparator register n (the physical index: with Debugv8p9 banks, n = BANK*16 + m) as a debugger
-// sees it, without the guest's MDSELR_EL1 bank selection.
-func dbgReg(c *target.CPU, op2, n int) uint64 {
-	v, _ := c.DebugUnit().Register(dbgKind[op2], n)
-	return v
-}
-
 // monSlots prints, per CPU, every comparator: the kernel's owner, its value and control registers, and whether
 // it is enabled in hardware. An enabled comparator without an owner is what livelocks the uninstall path.
 func (a *Adapter) monSlots(_ []string, out io.Writer) error {
@@ -41,8 +21,8 @@ func (a *Adapter) monSlots(_ []string, out io.Writer) error {
 			state = " (powered off)"
 		}
 		fmt.Fprintf(out, "cpu%d%s\n", i, state)
-		a.printSlots(out, c, i, false, a.opts.Breakpoints)
-		a.printSlots(out, c, i, true, a.opts.Watchpoints)
+		a.printSlots(out, c, i, false, a.nbp)
+		a.printSlots(out, c, i, true, a.nwp)
 	}
 	return nil
 }
@@ -54,14 +34,14 @@ func (a *Adapter) printSlots(out io.Writer, c *target.CPU, cpu int, watch bool, 
 		var enabled bool
 		if watch {
 			name = fmt.Sprintf("wp%d", s)
-			vr, cr = dbgReg(c, op2WVR, s), dbgReg(c, op2WCR, s)
+			vr, cr = comparator(c, debugregs.KindDBGWVR, s), comparator(c, debugregs.KindDBGWCR, s)
 			enabled = debugregs.DBGWCR(cr).E()
 		} else {
 			name = fmt.Sprintf("bp%d", s)
-			vr, cr = dbgReg(c, op2BVR, s), dbgReg(c, op2BCR, s)
+			vr, cr = comparator(c, debugregs.KindDBGBVR, s), comparator(c, debugregs.KindDBGBCR, s)
 			enabled = debugregs.DBGBCR(cr).E()
 		}
-		owner, err := a.slotOwner(watch, cpu, s)
+		owner, err := a.kern.slotOwner(watch, cpu, s)
 		who := "free"
 		switch {
 		case err != nil:
@@ -77,7 +57,7 @@ func (a *Adapter) printSlots(out io.Writer, c *target.CPU, cpu int, watch bool, 
 			}
 		}
 		at := ""
-		if enabled && !watch && a.img != nil {
+		if enabled && !watch {
 			at = " <" + a.img.Symbols.Symbolize(vr) + ">"
 		}
 		fmt.Fprintf(out, "  %-4s %-17s value 0x%016x%s control 0x%08x  %s\n", name, hw, vr, at, cr, who)
@@ -93,18 +73,20 @@ func (a *Adapter) monDbgregs(args []string, out io.Writer) error {
 	}
 	for _, i := range cpus {
 		c := a.m.CPU(i)
-		mdscr, _ := c.SysReg(2, 0, 0, 2, 2)
-		oslsr, _ := c.SysReg(2, 0, 1, 1, 4)
-		dfr0, _ := c.SysReg(3, 0, 0, 5, 0)
+		mdscr, _ := sysReg(c, debugregs.EncMDSCR)
+		oslsr, _ := sysReg(c, debugregs.EncOSLSR)
+		dfr0, _ := sysReg(c, debugregs.EncIDAA64DFR0)
 		fmt.Fprintf(out, "cpu%d MDSCR_EL1 %#x (%s)  OSLSR_EL1 %#x  ID_AA64DFR0_EL1 %#x\n", i, mdscr,
 			debugregs.MDSCR(mdscr), oslsr, dfr0)
-		for n := 0; n < a.opts.Breakpoints; n++ {
-			fmt.Fprintf(out, "  DBGBVR%d_EL1 0x%016x  DBGBCR%d_EL1 0x%08x  %s\n", n, dbgReg(c, op2BVR, n), n,
-				dbgReg(c, op2BCR, n), debugregs.DBGBCR(dbgReg(c, op2BCR, n)))
+		for n := 0; n < a.nbp; n++ {
+			bcr := comparator(c, debugregs.KindDBGBCR, n)
+			fmt.Fprintf(out, "  DBGBVR%d_EL1 0x%016x  DBGBCR%d_EL1 0x%08x  %s\n", n, comparator(c, debugregs.KindDBGBVR, n), n,
+				bcr, debugregs.DBGBCR(bcr))
 		}
-		for n := 0; n < a.opts.Watchpoints; n++ {
-			fmt.Fprintf(out, "  DBGWVR%d_EL1 0x%016x  DBGWCR%d_EL1 0x%08x  %s\n", n, dbgReg(c, op2WVR, n), n,
-				dbgReg(c, op2WCR, n), debugregs.DBGWCR(dbgReg(c, op2WCR, n)))
+		for n := 0; n < a.nwp; n++ {
+			wcr := comparator(c, debugregs.KindDBGWCR, n)
+			fmt.Fprintf(out, "  DBGWVR%d_EL1 0x%016x  DBGWCR%d_EL1 0x%08x  %s\n", n, comparator(c, debugregs.KindDBGWVR, n), n,
+				wcr, debugregs.DBGWCR(wcr))
 		}
 	}
 	return nil
@@ -178,10 +160,7 @@ func (a *Adapter) monScenario(args []string, out io.Writer) error {
 		fmt.Fprintln(out, err)
 		return rsp.EINVAL
 	}
-	if a.opts.Boot == nil {
-		return rsp.EPERM
-	}
-	if err := a.opts.Boot(a.m); err != nil {
+	if err := a.boot(); err != nil {
 		fmt.Fprintf(out, "reset failed: %v\n", err)
 		return rsp.EIO
 	}
@@ -190,7 +169,6 @@ func (a *Adapter) monScenario(args []string, out io.Writer) error {
 		fmt.Fprintln(out, err)
 		return rsp.EIO
 	}
-	a.rebooted()
 	fmt.Fprintf(out, "scenario %s: machine reset, every CPU restarts from the kernel entry point\n", s)
 	return nil
 }
@@ -210,12 +188,7 @@ func (a *Adapter) guestConfig(out io.Writer) (uint64, kernelsim.Config, error) {
 	return addr, cfg, nil
 }
 
-func (a *Adapter) configAddr() (uint64, error) {
-	if a.img == nil {
-		return 0, fmt.Errorf("no kernel image")
-	}
-	return a.img.ConfigAddr()
-}
+func (a *Adapter) configAddr() (uint64, error) { return a.img.ConfigAddr() }
 
 func (a *Adapter) readConfig(addr uint64) (kernelsim.Config, error) {
 	b := make([]byte, kernelsim.ConfigSize)
@@ -241,10 +214,10 @@ func (a *Adapter) monLivelock(_ []string, out io.Writer) error {
 		fmt.Fprintln(out, "no livelock detected")
 	}
 	for i := 0; i < a.m.NumCPUs(); i++ {
-		run, err1 := a.perCPUU64(kernelsim.SymSameELRRun, i)
-		elr, err2 := a.perCPUU64(kernelsim.SymLastELR, i)
-		bps, _ := a.perCPUU64(kernelsim.SymBpExceptions, i)
-		unh, _ := a.perCPUU64(kernelsim.SymUnhandledExceptions, i)
+		run, err1 := a.kern.perCPU(kernelsim.SymSameELRRun, i)
+		elr, err2 := a.kern.perCPU(kernelsim.SymLastELR, i)
+		bps, _ := a.kern.perCPU(kernelsim.SymBpExceptions, i)
+		unh, _ := a.kern.perCPU(kernelsim.SymUnhandledExceptions, i)
 		if err1 != nil || err2 != nil {
 			continue
 		}
@@ -252,4 +225,22 @@ func (a *Adapter) monLivelock(_ []string, out io.Writer) error {
 			a.img.Symbols.Symbolize(elr))
 	}
 	return nil
+}
+
+// sysReg reads a system register by its encoding, as MRS at EL1 would.
+func sysReg(c *target.CPU, e debugregs.Encoding) (uint64, bool) {
+	return c.SysReg(e.Op0(), e.Op1(), e.CRn(), e.CRm(), e.Op2())
+}
+
+// describeEvent summarizes a guest struct perf_event for `monitor slots` and the livelock report.
+func (a *Adapter) describeEvent(ev uint64) string {
+	e, err := a.kern.event(ev)
+	if err != nil {
+		return fmt.Sprintf("event %#x (unreadable)", ev)
+	}
+	who := a.img.Symbols.Symbolize(e.Handler)
+	if req := a.route.owner(ev); req != "" {
+		who = "gdb " + req
+	}
+	return fmt.Sprintf("event %#x for %#x, %s, %d hits", ev, e.BpAddr, who, e.Count)
 }

@@ -31,7 +31,7 @@ func (a *Adapter) monPerf(args []string, out io.Writer) error {
 	if len(args) == 0 || args[0] == "list" {
 		return a.perfList(out)
 	}
-	if a.kr.readyCPU() < 0 {
+	if !a.kern.up() {
 		fmt.Fprintln(out, "perf: the guest kernel is not up yet (no CPU has made its READY call); continue first")
 		return rsp.EBUSY
 	}
@@ -59,12 +59,7 @@ func (a *Adapter) perfCreate(args []string, out io.Writer) error {
 		fmt.Fprintln(out, perfUsage)
 		return rsp.EINVAL
 	}
-	fn, err := a.symbol(kernelsim.SymDebuggerCounterCreate)
-	if err != nil {
-		fmt.Fprintln(out, err)
-		return rsp.EPERM
-	}
-	ev, err := a.crossCall(a.kr.readyCPU(), fn, addr, length, typ, uint64(cpu))
+	ev, err := a.kern.call(a.kern.readyCPU(), kernelsim.SymDebuggerCounterCreate, addr, length, typ, uint64(cpu))
 	if err != nil {
 		fmt.Fprintf(out, "perf: cross-call failed: %v\n", err)
 		return rsp.EIO
@@ -83,18 +78,13 @@ func (a *Adapter) perfChange(op string, id int, out io.Writer) error {
 	e := a.perfEvents[id]
 	sym := map[string]string{"enable": kernelsim.SymDebuggerEventInstall, "disable": kernelsim.SymDebuggerEventUninstall,
 		"release": kernelsim.SymDebuggerEventRelease}[op]
-	fn, err := a.symbol(sym)
-	if err != nil {
-		fmt.Fprintln(out, err)
-		return rsp.EPERM
-	}
 	cpu := e.cpu
 	if op == "release" {
-		cpu = a.kr.readyCPU()
+		cpu = a.kern.readyCPU()
 	}
-	ret, err := a.crossCall(cpu, fn, e.ev)
+	ret, err := a.kern.call(cpu, sym, e.ev)
 	if err == errCallStopped {
-		fmt.Fprintf(out, "perf: the %s cross-call on cpu %d stopped: %s\n", op, cpu, a.describeStop(*a.callStop))
+		fmt.Fprintf(out, "perf: the %s cross-call on cpu %d stopped: %s\n", op, cpu, a.describeStop(*a.kern.callStop))
 		return rsp.EBUSY
 	}
 	if err != nil {
@@ -124,7 +114,10 @@ func (a *Adapter) perfList(out io.Writer) error {
 			continue
 		}
 		n++
-		count, _ := a.guestU64(e.ev + perfEventCount)
+		var count uint64
+		if ev, err := a.kern.event(e.ev); err == nil {
+			count = ev.Count
+		}
 		state := "disabled"
 		if e.enabled {
 			state = "enabled"

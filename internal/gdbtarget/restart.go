@@ -12,14 +12,10 @@ var _ rsp.Restarter = (*Adapter)(nil)
 // again and every CPU restarts from the entry point, halted there, as after `monitor reset`.
 func (a *Adapter) Restart() (rsp.StopReason, error) {
 	a.haltFree()
-	if a.opts.Boot == nil {
-		return rsp.StopReason{}, rsp.EPERM
-	}
-	if err := a.opts.Boot(a.m); err != nil {
+	if err := a.boot(); err != nil {
 		a.log.Warn("restart failed", zap.Error(err))
 		return rsp.StopReason{}, rsp.EIO
 	}
-	a.rebooted()
 	a.lastStp = rsp.StopReason{Kind: rsp.StopSignal, Signal: rsp.SigTrap, Thread: 1}
 	return a.lastStp, nil
 }

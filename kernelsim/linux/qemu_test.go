@@ -176,8 +176,10 @@ func perfLines(addr uint64) []string {
 // Linux's own RCU stall report, naming CPU 1 ("rcu: \t1-...0: (0 ticks this GP) ..."). A line about a
 // task blocked in an RCU read-side section ("rcu: \tTasks blocked on level-0 rcu_node ...", with that
 // task's stack) may come first.
+// Which form Linux prints depends on where its grace-period kthread last ran: CPU 1 listed as stalled, or the
+// kthread starved on CPU 1 (its timer never fires there) with a task dump of CPU 1.
 var stallCPU1 = regexp.MustCompile(`rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:[^\n]*\n(?:[^\n]*\n){0,40}?` +
-	`(?:\[[ 0-9.]+\] )?rcu: [ \t]*1-\.\.\.`)
+	`(?:(?:\[[ 0-9.]+\] )?rcu: [ \t]*1-\.\.\.|[^\n]*rcu_preempt kthread starved for \d+ jiffies![^\n]*->cpu=1\n)`)
 
 // The upstream order: DISABLE never returns; QEMU is stopped after the stall report (or the bound).
 func testLivelocks(t *testing.T, k Kernel, bound time.Duration, reported func(string) bool) string {

@@ -76,6 +76,7 @@ var (
 	_ rsp.Console           = (*FakeTarget)(nil)
 	_ rsp.LLDBInfo          = (*FakeTarget)(nil)
 	_ rsp.Restarter         = (*FakeTarget)(nil)
+	_ rsp.InterruptDropper  = (*FakeTarget)(nil)
 )
 
 // RAMBase is where NewFakeTarget maps its 64 KiB of RAM; every thread's pc
@@ -347,6 +348,17 @@ func (f *FakeTarget) Interrupt() {
 	default:
 	}
 }
+
+// DropInterrupt implements rsp.InterruptDropper.
+func (f *FakeTarget) DropInterrupt() {
+	select {
+	case <-f.intr:
+	default:
+	}
+}
+
+// InterruptPending reports whether an Interrupt waits for a Resume to take it.
+func (f *FakeTarget) InterruptPending() bool { return len(f.intr) > 0 }
 
 func actionString(actions []rsp.Action) string {
 	var b strings.Builder

@@ -157,3 +157,21 @@ func RecipExponent(f Format, a uint64, fpcr FPCR) (uint64, Flags) {
 	}
 	return f.sign(v.neg) | e<<f.fracBits(), fl
 }
+
+// UnsignedRecipEstimate is URECPE on one 32-bit lane: x is a fixed-point
+// fraction in [0, 1); below 0.5 the result saturates to all ones.
+func UnsignedRecipEstimate(x uint32) uint32 {
+	if x>>31 == 0 {
+		return 0xffffffff
+	}
+	return uint32(recipEstimate(uint64(x>>23))) << 23
+}
+
+// UnsignedRSqrtEstimate is URSQRTE on one 32-bit lane: below 0.25 the
+// result saturates to all ones.
+func UnsignedRSqrtEstimate(x uint32) uint32 {
+	if x>>30 == 0 {
+		return 0xffffffff
+	}
+	return uint32(rsqrtEstimate(uint64(x>>23))) << 23
+}

@@ -130,3 +130,12 @@ func (fl Flags) String() string {
 	}
 	return s
 }
+
+// ExpandImm is VFPExpandImm, the value of FMOV's 8-bit immediate in f:
+// sign imm8<7>, exponent NOT(imm8<6>) then imm8<6> repeated then
+// imm8<5:4>, fraction imm8<3:0> then zeros. For example 0x70 is 1.0.
+func ExpandImm(f Format, imm8 uint8) uint64 {
+	e, b6 := f.expBits(), uint64(imm8>>6&1)
+	exp := (b6^1)<<(e-1) | (b6*(1<<(e-3)-1))<<2 | uint64(imm8>>4&3)
+	return f.sign(imm8&0x80 != 0) | exp<<f.fracBits() | uint64(imm8&15)<<(f.fracBits()-4)
+}

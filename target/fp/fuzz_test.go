@@ -129,23 +129,9 @@ func FuzzToInt(f *testing.F) {
 	})
 }
 
-// refToInt is FPToFixed on big.Rat: floor, the error, the Arm round_up
-// rule, then saturation.
-func refToInt(f Format, a uint64, fbits uint, unsigned bool, width uint, mode Rounding) (uint64, Flags) {
-	if isNaN(f, a) {
-		return 0, IOC
-	}
-	neg := a&f.signBit() != 0
-	var v *big.Rat
-	if isInfinite(f, a) {
-		v = pow2(200) // beyond every integer width
-		if neg {
-			v.Neg(v)
-		}
-	} else {
-		v = ratOf(f, a)
-	}
-	v.Mul(v, pow2(int(fbits)))
+// refRoundToInteger rounds v to an integer as FPRoundInt and FPToFixed do:
+// floor, the error, then the mode's round-up rule.
+func refRoundToInteger(v *big.Rat, mode Rounding) (*big.Int, bool) {
 	n := new(big.Int).Div(v.Num(), v.Denom()) // Euclidean: floor for a positive divisor
 	errPart := new(big.Rat).Sub(v, new(big.Rat).SetInt(n))
 	half := errPart.Cmp(big.NewRat(1, 2))
@@ -163,6 +149,27 @@ func refToInt(f Format, a uint64, fbits uint, unsigned bool, width uint, mode Ro
 	if up {
 		n.Add(n, big.NewInt(1))
 	}
+	return n, errPart.Sign() != 0
+}
+
+// refToInt is FPToFixed on big.Rat: floor, the error, the Arm round_up
+// rule, then saturation.
+func refToInt(f Format, a uint64, fbits uint, unsigned bool, width uint, mode Rounding) (uint64, Flags) {
+	if isNaN(f, a) {
+		return 0, IOC
+	}
+	neg := a&f.signBit() != 0
+	var v *big.Rat
+	if isInfinite(f, a) {
+		v = pow2(200) // beyond every integer width
+		if neg {
+			v.Neg(v)
+		}
+	} else {
+		v = ratOf(f, a)
+	}
+	v.Mul(v, pow2(int(fbits)))
+	n, inexact := refRoundToInteger(v, mode)
 	lo, hi := new(big.Int).Neg(new(big.Int).Lsh(big.NewInt(1), width-1)), new(big.Int).Lsh(big.NewInt(1), width-1)
 	if unsigned {
 		lo, hi = big.NewInt(0), new(big.Int).Lsh(big.NewInt(1), width)
@@ -174,7 +181,7 @@ func refToInt(f Format, a uint64, fbits uint, unsigned bool, width uint, mode Ro
 		n, fl = lo, IOC
 	case n.Cmp(hi) > 0:
 		n, fl = hi, IOC
-	case errPart.Sign() != 0:
+	case inexact:
 		fl = IXC
 	}
 	mask := new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), width), big.NewInt(1))

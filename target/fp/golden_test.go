@@ -92,8 +92,15 @@ var goldenOps = map[string]goldenOp{
 	"frinta": frint(TiesAway, false, false), "frinti": frint(0, false, true), "frintx": frint(0, true, true),
 	"frecpe": unary(RecipEstimate), "frsqrte": unary(RSqrtEstimate),
 	"frecps": binary(RecipStep), "frsqrts": binary(RSqrtStep), "frecpx": unary(RecipExponent),
-	"fneg": func(f Format, x []uint64, _ FPCR) (uint64, Flags) { return Neg(f, x[0]), 0 },
-	"fabs": func(f Format, x []uint64, _ FPCR) (uint64, Flags) { return Abs(f, x[0]), 0 },
+	"urecpe": func(_ Format, x []uint64, _ FPCR) (uint64, Flags) {
+		return uint64(UnsignedRecipEstimate(uint32(x[0]))), 0
+	},
+	"ursqrte": func(_ Format, x []uint64, _ FPCR) (uint64, Flags) {
+		return uint64(UnsignedRSqrtEstimate(uint32(x[0]))), 0
+	},
+	"fmovi": func(f Format, x []uint64, _ FPCR) (uint64, Flags) { return ExpandImm(f, uint8(x[0])), 0 },
+	"fneg":  func(f Format, x []uint64, _ FPCR) (uint64, Flags) { return Neg(f, x[0]), 0 },
+	"fabs":  func(f Format, x []uint64, _ FPCR) (uint64, Flags) { return Abs(f, x[0]), 0 },
 }
 
 var intWidths = map[string]uint{"w": 32, "x": 64}

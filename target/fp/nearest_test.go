@@ -177,6 +177,11 @@ func TestNearestCompareMatchesGo(t *testing.T) {
 	}
 }
 
+// goRounders round a float64 to an integral value as each mode does.
+var goRounders = map[Rounding]func(float64) float64{
+	TiesEven: math.RoundToEven, PlusInf: math.Ceil, MinusInf: math.Floor, Zero: math.Trunc, TiesAway: math.Round,
+}
+
 // goToInt is the saturating conversion of an already rounded x.
 func goToInt(x float64, unsigned bool, width uint) (uint64, Flags) {
 	lo, hi := -math.Ldexp(1, int(width)-1), math.Ldexp(1, int(width)-1) // [lo, hi)
@@ -200,9 +205,6 @@ func goToInt(x float64, unsigned bool, width uint) (uint64, Flags) {
 }
 
 func TestNearestToIntMatchesGo(t *testing.T) {
-	rounders := map[Rounding]func(float64) float64{
-		TiesEven: math.RoundToEven, PlusInf: math.Ceil, MinusInf: math.Floor, Zero: math.Trunc, TiesAway: math.Round,
-	}
 	for _, f := range []Format{Single, Double} {
 		g := newGen(f, 11)
 		for range nearestCases {
@@ -217,7 +219,7 @@ func TestNearestToIntMatchesGo(t *testing.T) {
 				fbits = uint(1 + g.r.IntN(int(width)))
 			}
 			x := math.Ldexp(toGo(f, a), int(fbits))
-			r := rounders[mode](x)
+			r := goRounders[mode](x)
 			want, wantFl := goToInt(r, unsigned, width)
 			if wantFl == 0 && r != x {
 				wantFl = IXC

@@ -33,6 +33,7 @@ type qemuOp struct {
 	result string // "fp", "gp" or "nzcv"
 	arity  int
 	intSrc bool // operand is an integer in x1
+	fixed  bool // no operands (an immediate): one case is enough
 	run    func(x []uint64, fpcr FPCR) (uint64, Flags)
 }
 
@@ -88,6 +89,12 @@ func qemuOps(formats []Format, conversions bool) []qemuOp {
 			}
 		}
 		ops = append(ops, intConversionOps(f)...)
+		ftype := map[Format]uint32{Single: 0, Double: 1, Half: 3}[f]
+		for imm := range 256 {
+			ops = append(ops, qemuOp{name: fmt.Sprintf("fmov.%s#%#x", r, imm), asm: fmt.Sprintf(".inst %#x // fmov %s0, #imm", 0x1e201000|ftype<<22|uint32(imm)<<13, r),
+				from: f, to: f, result: "fp", fixed: true,
+				run: func([]uint64, FPCR) (uint64, Flags) { return ExpandImm(f, uint8(imm)), 0 }})
+		}
 	}
 	if !conversions {
 		return ops
@@ -95,6 +102,10 @@ func qemuOps(formats []Format, conversions bool) []qemuOp {
 	for _, to := range []Format{Single, Double} {
 		ops = append(ops, qemuOp{name: "fcvt." + reg(to) + "h", asm: fmt.Sprintf("fcvt %s0, h1", reg(to)), from: Half, to: to, result: "fp", arity: 1,
 			run: func(x []uint64, c FPCR) (uint64, Flags) { return Convert(Half, to, x[0], c) }})
+	}
+	for name, op := range map[string]func(uint32) uint32{"urecpe": UnsignedRecipEstimate, "ursqrte": UnsignedRSqrtEstimate} {
+		ops = append(ops, qemuOp{name: name, asm: name + " v0.2s, v1.2s", from: Single, to: Single, result: "fp", arity: 1,
+			run: func(x []uint64, _ FPCR) (uint64, Flags) { return uint64(op(uint32(x[0]))), 0 }})
 	}
 	ops = append(ops, qemuOp{name: "fcvtxn", asm: "fcvtxn s0, d1", from: Double, to: Single, result: "fp", arity: 1,
 		run: func(x []uint64, c FPCR) (uint64, Flags) { return ConvertRounding(Double, Single, x[0], Odd, c) }})
@@ -176,9 +187,16 @@ func TestAgainstQEMU(t *testing.T) {
 }
 
 // TestHalfAgainstQEMU covers half-precision arithmetic (FEAT_FP16, which
-// Cortex-A57 lacks) on QEMU's "max" CPU, FZ16 included.
+// Cortex-A57 lacks) on QEMU's "max" CPU, FZ16 included, and the FCVTs to
+// and from half again, now with FZ16 set at random (it must not matter).
 func TestHalfAgainstQEMU(t *testing.T) {
-	runOnQEMU(t, qemuOps([]Format{Half}, false), "max", "armv8.2-a+fp16", FZ|FZ16|DN|AHP)
+	ops := qemuOps([]Format{Half}, false)
+	for _, op := range qemuOps([]Format{Single, Double}, true) {
+		if strings.HasPrefix(op.name, "fcvt.") && strings.Contains(op.name, "h") {
+			ops = append(ops, op)
+		}
+	}
+	runOnQEMU(t, ops, "max", "armv8.2-a+fp16", FZ|FZ16|DN|AHP)
 }
 
 // runOnQEMU runs ops on qemu-aarch64 -cpu cpu and compares; each case sets
@@ -209,7 +227,11 @@ func runOnQEMU(t *testing.T, ops []qemuOp, cpu, march string, random FPCR) {
 	var input bytes.Buffer
 	for i, op := range ops {
 		g := newGen(op.from, uint64(i)+1000)
-		for range qemuCasesPerOp {
+		cases := qemuCasesPerOp
+		if op.fixed {
+			cases = 1
+		}
+		for range cases {
 			x := []uint64{g.next(), 0, 0}
 			x[1], x[2] = g.near(x[0]), g.next()
 			if g.r.IntN(4) == 0 {
@@ -265,5 +287,12 @@ func runOnQEMU(t *testing.T, ops []qemuOp, cpu, march string, random FPCR) {
 		}
 	}
 	require.Zero(t, failures, "of %d cases", len(recs))
-	t.Logf("%d instruction forms, %d cases agree with qemu-aarch64 -cpu %s", len(ops), len(recs), cpu)
+	immediates := 0
+	for _, op := range ops {
+		if op.fixed {
+			immediates++
+		}
+	}
+	t.Logf("%d instruction forms and %d immediates, %d cases, agree with qemu-aarch64 -cpu %s",
+		len(ops)-immediates, immediates, len(recs), cpu)
 }

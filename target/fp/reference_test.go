@@ -59,14 +59,16 @@ var refCases = []refCase{
 		}},
 }
 
-// refSqrt is sqrt(x) to 1200 binary places below the point, plus half a
-// place when inexact: no rounding boundary of any format falls between
-// that and the true root.
+// refSqrt is sqrt(x) truncated to 64 binary places below x's own last
+// place, plus half such a place when inexact. The root's last place
+// (53 bits below its leading bit, which is at least half x's) is a
+// multiple of that grid, so no rounding boundary falls between the
+// returned value and the true root.
 func refSqrt(x []*big.Rat) (*big.Rat, bool) {
 	if x[0].Sign() <= 0 {
 		return nil, false
 	}
-	const places = 1200
+	const places = 64
 	num := new(big.Int).Mul(x[0].Num(), x[0].Denom()) // sqrt(n/d) = sqrt(n*d)/d
 	num.Lsh(num, 2*places)
 	root := new(big.Int).Sqrt(num)

@@ -30,8 +30,9 @@
 //
 // # What is modelled
 //
-// 4 KiB granule; TTBR0/TTBR1 split by T0SZ/T1SZ from 16 to 39 (start level
-// 0, 1 or 2); table, block (1 GiB, 2 MiB) and page descriptors; output
+// 4, 16 and 64 KiB granules (the last two when the CPU advertises them);
+// TTBR0/TTBR1 split by T0SZ/T1SZ from 16 to 39 (start level from the input
+// size); table, block (1 GiB, 2 MiB; 32 MiB; 512 MiB) and page descriptors; output
 // addresses checked against min(IPS, PARange) (at most 48 bits); AP[2:1],
 // UXN, PXN, APTable, UXNTable, PXNTable, the implicit PXN of EL0-writable
 // memory, SCTLR_EL1.WXN; the Access flag (AF = 0 faults: no FEAT_HAFDBS, so
@@ -45,11 +46,8 @@
 //
 // Each has a "we choose" comment where it is made and a test.
 //
-//   - Granule: only 4 KiB is walked. A TG selecting a size the CPU does not
-//     advertise, or a reserved TG, behaves as 4 KiB (the architecture's rule);
-//     one selecting an advertised 16/64 KiB granule (Config.Gran16/Gran64;
-//     QEMU's cortex-a57 ID_AA64MMFR0_EL1 0x1124 advertises 64 KiB) makes
-//     every walk of that half a translation fault at level 0. TestGranule.
+//   - Granule: a TG selecting a size the CPU does not advertise
+//     (Config.Gran16/Gran64), or a reserved TG, means 4 KiB. TestGranule.
 //   - TxSZ outside [16, 39]: translation fault at level 0 (as QEMU), not a
 //     clamp. TestFaultsBeforeWalk.
 //   - IPS: larger than PARange means PARange (required); the reserved 0b111
@@ -75,7 +73,7 @@
 //   - Debugger accesses (Probe) use but never fill the TLB. TestProbe.
 //
 // TestMatchesQEMU compares AT, ESR and FAR with what qemu-system-aarch64
-// printed for the same tables (testdata/qemu_probe.S); the one difference is
+// printed for the same tables (testdata/qemu_probe.S); the differences are
 // PAR_EL1.SH for Device and Non-cacheable memory, where QEMU 7.2 predates the
-// rule we follow.
+// rule we follow, and QEMU 7.2 accepting a 64 KiB level-1 block.
 package mmu

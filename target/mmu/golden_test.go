@@ -84,12 +84,66 @@ func goldenLinux(t *testing.T, vaBits, base uint64) (*space, []goldenProbe) {
 	}
 }
 
+// golden64K is a Linux-shaped 48-bit space with 64 KiB pages (3 levels from
+// level 1; level-2 blocks of 512 MiB), on a CPU that advertises 64 KiB.
+func golden64K(t *testing.T, base uint64) (*space, []goldenProbe) {
+	s := newSpaceAt(t, base, 16, 16, tcrA1|tcrAS|tcrTBI0)
+	s.m = New(ConfigFromMMFR0(0x1124), s.mem, 0) // QEMU's cortex-a57
+	s.root0, s.root1 = s.alloc(16), s.alloc(16)
+	s.set(func(r *Regs) {
+		r.TCR |= 1<<14 | 3<<30 // TG0 = TG1 = 64 KiB
+		r.TTBR0, r.TTBR1 = s.root0, s.root1|0x2a<<48
+		r.SCTLR |= sctlrWXN
+	})
+	const k = 0xffff000000000000   // PAGE_OFFSET
+	const img = 0xffff800008000000 // KIMAGE_VADDR
+	s.page(img, 0x40200000, normal|ap2|uxn)
+	s.page(img+0x10000, 0x40210000, normal|pxn|uxn)
+	s.page(img+0x20000, 0x40220000, shInner|pxn|uxn)   // AF = 0
+	s.block(k, 0x40000000, 2, normal|pxn|uxn)          // linear map, 512 MiB
+	s.block(k+0x20000000, 1<<44, 2, normal|pxn|uxn)    // beyond 44 bits
+	s.page(img|0x30000000, 0x09000000, device|pxn|uxn) // fixmap UART
+	s.desc(img+0x40000000, 2, 0xc0000000|3)            // next table where no RAM is
+	s.page(0x400000, 0x40800000, normal|nG|ap1|ap2|pxn)
+	s.page(0x410000, 0x40810000, normal|nG|ap1|pxn|uxn)
+	s.page(0x420000, 0x40820000, (normal|nG|ap1|pxn|uxn)&^af)
+	s.desc(0x400_0000_0000, 1, 0x40000000|normal|1) // a level-1 block: reserved with 64 KiB
+	return s, []goldenProbe{
+		{"kernel text", img + 0x1234},
+		{"kernel data", img + 0x1fff8},
+		{"kernel data, AF = 0", img + 0x20000},
+		{"kernel, unmapped page", img + 0x30000},
+		{"linear map", k + 0x1fff_0000},
+		{"linear map, beyond PA size", k + 0x2000_0000},
+		{"fixmap UART", img | 0x30000018},
+		{"kernel, level 3 table not in RAM", img + 0x40000000},
+		{"user text", 0x400100},
+		{"user data", 0x41fff8},
+		{"user data, tagged", 0x2a00_0000_0041_0008},
+		{"user data, AF = 0", 0x420000},
+		{"user, level-1 block", 0x400_0000_0000},
+		{"user, unmapped", 0x430000},
+		{"above TTBR0", 1 << 48},
+		{"below TTBR1", k - 0x10000},
+	}
+}
+
+// goldenSpaces are the address spaces of TestGolden and TestMatchesQEMU.
+var goldenSpaces = []struct {
+	name  string
+	build func(t *testing.T, base uint64) (*space, []goldenProbe)
+}{
+	{"linux39", func(t *testing.T, base uint64) (*space, []goldenProbe) { return goldenLinux(t, 39, base) }},
+	{"linux48", func(t *testing.T, base uint64) (*space, []goldenProbe) { return goldenLinux(t, 48, base) }},
+	{"linux48-64k", golden64K},
+}
+
 func TestGolden(t *testing.T) {
-	for _, bits := range []uint64{39, 48} {
-		t.Run(fmt.Sprint(bits), func(t *testing.T) {
-			s, probes := goldenLinux(t, bits, ramBase)
+	for _, gs := range goldenSpaces {
+		t.Run(gs.name, func(t *testing.T) {
+			s, probes := gs.build(t, ramBase)
 			var b strings.Builder
-			fmt.Fprintf(&b, "# Linux-shaped %d-bit address space, SCTLR_EL1.WXN = 1, ASID 0x2a.\n", bits)
+			fmt.Fprintf(&b, "# %s: Linux-shaped address space, SCTLR_EL1.WXN = 1, ASID 0x2a.\n", gs.name)
 			fmt.Fprintf(&b, "# Per access: r/w/x at EL1 (1) and EL0 (0): PA, or the fault code (F…); then PAR_EL1 of AT S1E1R.\n")
 			for _, p := range probes {
 				fmt.Fprintf(&b, "%-32s 0x%016x", p.what, p.va)
@@ -112,7 +166,7 @@ func TestGolden(t *testing.T) {
 					fmt.Fprintf(&b, " | AT: Data Abort, %v\n", abort)
 				}
 			}
-			path := filepath.Join("testdata", fmt.Sprintf("linux%d.golden", bits))
+			path := filepath.Join("testdata", gs.name+".golden")
 			if os.Getenv("GOLDEN_UPDATE") != "" {
 				require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
 			}

@@ -44,12 +44,17 @@ func newTables(t testing.TB, base uint64) *tables {
 	return &tables{t: t, mem: newRAMAt(base, 1<<20), next: base}
 }
 
-func (b *tables) alloc() uint64 {
-	pa := b.next
-	b.next += 4096
+// alloc returns a zeroed table of 2^gran bytes, aligned to its size.
+func (b *tables) alloc(gran uint8) uint64 {
+	size := uint64(1) << gran
+	pa := (b.next + size - 1) &^ (size - 1)
+	b.next = pa + size
 	require.LessOrEqual(b.t, b.next-b.mem.base, uint64(len(b.mem.bytes)), "test tables out of RAM")
 	return pa
 }
+
+// levelShift is log2 of what a descriptor at level maps with 4 KiB pages.
+func levelShift(level uint8) uint8 { return 12 + 9*(3-level) }
 
 // Descriptor attribute bits for the tests.
 const (
@@ -80,25 +85,31 @@ const (
 	device = af | idxDevice
 )
 
-// mapAt installs desc for va at level in the tree rooted at root (start level
-// start, inputBits VA bits), allocating tables on the way.
-func (b *tables) mapAt(root uint64, start, inputBits uint8, va uint64, level uint8, desc uint64) {
-	b.mem.write(b.descSlot(root, start, inputBits, va, level, true), desc)
+// geometry is what a walk of one half needs to find a slot.
+type geometry struct {
+	root            uint64
+	start, in, gran uint8
+}
+
+// mapAt installs desc for va at level, allocating tables on the way.
+func (b *tables) mapAt(g geometry, va uint64, level uint8, desc uint64) {
+	b.mem.write(b.descSlot(g, va, level, true), desc)
 }
 
 // slot returns the address of the descriptor for va at level (tables must
 // exist down to it).
-func (b *tables) slot(root uint64, start, inputBits uint8, va uint64, level uint8) uint64 {
-	return b.descSlot(root, start, inputBits, va, level, false)
+func (b *tables) slot(g geometry, va uint64, level uint8) uint64 {
+	return b.descSlot(g, va, level, false)
 }
 
-func (b *tables) descSlot(root uint64, start, inputBits uint8, va uint64, level uint8, create bool) uint64 {
-	table := root
-	for l := start; ; l++ {
-		shift := levelShift(l)
-		idxBits := uint8(9)
-		if l == start {
-			idxBits = inputBits - shift
+func (b *tables) descSlot(g geometry, va uint64, level uint8, create bool) uint64 {
+	table := g.root
+	stride := g.gran - 3
+	for l := g.start; ; l++ {
+		shift := g.gran + stride*(3-l)
+		idxBits := stride
+		if l == g.start {
+			idxBits = g.in - shift
 		}
 		s := table + (va>>shift&(1<<idxBits-1))*8
 		if l == level {
@@ -107,10 +118,10 @@ func (b *tables) descSlot(root uint64, start, inputBits uint8, va uint64, level 
 		d, _ := b.mem.ReadDescriptor(s)
 		if d&3 != 3 {
 			require.True(b.t, create, "no table at level %d for %#x", l, va)
-			d = b.alloc() | 3
+			d = b.alloc(g.gran) | 3
 			b.mem.write(s, d)
 		}
-		table = d & oaMask
+		table = d & oaMask &^ (1<<g.gran - 1)
 	}
 }
 
@@ -141,7 +152,7 @@ func newSpace(t testing.TB, t0sz, t1sz uint64, extraTCR uint64) *space {
 // newSpaceAt is newSpace with the tables at base.
 func newSpaceAt(t testing.TB, base, t0sz, t1sz uint64, extraTCR uint64) *space {
 	b := newTables(t, base)
-	s := &space{tables: b, root0: b.alloc(), root1: b.alloc()}
+	s := &space{tables: b, root0: b.alloc(12), root1: b.alloc(12)}
 	s.m = New(Config{PARange: 4, ASID16: true}, b.mem, 0)
 	s.regs = Regs{
 		SCTLR: sctlrM,
@@ -156,30 +167,29 @@ func newSpaceAt(t testing.TB, base, t0sz, t1sz uint64, extraTCR uint64) *space {
 	return s
 }
 
-func (s *space) root(va uint64) (uint64, uint8, uint8) {
+// geo is the geometry of va's half, from the MMU's current context.
+func (s *space) geo(va uint64) geometry {
+	h := &s.m.ctx.half[va>>55&1]
+	root := s.root0
 	if va>>55&1 == 1 {
-		return s.root1, s.st1, s.in1
+		root = s.root1
 	}
-	return s.root0, s.st0, s.in0
+	return geometry{root: root, start: h.start, in: h.inputBits, gran: h.gran}
 }
 
-// page maps the 4 KiB page va to pa with attrs.
-func (s *space) page(va, pa, attrs uint64) {
-	r, st, in := s.root(va)
-	s.mapAt(r, st, in, va, 3, pa|attrs|3)
-}
+// page maps the page (of the current granule) va to pa with attrs.
+func (s *space) page(va, pa, attrs uint64) { s.mapAt(s.geo(va), va, 3, pa|attrs|3) }
 
 // block maps a block at level 1 or 2.
 func (s *space) block(va, pa uint64, level uint8, attrs uint64) {
-	r, st, in := s.root(va)
-	s.mapAt(r, st, in, va, level, pa|attrs|1)
+	s.mapAt(s.geo(va), va, level, pa|attrs|1)
 }
 
 // desc writes a raw descriptor for va at level.
-func (s *space) desc(va uint64, level uint8, d uint64) {
-	r, st, in := s.root(va)
-	s.mapAt(r, st, in, va, level, d)
-}
+func (s *space) desc(va uint64, level uint8, d uint64) { s.mapAt(s.geo(va), va, level, d) }
+
+// slotOf is the address of va's descriptor at level.
+func (s *space) slotOf(va uint64, level uint8) uint64 { return s.slot(s.geo(va), va, level) }
 
 func (s *space) set(f func(*Regs)) {
 	f(&s.regs)

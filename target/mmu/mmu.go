@@ -59,7 +59,7 @@ func (m *MMU) Translate(va uint64, acc Access) (Result, Fault) {
 	if c := &m.ctx; c.on {
 		if e := m.tlb.lookup(c.key(va), c.asid); e != nil && e.res.Perm.Allows(acc) {
 			r := &e.res
-			return Result{PA: r.PA | va&pageMask, Attr: r.Attr, SH: r.SH, Level: r.Level,
+			return Result{PA: r.PA | va&pageMask, Shift: r.Shift, Attr: r.Attr, SH: r.SH, Level: r.Level,
 				Device: r.Device, Global: r.Global, Perm: r.Perm}, Fault{}
 		}
 	}

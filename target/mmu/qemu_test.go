@@ -47,6 +47,24 @@ func shDiffers(what string, ours, qemu uint64) bool {
 	return strings.HasSuffix(what, " PAR") && ours&1 == 0 && ours>>7&3 == 2 && (ours^qemu)&^(3<<7) == 0
 }
 
+// l1BlockDiffers is the other: QEMU 7.2 accepts a level-1 block with the
+// 64 KiB granule, which Armv8.0 does not have (it needs FEAT_LPA); we give a
+// translation fault at level 1, and must give exactly that.
+func l1BlockDiffers(t *testing.T, what string, ours uint64) bool {
+	if !strings.HasPrefix(what, "user, level-1 block ") {
+		return false
+	}
+	switch {
+	case strings.HasSuffix(what, " PAR"):
+		require.Equal(t, uint64(0x80b), ours, what)
+	case strings.Contains(what, " AT "):
+		require.Zero(t, ours, what) // the AT took no exception
+	case strings.HasSuffix(what, " ESR"):
+		require.Equal(t, uint64(0x05), ours&0x3f, what)
+	}
+	return true
+}
+
 type qemuLine struct {
 	what string
 	want uint64
@@ -54,10 +72,10 @@ type qemuLine struct {
 
 // qemuCase builds the space, the probe program's parameters and what our
 // model says the program prints.
-func qemuCase(t *testing.T, bits uint64) (*space, []byte, []qemuLine) {
-	s, probes := goldenLinux(t, bits, qemuTables)
-	for i := uint64(0); i < 8; i++ {
-		s.page(0x40000000+i<<12, 0x40000000+i<<12, normal|ap2|uxn) // the probe program
+func qemuCase(t *testing.T, s *space, probes []goldenProbe) ([]byte, []qemuLine) {
+	gran := uint64(1) << s.m.ctx.half[0].gran
+	for va := uint64(0x40000000); va < qemuEL0Page; va += gran {
+		s.page(va, va, normal|ap2|uxn) // the probe program
 	}
 	s.page(qemuEL0Page, qemuEL0Page, normal|ap1|ap2|pxn) // its EL0 stubs
 	s.page(0x09000000, 0x09000000, device|pxn|uxn)       // its UART
@@ -103,14 +121,15 @@ func qemuCase(t *testing.T, bits uint64) (*space, []byte, []qemuLine) {
 		}
 	}
 	put(0, 0xff)
-	return s, params.Bytes(), lines
+	return params.Bytes(), lines
 }
 
 func TestMatchesQEMU(t *testing.T) {
-	for _, bits := range []uint64{39, 48} {
-		t.Run(fmt.Sprint(bits), func(t *testing.T) {
-			s, params, lines := qemuCase(t, bits)
-			path := filepath.Join("testdata", fmt.Sprintf("qemu%d.txt", bits))
+	for _, gs := range goldenSpaces {
+		t.Run(gs.name, func(t *testing.T) {
+			s, probes := gs.build(t, qemuTables)
+			params, lines := qemuCase(t, s, probes)
+			path := filepath.Join("testdata", "qemu-"+gs.name+".txt")
 			if os.Getenv("QEMU_UPDATE") != "" {
 				out := runProbeOnQEMU(t, s.mem.bytes[:s.next-qemuTables], params)
 				require.NoError(t, os.WriteFile(path, []byte(out), 0o644))
@@ -126,6 +145,10 @@ func TestMatchesQEMU(t *testing.T) {
 				require.NoError(t, err)
 				if shDiffers(l.what, l.want, q) {
 					t.Logf("%s: ours %s, QEMU 7.2 %s (PAR_EL1.SH for Device/Non-cacheable memory)", l.what, w, got[i])
+					continue
+				}
+				if gs.name == "linux48-64k" && l1BlockDiffers(t, l.what, l.want) {
+					t.Logf("%s: ours %s, QEMU 7.2 %s (64 KiB level-1 block)", l.what, w, got[i])
 					continue
 				}
 				if w != got[i] {

@@ -52,8 +52,14 @@ func refTranslate(cfg Config, r Regs, mem Memory, va uint64, acc Access) refResu
 		txsz, epd, ttbr = field(r.TCR, 5, 0), field(r.TCR, 7, 7), r.TTBR0
 		granule = []int{4, 64, 16, 4}[field(r.TCR, 15, 14)]
 	}
-	unwalkable := granule == 16 && cfg.Gran16 || granule == 64 && cfg.Gran64
-	if epd == 1 || unwalkable || txsz < 16 || txsz > 39 {
+	g := 12 // log2 of the granule walked
+	if granule == 16 && cfg.Gran16 {
+		g = 14
+	}
+	if granule == 64 && cfg.Gran64 {
+		g = 16
+	}
+	if epd == 1 || txsz < 16 || txsz > 39 {
 		return refResult{fault: Fault{Translation, 0}}
 	}
 	inputsize := 64 - int(txsz)
@@ -69,12 +75,13 @@ func refTranslate(cfg Config, r Regs, mem Memory, va uint64, acc Access) refResu
 	ps = min(ps, 48)
 
 	// Count levels up from 3 until they cover the input size.
-	level, covered := 3, 21
+	stride := g - 3
+	level, covered := 3, g+stride
 	for covered < inputsize {
 		level--
-		covered += 9
+		covered += stride
 	}
-	startBits := inputsize - (12 + 9*(3-level))
+	startBits := inputsize - (g + stride*(3-level))
 	x := max(startBits+3, 6)
 	table := field(ttbr, 47, x) << x
 	if field(table, 63, ps) != 0 {
@@ -82,8 +89,8 @@ func refTranslate(cfg Config, r Regs, mem Memory, va uint64, acc Access) refResu
 	}
 	noEL0, readOnly, uxnT, pxnT := false, false, false, false
 	for ; ; level++ {
-		lo := 12 + 9*(3-level)
-		hi := min(inputsize-1, lo+8)
+		lo := g + stride*(3-level)
+		hi := min(inputsize-1, lo+stride-1)
 		d, ok := mem.ReadDescriptor(table + 8*field(va, hi, lo))
 		if !ok {
 			return refResult{fault: Fault{ExternalAbortWalk, uint8(level)}}
@@ -92,13 +99,13 @@ func refTranslate(cfg Config, r Regs, mem Memory, va uint64, acc Access) refResu
 			d = bits.ReverseBytes64(d)
 		}
 		kind := d & 3
-		isLeaf := kind == 1 && (level == 1 || level == 2) || kind == 3 && level == 3
+		isLeaf := kind == 1 && (level == 2 || level == 1 && g == 12) || kind == 3 && level == 3
 		isTable := kind == 3 && level < 3
 		if !isLeaf && !isTable {
 			return refResult{fault: Fault{Translation, uint8(level)}}
 		}
 		if isTable {
-			next := field(d, 47, 12) << 12
+			next := field(d, 47, g) << g
 			if field(next, 63, ps) != 0 {
 				return refResult{fault: Fault{AddressSize, uint8(level)}}
 			}

@@ -20,8 +20,8 @@ type Config struct {
 	// then does TCR_EL1.AS select them.
 	ASID16 bool
 	// Gran16 and Gran64 say that ID_AA64MMFR0_EL1 advertises the 16 KiB or
-	// 64 KiB granule (TGran16 ≠ 0, TGran64 ≠ 0xF). This model walks only
-	// 4 KiB tables: see decodeHalf for what a TG selecting them does.
+	// 64 KiB granule (TGran16 ≠ 0, TGran64 ≠ 0xF); a TG selecting a granule
+	// that is not advertised walks with 4 KiB (see decodeHalf).
 	Gran16, Gran64 bool
 }
 
@@ -63,10 +63,11 @@ const (
 
 // half is the decoded state of one VA range: TTBR0 (lower) or TTBR1 (upper).
 type half struct {
+	gran      uint8  // log2 of the granule: 12, 14 or 16
 	base      uint64 // physical address of the start-level table
 	inputBits uint8  // 64 - TxSZ
 	start     uint8  // start level of the walk
-	noWalk    bool   // a walk faults at level 0: EPDx = 1, TxSZ out of range, an unwalkable granule
+	noWalk    bool   // a walk faults at level 0: EPDx = 1, or TxSZ out of range
 	baseBad   bool   // BADDR beyond the output address size: address size fault at level 0
 	tbi       bool   // top byte ignored
 }
@@ -120,28 +121,32 @@ func (c *Context) Load(cfg Config, r Regs) {
 	c.asid = uint16(asidReg>>48) & c.asidMask
 
 	// TG0: 00 4 KiB, 01 64 KiB, 10 16 KiB; TG1: 01 16 KiB, 10 4 KiB, 11 64 KiB.
-	tg0, tg1 := r.TCR>>14&3, r.TCR>>30&3
-	big0 := tg0 == 1 && cfg.Gran64 || tg0 == 2 && cfg.Gran16
-	big1 := tg1 == 3 && cfg.Gran64 || tg1 == 1 && cfg.Gran16
-	c.half[0] = c.decodeHalf(r.TTBR0, uint8(r.TCR&0x3f), r.TCR&tcrEPD0 != 0 || big0, r.TCR&tcrTBI0 != 0)
-	c.half[1] = c.decodeHalf(r.TTBR1, uint8(r.TCR>>16&0x3f), r.TCR&tcrEPD1 != 0 || big1, r.TCR&tcrTBI1 != 0)
+	c.half[0] = c.decodeHalf(r.TTBR0, uint8(r.TCR&0x3f), c.granule(r.TCR>>14&3, [4]uint8{12, 16, 14, 0}),
+		r.TCR&tcrEPD0 != 0, r.TCR&tcrTBI0 != 0)
+	c.half[1] = c.decodeHalf(r.TTBR1, uint8(r.TCR>>16&0x3f), c.granule(r.TCR>>30&3, [4]uint8{0, 14, 12, 16}),
+		r.TCR&tcrEPD1 != 0, r.TCR&tcrTBI1 != 0)
 
 	for i := range c.mair {
 		c.mair[i] = uint8(r.MAIR >> (8 * i))
 	}
 }
 
-// decodeHalf decodes one TTBR with its TCR fields; noWalk is EPDx, or a TG
-// this model cannot walk.
-//
-// Only the 4 KiB granule is implemented. A TG that selects a granule the CPU
-// does not advertise, or a reserved TG, behaves as 4 KiB: the architecture
-// requires an implemented size, and 4 KiB is the only one. We choose: a TG
-// that selects a granule the ID registers advertise but this model does not
-// walk (16 or 64 KiB) makes every walk of that half a translation fault at
-// level 0, so such a guest fails loudly rather than walking its tables wrong.
-func (c *Context) decodeHalf(ttbr uint64, txsz uint8, noWalk, tbi bool) half {
-	h := half{tbi: tbi}
+// granule decodes a TG field through its encoding table (0: reserved) to a
+// granule the CPU implements. We choose: a reserved encoding, or a size the
+// CPU does not advertise (Config.Gran16/Gran64), means 4 KiB; the
+// architecture requires one of the implemented sizes.
+func (c *Context) granule(tg uint64, sizes [4]uint8) uint8 {
+	switch g := sizes[tg]; {
+	case g == 14 && c.cfg.Gran16, g == 16 && c.cfg.Gran64:
+		return g
+	}
+	return pageShift
+}
+
+// decodeHalf decodes one TTBR with its TCR fields, for a granule of 2^gran
+// bytes.
+func (c *Context) decodeHalf(ttbr uint64, txsz, gran uint8, noWalk, tbi bool) half {
+	h := half{gran: gran, tbi: tbi}
 	// We choose (as QEMU): a TxSZ outside [16, 39] makes every walk of that
 	// half a translation fault at level 0 (the other permitted choice is to
 	// clamp it).
@@ -150,26 +155,24 @@ func (c *Context) decodeHalf(ttbr uint64, txsz uint8, noWalk, tbi bool) half {
 		return h
 	}
 	h.inputBits = 64 - txsz
-	switch {
-	case h.inputBits > 39:
-		h.start = 0
-	case h.inputBits > 30:
-		h.start = 1
-	default:
-		h.start = 2
-	}
+	// Each level resolves gran-3 bits below the page offset; the walk starts
+	// as high as the input size needs (4 KiB: 40–48 bits level 0, 31–39
+	// level 1, 25–30 level 2; 64 KiB: 43–48 level 1, 30–42 level 2, 25–29
+	// level 3).
+	// levels = ceil((inputBits - gran) / (gran - 3)).
+	h.start = 4 - (h.inputBits-4)/(gran-3)
 	// The start-level table holds 2^idxBits descriptors and is aligned to
 	// its size, at least 64 bytes. We choose: BADDR bits below that alignment
 	// (RES0) are treated as zero, and CnP (bit 0) is ignored.
-	idxBits := h.inputBits - levelShift(h.start)
+	idxBits := h.inputBits - h.shift(h.start)
 	align := max(3+idxBits, 6)
 	h.base = ttbr & (1<<48 - 1) &^ (1<<align - 1)
 	h.baseBad = h.base>>c.paBits != 0
 	return h
 }
 
-// levelShift is log2 of the size of the region one descriptor at level maps.
-func levelShift(level uint8) uint8 { return pageShift + 9*(3-level) }
+// shift is log2 of the size of the region one descriptor at level maps.
+func (h *half) shift(level uint8) uint8 { return h.gran + (h.gran-3)*(3-level) }
 
 // On reports SCTLR_EL1.M: stage-1 translation is enabled.
 func (c *Context) On() bool { return c.on }

@@ -4,8 +4,9 @@ package mmu
 // 2 MiB of 4 KiB pages and take 16 KiB per CPU.
 const DefaultTLBEntries = 512
 
-// entry is one TLB slot. Blocks are cached per 4 KiB page ("fragments"); the
-// level says how large the original mapping was, for invalidation by VA.
+// entry is one TLB slot. Blocks and 16/64 KiB pages are cached per 4 KiB
+// page ("fragments"); Result.Shift says how large the original mapping was,
+// for invalidation by VA.
 type entry struct {
 	key  uint64 // Context.key of the page; 0 = empty
 	asid uint16 // for non-global entries
@@ -25,7 +26,7 @@ type entry struct {
 type TLB struct {
 	ents   []entry
 	mask   uint64
-	blocks int    // valid entries from block mappings (level < 3)
+	blocks int    // valid entries from mappings larger than 4 KiB
 	gen    uint64 // starts at 1, so a zero Micro never matches
 	stats  Stats
 }
@@ -93,14 +94,14 @@ func (t *TLB) insert(key uint64, asid uint16, r Result) {
 		asid = 0
 	}
 	*e = entry{key: key, asid: asid, res: r}
-	if r.Level < 3 {
+	if r.Shift > pageShift {
 		t.blocks++
 	}
 }
 
 // drop empties e.
 func (t *TLB) drop(e *entry) {
-	if e.key != 0 && e.res.Level < 3 {
+	if e.key != 0 && e.res.Shift > pageShift {
 		t.blocks--
 	}
 	e.key = 0
@@ -199,7 +200,7 @@ func (t *TLB) dropRange(lo, size uint64, asid uint16, anyASID bool) {
 		if e.key == 0 || !t.asidMatch(e, asid, anyASID) {
 			continue
 		}
-		m := uint64(1)<<levelShift(e.res.Level) - 1
+		m := uint64(1)<<e.res.Shift - 1
 		start := e.key &^ m
 		if start <= last && lo <= start+m {
 			t.drop(e)

@@ -14,6 +14,7 @@ type Memory interface {
 // Result is a successful translation.
 type Result struct {
 	PA     uint64 // physical address (in the TLB: of the 4 KiB page)
+	Shift  uint8  // log2 of the mapping's size (12, 14, 16; blocks 21, 25, 29, 30); 0 with the MMU off
 	Attr   uint8  // MAIR_EL1 attribute byte selected by AttrIndx
 	SH     uint8  // shareability as PAR_EL1.SH reports it
 	Level  uint8  // level of the leaf descriptor: 1, 2 or 3 (0: MMU off)
@@ -67,9 +68,9 @@ func (c *Context) walk(mem Memory, va uint64) (Result, Fault) {
 	var apTable uint8
 	var xnTable uint64 // tableUXN | tablePXN bits seen on the way
 	level := h.start
-	idxBits := h.inputBits - levelShift(level)
+	idxBits := h.inputBits - h.shift(level)
 	for {
-		shift := levelShift(level)
+		shift := h.shift(level)
 		idx := va >> shift & (1<<idxBits - 1)
 		d, ok := mem.ReadDescriptor(table + idx*8)
 		if !ok {
@@ -82,15 +83,18 @@ func (c *Context) walk(mem Memory, va uint64) (Result, Fault) {
 			return Result{}, Fault{Translation, level}
 		}
 		if d&descTable == 0 || level == 3 {
-			// Block (levels 1, 2) or page (level 3). A block at level 0
-			// (4 KiB granule without FEAT_LPA2) and 0b01 at level 3 are
-			// reserved: translation fault.
-			if d&descTable == 0 && (level == 0 || level == 3) {
+			// Block or page (level 3). Blocks exist at level 2, and at level
+			// 1 with 4 KiB; elsewhere (level 0, level 1 with 16 or 64 KiB
+			// without FEAT_LPA/LPA2, 0b01 at level 3) they are reserved:
+			// translation fault.
+			if d&descTable == 0 && level != 2 && (level != 1 || h.gran != pageShift) {
 				return Result{}, Fault{Translation, level}
 			}
-			return c.leaf(va, d, level, apTable, xnTable)
+			return c.leaf(va, d, level, shift, apTable, xnTable)
 		}
-		next := d & oaMask
+		// We choose: table address bits below the granule (OA[51:48] with
+		// FEAT_LPA for 64 KiB, else RES0) are ignored.
+		next := d & oaMask &^ (1<<h.gran - 1)
 		if next>>c.paBits != 0 {
 			return Result{}, Fault{AddressSize, level}
 		}
@@ -98,14 +102,13 @@ func (c *Context) walk(mem Memory, va uint64) (Result, Fault) {
 		xnTable |= d & (tableUXN | tablePXN)
 		table = next
 		level++
-		idxBits = 9
+		idxBits = h.gran - 3
 	}
 }
 
 // leaf checks the output address and AF of a block or page descriptor d and
 // builds the Result for va's page.
-func (c *Context) leaf(va, d uint64, level, apTable uint8, xnTable uint64) (Result, Fault) {
-	shift := levelShift(level)
+func (c *Context) leaf(va, d uint64, level, shift, apTable uint8, xnTable uint64) (Result, Fault) {
 	oa := d & oaMask &^ (1<<shift - 1)
 	if oa>>c.paBits != 0 {
 		return Result{}, Fault{AddressSize, level}
@@ -126,6 +129,7 @@ func (c *Context) leaf(va, d uint64, level, apTable uint8, xnTable uint64) (Resu
 	attr := c.mair[d>>2&7]
 	r := Result{
 		PA:     (oa | va&(1<<shift-1)) &^ pageMask,
+		Shift:  shift,
 		Attr:   attr,
 		Level:  level,
 		Device: attr>>4 == 0,

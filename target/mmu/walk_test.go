@@ -104,34 +104,46 @@ func TestTranslate48(t *testing.T) {
 
 // Any TxSZ from 16 to 39 is valid; the start level follows the input size.
 func TestStartLevels(t *testing.T) {
-	for txsz := uint64(16); txsz <= 39; txsz++ {
-		t.Run(fmt.Sprint("TxSZ=", txsz), func(t *testing.T) {
-			s := newSpace(t, txsz, txsz, 0)
-			in := 64 - txsz
-			want := uint8(2)
-			switch {
-			case in > 39:
-				want = 0
-			case in > 30:
-				want = 1
-			}
-			require.Equal(t, want, s.st0)
-			require.Equal(t, want, s.st1)
-			lo := uint64(1)<<in - 0x1000 // the last page of TTBR0
-			hi := ^uint64(0) << in       // the first page of TTBR1
-			s.page(lo, 0x40500000, normal)
-			s.page(hi, 0x40501000, normal)
-			r, f := s.m.Translate(lo+8, Read)
-			require.True(t, f.OK(), "%v", f)
-			assert.Equal(t, uint64(0x40500008), r.PA)
-			r, f = s.m.Translate(hi+8, Read)
-			require.True(t, f.OK(), "%v", f)
-			assert.Equal(t, uint64(0x40501008), r.PA)
-			_, f = s.m.Translate(lo+0x1000, Read)
-			assert.Equal(t, Fault{Translation, 0}, f, "just above TTBR0")
-			_, f = s.m.Translate(hi-0x1000, Read)
-			assert.Equal(t, Fault{Translation, 0}, f, "just below TTBR1")
-		})
+	grans := []struct {
+		name     string
+		g        uint8
+		tg0, tg1 uint64
+	}{{"4K", 12, 0, 2}, {"16K", 14, 2, 1}, {"64K", 16, 1, 3}}
+	for _, gr := range grans {
+		for txsz := uint64(16); txsz <= 39; txsz++ {
+			t.Run(fmt.Sprintf("%s/TxSZ=%d", gr.name, txsz), func(t *testing.T) {
+				s := newSpace(t, txsz, txsz, 0)
+				s.m = New(Config{PARange: 4, Gran16: true, Gran64: true}, s.mem, 0)
+				s.root0, s.root1 = s.alloc(16), s.alloc(16)
+				s.set(func(r *Regs) {
+					r.TCR = txsz | txsz<<16 | gr.tg0<<14 | gr.tg1<<30 | ips44<<32
+					r.TTBR0, r.TTBR1 = s.root0, s.root1
+				})
+				// The highest level whose region is smaller than the space.
+				in := uint8(64 - txsz)
+				want := uint8(3)
+				for covered := 2*gr.g - 3; covered < in; covered += gr.g - 3 {
+					want--
+				}
+				require.Equal(t, want, s.m.ctx.half[0].start)
+				require.Equal(t, want, s.m.ctx.half[1].start)
+				page := uint64(1) << gr.g
+				lo := uint64(1)<<in - page // the last page of TTBR0
+				hi := ^uint64(0) << in     // the first page of TTBR1
+				s.page(lo, 0x40500000, normal)
+				s.page(hi, 0x40600000, normal)
+				r, f := s.m.Translate(lo+8, Read)
+				require.True(t, f.OK(), "%v", f)
+				assert.Equal(t, uint64(0x40500008), r.PA)
+				r, f = s.m.Translate(hi+8, Read)
+				require.True(t, f.OK(), "%v", f)
+				assert.Equal(t, uint64(0x40600008), r.PA)
+				_, f = s.m.Translate(lo+page, Read)
+				assert.Equal(t, Fault{Translation, 0}, f, "just above TTBR0")
+				_, f = s.m.Translate(hi-page, Read)
+				assert.Equal(t, Fault{Translation, 0}, f, "just below TTBR1")
+			})
+		}
 	}
 }
 
@@ -311,7 +323,7 @@ func TestTableRestrictions(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newSpace(t, 25, 25, 0)
 			s.page(va, 0x40500000, normal|tc.leaf)
-			slot := s.slot(s.root0, 1, 39, va, 2)
+			slot := s.slotOf(va, 2)
 			d, _ := s.mem.ReadDescriptor(slot)
 			s.mem.write(slot, d|tc.table)
 			r, f := s.m.Walk(va)
@@ -395,9 +407,8 @@ func TestMMUOff(t *testing.T) {
 	assert.Equal(t, uint64(0x40000000), r.PA)
 }
 
-// Only the 4 KiB granule is walked. Unadvertised and reserved TG encodings
-// behave as 4 KiB; an advertised 16 or 64 KiB granule faults at level 0 (we
-// choose).
+// TG0/TG1: 4, 16 and 64 KiB when the CPU advertises them; a reserved
+// encoding or an unadvertised size walks as 4 KiB (we choose).
 func TestGranule(t *testing.T) {
 	s := newSpace(t, 25, 25, 0)
 	s.page(0x1000, 0x40500000, normal)
@@ -405,35 +416,87 @@ func TestGranule(t *testing.T) {
 	for tg := uint64(0); tg < 4; tg++ {
 		s.set(func(r *Regs) { r.TCR = r.TCR&^(3<<14|3<<30) | tg<<14 | tg<<30 })
 		r, f := s.m.Translate(0x1008, Read)
-		require.True(t, f.OK(), "TG0=%d", tg)
+		require.True(t, f.OK(), "unadvertised TG0=%d", tg)
 		assert.Equal(t, uint64(0x40500008), r.PA)
 		r, f = s.m.Translate(0xfffffffffffff008, Read)
-		require.True(t, f.OK(), "TG1=%d", tg)
+		require.True(t, f.OK(), "unadvertised TG1=%d", tg)
 		assert.Equal(t, uint64(0x40501008), r.PA)
 	}
 
-	// Advertised but not walked: translation fault at level 0.
-	s.m = New(ConfigFromMMFR0(0x1124), s.mem, 0) // QEMU's cortex-a57: 4 and 64 KiB
 	cases := []struct {
-		tg0, tg1 uint64
-		lo, hi   Fault
+		name       string
+		tg0, tg1   uint64
+		txsz       uint64
+		start      uint8
+		page, blk2 uint8 // log2 of a page and of a level-2 block
 	}{
-		{0, 2, Fault{}, Fault{}},                             // 4 KiB both
-		{1, 2, Fault{Translation, 0}, Fault{}},               // TG0 64 KiB
-		{0, 3, Fault{}, Fault{Translation, 0}},               // TG1 64 KiB
-		{2, 1, Fault{}, Fault{}},                             // 16 KiB: not advertised, as 4 KiB
-		{3, 0, Fault{}, Fault{}},                             // reserved: as 4 KiB
-		{1, 3, Fault{Translation, 0}, Fault{Translation, 0}}, // both 64 KiB
+		{"4K 39-bit", 0, 2, 25, 1, 12, 21},
+		{"16K 47-bit", 2, 1, 17, 1, 14, 25},
+		{"16K 48-bit", 2, 1, 16, 0, 14, 25},
+		{"16K 36-bit", 2, 1, 28, 2, 14, 25},
+		{"64K 48-bit", 1, 3, 16, 1, 16, 29},
+		{"64K 42-bit", 1, 3, 22, 2, 16, 29},
+		{"64K 39-bit", 1, 3, 25, 2, 16, 29},
 	}
 	for _, tc := range cases {
-		s.m.SetRegs(Regs{SCTLR: sctlrM, TCR: 25 | 25<<16 | ips44<<32 | tc.tg0<<14 | tc.tg1<<30, TTBR0: s.root0, TTBR1: s.root1, MAIR: linuxMAIR})
-		_, f := s.m.Translate(0x1008, Read)
-		assert.Equal(t, tc.lo, f, "TG0=%d", tc.tg0)
-		_, f = s.m.Translate(0xfffffffffffff008, Read)
-		assert.Equal(t, tc.hi, f, "TG1=%d", tc.tg1)
+		t.Run(tc.name, func(t *testing.T) {
+			s := newSpace(t, tc.txsz, tc.txsz, 0)
+			s.m = New(Config{PARange: 4, ASID16: true, Gran16: true, Gran64: true}, s.mem, 0)
+			s.root0, s.root1 = s.alloc(16), s.alloc(16)
+			s.set(func(r *Regs) {
+				r.TCR = tc.txsz | tc.txsz<<16 | tc.tg0<<14 | tc.tg1<<30 | ips44<<32
+				r.TTBR0, r.TTBR1 = s.root0, s.root1
+			})
+			require.Equal(t, tc.start, s.m.ctx.half[0].start)
+			require.Equal(t, tc.start, s.m.ctx.half[1].start)
+			top := uint64(1) << (64 - tc.txsz)
+			pageVA := top - 1<<tc.page // the last page of TTBR0
+			blockVA := uint64(1) << tc.blk2
+			hiVA := -top + 1<<tc.page // the second page of TTBR1
+			s.page(pageVA, 0x40600000, normal)
+			s.block(blockVA, 0x40000000&^(1<<tc.blk2-1)+1<<tc.blk2, 2, normal) // any aligned PA
+			s.page(hiVA, 0x40700000, normal|ap2)
+			for _, p := range []struct {
+				va    uint64
+				pa    uint64
+				level uint8
+				shift uint8
+			}{
+				{pageVA + 0x1234&(1<<tc.page-1), 0x40600000 + 0x1234&(1<<tc.page-1), 3, tc.page},
+				{hiVA + 8, 0x40700008, 3, tc.page},
+				{blockVA + 0x123456&(1<<tc.blk2-1), 0x40000000&^(1<<tc.blk2-1) + 1<<tc.blk2 + 0x123456&(1<<tc.blk2-1), 2, tc.blk2},
+			} {
+				for pass := 0; pass < 2; pass++ {
+					r, f := s.m.Translate(p.va, Read)
+					require.True(t, f.OK(), "%#x: %v", p.va, f)
+					assert.Equal(t, p.pa, r.PA, "%#x", p.va)
+					assert.Equal(t, p.level, r.Level)
+					assert.Equal(t, p.shift, r.Shift)
+				}
+			}
+			_, f := s.m.Translate(hiVA, Write)
+			assert.Equal(t, Fault{Permission, 3}, f)
+			_, f = s.m.Translate(pageVA-1<<tc.page, Read)
+			assert.Equal(t, Fault{Translation, 3}, f, "the page before")
+			// TLBI by VA anywhere in a large page removes it.
+			s.page(pageVA, 0x40800000, normal)
+			s.m.TLB().Apply(s.m.Context().TLBI(VAAE1, (pageVA+1<<tc.page-0x1000)>>12))
+			r, _ := s.m.Translate(pageVA, Read)
+			assert.Equal(t, uint64(0x40800000), r.PA)
+			if tc.start <= 1 {
+				// A level-1 block exists only with 4 KiB.
+				va := uint64(1) << (tc.blk2 + tc.page - 3 + 1) // level-1 slot 2
+				s.desc(va, 1, 0x40000000&^(1<<(tc.blk2+tc.page-3)-1)|normal|1)
+				_, f := s.m.Translate(va, Read)
+				if tc.page == 12 {
+					assert.True(t, f.OK(), "%v", f)
+				} else {
+					assert.Equal(t, Fault{Translation, 1}, f)
+				}
+			}
+		})
 	}
 	assert.Equal(t, Config{PARange: 4, ASID16: true, Gran16: true}, ConfigFromMMFR0(0x0f101124))
-
 }
 
 // A 40-bit space starts at level 0 with a 2-entry (16-byte) table; BADDR is
@@ -462,8 +525,8 @@ func TestIgnoredDescriptorBits(t *testing.T) {
 	s.page(va, 0x40500000, normal|nG|ap1)
 	want, f := s.m.Walk(va)
 	require.True(t, f.OK())
-	leaf := s.slot(s.root0, 1, 39, va, 3)
-	table := s.slot(s.root0, 1, 39, va, 2)
+	leaf := s.slotOf(va, 3)
+	table := s.slotOf(va, 2)
 	ld, _ := s.mem.ReadDescriptor(leaf)
 	td, _ := s.mem.ReadDescriptor(table)
 	s.mem.write(leaf, ld|0xf<<59|0xf<<55|1<<52|1<<51|1<<50|0xf<<48|1<<5)
@@ -481,7 +544,7 @@ func TestHardwareAFIgnored(t *testing.T) {
 	s.page(0x2000, 0x40501000, normal|ap2|1<<51) // DBM, read-only
 	_, f := s.m.Translate(0x1000, Read)
 	assert.Equal(t, Fault{AccessFlag, 3}, f)
-	d, _ := s.mem.ReadDescriptor(s.slot(s.root0, 1, 39, 0x1000, 3))
+	d, _ := s.mem.ReadDescriptor(s.slotOf(0x1000, 3))
 	assert.Zero(t, d&af, "AF not set by the walk")
 	_, f = s.m.Translate(0x2000, Write)
 	assert.Equal(t, Fault{Permission, 3}, f)
