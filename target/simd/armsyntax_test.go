@@ -280,7 +280,7 @@ func armSyntax(in Inst, w uint32) string {
 	case in.Op == OpABS || in.Op == OpNEG || in.Op == OpCNT || in.Op == OpCLZ || in.Op == OpCLS || in.Op == OpRBIT ||
 		in.Op == OpREV16 || in.Op == OpREV32 || in.Op == OpREV64 || in.Op == OpFABS || in.Op == OpFNEG ||
 		in.Op == OpSQABS || in.Op == OpSQNEG || in.Op == OpSUQADD || in.Op == OpUSQADD ||
-		in.Op == OpFSQRT || in.Op == OpFRECPE || in.Op == OpFRSQRTE || in.Op == OpFRECPX:
+		in.Op == OpFSQRT || in.Op == OpFRECPE || in.Op == OpFRSQRTE || in.Op == OpFRECPX || in.Op == OpURECPE || in.Op == OpURSQRTE:
 		return args(reg(in.Rd, in.Arr), reg(in.Rn, in.Arr))
 	}
 	return args(reg(in.Rd, in.Arr), reg(in.Rn, in.Arr), reg(in.Rm, in.Arr))

@@ -1,5 +1,7 @@
 package simd
 
+import "github.com/hwbp-gdbstub/hwbp-gdbstub/target/fp"
+
 // decodeFP is the scalar floating-point group (M = 0, S = 0): data
 // processing with 1, 2 and 3 sources, compares, conditional compare and
 // select, immediate moves and the conversions to and from integers.
@@ -35,8 +37,8 @@ func decodeFP(w uint32) Inst {
 		if bits(w, 9, 5) != 0 || ftype >= 2 {
 			return Inst{}
 		}
-		f := 32 << ftype
-		return Inst{Op: OpFMOVImm, Arr: fpScalar(ftype), Rd: uint8(w & 31), Imm: expandFP(uint64(bits(w, 20, 13)), f)}
+		f := fp.Format(32 << ftype)
+		return Inst{Op: OpFMOVImm, Arr: fpScalar(ftype), Rd: uint8(w & 31), Imm: fp.ExpandImm(f, uint8(bits(w, 20, 13)))}
 	case bit(w, 13):
 		return decodeFPCompare(w, ftype)
 	case bit(w, 14):

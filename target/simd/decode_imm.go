@@ -1,5 +1,7 @@
 package simd
 
+import "github.com/hwbp-gdbstub/hwbp-gdbstub/target/fp"
+
 // decodeModImm is AdvSIMD "modified immediate": MOVI, MVNI, ORR, BIC and FMOV
 // (vector). Imm is the per-element value after expansion (for MVNI and BIC
 // the value before inversion, as the instruction text shows it, shifted).
@@ -47,37 +49,17 @@ func decodeModImm(w uint32) Inst {
 		}
 		return in
 	case !op: // FMOV single
-		in.Op, in.Arr, in.Imm = OpFMOVImm, vecArr(2, q), expandFP(imm8, 32)
+		in.Op, in.Arr, in.Imm = OpFMOVImm, vecArr(2, q), fp.ExpandImm(fp.Single, uint8(imm8))
 		return in
 	default:
 		if !q {
 			return Inst{}
 		}
-		in.Op, in.Arr, in.Imm = OpFMOVImm, Arr2D, expandFP(imm8, 64)
+		in.Op, in.Arr, in.Imm = OpFMOVImm, Arr2D, fp.ExpandImm(fp.Double, uint8(imm8))
 		return in
 	}
 	in.Imm = imm8 << in.Shift
 	return in
-}
-
-// expandFP is VFPExpandImm: imm8 = a:b:cdefgh as a float of n bits
-// (sign a, exponent NOT(b):b..b:cd, fraction efgh and zeros).
-func expandFP(imm8 uint64, n int) uint64 {
-	e, f := 8, 23
-	if n == 64 {
-		e, f = 11, 52
-	} else if n == 16 {
-		e, f = 5, 10
-	}
-	sign := imm8 >> 7
-	b := imm8 >> 6 & 1
-	exp := (b ^ 1) << (e - 1)
-	if b == 1 {
-		exp |= (1<<(e-3) - 1) << 2
-	}
-	exp |= imm8 >> 4 & 3
-	frac := (imm8 & 15) << (f - 4)
-	return sign<<(n-1) | exp<<f | frac
 }
 
 // szSD: single and double only (the fixed-point conversions).

@@ -314,7 +314,7 @@ var twoMiscFP = [64]fpMiscForm{
 	0x17: {OpFABS, 0, false},
 	0x18: {OpFRINT, RoundPlusInf, false}, 0x19: {OpFRINT, RoundZero, false},
 	0x1a: {OpFCVTS, RoundPlusInf, true}, 0x1b: {OpFCVTS, RoundZero, true},
-	0x1d: {OpFRECPE, 0, true}, 0x1f: {OpFRECPX, 0, true},
+	0x1c: {OpURECPE, 0, false}, 0x1d: {OpFRECPE, 0, true}, 0x1f: {OpFRECPX, 0, true},
 	// U=1 a=0
 	0x28: {OpFRINT, RoundAway, false}, 0x29: {OpFRINT, RoundExact, false},
 	0x2a: {OpFCVTU, RoundNearest, true}, 0x2b: {OpFCVTU, RoundMinusInf, true},
@@ -323,7 +323,7 @@ var twoMiscFP = [64]fpMiscForm{
 	0x34: {OpFCMGEZ, 0, true}, 0x35: {OpFCMLEZ, 0, true}, 0x37: {OpFNEG, 0, false},
 	0x39: {OpFRINT, RoundFPCR, false},
 	0x3a: {OpFCVTU, RoundPlusInf, true}, 0x3b: {OpFCVTU, RoundZero, true},
-	0x3d: {OpFRSQRTE, 0, true}, 0x3f: {OpFSQRT, 0, false},
+	0x3c: {OpURSQRTE, 0, false}, 0x3d: {OpFRSQRTE, 0, true}, 0x3f: {OpFSQRT, 0, false},
 }
 
 func decodeTwoMisc(w uint32, scalar bool) Inst {
@@ -365,6 +365,9 @@ func decodeTwoMisc(w uint32, scalar bool) Inst {
 			return Inst{}
 		}
 		sz := size & 1
+		if (f.op == OpURECPE || f.op == OpURSQRTE) && sz != 0 {
+			return Inst{} // 32-bit lanes only
+		}
 		if scalar {
 			in.Arr = fpScalar(sz)
 		} else if in.Arr = fpArr(sz, q); in.Arr == ArrNone {

@@ -103,7 +103,7 @@ func FPReduce(op Op, an Arrangement, n Vec, fpcr fp.FPCR) (uint64, fp.Flags) {
 }
 
 // FPUnary applies a one-source FP op lane by lane: FABS, FNEG, FSQRT,
-// FRECPE, FRSQRTE, FRECPX, FRINT* (round), FCVT[NPMZA][SU] and the
+// FRECPE, FRSQRTE, FRECPX, URECPE, URSQRTE (32-bit integer lanes), FRINT* (round), FCVT[NPMZA][SU] and the
 // fixed-point FCVTZS/FCVTZU (fbits), SCVTF/UCVTF (integer lanes in).
 func FPUnary(op Op, a Arrangement, n Vec, round Rounding, fbits int, fpcr fp.FPCR) (Vec, fp.Flags) {
 	e := a.ElemBits()
@@ -127,6 +127,10 @@ func FPUnary(op Op, a Arrangement, n Vec, round Rounding, fbits int, fpcr fp.FPC
 			r, g = fp.RSqrtEstimate(f, x, fpcr)
 		case OpFRECPX:
 			r, g = fp.RecipExponent(f, x, fpcr)
+		case OpURECPE:
+			r = uint64(fp.UnsignedRecipEstimate(uint32(x)))
+		case OpURSQRTE:
+			r = uint64(fp.UnsignedRSqrtEstimate(uint32(x)))
 		case OpFRINT:
 			r, g = fp.RoundInt(f, x, roundingOf(round, fpcr), round == RoundExact, fpcr)
 		case OpFCVTS, OpFCVTU, OpFCVTZSFixed, OpFCVTZUFixed:
@@ -264,7 +268,7 @@ func execFP(in *Inst, s *State) bool {
 		var r uint64
 		r, fl = FPReduce(in.Op, in.ArrN, n, fpcr)
 		res = Vec{r}
-	case OpFABS, OpFNEG, OpFSQRT, OpFRECPE, OpFRSQRTE, OpFRECPX, OpFRINT, OpFCVTS, OpFCVTU, OpFCVTZSFixed, OpFCVTZUFixed,
+	case OpFABS, OpFNEG, OpFSQRT, OpFRECPE, OpFRSQRTE, OpFRECPX, OpURECPE, OpURSQRTE, OpFRINT, OpFCVTS, OpFCVTU, OpFCVTZSFixed, OpFCVTZUFixed,
 		OpSCVTF, OpUCVTF, OpSCVTFFixed, OpUCVTFFixed:
 		res, fl = FPUnary(in.Op, in.Arr, n, in.Round, int(in.FBits), fpcr)
 	case OpFMLA, OpFMLS:

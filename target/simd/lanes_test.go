@@ -232,11 +232,6 @@ func TestImmediateAndMoves(t *testing.T) {
 	assert.Equal(t, Vec{1, 0xffff}, Insert(Vec{1, 0}, 16, 4, 0xffff))
 	assert.Equal(t, uint64(0xffffffffffff8000), MoveToGeneral(lanesVec(16, 0, 0x8000), 16, 1, true, true))
 	assert.Equal(t, uint64(0x8000), MoveToGeneral(lanesVec(16, 0, 0x8000), 16, 1, false, false))
-	// FMOV immediates: imm8 = 0x70 is 1.0, 0x80 is -2.0, 0xc0 is -0.125.
-	assert.Equal(t, uint64(0x3f800000), expandFP(0x70, 32))
-	assert.Equal(t, uint64(0xc000000000000000), expandFP(0x80, 64))
-	assert.Equal(t, uint64(0xbfc0000000000000), expandFP(0xc0, 64))
-	assert.Equal(t, uint64(0x3c00), expandFP(0x70, 16))
 }
 
 func TestExecAllocatesNothing(t *testing.T) {

@@ -261,6 +261,8 @@ const (
 	OpFRECPS
 	OpFRSQRTS
 	OpFRECPX
+	OpURECPE
+	OpURSQRTE
 	opCount
 )
 
@@ -519,6 +521,8 @@ var opNames = [opCount]string{
 	OpFRECPS:          "FRECPS",
 	OpFRSQRTS:         "FRSQRTS",
 	OpFRECPX:          "FRECPX",
+	OpURECPE:          "URECPE",
+	OpURSQRTE:         "URSQRTE",
 }
 
 func (o Op) String() string {

@@ -118,6 +118,10 @@ func templates() []template {
 		add(false, 8, "pmul v2.%s, v0.%s, v1.%s", t, t, t)
 		add(false, 8, "%s v2.8h, v0.%s, v1.%s", upper2("pmull", t), t, t)
 	}
+	for _, t := range []string{"2s", "4s"} {
+		add(false, 32, "urecpe v2.%s, v0.%s", t, t)
+		add(false, 32, "ursqrte v2.%s, v0.%s", t, t)
+	}
 	for _, op := range strings.Fields("sqabs sqneg suqadd usqadd") {
 		for _, t := range arrAll {
 			add(false, esizeOf(t), "%s v2.%s, v0.%s", op, t, t)
