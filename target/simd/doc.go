@@ -10,8 +10,7 @@
 //
 // What is not decoded is OpUndefined, never a wrong decode: FP16
 // arithmetic, crypto (including PMULL of 64-bit lanes), dot product and
-// RDM. docs/simd.md lists the encoding facts the
-// decoder relies on and the evidence (a cross-check with arm64asm over real
-// arm64 binaries and random words, a differential test against
-// qemu-aarch64).
+// RDM. docs/simd.md lists the encoding facts the decoder relies on and the
+// evidence (cross-checks with arm64asm and GNU objdump over real arm64
+// binaries and random words, a differential test against qemu-aarch64).
 package simd
