@@ -197,6 +197,7 @@ type qemuCase struct {
 // under qemu-aarch64 (through difftest's image builder and runner) and
 // requires Decode + Exec to leave the same V registers, FPSR, NZCV and x1.
 func TestQEMUDifferential(t *testing.T) {
+	t.Parallel() // mostly waiting for qemu-aarch64
 	tpls := templates()
 	lines := append(append(append([]string{}, harnessBefore...), harnessAfter...), asmOf(tpls)...)
 	words, kept := assemble(t, lines)
@@ -283,6 +284,7 @@ func runCases(t *testing.T, cases []qemuCase, before, after []uint32) int {
 // inside the window): the forms and register combinations no template
 // names.
 func TestQEMURandomWords(t *testing.T) {
+	t.Parallel()
 	lines := append(append([]string{}, harnessBefore...), harnessAfter...)
 	words, _ := assemble(t, lines)
 	before, after := words[:len(harnessBefore)], words[len(harnessBefore):]
