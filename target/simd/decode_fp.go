@@ -49,6 +49,7 @@ func decodeFP(w uint32) Inst {
 	return decodeFPInt(w, ftype)
 }
 
+// fp1Round is FRINT's rounding by opcode<2:0> (5 is unallocated).
 var fp1Round = [8]Rounding{RoundNearest, RoundPlusInf, RoundMinusInf, RoundZero, RoundAway, RoundNone, RoundExact, RoundFPCR}
 
 func decodeFP1(w uint32, ftype uint32) Inst {

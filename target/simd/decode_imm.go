@@ -148,14 +148,13 @@ func decodeIndexed(w uint32, scalar bool) Inst {
 	var long bool
 	switch u<<4 | opcode {
 	case 0x01, 0x05, 0x09, 0x19: // FMLA, FMLS, FMUL, FMULX
-		ops := map4(opcode, OpFMLA, OpFMLS, OpFMUL)
-		if u == 1 {
-			ops = OpFMULX
-		}
 		if size>>1 != 1 {
-			return Inst{} // size 00: FP16
+			return Inst{} // size 00 is FP16, 01 unallocated
 		}
-		in.Op = ops
+		in.Op = [...]Op{OpFMLA, OpFMLS, OpFMUL}[opcode>>2]
+		if u == 1 {
+			in.Op = OpFMULX
+		}
 		if size&1 == 0 {
 			in.Index, in.Rm = uint8(h<<1|l), uint8(m<<4|bits(w, 19, 16))
 		} else {
@@ -214,6 +213,3 @@ func decodeIndexed(w uint32, scalar bool) Inst {
 	}
 	return in
 }
-
-// map4 picks by opcode<3:2>.
-func map4(opcode uint32, a, b, c Op) Op { return [...]Op{a, b, c, OpUndefined}[opcode>>2] }
