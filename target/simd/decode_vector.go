@@ -355,10 +355,12 @@ func decodeTwoMisc(w uint32, scalar bool) Inst {
 		}
 		return in
 	}
-	if opcode >= 0x0c && (opcode >= 0x18 || opcode <= 0x0f) && (opcode >= 0x18 || size>>1 == 1) {
+	// the FP ops: opcode 11xxx (a = size<1> selects), and 011xx with a = 1,
+	// which sit in slots 4..7 of the a = 1 row
+	if opcode >= 0x18 || opcode&0x1c == 0x0c && size>>1 == 1 {
 		idx := u<<5 | size>>1<<4 | opcode&0xf
 		if opcode < 0x18 {
-			idx = u<<5 | 1<<4 | (opcode - 0x0c) + 4 // 011xx -> slots 4..7 of the a=1 row
+			idx = u<<5 | 1<<4 | opcode&3 + 4
 		}
 		f := twoMiscFP[idx]
 		if f.op == OpUndefined || scalar && !f.scalar || !scalar && f.op == OpFRECPX {
