@@ -2,7 +2,7 @@
 SHELL      := /bin/bash
 GO         ?= go
 BIN        := bin/hwbp-gdbstub
-APT_PKGS   := gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu gdb-multiarch qemu-system-arm ipxe-qemu qemu-user lldb device-tree-compiler
+APT_PKGS   := gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu gdb-multiarch qemu-system-arm ipxe-qemu qemu-user lldb device-tree-compiler valgrind
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 TEST_FLAGS ?= -count=1 -timeout 14m
 FUZZTIME   ?= 20s

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/kernelsim"
+)
+
+// The gdb rows: the same gdb Python script against each stub on the embedded kernel with 2 CPUs (gdb's points
+// take the default kernel route on ours).
+func gdbStubBench(dir string) {
+	fmt.Println("== gdb through each stub (the embedded kernel, 2 CPUs)")
+	kernel := filepath.Join(dir, "kernel.elf")
+	run(exec.Command(*server, "--dump-kernel", kernel))
+	ours, _, _ := gdbRun(kernel, ourKernelGdb(kernel, "--cpus", "2"), gdbScript, false)
+	theirs, _, _ := gdbRun(kernel, qemuGdb(kernel, 2), gdbScript, false)
+	for _, r := range []struct{ key, name, unit, goal string }{
+		{"stepi_per_s", "gdb `stepi` per second", "stepi/s", "≥ 1.5×"},
+		{"stops_per_s", "gdb watch stops per second", "stops/s", ""},
+		{"dump_mib_per_s", "gdb `dump binary memory`, 1 MiB", "MiB/s", ""},
+	} {
+		o, q := value(ours, r.key), value(theirs, r.key)
+		fmt.Printf("%-15s hwbp-gdbstub %10.1f  qemu %10.1f  ratio %.2f\n", r.key, o, q, o/q)
+		addRow(row{name: r.name, unit: r.unit, ours: o, qemu: q, goal: r.goal, ir: nan()})
+	}
+}
+
+// value is a figure a gdb script printed, NaN when it did not (gdbRun has shown why).
+func value(res map[string]float64, key string) float64 {
+	if v, ok := res[key]; ok {
+		return v
+	}
+	return nan()
+}
+
+func ourKernelGdb(kernel string, args ...string) func(port int) *exec.Cmd {
+	return func(port int) *exec.Cmd {
+		return exec.Command(*server, append(append([]string{"--kernel", kernel}, args...), fmt.Sprintf("127.0.0.1:%d", port))...)
+	}
+}
+
+const gdbScript = `
+python
+import time
+def timed(cmd, n=1):
+    t = time.time()
+    for _ in range(n):
+        gdb.execute(cmd, to_string=True)
+    return time.time() - t
+gdb.execute("watch workload_counter", to_string=True)
+gdb.execute("continue", to_string=True)
+n = 200
+print("BENCH stops_per_s %f" % (n / timed("continue", n)))
+gdb.execute("delete", to_string=True)
+print("BENCH stepi_per_s %f" % (2000 / timed("stepi 2000")))
+print("BENCH dump_mib_per_s %f" % (1 / timed("dump binary memory /dev/null 0x40000000 0x40100000")))
+end
+`
+
+// livelockBench measures the livelock's exception rate on both machines (gdb interrupts a running livelock twice,
+// two seconds apart, and reads the guest's counter) and our time from entering the uninstall to gdb's stop.
+func livelockBench(dir string) {
+	fmt.Println("== the uninstall livelock (perf-livelock scenario, upstream order, 2 CPUs)")
+	img, err := kernelsim.Parse(kernelsim.KernelELF)
+	check(err)
+	cfg, err := img.Config()
+	check(err)
+	cfg.Scenario = kernelsim.ScenarioPerfLivelock
+	cfg.StallTimeoutMS = 0
+	elf, err := img.PatchedELF(cfg)
+	check(err)
+	kernel := filepath.Join(dir, "livelock.elf")
+	check(os.WriteFile(kernel, elf, 0o644))
+	ours, _, _ := gdbRun(kernel, ourKernelGdb(kernel, "--cpus", "2", "--livelock-threshold", "0"), livelockRateScript, false)
+	theirs, _, _ := gdbRun(kernel, qemuGdb(kernel, 2), livelockRateScript, false)
+	o, q := value(ours, "livelock_exc_per_s"), value(theirs, "livelock_exc_per_s")
+	fmt.Printf("livelock exceptions/s  hwbp-gdbstub %.0f  qemu %.0f  ratio %.2f\n", o, q, o/q)
+	addRow(row{name: "livelock exceptions per second", unit: "exc/s", ours: o, qemu: q, ir: nan()})
+	rep, _, _ := gdbRun(kernel, ourKernelGdb(kernel, "--cpus", "2"), livelockReportScript, false)
+	ms := value(rep, "livelock_report_ms")
+	fmt.Printf("livelock report: %.1f ms from entering arch_uninstall_hw_breakpoint to gdb's stop (threshold 1000; target <= 50 ms)\n", ms)
+	addRow(row{name: "livelock time to report (threshold 1000)", unit: "ms", ours: ms, qemu: nan(), goal: "≤ 50 ms",
+		ir: nan(), note: "QEMU never reports it"})
+}
+
+const livelockRateScript = `
+python
+import threading, time
+def interrupt_after(s):
+    threading.Timer(s, lambda: gdb.post_event(lambda: gdb.execute("interrupt"))).start()
+def count():
+    return int(gdb.parse_and_eval("debug_bp_exceptions[1]"))
+interrupt_after(3.0)
+gdb.execute("continue", to_string=True)
+c0 = count(); t0 = time.time()
+interrupt_after(2.0)
+gdb.execute("continue", to_string=True)
+c1 = count(); t1 = time.time()
+print("BENCH livelock_exc_per_s %f" % ((c1 - c0) / (t1 - t0)))
+end
+`
+
+const livelockReportScript = `
+break arch_uninstall_hw_breakpoint
+python
+import time
+gdb.execute("continue", to_string=True)
+gdb.execute("delete", to_string=True)
+t = time.time()
+gdb.execute("continue", to_string=True)
+print("BENCH livelock_report_ms %f" % ((time.time() - t) * 1000))
+end
+`
