@@ -5,28 +5,61 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/kernelsim"
 )
 
 // The gdb rows: the same gdb Python script against each stub on the embedded kernel with 2 CPUs (gdb's points
-// take the default kernel route on ours).
+// take the default kernel route on ours). The host-instruction column counts each operation in a run of its own
+// under callgrind, a long one minus a short one; the guest then finishes gdbRounds workload rounds and powers off,
+// so that our stub exits by itself.
 func gdbStubBench(dir string) {
 	fmt.Println("== gdb through each stub (the embedded kernel, 2 CPUs)")
 	kernel := filepath.Join(dir, "kernel.elf")
 	run(exec.Command(*server, "--dump-kernel", kernel))
-	ours, _, _ := gdbRun(kernel, ourKernelGdb(kernel, "--cpus", "2"), gdbScript, false)
+	ourArgs := []string{"--cpus", "2", "--rounds", gdbRounds, "--once"}
+	ours, _, _ := gdbRun(kernel, ourKernelGdb(kernel, ourArgs...), gdbScript, false)
 	theirs, _, _ := gdbRun(kernel, qemuGdb(kernel, 2), gdbScript, false)
-	for _, r := range []struct{ key, name, unit, goal string }{
-		{"stepi_per_s", "gdb `stepi` per second", "stepi/s", "≥ 1.5×"},
-		{"stops_per_s", "gdb watch stops per second", "stops/s", ""},
-		{"dump_mib_per_s", "gdb `dump binary memory`, 1 MiB", "MiB/s", ""},
+	for _, r := range []struct {
+		key, name, unit, goal string
+		setup, op             string // gdb commands: op runs n times (or once with n in its %d)
+		long, short           int
+		units                 float64 // n per counted unit
+		per                   string
+	}{
+		{"stepi_per_s", "gdb `stepi` per second", "stepi/s", "≥ 1.5×", "", "stepi %d", 1000, 100, 1, "stepi"},
+		{"stops_per_s", "gdb watch stops per second", "stops/s", "", "watch workload_counter", "continue", 60, 10, 1, "stop"},
+		{"dump_mib_per_s", "gdb `dump binary memory`, 1 MiB", "MiB/s", "", "",
+			"dump binary memory /dev/null 0x40000000 0x40000000+%d*0x10000", 16, 2, 16, "MiB"},
 	} {
 		o, q := value(ours, r.key), value(theirs, r.key)
-		fmt.Printf("%-15s hwbp-gdbstub %10.1f  qemu %10.1f  ratio %.2f\n", r.key, o, q, o/q)
-		addRow(row{name: r.name, unit: r.unit, ours: o, qemu: q, goal: r.goal, ir: nan()})
+		ir := nan()
+		if *irCount {
+			count := func(n int) float64 {
+				op, times := r.op, n
+				if strings.Contains(op, "%d") {
+					op, times = fmt.Sprintf(op, n), 1
+				}
+				script := fmt.Sprintf("%s\npython\nfor _ in range(%d):\n    gdb.execute(%q, to_string=True)\nend\n"+
+					"delete\ndetach\necho BENCH done 1\\n\n", r.setup, times, op)
+				res, out, srv := gdbRun(kernel, func(port int) *exec.Cmd {
+					return underValgrind(ourKernelGdb(kernel, ourArgs...)(port))
+				}, script, true)
+				if res["done"] != 1 || !strings.Contains(out, "detached]") {
+					fatalf("bench %s under valgrind: gdb failed:\n%s", r.key, out)
+				}
+				return irOf(srv)
+			}
+			ir = (count(r.long) - count(r.short)) / (float64(r.long-r.short) / r.units)
+		}
+		fmt.Printf("%-15s hwbp-gdbstub %10.1f  qemu %10.1f  ratio %.2f  host insn/%s %s\n", r.key, o, q, o/q, r.per, fmtNum(ir))
+		addRow(row{name: r.name, unit: r.unit, ours: o, qemu: q, goal: r.goal, ir: ir, irPer: r.per})
 	}
 }
+
+// gdbRounds: workload rounds of the embedded kernel in the gdb rows, enough for every stop the scripts take.
+const gdbRounds = "3"
 
 // value is a figure a gdb script printed, NaN when it did not (gdbRun has shown why).
 func value(res map[string]float64, key string) float64 {
@@ -38,7 +71,8 @@ func value(res map[string]float64, key string) float64 {
 
 func ourKernelGdb(kernel string, args ...string) func(port int) *exec.Cmd {
 	return func(port int) *exec.Cmd {
-		return exec.Command(*server, append(append([]string{"--kernel", kernel}, args...), fmt.Sprintf("127.0.0.1:%d", port))...)
+		return exec.Command(*server, append(append([]string{"--kernel", kernel, "--log-level", "warn"}, args...),
+			fmt.Sprintf("127.0.0.1:%d", port))...)
 	}
 }
 

@@ -43,11 +43,13 @@ type loopResult struct {
 }
 
 func loopBench(dir string) {
-	fmt.Println("== MIPS on loop.S (ldr/add/str/ldr/subs/b.ne, 6 instructions per iteration), best of", *reps)
 	res := map[string]loopResult{}
 	for _, lc := range loopCases {
 		if !selected("mips", lc.key) {
 			continue
+		}
+		if len(res) == 0 {
+			fmt.Println("== MIPS on loop.S (ldr/add/str/ldr/subs/b.ne, 6 instructions per iteration), best of", *reps)
 		}
 		r := lc.measure(dir)
 		res[lc.key] = r

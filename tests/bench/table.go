@@ -37,6 +37,10 @@ func fmtNum(v float64) string {
 	switch {
 	case math.IsNaN(v):
 		return "—"
+	case v >= 1e6:
+		return fmt.Sprintf("%.1f M", v/1e6)
+	case v >= 1e4:
+		return fmt.Sprintf("%.1f k", v/1e3)
 	case v >= 100:
 		return fmt.Sprintf("%.0f", v)
 	case v >= 10:
