@@ -12,7 +12,7 @@ import (
 
 // The gdb rows: the same gdb Python script against each stub on the embedded kernel with 2 CPUs (gdb's points
 // take the default kernel route on ours). The host-instruction column counts each operation in a run of its own
-// under callgrind, a long one minus a short one; the guest then finishes gdbRounds workload rounds and powers off,
+// under valgrind, a long one minus a short one; the guest then finishes gdbRounds workload rounds and powers off,
 // so that our stub exits by itself.
 func gdbStubBench(dir string) {
 	fmt.Println("== gdb through each stub (the embedded kernel, 2 CPUs)")

@@ -20,7 +20,7 @@ type loopCase struct {
 	arm       []string // gdb commands before the timed continue
 	armed     string   // what gdb must answer to arm (a software watchpoint would single-step everything)
 	div       uint64   // iterations per CPU = -iters / div
-	irIters   uint64   // iterations per CPU of the callgrind run
+	irIters   uint64   // iterations per CPU of the valgrind run
 	goal      string
 }
 
@@ -32,6 +32,7 @@ var loopCases = []loopCase{
 		arm: []string{"hbreak perf_done"}, armed: "Hardware assisted breakpoint", div: 10, irIters: 200_000, goal: "≥ 2.5×"},
 	{key: "guest-wp", name: "guest's own watchpoint, same data page", cpus: 1, guest: "GUEST_WP", div: 10, irIters: 200_000, goal: "≥ 2×"},
 	{key: "guest-bp", name: "guest's own breakpoint, same code page", cpus: 1, guest: "GUEST_BP", div: 5, irIters: 200_000, goal: "keep (3.15×)"},
+	{key: "gdb-none", name: "gdb attached, no point (baseline of the next row)", cpus: 1, gdb: true, div: 1, irIters: 1_000_000},
 	{key: "far-watch", name: "gdb `watch` on a far data page", cpus: 1, gdb: true,
 		arm: []string{"watch *(long *)&far_var"}, armed: "Hardware watchpoint", div: 1, irIters: 1_000_000, goal: "≤ 5 % vs unarmed"},
 	{key: "cpus8", name: "`--cpus 8`, aggregate", cpus: 8, div: 4, irIters: 250_000, goal: "scale ≥ 1.8× (item 5)"},
@@ -53,13 +54,13 @@ func loopBench(dir string) {
 		}
 		r := lc.measure(dir)
 		res[lc.key] = r
-		fmt.Printf("%-45s hwbp-gdbstub %8.1f MIPS  qemu %8.1f MIPS  ratio %.3f  host insn/guest insn %s\n",
+		fmt.Printf("%-50s hwbp-gdbstub %8.1f MIPS  qemu %8.1f MIPS  ratio %.3f  host insn/guest insn %s\n",
 			lc.name, r.ours, r.qemu, r.ours/r.qemu, fmtNum(r.ir))
 		rw := row{name: lc.name, unit: "MIPS", ours: r.ours, qemu: r.qemu, goal: lc.goal, ir: r.ir, irPer: "guest insn"}
 		switch lc.key {
 		case "far-watch":
-			if b, ok := res["none"]; ok {
-				rw.note = fmt.Sprintf("vs unarmed: wall %+.1f %%, host insn %+.1f %%", (b.ours/r.ours-1)*100, (r.ir/b.ir-1)*100)
+			if b, ok := res["gdb-none"]; ok {
+				rw.note = fmt.Sprintf("vs gdb, no point: wall %+.1f %%, host insn %+.1f %%", (b.ours/r.ours-1)*100, (r.ir/b.ir-1)*100)
 			}
 		case "cpus8":
 			if b, ok := res["none"]; ok {
@@ -109,19 +110,19 @@ func (lc loopCase) timeOnce(machine, elf string) time.Duration {
 	if machine == "ours" {
 		start = ourGdb(elf, lc.cpus)
 	}
-	res, out, _ := gdbRun(elf, start, lc.script(), true)
+	res, out, _ := gdbRun(elf, start, lc.script(), len(lc.arm) > 0)
 	lc.checkGdb(machine, elf, res, out)
 	return time.Duration(res["loop_s"] * float64(time.Second))
 }
 
-// irOnce is the host instruction count of one run of ours under callgrind.
+// irOnce is the host instruction count of one run of ours under valgrind.
 func (lc loopCase) irOnce(elf string) float64 {
 	if !lc.gdb {
 		_, out, summary := timeRun(underValgrind(ourBatch(elf, lc.cpus)))
 		lc.checkConsole("ours under valgrind", out)
 		return irOf(summary)
 	}
-	res, out, srv := gdbRun(elf, func(port int) *exec.Cmd { return underValgrind(ourGdb(elf, lc.cpus)(port)) }, lc.script(), true)
+	res, out, srv := gdbRun(elf, func(port int) *exec.Cmd { return underValgrind(ourGdb(elf, lc.cpus)(port)) }, lc.script(), len(lc.arm) > 0)
 	lc.checkGdb("ours under valgrind", elf, res, out)
 	return irOf(srv)
 }
@@ -138,7 +139,8 @@ func (lc loopCase) checkConsole(machine, out string) {
 }
 
 // script arms the case's points, times the continue to the stop after the loop, then detaches: the guest runs on
-// to power-off and the stub exits by itself (our --once, QEMU).
+// to power-off and the stub exits by itself (our --once, QEMU). With nothing armed, the timed continue ends with
+// the guest's power-off (gdb: "exited normally"; our stub then stays up until gdbRun stops it).
 func (lc loopCase) script() string {
 	var b strings.Builder
 	b.WriteString("python\nimport time\n")
@@ -148,20 +150,29 @@ func (lc loopCase) script() string {
 	b.WriteString(`t = time.time()
 gdb.execute("continue", to_string=True)
 print("BENCH loop_s %f" % (time.time() - t))
-print("BENCH stop_pc %d" % int(gdb.parse_and_eval("$pc")))
-gdb.execute("delete", to_string=True)
-gdb.execute("detach", to_string=True)
+if gdb.selected_inferior().pid == 0:
+    print("BENCH stop_pc -1")
+else:
+    print("BENCH stop_pc %d" % int(gdb.parse_and_eval("$pc")))
+    gdb.execute("delete", to_string=True)
+    gdb.execute("detach", to_string=True)
 end
 `)
 	return b.String()
 }
 
 // checkGdb: the point was a hardware one and the stop came after the loop (at perf_done or one of the stores
-// after it).
+// after it); with nothing armed, the guest ran to power-off.
 func (lc loopCase) checkGdb(machine, elfPath string, res map[string]float64, out string) {
 	pc, ok := res["stop_pc"]
 	if _, timed := res["loop_s"]; !ok || !timed {
 		fatalf("bench %s on %s: gdb script failed:\n%s", lc.key, machine, out)
+	}
+	if len(lc.arm) == 0 {
+		if pc != -1 {
+			fatalf("bench %s on %s: the guest stopped at %#x instead of powering off:\n%s", lc.key, machine, uint64(pc), out)
+		}
+		return
 	}
 	if !strings.Contains(out, lc.armed) {
 		fatalf("bench %s on %s: gdb did not answer %q to %v:\n%s", lc.key, machine, lc.armed, lc.arm, out)

@@ -3,7 +3,7 @@
 // here is a test, and no figure is asserted.
 //
 //   - mips: loop.S (ldr/add/str/ldr/subs/b.ne) unarmed, with gdb's or the guest's own points armed on its pages,
-//     on 1 and 8 CPUs; with our host instructions per guest instruction counted by callgrind.
+//     on 1 and 8 CPUs; with our host instructions per guest instruction counted by valgrind.
 //   - gdb: stops per second with a watchpoint hit every iteration, `stepi 2000`, `dump binary memory` of 1 MiB,
 //     the same gdb Python script against each server (the embedded kernel).
 //   - livelock: the uninstall livelock's exception rate and our time to report it.
@@ -22,8 +22,8 @@ var (
 	iters   = flag.Uint64("iters", 100_000_000, "loop iterations per CPU of the unarmed cases (armed cases run fewer, docs/bench.md)")
 	server  = flag.String("server", "bin/hwbp-gdbstub", "the hwbp-gdbstub binary")
 	reps    = flag.Int("reps", 3, "repetitions; the best time counts")
-	only    = flag.String("only", "", "comma-separated parts (mips, gdb, livelock, linux) or loop cases (none, watch, hbreak, guest-wp, guest-bp, far-watch, cpus8); empty: all")
-	irCount = flag.Bool("ir", true, "count our host instructions per guest instruction with valgrind's callgrind")
+	only    = flag.String("only", "", "comma-separated parts (mips, gdb, livelock, linux) or loop cases (none, watch, hbreak, guest-wp, guest-bp, gdb-none, far-watch, cpus8); empty: all")
+	irCount = flag.Bool("ir", true, "count our host instructions per unit with valgrind (cachegrind, no cache simulation)")
 )
 
 // selected: whether -only names the part, or a case key within it.

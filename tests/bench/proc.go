@@ -96,23 +96,25 @@ func timeRun(cmd *exec.Cmd) (d time.Duration, stdout, stderr string) {
 	return d, p.out.String(), p.errOut.String()
 }
 
-// underValgrind wraps a command of ours so that callgrind counts its host instructions (GODEBUG keeps the
-// runtime's timer-driven preemption out of the count).
+// underValgrind wraps a command of ours so that valgrind counts its host instructions: cachegrind without its
+// cache simulation (callgrind counts the same, but can fail on the SIGINT that ends a stub whose guest powered
+// off under gdb). GODEBUG keeps the runtime's timer-driven preemption out of the count.
 func underValgrind(cmd *exec.Cmd) *exec.Cmd {
-	c := exec.Command("valgrind", append([]string{"--tool=callgrind", "--callgrind-out-file=/dev/null"}, cmd.Args...)...)
+	c := exec.Command("valgrind", append([]string{"--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"},
+		cmd.Args...)...)
 	c.Env = append(os.Environ(), "GODEBUG=asyncpreemptoff=1")
 	return c
 }
 
-var collected = regexp.MustCompile(`Collected : ([0-9]+)`)
+var irefs = regexp.MustCompile(`I\s+refs:\s+([0-9,]+)`)
 
 // irOf is the instruction count in valgrind's summary.
 func irOf(out string) float64 {
-	m := collected.FindStringSubmatch(out)
+	m := irefs.FindStringSubmatch(out)
 	if m == nil {
-		fatalf("bench: no callgrind summary in:\n%s", out)
+		fatalf("bench: no valgrind summary in:\n%s", out)
 	}
-	v, _ := strconv.ParseFloat(m[1], 64)
+	v, _ := strconv.ParseFloat(strings.ReplaceAll(m[1], ",", ""), 64)
 	return v
 }
 
@@ -120,7 +122,7 @@ var benchLine = regexp.MustCompile(`BENCH (\S+) (-?[0-9.]+)`)
 
 // gdbRun starts a stub, runs a gdb Python script against it with the ELF's symbols, stops the stub and returns
 // the script's "BENCH name value" lines, gdb's output and the stub's stderr. With exits, the script ends with the
-// guest powered off and the stub exiting by itself, which it is given time to do (callgrind can fail on a signal).
+// guest powered off and the stub exiting by itself, which it is given time to do.
 func gdbRun(elf string, start func(port int) *exec.Cmd, script string, exits bool) (res map[string]float64, gdbOut, srvOut string) {
 	port := freePort()
 	srv := startProc(start(port))

@@ -13,7 +13,7 @@ type row struct {
 	ours  float64 // NaN: not measured
 	qemu  float64 // NaN: QEMU has no such figure
 	goal  string  // from issue 14, "" when none
-	ir    float64 // host instructions per irUnit on our side, counted by callgrind; NaN: not counted
+	ir    float64 // host instructions per irUnit on our side, counted by valgrind; NaN: not counted
 	irPer string  // "guest insn", "stop", …
 	note  string
 	lower bool // a lower figure is better (the ratio is then qemu/ours)
