@@ -58,7 +58,7 @@ linux: deps
 ## bench: Go benchmarks plus client-driven benchmarks, each against QEMU in the same run.
 bench: deps build
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1s -count 3 ./target/ ./debugregs/ ./rsp/
-	$(GO) run ./tests/bench
+	$(GO) run ./tests/bench $(BENCH_ARGS)
 
 ## fuzz: run every fuzz target for FUZZTIME each.
 fuzz:

@@ -16,7 +16,28 @@ type row struct {
 	ir    float64 // host instructions per irUnit on our side, counted by valgrind; NaN: not counted
 	irPer string  // "guest insn", "stop", …
 	note  string
-	lower bool // a lower figure is better (the ratio is then qemu/ours)
+	met   string // "yes" or "no" where the row decides it; "" lets a goal "≥ N×" decide on the ratio
+	lower bool   // a lower figure is better (the ratio is then qemu/ours)
+}
+
+// yesNo is a row's met.
+func yesNo(ok bool) string {
+	if ok {
+		return "yes"
+	}
+	return "no"
+}
+
+// goalMet: the row's own verdict, or the ratio against a goal "≥ N×"; "" when there is nothing to judge.
+func (r row) goalMet() string {
+	if r.met != "" {
+		return r.met
+	}
+	var want float64
+	if _, err := fmt.Sscanf(r.goal, "≥ %f×", &want); err != nil || math.IsNaN(r.ratio()) {
+		return ""
+	}
+	return yesNo(r.ratio() >= want)
 }
 
 // The rows in the order they were measured; the table prints them at the end.
@@ -51,7 +72,7 @@ func fmtNum(v float64) string {
 }
 
 func printTable() {
-	head := []string{"case", "unit", "ours", "QEMU", "ratio", "goal", "host insn (ours)", "note"}
+	head := []string{"case", "unit", "ours", "QEMU", "ratio", "goal", "met", "host insn (ours)", "note"}
 	cells := [][]string{head}
 	for _, r := range rows {
 		ratio := "—"
@@ -62,7 +83,7 @@ func printTable() {
 		if !math.IsNaN(r.ir) {
 			ir = fmtNum(r.ir) + " / " + r.irPer
 		}
-		cells = append(cells, []string{r.name, r.unit, fmtNum(r.ours), fmtNum(r.qemu), ratio, r.goal, ir, r.note})
+		cells = append(cells, []string{r.name, r.unit, fmtNum(r.ours), fmtNum(r.qemu), ratio, r.goal, r.goalMet(), ir, r.note})
 	}
 	width := make([]int, len(head))
 	for _, c := range cells {
