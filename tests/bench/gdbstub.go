@@ -51,7 +51,9 @@ func gdbStubBench(dir string) {
 				}
 				return irOf(srv)
 			}
-			ir = (count(r.long) - count(r.short)) / (float64(r.long-r.short) / r.units)
+			long := leastIr(2, func() float64 { return count(r.long) })
+			short := leastIr(2, func() float64 { return count(r.short) })
+			ir = (long - short) / (float64(r.long-r.short) / r.units)
 		}
 		fmt.Printf("%-15s hwbp-gdbstub %10.1f  qemu %10.1f  ratio %.2f  host insn/%s %s\n", r.key, o, q, o/q, r.per, fmtNum(ir))
 		addRow(row{name: r.name, unit: r.unit, ours: o, qemu: q, goal: r.goal, ir: ir, irPer: r.per})
