@@ -26,17 +26,17 @@ type loopCase struct {
 }
 
 var loopCases = []loopCase{
-	{key: "none", name: "no point armed", cpus: 1, div: 1, irIters: 1_000_000, goal: "≥ 0.5×"},
+	{key: "none", name: "no point armed", cpus: 1, div: 1, irIters: 3_000_000, goal: "≥ 0.5×"},
 	{key: "watch", name: "gdb `watch`, variable in the loop's data page", cpus: 1, gdb: true,
 		arm: []string{"watch *(long *)&same_page_var"}, armed: "Hardware watchpoint", div: 10, irIters: 300_000, goal: "≥ 2×"},
 	{key: "hbreak", name: "gdb `hbreak`, in the loop's code page", cpus: 1, gdb: true,
 		arm: []string{"hbreak perf_done"}, armed: "Hardware assisted breakpoint", div: 10, irIters: 300_000, goal: "≥ 2.5×"},
 	{key: "guest-wp", name: "guest's own watchpoint, same data page", cpus: 1, guest: "GUEST_WP", div: 10, irIters: 300_000, goal: "≥ 2×"},
 	{key: "guest-bp", name: "guest's own breakpoint, same code page", cpus: 1, guest: "GUEST_BP", div: 5, irIters: 300_000, goal: "keep (3.15× at filing)"},
-	{key: "gdb-none", name: "gdb attached, no point (baseline of the next row)", cpus: 1, gdb: true, div: 1, irIters: 1_000_000},
+	{key: "gdb-none", name: "gdb attached, no point (baseline of the next row)", cpus: 1, gdb: true, div: 1, irIters: 3_000_000},
 	{key: "far-watch", name: "gdb `watch` on a far data page", cpus: 1, gdb: true,
-		arm: []string{"watch *(long *)&far_var"}, armed: "Hardware watchpoint", div: 1, irIters: 1_000_000, goal: "≤ 5 % vs unarmed"},
-	{key: "cpus8", name: "`--cpus 8`, aggregate", cpus: 8, div: 4, irIters: 250_000, goal: "ours ≥ 1.8× 1 CPU (item 5)"},
+		arm: []string{"watch *(long *)&far_var"}, armed: "Hardware watchpoint", div: 1, irIters: 3_000_000, goal: "≤ 5 % vs unarmed"},
+	{key: "cpus8", name: "`--cpus 8`, aggregate", cpus: 8, div: 4, irIters: 500_000, goal: "ours ≥ 1.8× 1 CPU (item 5)"},
 }
 
 // A measured case: MIPS on each machine and our host instructions per guest instruction.
