@@ -55,7 +55,7 @@ linux: deps
 	@$(MAKE) --no-print-directory deps APT_PKGS="$(LINUX_APT_PKGS)"
 	@$(MAKE) --no-print-directory -C kernelsim/linux
 
-## bench: Go benchmarks plus client-driven benchmarks, each against QEMU in the same run.
+## bench: Go benchmarks plus client-driven benchmarks, each against QEMU in the same run (docs/bench.md).
 bench: deps build
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1s -count 3 ./target/ ./debugregs/ ./rsp/
 	$(GO) run ./tests/bench $(BENCH_ARGS)
