@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/kernelsim"
@@ -19,8 +20,8 @@ func gdbStubBench(dir string) {
 	kernel := filepath.Join(dir, "kernel.elf")
 	run(exec.Command(*server, "--dump-kernel", kernel))
 	ourArgs := []string{"--cpus", "2", "--rounds", gdbRounds, "--once"}
-	ours, _, _ := gdbRun(kernel, ourKernelGdb(kernel, ourArgs...), gdbScript, false)
-	theirs, _, _ := gdbRun(kernel, qemuGdb(kernel, 2), gdbScript, false)
+	ours := bestRun(ourKernelGdb(kernel, ourArgs...), kernel, gdbScript)
+	theirs := bestRun(qemuGdb(kernel, 2), kernel, gdbScript)
 	for _, r := range []struct {
 		key, name, unit, goal string
 		setup, op             string // gdb commands: op runs n times (or once with n in its %d)
@@ -58,10 +59,38 @@ func gdbStubBench(dir string) {
 		fmt.Printf("%-15s hwbp-gdbstub %10.1f  qemu %10.1f  ratio %.2f  host insn/%s %s\n", r.key, o, q, o/q, r.per, fmtNum(ir))
 		addRow(row{name: r.name, unit: r.unit, ours: o, qemu: q, goal: r.goal, ir: ir, irPer: r.per})
 	}
+	// With 2 CPUs QEMU hands every step between its vCPU threads (about 3× slower than with 1 on this machine):
+	// the same script with 1 CPU, for the stepi row.
+	ours1 := bestRun(ourKernelGdb(kernel, "--cpus", "1", "--rounds", gdbRounds, "--once"), kernel, gdbScript)
+	theirs1 := bestRun(qemuGdb(kernel, 1), kernel, gdbScript)
+	o, q := value(ours1, "stepi_per_s"), value(theirs1, "stepi_per_s")
+	fmt.Printf("%-15s hwbp-gdbstub %10.1f  qemu %10.1f  ratio %.2f  (1 CPU)\n", "stepi_per_s", o, q, o/q)
+	addRow(row{name: "gdb `stepi` per second, 1 CPU", unit: "stepi/s", ours: o, qemu: q, goal: "≥ 1.5×", ir: nan()})
 }
 
 // gdbRounds: workload rounds of the embedded kernel in the gdb rows, enough for every stop the scripts take.
 const gdbRounds = "3"
+
+// bestRun runs a gdb script -reps times against fresh stubs and keeps the best of each figure: the highest, or
+// the lowest for the keys named in lower (times).
+func bestRun(start func(port int) *exec.Cmd, elf, script string, lower ...string) map[string]float64 {
+	best := map[string]float64{}
+	for i := 0; i < *reps; i++ {
+		res, _, _ := gdbRun(elf, start, script, false)
+		for k, v := range res {
+			old, seen := best[k]
+			switch {
+			case !seen:
+				best[k] = v
+			case slices.Contains(lower, k):
+				best[k] = min(old, v)
+			default:
+				best[k] = max(old, v)
+			}
+		}
+	}
+	return best
+}
 
 // value is a figure a gdb script printed, NaN when it did not (gdbRun has shown why).
 func value(res map[string]float64, key string) float64 {
@@ -110,12 +139,12 @@ func livelockBench(dir string) {
 	check(err)
 	kernel := filepath.Join(dir, "livelock.elf")
 	check(os.WriteFile(kernel, elf, 0o644))
-	ours, _, _ := gdbRun(kernel, ourKernelGdb(kernel, "--cpus", "2", "--livelock-threshold", "0"), livelockRateScript, false)
-	theirs, _, _ := gdbRun(kernel, qemuGdb(kernel, 2), livelockRateScript, false)
+	ours := bestRun(ourKernelGdb(kernel, "--cpus", "2", "--livelock-threshold", "0"), kernel, livelockRateScript)
+	theirs := bestRun(qemuGdb(kernel, 2), kernel, livelockRateScript)
 	o, q := value(ours, "livelock_exc_per_s"), value(theirs, "livelock_exc_per_s")
 	fmt.Printf("livelock exceptions/s  hwbp-gdbstub %.0f  qemu %.0f  ratio %.2f\n", o, q, o/q)
 	addRow(row{name: "livelock exceptions per second", unit: "exc/s", ours: o, qemu: q, ir: nan()})
-	rep, _, _ := gdbRun(kernel, ourKernelGdb(kernel, "--cpus", "2"), livelockReportScript, false)
+	rep := bestRun(ourKernelGdb(kernel, "--cpus", "2"), kernel, livelockReportScript, "livelock_report_ms")
 	ms := value(rep, "livelock_report_ms")
 	fmt.Printf("livelock report: %.1f ms from entering arch_uninstall_hw_breakpoint to gdb's stop (threshold 1000; target <= 50 ms)\n", ms)
 	addRow(row{name: "livelock time to report (threshold 1000)", unit: "ms", ours: ms, qemu: nan(), goal: "≤ 50 ms",

@@ -72,6 +72,9 @@ func fmtNum(v float64) string {
 }
 
 func printTable() {
+	if len(rows) == 0 {
+		return
+	}
 	head := []string{"case", "unit", "ours", "QEMU", "ratio", "goal", "met", "host insn (ours)", "note"}
 	cells := [][]string{head}
 	for _, r := range rows {
