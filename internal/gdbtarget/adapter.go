@@ -299,6 +299,12 @@ func (a *Adapter) Detach(how rsp.DetachKind) {
 			a.log.Warn("removing gdb's points stopped", zap.String("stop", a.describeStop(*st)))
 		}
 	}
+	if !a.poweredOn.Load() {
+		// The guest powered off while the client was attached: now that it has heard so and left, --once may end.
+		a.log.Info("client left; the guest is powered off", zap.Int("how", int(how)))
+		a.notify(Event{Kind: target.StopPowerOff, Text: "powered off while a client was attached"})
+		return
+	}
 	a.log.Info("client left; the machine keeps running", zap.Int("how", int(how)))
 	a.StartRunning()
 }
@@ -388,6 +394,7 @@ func (a *Adapter) stopReason(st target.Stop) rsp.StopReason {
 		a.stats.watchHits++
 		r.Kind, r.Addr, r.Watch = rsp.StopWatch, st.Addr, watchKindToRSP(st.Watch)
 	case target.StopPowerOff:
+		a.poweredOn.Store(false)
 		r = rsp.StopReason{Kind: rsp.StopExited}
 	case target.StopLivelock:
 		a.lastLivelock = a.livelockText(st)
