@@ -149,12 +149,13 @@ func (a *Adapter) WriteMemory(addr uint64, p []byte) error {
 // TargetXML implements rsp.TargetDescription.
 func (a *Adapter) TargetXML(annex string) ([]byte, bool) { return a.desc.TargetXML(annex) }
 
-// ExecFile implements rsp.ExecFile: the loaded kernel ELF, so `target remote` alone gives gdb symbols.
+// ExecFile implements rsp.ExecFile: the --symbols ELF (a vmlinux) or else the loaded kernel ELF, so `target
+// remote` alone gives gdb symbols. Nothing else on the host is ever served.
 func (a *Adapter) ExecFile() (string, []byte, bool) {
-	if len(a.img.Raw) == 0 {
+	if len(a.exec) == 0 {
 		return "", nil, false
 	}
-	return a.execName, a.img.Raw, true
+	return a.execName, a.exec, true
 }
 
 // SetConsole implements rsp.Console.
