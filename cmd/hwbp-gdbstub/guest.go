@@ -9,6 +9,7 @@ import (
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/kernelsim"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/boot"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/fdt"
 )
 
 // guest is the kernel the command line asks for, read and checked: an ELF kernel (the embedded model kernel
@@ -89,6 +90,9 @@ func loadGuest(o *options) (*guest, error) {
 	if o.dtb != "" {
 		b, err := kernelsim.ReadFileAtMost(o.dtb, boot.MaxDTBSize, "the 2 MiB a device tree may take")
 		if err != nil {
+			return nil, fmt.Errorf("--dtb %s: %w", o.dtb, err)
+		}
+		if _, err := fdt.Decode(b); err != nil {
 			return nil, fmt.Errorf("--dtb %s: %w", o.dtb, err)
 		}
 		cfg.DTB = b
