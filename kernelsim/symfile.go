@@ -21,7 +21,15 @@ func ParseSymbolFile(b []byte) (*Symbols, error) {
 		if err != nil {
 			return refuse("symbol table: %v", err)
 		}
-		syms = newSymbols(list)
+		// Absolute symbols (PECOFF_FILE_ALIGNMENT = 0x200, KERNEL_IMAGE_SIZE, …) are constants, not places:
+		// naming a pc with them misleads.
+		places := list[:0]
+		for _, e := range list {
+			if e.Section != elf.SHN_ABS {
+				places = append(places, e)
+			}
+		}
+		syms = newSymbols(places)
 		return nil
 	})
 	if err != nil {

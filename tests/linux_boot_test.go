@@ -13,7 +13,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/kernelsim"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/kernelsim/linux"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/rsp/rsptest"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/boot"
 )
 
@@ -213,4 +215,56 @@ func freePort(t *testing.T) string {
 	_, port, err := net.SplitHostPort(l.Addr().String())
 	require.NoError(t, err)
 	return port
+}
+
+// The names the stub's reports use come from the vmlinux's places: its absolute symbols (constants such as
+// PECOFF_FILE_ALIGNMENT = 0x200) never name a pc.
+func TestVmlinuxSymbolsArePlaces(t *testing.T) {
+	b, err := os.ReadFile(linuxOut(t, "vmlinux"))
+	require.NoError(t, err)
+	syms, err := kernelsim.ParseSymbolFile(b)
+	require.NoError(t, err)
+	require.Equal(t, "0x200", syms.Symbolize(0x200))
+	addr, _, ok := syms.Lookup("write_wb_reg")
+	require.True(t, ok)
+	require.Equal(t, "write_wb_reg+0x4", syms.Symbolize(addr+4))
+}
+
+// --symbols serves that one file, read-only, under a name of the stub's: every other host path is "no such
+// file", and writes and deletes are refused.
+func TestSymbolsServeOnlyThatFile(t *testing.T) {
+	vmlinux, err := os.ReadFile(linuxOut(t, "vmlinux"))
+	require.NoError(t, err)
+	s := startServer(t, linuxBoot(t)...)
+	conn, err := net.Dial("tcp", s.Addr)
+	require.NoError(t, err)
+	defer conn.Close()
+	cl := rsptest.NewClient(t, conn)
+	hexs := func(s string) string { return fmt.Sprintf("%x", s) }
+	require.Equal(t, "l/hwbp-gdbstub/vmlinux", cl.Exchange("qXfer:exec-file:read::0,ffb"))
+	require.Equal(t, "F0", cl.Exchange("vFile:setfs:0"))
+	for _, path := range []string{"/etc/passwd", "/proc/self/environ", linuxOut(t, "vmlinux"), "/hwbp-gdbstub/../etc/passwd"} {
+		require.Equal(t, "F-1,2", cl.Exchange("vFile:open:"+hexs(path)+",0,0"), path)
+	}
+	require.Regexp(t, `^F-1,`, cl.Exchange("vFile:open:"+hexs("/hwbp-gdbstub/vmlinux")+",1,0"), "opened for writing")
+	require.Regexp(t, `^F-1,`, cl.Exchange("vFile:unlink:"+hexs("/hwbp-gdbstub/vmlinux")))
+	fd := cl.Exchange("vFile:open:" + hexs("/hwbp-gdbstub/vmlinux") + ",0,0")
+	require.Regexp(t, `^F[0-9a-f]+$`, fd)
+	reply := cl.Exchange("vFile:pread:" + fd[1:] + ",40,0")
+	require.True(t, strings.HasPrefix(reply, "F40;"), reply)
+	require.Equal(t, string(vmlinux[:0x40]), unescapeBinary(reply[len("F40;"):]))
+}
+
+// unescapeBinary undoes the RSP binary escape (0x7d, then the byte xor 0x20).
+func unescapeBinary(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0x7d && i+1 < len(s) {
+			i++
+			b.WriteByte(s[i] ^ 0x20)
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }

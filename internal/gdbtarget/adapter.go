@@ -473,6 +473,11 @@ func (a *Adapter) hypercall(cpu int, args [4]uint64) target.HypercallResult {
 // livelockText is the console line of docs/design.md §9: CPU, symbolized PC, exception class, count, and whether a
 // slot of the kernel owned the comparator that fires.
 func (a *Adapter) livelockText(st target.Stop) string {
+	if !isDebugEC(st.EC) {
+		// Not a debug exception: the guest faults at its own vector (no vectors yet, or, on Linux today, the
+		// MMU it turned on is not modelled). The machine's text says which exception.
+		return st.Text + "; the guest cannot make progress"
+	}
 	return fmt.Sprintf("livelock: cpu %d pc %#x <%s> %s (EC %#x), %d times, %s", st.CPU, st.Addr,
 		a.syms.Symbolize(st.Addr), target.ExceptionClassName(st.EC), st.EC, st.Count, a.ownerText(st))
 }
