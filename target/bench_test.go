@@ -3,6 +3,8 @@ package target
 import (
 	"encoding/binary"
 	"testing"
+
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
 )
 
 // The loop of docs/background.md §3.5:
@@ -33,10 +35,10 @@ func setupLoop(tb testing.TB, cpus int, iters uint64) *Machine {
 		c := m.CPU(i)
 		c.reset(uint64(RAMBase + 0x1000*(i+1)))
 		c.on = true
-		c.x[0] = iters
-		c.x[1] = RAMBase + 0x100000 + 0x1000*uint64(i)
-		c.x[2] = c.x[1] + 8
-		c.sr[idxVBAR] = RAMBase + 0x80000
+		c.X[0] = iters
+		c.X[1] = RAMBase + 0x100000 + 0x1000*uint64(i)
+		c.X[2] = c.X[1] + 8
+		c.SR[cpu.IdxVBAR] = RAMBase + 0x80000
 	}
 	return m
 }
@@ -51,8 +53,8 @@ func benchmarkLoop(b *testing.B, cpus int) {
 	pass := func() uint64 {
 		for j := 0; j < cpus; j++ {
 			c := m.CPU(j)
-			c.pc = uint64(RAMBase + 0x1000*(j+1))
-			c.x[0] = iters
+			c.PC = uint64(RAMBase + 0x1000*(j+1))
+			c.X[0] = iters
 		}
 		before := m.totalExecuted()
 		m.runRounds(acts, iters*6/4096+1)

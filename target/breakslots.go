@@ -1,5 +1,7 @@
 package target
 
+import "github.com/hwbp-gdbstub/hwbp-gdbstub/target/icache"
+
 // Guest breakpoints without a per-instruction check.
 //
 // When only breakpoints are armed (no software step, no open sync window,
@@ -7,7 +9,7 @@ package target
 // the Unit's live comparators match (Unit.BreakpointMatch at the current EL).
 // Those are few. For a page where a breakpoint may hit, each CPU keeps a copy
 // of the decoded page ("trapped copy") whose candidate slots, and every
-// breakStride-th slot, are opStepTrap; inner runs the copy at full speed and
+// breakStride-th slot, are isa.OpStepTrap; inner runs the copy at full speed and
 // stops in front of them; run takes those instructions through debugStep.
 //
 // Slices end where checking every instruction ended them: inner gets the
@@ -36,14 +38,14 @@ var breakSlotsOff = false
 // breakSlotList is the candidate breakpoint slots of one page and its
 // trapped copy.
 type breakSlotList struct {
-	page  *codePage // the page it was built from
-	ver   uint64    // page.version it was built from
-	gen   uint64    // Unit generation
+	page  *icache.Page // the page it was built from
+	ver   uint64       // page.Version it was built from
+	gen   uint64       // Unit generation
 	el    uint8
 	valid bool
 	n     int // number of candidate slots; -1: more than maxBreakSlots
 	slots [maxBreakSlots]uint16
-	code  *codePage // the trapped copy (kept across rebuilds)
+	code  *icache.Page // the trapped copy (kept across rebuilds)
 }
 
 // breakSlotCache is a CPU's small cache of breakSlotList.
@@ -68,9 +70,9 @@ func (l *breakSlotList) stops(i uint64) bool {
 // breakSlots returns the list and trapped copy of page (at base), or nil
 // when every instruction there needs CheckInstruction. Call only when
 // c.dbg.NeedsInstructionCheck().
-func (c *CPU) breakSlots(page *codePage, base uint64) *breakSlotList {
+func (c *CPU) breakSlots(page *icache.Page, base uint64) *breakSlotList {
 	u := c.dbg
-	if c.ss || u.CheckEveryInstruction() || u.InWindow() || breakSlotsOff {
+	if c.SS || u.CheckEveryInstruction() || u.InWindow() || breakSlotsOff {
 		return nil
 	}
 	gen := u.Generation()
@@ -78,11 +80,11 @@ func (c *CPU) breakSlots(page *codePage, base uint64) *breakSlotList {
 	var l *breakSlotList
 	for i := range bc.lists {
 		e := &bc.lists[i]
-		if e.valid && e.page == page && e.gen == gen && e.el == c.el {
+		if e.valid && e.page == page && e.gen == gen && e.el == c.EL {
 			if e.n < 0 {
 				return nil
 			}
-			if e.ver == page.version {
+			if e.ver == page.Version {
 				return e
 			}
 			l = e // same breakpoints, the page's code changed: rebuild the copy
@@ -92,9 +94,9 @@ func (c *CPU) breakSlots(page *codePage, base uint64) *breakSlotList {
 	if l == nil {
 		l = &bc.lists[bc.next%breakSlotCacheSize]
 		bc.next++
-		*l = breakSlotList{page: page, gen: gen, el: c.el, valid: true, code: l.code}
+		*l = breakSlotList{page: page, gen: gen, el: c.EL, valid: true, code: l.code}
 		for i := uint64(0); i < instsPage; i++ {
-			if u.BreakpointMatch(base+i<<2, c.el) == 0 {
+			if u.BreakpointMatch(base+i<<2, c.EL) == 0 {
 				continue
 			}
 			if l.n == maxBreakSlots {
@@ -106,24 +108,15 @@ func (c *CPU) breakSlots(page *codePage, base uint64) *breakSlotList {
 		}
 	}
 	if l.code == nil {
-		l.code = new(codePage)
+		l.code = new(icache.Page)
 	}
-	l.ver = page.version
-	l.code.insts = page.insts
+	l.ver = page.Version
+	l.code.Insts = page.Insts
 	for i := breakStride - 1; i < instsPage; i += breakStride {
-		l.code.trap(i)
+		l.code.Trap(i)
 	}
 	for _, s := range l.slots[:l.n] {
-		l.code.trap(int(s))
+		l.code.Trap(int(s))
 	}
 	return l
-}
-
-// trap makes slot i of a trapped copy an opStepTrap; a fused SUBS before it
-// must not run the B.cond it replaces.
-func (p *codePage) trap(i int) {
-	p.insts[i&(instsPage-1)] = inst{op: opStepTrap}
-	if i > 0 {
-		p.insts[(i-1)&(instsPage-1)] = unfused(p.insts[(i-1)&(instsPage-1)])
-	}
 }

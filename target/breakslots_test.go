@@ -4,9 +4,8 @@ import (
 	"hash/crc32"
 	"testing"
 
-	"github.com/stretchr/testify/require"
-
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/kernelsim"
+	"github.com/stretchr/testify/require"
 )
 
 // machineDigest is what must not depend on how the executor checks breakpoints.
@@ -19,11 +18,11 @@ type machineDigest struct {
 func digest(m *Machine) machineDigest {
 	var d machineDigest
 	for _, c := range m.cpus {
-		d.PC = append(d.PC, c.pc)
+		d.PC = append(d.PC, c.PC)
 		d.Executed = append(d.Executed, c.executed)
 		d.Exceptions = append(d.Exceptions, c.exceptions)
-		d.NZCV = append(d.NZCV, c.nzcv)
-		d.X = append(d.X, [34]uint64(c.x[:34]))
+		d.NZCV = append(d.NZCV, c.NZCV)
+		d.X = append(d.X, [34]uint64(c.X[:34]))
 	}
 	d.RAM = crc32.ChecksumIEEE(m.ram)
 	return d
@@ -116,7 +115,7 @@ func TestBreakSlotsMatchCheckingEveryInstruction(t *testing.T) {
 			}
 			require.NoError(t, m.LoadSegment(testVBAR+0x200, handler, 0))
 			m.runRounds([]Action{ActionContinue}, 4000/quantum+100)
-			require.Equal(t, want, []uint64{c.x[3], c.x[4], c.x[10], c.x[20]})
+			require.Equal(t, want, []uint64{c.X[3], c.X[4], c.X[10], c.X[20]})
 			return digest(m), nil
 		}
 	}
@@ -142,7 +141,7 @@ func TestBreakSlotsMatchCheckingEveryInstruction(t *testing.T) {
 			m, c := newTestMachine(t, words...)
 			m.cfg.Quantum = quantum
 			m.runRounds([]Action{ActionContinue}, 100)
-			require.Greater(t, c.x[3], uint64(90))
+			require.Greater(t, c.X[3], uint64(90))
 			return digest(m), nil
 		}
 	}

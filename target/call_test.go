@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
 	"github.com/stretchr/testify/require"
 )
 
@@ -44,7 +45,7 @@ func TestHypercallHook(t *testing.T) {
 			s := g.run()
 			if tc.wantStop {
 				require.Equal(t, Stop{Kind: StopHypercall, CPU: 0, Addr: tc.x0, Args: [4]uint64{tc.x0, 11, 22, 33}}, s)
-				require.Equal(t, g.sym("hvc_after"), g.c.PC(), "stopped right after the HVC")
+				require.Equal(t, g.sym("hvc_after"), g.c.PC, "stopped right after the HVC")
 				require.Equal(t, tc.answer.X0, g.c.Reg(0))
 				s = g.run()
 			}
@@ -72,7 +73,7 @@ func TestHypercallHaltOnReturn(t *testing.T) {
 	g.start("bp_test", map[int]uint64{0: bcrEL1EL0, 2: mdscrMDEKDE, 7: 0, 28: 3})
 	s := g.run()
 	require.Equal(t, Stop{Kind: StopReturned, CPU: 0, Addr: target}, s)
-	require.Equal(t, target, g.c.PC())
+	require.Equal(t, target, g.c.PC)
 	require.Equal(t, uint64(0), g.c.Reg(7), "not executed yet")
 	g.requireDone(g.run())
 	require.Equal(t, uint64(1), g.c.Reg(7))
@@ -94,17 +95,17 @@ func snapshot(c *CPU) cpuContext {
 		s.regs[i] = c.Reg(i)
 	}
 	s.spEL0, s.spEL1 = c.spBankValue(0), c.spBankValue(1)
-	s.elr, s.spsr, s.esr, s.far = c.sr[idxELR], c.sr[idxSPSR], c.sr[idxESR], c.sr[idxFAR]
-	s.exclValid, s.exclAddr, s.exclSize, s.exclValue = c.exclValid, c.exclAddr, c.exclSize, c.exclVal
+	s.elr, s.spsr, s.esr, s.far = c.SR[cpu.IdxELR], c.SR[cpu.IdxSPSR], c.SR[cpu.IdxESR], c.SR[cpu.IdxFAR]
+	s.exclValid, s.exclAddr, s.exclSize, s.exclValue = c.Excl.Valid, c.Excl.Addr, c.Excl.Size, c.Excl.Val
 	return s
 }
 
 // spBankValue is SP_ELn including the live copy in x[32].
 func (c *CPU) spBankValue(n int) uint64 {
-	if c.spIndex() == n {
-		return c.x[regSP]
+	if c.SPIndex() == n {
+		return c.X[cpu.SlotSP]
 	}
-	return c.spBank[n]
+	return c.SPBank[n]
 }
 
 // stoppedGuest returns a guest halted right after hvc_test's HVC with distinctive state everywhere.
@@ -117,15 +118,15 @@ func stoppedGuest(t *testing.T, el0 bool) *debugGuest {
 	for i := 0; i <= 30; i++ {
 		c.SetReg(i, 0x1000+uint64(i)*0x111)
 	}
-	c.sr[idxELR], c.sr[idxSPSR], c.sr[idxESR], c.sr[idxFAR] = 0xe1e1, 0x3c5, 0x5600_0000, 0xfafa
-	c.exclValid, c.exclAddr, c.exclSize, c.exclVal = true, RAMBase+0x100, 8, 77
-	c.spBank[0] = RAMBase + 0x4_0008
+	c.SR[cpu.IdxELR], c.SR[cpu.IdxSPSR], c.SR[cpu.IdxESR], c.SR[cpu.IdxFAR] = 0xe1e1, 0x3c5, 0x5600_0000, 0xfafa
+	c.Excl.Valid, c.Excl.Addr, c.Excl.Size, c.Excl.Val = true, RAMBase+0x100, 8, 77
+	c.SPBank[0] = RAMBase + 0x4_0008
 	if el0 {
 		c.SetReg(33, 0x6000_0000) // EL0t, Z and C, DAIF clear
 		c.SetReg(31, RAMBase+0x4_0008)
-		c.spBank[1] = RAMBase + 0x7_fff8
+		c.SPBank[1] = RAMBase + 0x7_fff8
 	} else {
-		c.SetReg(33, 0x8000_0145|pstateSS) // EL1h, N, A+D, SS
+		c.SetReg(33, 0x8000_0145|cpu.PStateSS) // EL1h, N, A+D, SS
 		c.SetReg(31, RAMBase+0x7_fff8)
 	}
 	return g

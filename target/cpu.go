@@ -4,37 +4,23 @@ import (
 	"fmt"
 
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/debugregs"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
 )
 
-// CPU is one simulated Cortex-A57-like core (AArch64, EL0/EL1, MMU off).
-// Its exported methods are for debuggers and are valid while the machine is
+// CPU is one simulated Cortex-A57-like core (AArch64, EL0/EL1, MMU off): its
+// architectural state (cpu.State, embedded) plus what the machine keeps per
+// core (debug unit, counts, the slice's outcome). Its exported fields and
+// methods are for debuggers and tests and are valid while the machine is
 // halted (between Resume calls).
 type CPU struct {
-	x  [256]uint64 // x[0..30], x[31]=zero, x[32]=current SP, x[33]=sink; rest unused (uint8 index needs no bounds check)
-	pc uint64
+	cpu.State // registers, PSTATE, system registers, exclusive monitor (package cpu)
 
-	nzcv  uint64 // PSTATE.{N,Z,C,V} in bits 31:28
-	daif  uint64 // PSTATE.{D,A,I,F} in bits 9:6
-	el    uint8  // 0 or 1
-	spsel uint8  // PSTATE.SP
-	ss    bool   // PSTATE.SS
-	il    bool   // PSTATE.IL
-
-	spBank [2]uint64 // SP_EL0, SP_EL1 (the active one lives in x[32])
-	sr     [128]uint64
-	dbg    *debugregs.Unit // self-hosted debug model (debugwire.go)
-	dw     debugState
+	dbg *debugregs.Unit // self-hosted debug model (debugwire.go)
+	dw  debugState
 
 	index int
 	m     *Machine
 	on    bool
-
-	// exclusive monitor
-	exclValid bool
-	exclAddr  uint64
-	exclSize  uint64
-	exclVal   uint64
-	exclVal2  uint64
 
 	// last failed access
 	faultAddr  uint64
@@ -56,37 +42,6 @@ type CPU struct {
 	dirty    bool // a store dropped a decoded page
 }
 
-const (
-	pstateSS = 1 << 21
-	pstateIL = 1 << 20
-)
-
-// pstate returns the SPSR/CPSR view of PSTATE.
-func (c *CPU) pstate() uint64 {
-	v := c.nzcv | c.daif | uint64(c.el)<<2 | uint64(c.spsel)
-	if c.ss {
-		v |= pstateSS
-	}
-	if c.il {
-		v |= pstateIL
-	}
-	return v
-}
-
-func (c *CPU) spIndex() int {
-	if c.el == 1 && c.spsel == 1 {
-		return 1
-	}
-	return 0
-}
-
-// setMode changes EL and SPSel, banking the stack pointer.
-func (c *CPU) setMode(el, spsel uint8) {
-	c.spBank[c.spIndex()] = c.x[regSP]
-	c.el, c.spsel = el&1, spsel&1
-	c.x[regSP] = c.spBank[c.spIndex()]
-}
-
 // counter is CNTVCT_EL0/CNTPCT_EL0: a virtual clock of one tick per
 // instruction slot; all CPUs of a round share the round's start time.
 func (c *CPU) counter() uint64 {
@@ -100,40 +55,11 @@ func (c *CPU) counter() uint64 {
 func (c *CPU) reset(entry uint64) {
 	idx, m, dbg, executed, exceptions := c.index, c.m, c.dbg, c.executed, c.exceptions
 	*c = CPU{index: idx, m: m, executed: executed, exceptions: exceptions}
-	for i, d := range sysRegTable {
-		if d.kind == srPlain {
-			c.sr[i] = d.reset
-		}
-	}
-	c.dbg = dbg
+	c.State.Reset(entry)
+	c.dbg, c.dw.port.U = dbg, dbg
 	dbg.Reset()
 	c.debugSynced()
-	c.el, c.spsel = 1, 1
-	c.daif = 0x3c0
-	c.nzcv = 0x40000000 // QEMU resets with Z set: CPSR reads 0x400003c5
-	c.pc = entry
 }
-
-// Exception classes (ESR_ELx.EC).
-const (
-	ecUnknown     = 0x00
-	ecIllegal     = 0x0e
-	ecSVC         = 0x15
-	ecHVC         = 0x16
-	ecInsnAbortLo = 0x20
-	ecInsnAbort   = 0x21
-	ecPCAlign     = 0x22
-	ecDataAbortLo = 0x24
-	ecDataAbort   = 0x25
-	ecSPAlign     = 0x26
-	ecBRK         = 0x3c
-)
-
-// Fault status codes.
-const (
-	fscExternal  = 0x10
-	fscAlignment = 0x21
-)
 
 // takeException enters EL1 with a synchronous exception. ret is ELR_EL1.
 func (c *CPU) takeException(ec, iss uint32, ret uint64, far uint64, setFar bool) {
@@ -141,53 +67,40 @@ func (c *CPU) takeException(ec, iss uint32, ret uint64, far uint64, setFar bool)
 }
 
 func (c *CPU) takeExceptionAt(ec, iss uint32, ret uint64, far uint64, setFar bool, vecOff uint64) {
-	from := c.el
-	off := uint64(0x200)
-	switch {
-	case from == 0:
-		off = 0x400
-	case c.spsel == 0:
-		off = 0
+	c.enter(cpu.Sync, ec, iss, ret, far, setFar, vecOff)
+}
+
+// takeInterrupt takes the asynchronous exception PSTATE lets in, if any
+// (the run loop calls it between page runs when State.Pending is set);
+// ELR_EL1 is the next instruction. It reports whether one was taken.
+func (c *CPU) takeInterrupt() bool {
+	k, ok := c.Deliverable()
+	if !ok {
+		return false
 	}
-	c.sr[idxSPSR] = c.entrySPSR(ec)
-	c.sr[idxELR] = ret
-	c.sr[idxESR] = uint64(ec)<<26 | 1<<25 | uint64(iss&0x1ffffff)
-	if setFar {
-		c.sr[idxFAR] = far
-	}
-	c.setMode(1, 1)
-	c.daif = 0x3c0
-	c.ss, c.il = false, false
-	c.pc = c.sr[idxVBAR] + off + vecOff
-	if ret == c.pc && ec != ecSVC {
+	c.enter(k, 0, 0, c.PC, 0, false, 0)
+	return true
+}
+
+// enter is every exception entry: the debug model's view of it (SPSR.SS),
+// the core's state change, the livelock check and the counters.
+func (c *CPU) enter(k cpu.Kind, ec, iss uint32, ret, far uint64, setFar bool, vecOff uint64) {
+	spsr := c.entrySPSR(k == cpu.Sync && ec == cpu.ECSVC)
+	c.Enter(k, spsr, ret, cpu.SyndromeESR(ec, iss), far, setFar, vecOff)
+	if k == cpu.Sync && ret == c.PC && ec != cpu.ECSVC {
 		// The vector itself faults: the guest can never make progress.
 		c.setStop(Stop{Kind: StopLivelock, CPU: c.index, Addr: ret,
-			Text: fmt.Sprintf("livelock: CPU %d: exception (ESR %#x) at its own vector %#x", c.index, c.sr[idxESR], ret)})
+			Text: fmt.Sprintf("livelock: CPU %d: exception (ESR %#x) at its own vector %#x", c.index, c.SR[cpu.IdxESR], ret)})
 	}
-	c.exclValid = false
 	c.exceptions++
 	c.m.stats.Exceptions++
 }
 
 // eret performs an exception return from EL1.
 func (c *CPU) eret() {
-	spsr := c.sr[idxSPSR]
-	target := c.sr[idxELR]
-	el, sp := uint8(spsr>>2&3), uint8(spsr&1)
-	illegal := spsr&0x10 != 0 || el > 1 || spsr&2 != 0 || (el == 0 && sp == 1)
-	ss := c.eretSS(spsr, el)
-	c.nzcv = spsr & 0xf0000000
-	c.daif = spsr & 0x3c0
-	c.ss = ss
-	c.il = false
-	if illegal {
-		c.il = true
-	} else {
-		c.setMode(el, sp)
-	}
-	c.pc = target
-	c.exclValid = false
-	c.afterERET(target)
+	el, _, _ := c.ReturnTarget()
+	c.Return(c.eretSS(c.SR[cpu.IdxSPSR], el)) // SS from the state before the return
+	c.afterERET(c.PC)
 }
 
 // Register indexes of Reg and SetReg: 0..30 are X0..X30.
@@ -201,13 +114,13 @@ const (
 func (c *CPU) Reg(n int) uint64 {
 	switch {
 	case n >= 0 && n <= 30:
-		return c.x[n]
+		return c.X[n]
 	case n == RegSP:
-		return c.x[regSP]
+		return c.X[cpu.SlotSP]
 	case n == RegPC:
-		return c.pc
+		return c.PC
 	case n == RegPState:
-		return c.pstate()
+		return c.PSTATE()
 	}
 	return 0
 }
@@ -217,38 +130,26 @@ func (c *CPU) Reg(n int) uint64 {
 func (c *CPU) SetReg(n int, v uint64) {
 	switch {
 	case n >= 0 && n <= 30:
-		c.x[n] = v
+		c.X[n] = v
 	case n == RegSP:
-		c.x[regSP] = v
+		c.X[cpu.SlotSP] = v
 	case n == RegPC:
-		c.pc = v
+		c.PC = v
 	case n == RegPState:
-		c.nzcv = v & 0xf0000000
-		c.daif = v & 0x3c0
-		c.ss = v&pstateSS != 0
-		c.il = v&pstateIL != 0
-		if el := uint8(v >> 2 & 3); v&0x10 == 0 && el <= 1 {
-			c.setMode(el, uint8(v&1))
-		}
+		c.SetPSTATE(v)
 	}
 }
-
-// PC returns the program counter.
-func (c *CPU) PC() uint64 { return c.pc }
-
-// EL returns the current exception level (0 or 1).
-func (c *CPU) EL() int { return int(c.el) }
 
 // SysReg reads a system register by encoding, as MRS at EL1 would (without
 // side effects); false if it is not implemented.
 func (c *CPU) SysReg(op0, op1, crn, crm, op2 int) (uint64, bool) {
-	return c.readSys(sysKey(uint32(op0), uint32(op1), uint32(crn), uint32(crm), uint32(op2)), false)
+	return c.readSys(k(uint32(op0), uint32(op1), uint32(crn), uint32(crm), uint32(op2)), false)
 }
 
 // SetSysReg writes a system register by encoding; false if it is not
 // implemented or read-only. Writes to constants are accepted and ignored.
 func (c *CPU) SetSysReg(op0, op1, crn, crm, op2 int, v uint64) bool {
-	key := sysKey(uint32(op0), uint32(op1), uint32(crn), uint32(crm), uint32(op2))
+	key := k(uint32(op0), uint32(op1), uint32(crn), uint32(crm), uint32(op2))
 	if c.m != nil {
 		c.m.mu.Lock()
 		defer c.m.mu.Unlock()

@@ -4,12 +4,16 @@ import (
 	"fmt"
 
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/debugregs"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/icache"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/isa"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/selfdebug"
 )
 
 // Wiring of the self-hosted debug model (package debugregs, one Unit per CPU) into the executor:
 //
-//   - MRS/MSR of the debug registers (and ID_AA64DFR0/DFR1 reads) go to the Unit; op0=2 encodings it does
-//     not model keep the plain storage of debug.go.
+//   - MRS/MSR of the debug registers (and ID_AA64DFR0/DFR1 reads) go to the CPU's selfdebug.Port: the
+//     Unit, or plain storage for the op0=2 encodings it does not model.
 //   - ISB, exception entry and ERET are context synchronization events (Unit.ContextSynchronize,
 //     ExceptionEntry for SPSR.SS, ExceptionReturn for PSTATE.SS).
 //   - Instructions: the run loop asks Unit.NeedsInstructionCheck() once per decoded-page run. When a
@@ -29,18 +33,13 @@ const (
 	pfGuestWatch uint8 = 1 << 3 // an enabled guest watchpoint of some CPU may hit the page
 )
 
-var (
-	keyIDDFR0 = k(3, 0, 0, 5, 0)
-	keyIDDFR1 = k(3, 0, 0, 5, 1)
-)
-
 // debugState is a CPU's debug wiring state besides its Unit.
 type debugState struct {
-	misc    plainDebug      // op0=2 registers debugregs does not model (MDCCINT, DBGPRCR, CLAIM, ...)
+	port    selfdebug.Port  // the debug register file MRS/MSR see (port.U == the CPU's dbg)
 	pending debugregs.Event // a watchpoint hit found by access(), taken by onFault
 	unpriv  bool            // the access being checked is LDTR/STTR-like
 	gen     uint64          // the Unit generation the page flags were built for
-	ll      livelock
+	ll      selfdebug.Livelock
 	haltOn  bool   // HypercallResult.HaltOnReturn pending
 	haltAt  uint64 // ... for an ERET to this address
 	call    *callContext
@@ -49,48 +48,10 @@ type debugState struct {
 	breakCache breakSlotCache // trapped copies of pages a breakpoint may hit (breakslots.go)
 }
 
-// newDebugUnit builds CPU cpu's Unit from the machine config; the random sync policy gets a per-CPU
-// seed derived from Config.Seed.
-func newDebugUnit(cfg Config, cpu int) (*debugregs.Unit, error) {
-	name, syncName, farName := cfg.CPUModel, cfg.Sync, cfg.FAR
-	if name == "" {
-		name = debugregs.CortexA57.Name
-	}
-	if syncName == "" {
-		syncName = "strict"
-	}
-	if farName == "" {
-		farName = "clamp"
-	}
-	model, err := debugregs.LookupModel(name)
-	if err != nil {
-		return nil, fmt.Errorf("target: %w", err)
-	}
-	sync, err := debugregs.ParseSyncPolicy(syncName)
-	if err != nil {
-		return nil, fmt.Errorf("target: %w", err)
-	}
-	far, err := debugregs.ParseFARPolicy(farName)
-	if err != nil {
-		return nil, fmt.Errorf("target: %w", err)
-	}
-	seed := mix64(uint64(cfg.Seed) + uint64(cpu+1)*0x9e3779b97f4a7c15)
-	return debugregs.NewUnit(debugregs.Config{Model: model, Sync: sync, FAR: far, Seed: seed})
-}
-
-// mix64 is the SplitMix64 finalizer.
-func mix64(x uint64) uint64 {
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
-	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
-	return x ^ (x >> 31)
-}
-
 // DebugUnit returns the CPU's self-hosted debug model (for monitors and tests; valid while halted).
 func (c *CPU) DebugUnit() *debugregs.Unit { return c.dbg }
 
-func (c *CPU) debugPState() debugregs.PState {
-	return debugregs.PState{EL: c.el, D: c.daif&0x200 != 0, SS: c.ss}
-}
+func (c *CPU) debugPState() debugregs.PState { return selfdebug.PState(&c.State) }
 
 // icount is the number of instructions this CPU has executed so far, mid-slice included.
 func (c *CPU) icount() uint64 { return c.executed + uint64(c.n) }
@@ -98,63 +59,15 @@ func (c *CPU) icount() uint64 { return c.executed + uint64(c.n) }
 // debugRead is MRS (checkEL) or the debugger's read of a debug register. handled is false for an
 // encoding the caller's table handles.
 func (c *CPU) debugRead(key uint32, checkEL bool) (v uint64, ok, handled bool) {
-	e := debugregs.Encoding(key)
-	r, isDebug := debugregs.DecodeSysReg(e)
-	if !isDebug {
-		if key>>14 != 2 {
-			return 0, false, false
-		}
-		if checkEL && c.el == 0 {
-			return 0, false, true
-		}
-		v, ok = c.dw.misc.ReadDebugReg(key)
-		return v, ok, true
-	}
-	if !checkEL {
-		v, ok = c.dbg.Register(r.Kind, c.debuggerIndex(r))
-		return v, ok, true
-	}
-	v, err := c.dbg.ReadSysReg(e, c.el)
-	return v, err == nil, true
+	return c.dw.port.Read(key, c.EL, checkEL)
 }
 
 // debugWrite is MSR (checkEL) or the debugger's write of an op0=2 register. ok=false: UNDEFINED (MSR) or
 // not writable (debugger).
 func (c *CPU) debugWrite(key uint32, v uint64, checkEL bool) bool {
-	e := debugregs.Encoding(key)
-	r, isDebug := debugregs.DecodeSysReg(e)
-	if !isDebug {
-		if checkEL && c.el == 0 {
-			return false
-		}
-		return c.dw.misc.WriteDebugReg(key, v)
-	}
-	var ok bool
-	if checkEL {
-		ok = c.dbg.WriteSysReg(e, c.el, v) == nil
-	} else {
-		ok = c.dbg.SetRegister(r.Kind, c.debuggerIndex(r), v)
-	}
+	ok := c.dw.port.Write(key, v, c.EL, checkEL)
 	c.debugSynced()
 	return ok
-}
-
-// debuggerIndex maps DBG*<m>_EL1 to the physical comparator a debugger's access names: m in the bank
-// MDSELR_EL1 selects (effective values), as the guest's own access would.
-func (c *CPU) debuggerIndex(r debugregs.SysReg) int {
-	if !r.Kind.Indexed() {
-		return 0
-	}
-	u := c.dbg
-	if !u.Model().Debugv8p9 {
-		return r.M
-	}
-	mdscr, _ := u.Effective(debugregs.KindMDSCR, 0)
-	sel, _ := u.Effective(debugregs.KindMDSELR, 0)
-	if !debugregs.MDSCR(mdscr).EMBWE() {
-		return r.M
-	}
-	return int(debugregs.MDSELR(sel).BANK())*16 + r.M
 }
 
 // isb is a context synchronization event.
@@ -170,21 +83,21 @@ func (c *CPU) debugSynced() {
 	}
 }
 
-// entrySPSR is the SPSR_EL1 value for an exception entry with class ec (a context synchronization
-// event): PSTATE with SS as the step state machine says.
-func (c *CPU) entrySPSR(ec uint32) uint64 {
-	ss := c.dbg.ExceptionEntry(c.debugPState(), ec == ecSVC)
+// entrySPSR is the SPSR_EL1 value for an exception entry (a context synchronization event; svc: the
+// exception is an SVC): PSTATE with SS as the step state machine says.
+func (c *CPU) entrySPSR(svc bool) uint64 {
+	ss := c.dbg.ExceptionEntry(c.debugPState(), svc)
 	c.debugSynced()
-	v := c.pstate() &^ pstateSS
+	v := c.PSTATE() &^ cpu.PStateSS
 	if ss {
-		v |= pstateSS
+		v |= cpu.PStateSS
 	}
 	return v
 }
 
 // eretSS is PSTATE.SS after an ERET with spsr to targetEL; call it before PSTATE changes.
 func (c *CPU) eretSS(spsr uint64, targetEL uint8) bool {
-	return c.dbg.ExceptionReturn(c.debugPState(), targetEL&1, spsr&0x200 != 0, spsr&pstateSS != 0)
+	return c.dbg.ExceptionReturn(c.debugPState(), targetEL&1, spsr&0x200 != 0, spsr&cpu.PStateSS != 0)
 }
 
 // afterERET runs after an ERET to target: page flags, livelock bookkeeping, HaltOnReturn.
@@ -200,11 +113,11 @@ func (c *CPU) debugStepWanted(pc uint64) bool {
 	return c.dbg.CheckEveryInstruction() || c.dbg.PageMayBreak(pc)
 }
 
-// debugStep executes the one instruction at c.pc (in page) with the debug checks around it: a
+// debugStep executes the one instruction at c.PC (in page) with the debug checks around it: a
 // breakpoint or software step exception before it, InstructionRetired after it. It returns true when
 // the CPU's slice must end (WFI, PSCI, ...).
-func (c *CPU) debugStep(page *codePage) (endSlice bool) {
-	pc := c.pc
+func (c *CPU) debugStep(page *icache.Page) (endSlice bool) {
+	pc := c.PC
 	u := c.dbg
 	st := c.debugPState()
 	if ev := u.CheckInstruction(pc, st, c.icount()); ev.Kind != debugregs.EventNone {
@@ -213,29 +126,17 @@ func (c *CPU) debugStep(page *codePage) (endSlice bool) {
 		}
 		return false
 	}
-	in := &page.insts[pc>>2&(instsPage-1)]
-	if in.op == opUndecoded {
+	in := &page.Insts[pc>>2&(instsPage-1)]
+	if in.Op == isa.OpUndecoded {
 		*in = c.m.decodeAt(pc)
 	}
-	op := in.op
+	op := in.Op
 	exceptions := c.exceptions
 	if c.stepOne(page, pc&^(pageSize-1), c.n+1) {
-		c.n++
-		c.sliceN = uint64(c.n)
-		switch c.execGeneral(in) {
-		case slowFault:
-			if c.onFault(c.pc, c.n) {
-				c.n--
-				return false
-			}
-		case slowEndSlice:
-			endSlice = true
-		case slowStop:
-			c.n--
-		}
+		endSlice = c.general(in) // a stop leaves c.stopped set: no InstructionRetired below
 	}
-	if st.SS && !c.stopped && c.exceptions == exceptions && op != opERET {
-		c.ss = u.InstructionRetired(st, op == opLDXR || op == opLDXP)
+	if st.SS && !c.stopped && c.exceptions == exceptions && op != isa.OpERET {
+		c.SS = u.InstructionRetired(st, op == isa.OpLDXR || op == isa.OpLDXP)
 	}
 	return endSlice
 }
@@ -249,7 +150,7 @@ func (c *CPU) debugException(ev debugregs.Event, pc, ic uint64) (stopped bool) {
 		return true
 	}
 	c.takeExceptionAt(ec, uint32(ev.ESR)&0x1ffffff, pc, ev.FAR, ev.Kind == debugregs.EventWatchpoint, 0)
-	c.sr[idxESR] = ev.ESR & 0xffffffff
+	c.SR[cpu.IdxESR] = ev.ESR & 0xffffffff
 	return false
 }
 
@@ -342,3 +243,23 @@ func (m *Machine) flagGuestWatch(lo, size uint64) {
 		}
 	}
 }
+
+// DefaultLivelockThreshold is the command line's default for Config.LivelockThreshold (docs/design.md §9).
+const DefaultLivelockThreshold = selfdebug.DefaultLivelockThreshold
+
+// ExceptionClassName names a debug exception class (ESR_ELx.EC 0x30–0x35) for reports.
+func ExceptionClassName(ec uint32) string { return selfdebug.ExceptionClassName(ec) }
+
+// livelockTrap counts a debug exception with class ec at pc (ic instructions before it); on the
+// threshold-th repeat it records StopLivelock and returns true: the exception is not taken.
+func (c *CPU) livelockTrap(pc uint64, ec uint32, ic uint64) bool {
+	report, n := c.dw.ll.Trap(pc, ec, ic, c.m.cfg.LivelockThreshold)
+	if report {
+		c.setStop(Stop{Kind: StopLivelock, CPU: c.index, Addr: pc, EC: ec, Count: n,
+			Text: fmt.Sprintf("livelock: cpu %d pc %#x %s (EC %#x), %d times", c.index, pc, ExceptionClassName(ec), ec, n)})
+	}
+	return report
+}
+
+// livelockERET notes an ERET (ic counts it) to target.
+func (c *CPU) livelockERET(target, ic uint64) { c.dw.ll.ERET(target, ic) }

@@ -6,9 +6,9 @@ import (
 	"os"
 	"testing"
 
-	"github.com/stretchr/testify/require"
-
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/debugregs"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
+	"github.com/stretchr/testify/require"
 )
 
 // Tests of the debug wiring, livelock detection, the hypercall hook and cross-calls, on the small guest
@@ -77,7 +77,7 @@ func (g *debugGuest) sym(name string) uint64 {
 // start puts CPU 0 at entry with regs (gdb numbering), VBAR at the vectors and a stack.
 func (g *debugGuest) start(entry string, regs map[int]uint64) {
 	c := g.c
-	c.sr[idxVBAR] = g.sym("vectors")
+	c.SR[cpu.IdxVBAR] = g.sym("vectors")
 	c.SetReg(31, RAMBase+0x8_0000)
 	for n, v := range regs {
 		c.SetReg(n, v)
@@ -108,7 +108,7 @@ func (g *debugGuest) records() []excRecord {
 
 func (g *debugGuest) requireDone(s Stop) {
 	g.t.Helper()
-	require.Equal(g.t, StopHypercall, s.Kind, "stop %+v at pc %#x", s, g.c.PC())
+	require.Equal(g.t, StopHypercall, s.Kind, "stop %+v at pc %#x", s, g.c.PC)
 	require.Equal(g.t, uint64(guestDoneHVC), s.Args[0])
 }
 
@@ -245,7 +245,7 @@ func TestActionStepTakesGuestBreakpoint(t *testing.T) {
 	require.Equal(t, Stop{Kind: StopBreakpoint, CPU: 0, Addr: target}, s)
 	s = step(t, g.m)
 	require.Equal(t, StopStepped, s.Kind)
-	require.Equal(t, g.sym("vectors")+0x200, g.c.PC())
+	require.Equal(t, g.sym("vectors")+0x200, g.c.PC)
 	esr, _ := g.c.SysReg(3, 0, 5, 2, 0)
 	elr, _ := g.c.SysReg(3, 0, 4, 0, 1)
 	require.Equal(t, uint64(esrBP), esr)

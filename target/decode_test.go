@@ -12,52 +12,54 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/isa"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/arch/arm64/arm64asm"
 )
 
 // arm64asmOps maps our ops to the mnemonics (including preferred aliases)
 // golang.org/x/arch/arm64/arm64asm may print for the same encoding.
-var arm64asmOps = map[opcode][]string{
-	opADR:    {"ADR", "ADRP"},
-	opADDI64: {"ADD", "MOV"}, opADDI32: {"ADD", "MOV"}, opSUBI64: {"SUB"}, opSUBI32: {"SUB"},
-	opADDSI64: {"ADDS", "CMN"}, opADDSI32: {"ADDS", "CMN"}, opSUBSI64: {"SUBS", "CMP"}, opSUBSI32: {"SUBS", "CMP"},
-	opANDI: {"AND"}, opORRI: {"ORR", "MOV"}, opEORI: {"EOR"}, opANDSI: {"ANDS", "TST"},
-	opMOVI: {"MOVZ", "MOVN", "MOV"}, opMOVK: {"MOVK"},
-	opUBFM64: {"UBFM", "LSL", "LSR", "UBFIZ", "UBFX", "UXTB", "UXTH"}, opUBFM32: {"UBFM", "LSL", "LSR", "UBFIZ", "UBFX", "UXTB", "UXTH"},
-	opSBFM: {"SBFM", "ASR", "SBFIZ", "SBFX", "SXTB", "SXTH", "SXTW"}, opBFM: {"BFM", "BFI", "BFXIL", "BFC"},
-	opEXTR: {"EXTR", "ROR"},
-	opADDR: {"ADD"}, opSUBR: {"SUB", "NEG"}, opADDSR: {"ADDS", "CMN"}, opSUBSR: {"SUBS", "CMP", "NEGS"},
-	opADDX: {"ADD"}, opSUBX: {"SUB"}, opADDSX: {"ADDS", "CMN"}, opSUBSX: {"SUBS", "CMP"},
-	opAND: {"AND"}, opBIC: {"BIC"}, opORR: {"ORR", "MOV"}, opORN: {"ORN", "MVN"}, opEOR: {"EOR"}, opEON: {"EON"},
-	opANDS: {"ANDS", "TST"}, opBICS: {"BICS"}, opMOVR: {"MOV", "ORR"},
-	opADC: {"ADC"}, opADCS: {"ADCS"}, opSBC: {"SBC", "NGC"}, opSBCS: {"SBCS", "NGCS"},
-	opCCMN: {"CCMN"}, opCCMP: {"CCMP"},
-	opCSEL: {"CSEL"}, opCSINC: {"CSINC", "CINC", "CSET"}, opCSINV: {"CSINV", "CINV", "CSETM"}, opCSNEG: {"CSNEG", "CNEG"},
-	opUDIV: {"UDIV"}, opSDIV: {"SDIV"}, opLSLV: {"LSLV", "LSL"}, opLSRV: {"LSRV", "LSR"}, opASRV: {"ASRV", "ASR"}, opRORV: {"RORV", "ROR"},
-	opRBIT: {"RBIT"}, opREV16: {"REV16"}, opREV32: {"REV32"}, opREV: {"REV"}, opCLZ: {"CLZ"}, opCLS: {"CLS"},
-	opCRC32: {"CRC32B", "CRC32H", "CRC32W", "CRC32X"}, opCRC32C: {"CRC32CB", "CRC32CH", "CRC32CW", "CRC32CX"},
-	opMADD: {"MADD", "MUL"}, opMSUB: {"MSUB", "MNEG"}, opSMADDL: {"SMADDL", "SMULL"}, opSMSUBL: {"SMSUBL", "SMNEGL"},
-	opUMADDL: {"UMADDL", "UMULL"}, opUMSUBL: {"UMSUBL", "UMNEGL"}, opSMULH: {"SMULH"}, opUMULH: {"UMULH"},
-	opLDRX: {"LDR", "LDUR", "LDTR"}, opLDRW: {"LDR", "LDUR", "LDTR"}, opSTRX: {"STR", "STUR", "STTR"}, opSTRW: {"STR", "STUR", "STTR"},
-	opLoad: {"LDR", "LDRB", "LDRH", "LDRSB", "LDRSH", "LDRSW", "LDUR", "LDURB", "LDURH", "LDURSB", "LDURSH", "LDURSW",
+var arm64asmOps = map[isa.Op][]string{
+	isa.OpADR:    {"ADR", "ADRP"},
+	isa.OpADDI64: {"ADD", "MOV"}, isa.OpADDI32: {"ADD", "MOV"}, isa.OpSUBI64: {"SUB"}, isa.OpSUBI32: {"SUB"},
+	isa.OpADDSI64: {"ADDS", "CMN"}, isa.OpADDSI32: {"ADDS", "CMN"}, isa.OpSUBSI64: {"SUBS", "CMP"}, isa.OpSUBSI32: {"SUBS", "CMP"},
+	isa.OpANDI: {"AND"}, isa.OpORRI: {"ORR", "MOV"}, isa.OpEORI: {"EOR"}, isa.OpANDSI: {"ANDS", "TST"},
+	isa.OpMOVI: {"MOVZ", "MOVN", "MOV"}, isa.OpMOVK: {"MOVK"},
+	isa.OpUBFM64: {"UBFM", "LSL", "LSR", "UBFIZ", "UBFX", "UXTB", "UXTH"}, isa.OpUBFM32: {"UBFM", "LSL", "LSR", "UBFIZ", "UBFX", "UXTB", "UXTH"},
+	isa.OpSBFM: {"SBFM", "ASR", "SBFIZ", "SBFX", "SXTB", "SXTH", "SXTW"}, isa.OpBFM: {"BFM", "BFI", "BFXIL", "BFC"},
+	isa.OpEXTR: {"EXTR", "ROR"},
+	isa.OpADDR: {"ADD"}, isa.OpSUBR: {"SUB", "NEG"}, isa.OpADDSR: {"ADDS", "CMN"}, isa.OpSUBSR: {"SUBS", "CMP", "NEGS"},
+	isa.OpADDX: {"ADD"}, isa.OpSUBX: {"SUB"}, isa.OpADDSX: {"ADDS", "CMN"}, isa.OpSUBSX: {"SUBS", "CMP"},
+	isa.OpAND: {"AND"}, isa.OpBIC: {"BIC"}, isa.OpORR: {"ORR", "MOV"}, isa.OpORN: {"ORN", "MVN"}, isa.OpEOR: {"EOR"}, isa.OpEON: {"EON"},
+	isa.OpANDS: {"ANDS", "TST"}, isa.OpBICS: {"BICS"}, isa.OpMOVR: {"MOV", "ORR"},
+	isa.OpADC: {"ADC"}, isa.OpADCS: {"ADCS"}, isa.OpSBC: {"SBC", "NGC"}, isa.OpSBCS: {"SBCS", "NGCS"},
+	isa.OpCCMN: {"CCMN"}, isa.OpCCMP: {"CCMP"},
+	isa.OpCSEL: {"CSEL"}, isa.OpCSINC: {"CSINC", "CINC", "CSET"}, isa.OpCSINV: {"CSINV", "CINV", "CSETM"}, isa.OpCSNEG: {"CSNEG", "CNEG"},
+	isa.OpUDIV: {"UDIV"}, isa.OpSDIV: {"SDIV"}, isa.OpLSLV: {"LSLV", "LSL"}, isa.OpLSRV: {"LSRV", "LSR"}, isa.OpASRV: {"ASRV", "ASR"}, isa.OpRORV: {"RORV", "ROR"},
+	isa.OpRBIT: {"RBIT"}, isa.OpREV16: {"REV16"}, isa.OpREV32: {"REV32"}, isa.OpREV: {"REV"}, isa.OpCLZ: {"CLZ"}, isa.OpCLS: {"CLS"},
+	isa.OpCRC32: {"CRC32B", "CRC32H", "CRC32W", "CRC32X"}, isa.OpCRC32C: {"CRC32CB", "CRC32CH", "CRC32CW", "CRC32CX"},
+	isa.OpMADD: {"MADD", "MUL"}, isa.OpMSUB: {"MSUB", "MNEG"}, isa.OpSMADDL: {"SMADDL", "SMULL"}, isa.OpSMSUBL: {"SMSUBL", "SMNEGL"},
+	isa.OpUMADDL: {"UMADDL", "UMULL"}, isa.OpUMSUBL: {"UMSUBL", "UMNEGL"}, isa.OpSMULH: {"SMULH"}, isa.OpUMULH: {"UMULH"},
+	isa.OpLDRX: {"LDR", "LDUR", "LDTR"}, isa.OpLDRW: {"LDR", "LDUR", "LDTR"}, isa.OpSTRX: {"STR", "STUR", "STTR"}, isa.OpSTRW: {"STR", "STUR", "STTR"},
+	isa.OpLoad: {"LDR", "LDRB", "LDRH", "LDRSB", "LDRSH", "LDRSW", "LDUR", "LDURB", "LDURH", "LDURSB", "LDURSH", "LDURSW",
 		"LDTR", "LDTRB", "LDTRH", "LDTRSB", "LDTRSH", "LDTRSW"},
-	opStore: {"STR", "STRB", "STRH", "STUR", "STURB", "STURH", "STTR", "STTRB", "STTRH"},
-	opLDP:   {"LDP", "LDNP", "LDPSW"}, opSTP: {"STP", "STNP"},
-	opLDXR: {"LDXR", "LDAXR", "LDXRB", "LDAXRB", "LDXRH", "LDAXRH"}, opSTXR: {"STXR", "STLXR", "STXRB", "STLXRB", "STXRH", "STLXRH"},
-	opLDXP: {"LDXP", "LDAXP"}, opSTXP: {"STXP", "STLXP"},
-	opLDAR: {"LDAR", "LDARB", "LDARH"}, opSTLR: {"STLR", "STLRB", "STLRH"},
-	opB: {"B"}, opBL: {"BL"}, opBcond: {"B"}, opCBZ: {"CBZ"}, opCBNZ: {"CBNZ"}, opTBZ: {"TBZ"}, opTBNZ: {"TBNZ"},
-	opBR: {"BR"}, opBLR: {"BLR"}, opRET: {"RET"},
-	opNOP: {"NOP", "HINT", "PRFM", "PRFUM", "ESB", "PSB", "CSDB", "BTI"}, opYIELD: {"YIELD"}, opWFE: {"WFE"}, opWFI: {"WFI"}, opSEV: {"SEV"}, opSEVL: {"SEVL"},
-	opCLREX: {"CLREX"}, opDSB: {"DSB"}, opDMB: {"DMB"}, opISB: {"ISB"},
-	opMSRimm: {"MSR"}, opMRS: {"MRS"}, opMSR: {"MSR"}, opSYS: {"SYS", "DC", "IC", "TLBI"}, opDCZVA: {"DC", "SYS"},
-	opSVC: {"SVC"}, opHVC: {"HVC"}, opSMC: {"SMC"}, opBRK: {"BRK"}, opERET: {"ERET"},
+	isa.OpStore: {"STR", "STRB", "STRH", "STUR", "STURB", "STURH", "STTR", "STTRB", "STTRH"},
+	isa.OpLDP:   {"LDP", "LDNP", "LDPSW"}, isa.OpSTP: {"STP", "STNP"},
+	isa.OpLDXR: {"LDXR", "LDAXR", "LDXRB", "LDAXRB", "LDXRH", "LDAXRH"}, isa.OpSTXR: {"STXR", "STLXR", "STXRB", "STLXRB", "STXRH", "STLXRH"},
+	isa.OpLDXP: {"LDXP", "LDAXP"}, isa.OpSTXP: {"STXP", "STLXP"},
+	isa.OpLDAR: {"LDAR", "LDARB", "LDARH"}, isa.OpSTLR: {"STLR", "STLRB", "STLRH"},
+	isa.OpB: {"B"}, isa.OpBL: {"BL"}, isa.OpBcond: {"B"}, isa.OpCBZ: {"CBZ"}, isa.OpCBNZ: {"CBNZ"}, isa.OpTBZ: {"TBZ"}, isa.OpTBNZ: {"TBNZ"},
+	isa.OpBR: {"BR"}, isa.OpBLR: {"BLR"}, isa.OpRET: {"RET"},
+	isa.OpNOP: {"NOP", "HINT", "PRFM", "PRFUM", "ESB", "PSB", "CSDB", "BTI"}, isa.OpYIELD: {"YIELD"}, isa.OpWFE: {"WFE"}, isa.OpWFI: {"WFI"}, isa.OpSEV: {"SEV"}, isa.OpSEVL: {"SEVL"},
+	isa.OpCLREX: {"CLREX"}, isa.OpDSB: {"DSB"}, isa.OpDMB: {"DMB"}, isa.OpISB: {"ISB"},
+	isa.OpMSRimm: {"MSR"}, isa.OpMRS: {"MRS"}, isa.OpMSR: {"MSR"}, isa.OpSYS: {"SYS", "DC", "IC", "TLBI"}, isa.OpDCZVA: {"DC", "SYS"},
+	isa.OpSVC: {"SVC"}, isa.OpHVC: {"HVC"}, isa.OpSMC: {"SMC"}, isa.OpBRK: {"BRK"}, isa.OpERET: {"ERET"},
 }
 
 // lseOps are the LSE mnemonics (arm64asm may or may not know them).
-var lseOps = map[opcode]bool{opCAS: true, opCASP: true, opSWP: true, opLDADD: true, opLDCLR: true, opLDEOR: true,
-	opLDSET: true, opLDSMAX: true, opLDSMIN: true, opLDUMAX: true, opLDUMIN: true}
+var lseOps = map[isa.Op]bool{isa.OpCAS: true, isa.OpCASP: true, isa.OpSWP: true, isa.OpLDADD: true, isa.OpLDCLR: true, isa.OpLDEOR: true,
+	isa.OpLDSET: true, isa.OpLDSMAX: true, isa.OpLDSMIN: true, isa.OpLDUMAX: true, isa.OpLDUMIN: true}
 
 func TestDecodeMatchesArm64asmOnGoldenCases(t *testing.T) {
 	f, err := os.Open("testdata/exec_golden.txt")
@@ -72,16 +74,16 @@ func TestDecodeMatchesArm64asmOnGoldenCases(t *testing.T) {
 		cols := strings.Split(line, "\t")
 		w, err := strconv.ParseUint(cols[0], 16, 32)
 		require.NoError(t, err)
-		in := decode(uint32(w), goldenInsnAddr)
-		require.NotEqual(t, opUndef, in.op, "%s decoded as UNDEFINED", cols[1])
-		if lseOps[in.op] {
+		in := isa.Decode(uint32(w), goldenInsnAddr)
+		require.NotEqual(t, isa.OpUndef, in.Op, "%s decoded as UNDEFINED", cols[1])
+		if lseOps[in.Op] {
 			continue
 		}
 		var b [4]byte
 		binary.LittleEndian.PutUint32(b[:], uint32(w))
 		ref, err := arm64asm.Decode(b[:])
 		require.NoError(t, err, cols[1])
-		require.Contains(t, arm64asmOps[in.op], ref.Op.String(), "%s: ours %v, arm64asm %v (%v)", cols[1], in.op, ref.Op, ref)
+		require.Contains(t, arm64asmOps[in.Op], ref.Op.String(), "%s: ours %v, arm64asm %v (%v)", cols[1], in.Op, ref.Op, ref)
 		require.NoError(t, sameOperands(in, ref, goldenInsnAddr), "%s", cols[1])
 	}
 }
@@ -137,37 +139,37 @@ func agreesWithArm64asm(w uint32) (checked bool, err error) {
 	if rerr != nil || !knownMnemonics[ref.Op.String()] || hasFPArg(ref) {
 		return false, nil
 	}
-	in := decode(w, RAMBase)
+	in := isa.Decode(w, RAMBase)
 	switch {
-	case in.op == opUndef:
+	case in.Op == isa.OpUndef:
 		if !allowedUndef(w, ref) {
 			return true, fmt.Errorf("arm64asm %q, we say UNDEFINED", ref.String())
 		}
 		return true, nil
-	case lseOps[in.op]:
+	case lseOps[in.Op]:
 		return true, nil
-	case !contains(arm64asmOps[in.op], ref.Op.String()):
-		return true, fmt.Errorf("arm64asm %q, we decode %v", ref.String(), in.op)
+	case !contains(arm64asmOps[in.Op], ref.Op.String()):
+		return true, fmt.Errorf("arm64asm %q, we isa.Decode %v", ref.String(), in.Op)
 	}
 	return true, sameOperands(in, ref, RAMBase)
 }
 
-// regSlots says which register slots of our inst hold the operands of an op (the others are unused), for
+// regSlots says which register slots of our isa.Inst hold the operands of an op (the others are unused), for
 // the ops whose operands are all registers or a branch target.
-var regSlots = map[opcode]string{
-	opADR: "d", opMOVI: "d", opMOVK: "d",
-	opADDI64: "dn", opADDI32: "dn", opSUBI64: "dn", opSUBI32: "dn", opADDSI64: "dn", opADDSI32: "dn",
-	opSUBSI64: "dn", opSUBSI32: "dn", opANDI: "dn", opORRI: "dn", opEORI: "dn", opANDSI: "dn",
-	opUBFM64: "dn", opUBFM32: "dn", opSBFM: "dn", opBFM: "dn", opEXTR: "dnm",
-	opADDR: "dnm", opSUBR: "dnm", opADDSR: "dnm", opSUBSR: "dnm", opADDX: "dnm", opSUBX: "dnm", opADDSX: "dnm", opSUBSX: "dnm",
-	opAND: "dnm", opBIC: "dnm", opORR: "dnm", opORN: "dnm", opEOR: "dnm", opEON: "dnm", opANDS: "dnm", opBICS: "dnm",
-	opADC: "dnm", opADCS: "dnm", opSBC: "dnm", opSBCS: "dnm",
-	opCSEL: "dnm", opCSINC: "dnm", opCSINV: "dnm", opCSNEG: "dnm",
-	opUDIV: "dnm", opSDIV: "dnm", opLSLV: "dnm", opLSRV: "dnm", opASRV: "dnm", opRORV: "dnm", opCRC32: "dnm", opCRC32C: "dnm",
-	opRBIT: "dn", opREV16: "dn", opREV32: "dn", opREV: "dn", opCLZ: "dn", opCLS: "dn",
-	opMADD: "dnma", opMSUB: "dnma", opSMADDL: "dnma", opSMSUBL: "dnma", opUMADDL: "dnma", opUMSUBL: "dnma",
-	opSMULH: "dnm", opUMULH: "dnm",
-	opB: "", opBL: "", opBcond: "", opCBZ: "n", opCBNZ: "n", opTBZ: "n", opTBNZ: "n", opBR: "n", opBLR: "n", opRET: "n",
+var regSlots = map[isa.Op]string{
+	isa.OpADR: "d", isa.OpMOVI: "d", isa.OpMOVK: "d",
+	isa.OpADDI64: "dn", isa.OpADDI32: "dn", isa.OpSUBI64: "dn", isa.OpSUBI32: "dn", isa.OpADDSI64: "dn", isa.OpADDSI32: "dn",
+	isa.OpSUBSI64: "dn", isa.OpSUBSI32: "dn", isa.OpANDI: "dn", isa.OpORRI: "dn", isa.OpEORI: "dn", isa.OpANDSI: "dn",
+	isa.OpUBFM64: "dn", isa.OpUBFM32: "dn", isa.OpSBFM: "dn", isa.OpBFM: "dn", isa.OpEXTR: "dnm",
+	isa.OpADDR: "dnm", isa.OpSUBR: "dnm", isa.OpADDSR: "dnm", isa.OpSUBSR: "dnm", isa.OpADDX: "dnm", isa.OpSUBX: "dnm", isa.OpADDSX: "dnm", isa.OpSUBSX: "dnm",
+	isa.OpAND: "dnm", isa.OpBIC: "dnm", isa.OpORR: "dnm", isa.OpORN: "dnm", isa.OpEOR: "dnm", isa.OpEON: "dnm", isa.OpANDS: "dnm", isa.OpBICS: "dnm",
+	isa.OpADC: "dnm", isa.OpADCS: "dnm", isa.OpSBC: "dnm", isa.OpSBCS: "dnm",
+	isa.OpCSEL: "dnm", isa.OpCSINC: "dnm", isa.OpCSINV: "dnm", isa.OpCSNEG: "dnm",
+	isa.OpUDIV: "dnm", isa.OpSDIV: "dnm", isa.OpLSLV: "dnm", isa.OpLSRV: "dnm", isa.OpASRV: "dnm", isa.OpRORV: "dnm", isa.OpCRC32: "dnm", isa.OpCRC32C: "dnm",
+	isa.OpRBIT: "dn", isa.OpREV16: "dn", isa.OpREV32: "dn", isa.OpREV: "dn", isa.OpCLZ: "dn", isa.OpCLS: "dn",
+	isa.OpMADD: "dnma", isa.OpMSUB: "dnma", isa.OpSMADDL: "dnma", isa.OpSMSUBL: "dnma", isa.OpUMADDL: "dnma", isa.OpUMSUBL: "dnma",
+	isa.OpSMULH: "dnm", isa.OpUMULH: "dnm",
+	isa.OpB: "", isa.OpBL: "", isa.OpBcond: "", isa.OpCBZ: "n", isa.OpCBNZ: "n", isa.OpTBZ: "n", isa.OpTBNZ: "n", isa.OpBR: "n", isa.OpBLR: "n", isa.OpRET: "n",
 }
 
 // operandsCompared counts the words whose operands sameOperands compared.
@@ -178,19 +180,19 @@ var asmReg = regexp.MustCompile(`^(?:[WX](\d+|ZR)|W?SP)\b`)
 // sameOperands checks, for the ops in regSlots, that we and arm64asm name the same registers in the same
 // order, with the zero register left out and a repeat folded (aliases such as CMP, MUL and CINC print neither),
 // and, for a PC-relative operand, the same target.
-func sameOperands(in inst, ref arm64asm.Inst, pc uint64) error {
-	slots, ok := regSlots[in.op]
+func sameOperands(in isa.Inst, ref arm64asm.Inst, pc uint64) error {
+	slots, ok := regSlots[in.Op]
 	if !ok {
 		return nil
 	}
 	operandsCompared++
 	var ours, theirs []string
 	for _, s := range slots {
-		r := map[rune]uint8{'d': in.rd, 'n': in.rn, 'm': in.rm, 'a': in.ra}[s]
+		r := map[rune]uint8{'d': in.Rd, 'n': in.Rn, 'm': in.Rm, 'a': in.Ra}[s]
 		switch {
-		case r == regSP:
+		case r == cpu.SlotSP:
 			ours = append(ours, "sp")
-		case r < regZR:
+		case r < cpu.SlotZR:
 			ours = append(ours, strconv.Itoa(int(r)))
 		}
 	}
@@ -203,8 +205,8 @@ func sameOperands(in inst, ref arm64asm.Inst, pc uint64) error {
 			if ref.Op == arm64asm.ADRP {
 				want = pc&^0xfff + uint64(rel)
 			}
-			if in.imm != want {
-				return fmt.Errorf("%v: target %#x, we say %#x", ref, want, in.imm)
+			if in.Imm != want {
+				return fmt.Errorf("%v: target %#x, we say %#x", ref, want, in.Imm)
 			}
 			continue
 		}
@@ -219,7 +221,7 @@ func sameOperands(in inst, ref arm64asm.Inst, pc uint64) error {
 	}
 	ours, theirs = slices.Compact(ours), slices.Compact(theirs)
 	if !slices.Equal(ours, theirs) {
-		return fmt.Errorf("%v: registers %v, we decode %v with %v", ref, theirs, in.op, ours)
+		return fmt.Errorf("%v: registers %v, we isa.Decode %v with %v", ref, theirs, in.Op, ours)
 	}
 	return nil
 }
@@ -260,7 +262,7 @@ func allowedUndef(w uint32, ref arm64asm.Inst) bool {
 		return true // add/sub extended register with shift > 4: UNDEFINED in the Arm ARM
 	}
 	if w>>23&0x3f == 0x24 { // logical immediate: reserved bitmask patterns are UNDEFINED
-		if _, _, ok := decodeBitMasks(w>>22&1, w>>10&63, w>>16&63, true, w>>31 == 1); !ok {
+		if _, _, ok := isa.DecodeBitMasks(w>>22&1, w>>10&63, w>>16&63, true, w>>31 == 1); !ok {
 			return true
 		}
 	}
@@ -273,7 +275,7 @@ func allowedUndef(w uint32, ref arm64asm.Inst) bool {
 	default:
 		return false
 	}
-	in := decode(w, RAMBase)
+	in := isa.Decode(w, RAMBase)
 	_ = in
 	rt, rn, rt2, rs := w&31, w>>5&31, w>>10&31, w>>16&31
 	switch ref.Op.String() {
@@ -297,9 +299,9 @@ func FuzzDecode(f *testing.F) {
 	f.Add(uint32(0))
 	f.Add(uint32(0xd69f03e0))
 	f.Fuzz(func(t *testing.T, w uint32) {
-		in := decode(w, RAMBase+0x1000)
-		if in.op >= opCount || in.op == opUndecoded {
-			t.Fatalf("%08x: bad op %d", w, in.op)
+		in := isa.Decode(w, RAMBase+0x1000)
+		if in.Op >= isa.OpCount || in.Op == isa.OpUndecoded {
+			t.Fatalf("%08x: bad op %d", w, in.Op)
 		}
 		// Where arm64asm decodes it as one of our integer instructions, we agree on the mnemonic and operands.
 		if _, err := agreesWithArm64asm(w); err != nil {
@@ -307,9 +309,9 @@ func FuzzDecode(f *testing.F) {
 		}
 		// Executing any decoded word never panics and leaves a sane state.
 		m, c := newTestMachine(t, w)
-		c.x[1], c.x[2] = RAMBase+0x2000, RAMBase+0x2008
+		c.X[1], c.X[2] = RAMBase+0x2000, RAMBase+0x2008
 		m.Resume([]Action{ActionStep})
-		if c.x[regZR] != 0 {
+		if c.X[cpu.SlotZR] != 0 {
 			t.Fatalf("%08x: XZR written", w)
 		}
 	})

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"testing"
 
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
 	"github.com/stretchr/testify/require"
 )
 
@@ -25,7 +26,7 @@ func newTestMachine(t testing.TB, words ...uint32) (*Machine, *CPU) {
 	require.NoError(t, m.LoadSegment(testCode, code, 0))
 	m.Reset(testCode)
 	c := m.CPU(0)
-	c.sr[idxVBAR] = testVBAR
+	c.SR[cpu.IdxVBAR] = testVBAR
 	return m, c
 }
 
@@ -76,27 +77,27 @@ func TestExceptions(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			m, c := newTestMachine(t, tc.word)
-			c.setMode(tc.el, tc.spsel)
+			c.SetMode(tc.el, tc.spsel)
 			if tc.el == 0 {
-				c.daif = 0
+				c.DAIF = 0
 			}
-			c.sr[idxFAR] = 0xdead
+			c.SR[cpu.IdxFAR] = 0xdead
 			for r, v := range tc.regs {
-				c.x[r] = v
+				c.X[r] = v
 			}
 			s := step(t, m)
 			require.Equal(t, StopStepped, s.Kind)
-			require.Equal(t, tc.want.pc, c.pc, "vector")
-			require.Equal(t, tc.want.esr, c.sr[idxESR], "ESR_EL1 %#x", c.sr[idxESR])
-			require.Equal(t, tc.want.elr, c.sr[idxELR], "ELR_EL1")
-			require.Equal(t, tc.want.spsr, c.sr[idxSPSR], "SPSR_EL1 %#x", c.sr[idxSPSR])
+			require.Equal(t, tc.want.pc, c.PC, "vector")
+			require.Equal(t, tc.want.esr, c.SR[cpu.IdxESR], "ESR_EL1 %#x", c.SR[cpu.IdxESR])
+			require.Equal(t, tc.want.elr, c.SR[cpu.IdxELR], "ELR_EL1")
+			require.Equal(t, tc.want.spsr, c.SR[cpu.IdxSPSR], "SPSR_EL1 %#x", c.SR[cpu.IdxSPSR])
 			if tc.want.farSet {
-				require.Equal(t, tc.want.far, c.sr[idxFAR], "FAR_EL1")
+				require.Equal(t, tc.want.far, c.SR[cpu.IdxFAR], "FAR_EL1")
 			} else {
-				require.Equal(t, uint64(0xdead), c.sr[idxFAR], "FAR_EL1 must not change")
+				require.Equal(t, uint64(0xdead), c.SR[cpu.IdxFAR], "FAR_EL1 must not change")
 			}
-			require.Equal(t, uint64(0x400003c5), c.pstate(), "PSTATE after entry")
-			require.Equal(t, 1, c.spIndex(), "SP_EL1 selected")
+			require.Equal(t, uint64(0x400003c5), c.PSTATE(), "PSTATE after entry")
+			require.Equal(t, 1, c.SPIndex(), "SP_EL1 selected")
 		})
 	}
 }
@@ -104,24 +105,24 @@ func TestExceptions(t *testing.T) {
 func TestBranchFaults(t *testing.T) {
 	t.Run("pc alignment", func(t *testing.T) {
 		m, c := newTestMachine(t, 0xd61f0060) // br x3
-		c.x[3] = RAMBase + 0x2002
+		c.X[3] = RAMBase + 0x2002
 		step(t, m) // the branch
-		require.Equal(t, uint64(RAMBase+0x2002), c.pc)
+		require.Equal(t, uint64(RAMBase+0x2002), c.PC)
 		step(t, m) // the fetch faults
-		require.Equal(t, uint64(testVBAR+0x200), c.pc)
-		require.Equal(t, uint64(0x8a000000), c.sr[idxESR])
-		require.Equal(t, uint64(RAMBase+0x2002), c.sr[idxFAR])
-		require.Equal(t, uint64(RAMBase+0x2002), c.sr[idxELR])
+		require.Equal(t, uint64(testVBAR+0x200), c.PC)
+		require.Equal(t, uint64(0x8a000000), c.SR[cpu.IdxESR])
+		require.Equal(t, uint64(RAMBase+0x2002), c.SR[cpu.IdxFAR])
+		require.Equal(t, uint64(RAMBase+0x2002), c.SR[cpu.IdxELR])
 	})
 	t.Run("instruction abort outside RAM", func(t *testing.T) {
 		m, c := newTestMachine(t, 0xd61f0060)
-		c.x[3] = 0x1000
+		c.X[3] = 0x1000
 		step(t, m)
 		step(t, m)
-		require.Equal(t, uint64(testVBAR+0x200), c.pc)
-		require.Equal(t, uint64(0x86000010), c.sr[idxESR])
-		require.Equal(t, uint64(0x1000), c.sr[idxFAR])
-		require.Equal(t, uint64(0x1000), c.sr[idxELR])
+		require.Equal(t, uint64(testVBAR+0x200), c.PC)
+		require.Equal(t, uint64(0x86000010), c.SR[cpu.IdxESR])
+		require.Equal(t, uint64(0x1000), c.SR[cpu.IdxFAR])
+		require.Equal(t, uint64(0x1000), c.SR[cpu.IdxELR])
 	})
 }
 
@@ -129,20 +130,20 @@ func TestEretAndStackPointers(t *testing.T) {
 	// eret to EL0t, then svc back to EL1h
 	m, c := newTestMachine(t, 0xd69f03e0)
 	require.NoError(t, m.WriteMemory(RAMBase+0x3000, []byte{0x41, 0x02, 0x00, 0xd4})) // svc #0x12
-	c.x[regSP] = 0x4000f000                                                           // SP_EL1
-	c.spBank[0] = 0x4000e000
-	c.sr[idxELR] = RAMBase + 0x3000
-	c.sr[idxSPSR] = 0x60000000 // EL0t, Z and C set, DAIF clear
+	c.X[cpu.SlotSP] = 0x4000f000                                                      // SP_EL1
+	c.SPBank[0] = 0x4000e000
+	c.SR[cpu.IdxELR] = RAMBase + 0x3000
+	c.SR[cpu.IdxSPSR] = 0x60000000 // EL0t, Z and C set, DAIF clear
 	step(t, m)
-	require.Equal(t, uint64(RAMBase+0x3000), c.pc)
-	require.Equal(t, 0, c.EL())
-	require.Equal(t, uint64(0x60000000), c.pstate())
+	require.Equal(t, uint64(RAMBase+0x3000), c.PC)
+	require.Equal(t, uint8(0), c.EL)
+	require.Equal(t, uint64(0x60000000), c.PSTATE())
 	require.Equal(t, uint64(0x4000e000), c.Reg(31), "SP_EL0 is current")
 	step(t, m)
-	require.Equal(t, uint64(testVBAR+0x400), c.pc)
+	require.Equal(t, uint64(testVBAR+0x400), c.PC)
 	require.Equal(t, uint64(0x4000f000), c.Reg(31), "SP_EL1 is current")
-	require.Equal(t, uint64(0x60000000), c.sr[idxSPSR])
-	require.Equal(t, uint64(RAMBase+0x3004), c.sr[idxELR])
+	require.Equal(t, uint64(0x60000000), c.SR[cpu.IdxSPSR])
+	require.Equal(t, uint64(RAMBase+0x3004), c.SR[cpu.IdxELR])
 	v, ok := c.SysReg(3, 0, 4, 1, 0) // SP_EL0
 	require.True(t, ok)
 	require.Equal(t, uint64(0x4000e000), v)
@@ -150,16 +151,16 @@ func TestEretAndStackPointers(t *testing.T) {
 
 func TestIllegalReturn(t *testing.T) {
 	m, c := newTestMachine(t, 0xd69f03e0) // eret
-	c.sr[idxELR] = RAMBase + 0x3000
-	c.sr[idxSPSR] = 0x3c9 // EL2h: not implemented, illegal return
+	c.SR[cpu.IdxELR] = RAMBase + 0x3000
+	c.SR[cpu.IdxSPSR] = 0x3c9 // EL2h: not implemented, illegal return
 	step(t, m)
-	require.Equal(t, uint64(RAMBase+0x3000), c.pc)
-	require.Equal(t, 1, c.EL())
-	require.True(t, c.il)
+	require.Equal(t, uint64(RAMBase+0x3000), c.PC)
+	require.Equal(t, uint8(1), c.EL)
+	require.True(t, c.IL)
 	step(t, m) // the next instruction takes the illegal state exception
-	require.Equal(t, uint64(testVBAR+0x200), c.pc)
-	require.Equal(t, uint64(0x0e<<26|1<<25), c.sr[idxESR])
-	require.NotZero(t, c.sr[idxSPSR]&pstateIL)
+	require.Equal(t, uint64(testVBAR+0x200), c.PC)
+	require.Equal(t, uint64(0x0e<<26|1<<25), c.SR[cpu.IdxESR])
+	require.NotZero(t, c.SR[cpu.IdxSPSR]&cpu.PStateIL)
 }
 
 func TestSystemRegisterInstructions(t *testing.T) {
@@ -168,15 +169,15 @@ func TestSystemRegisterInstructions(t *testing.T) {
 		0xd50040bf, // msr spsel, #0
 		0xd5384101, // mrs x1, sp_el0 -> UNDEFINED with SPSel=0
 	)
-	c.x[regSP] = 0x4000f000
-	c.spBank[0] = 0x4000e000
+	c.X[cpu.SlotSP] = 0x4000f000
+	c.SPBank[0] = 0x4000e000
 	step(t, m)
-	require.Equal(t, uint64(4), c.x[0])
+	require.Equal(t, uint64(4), c.X[0])
 	step(t, m)
 	require.Equal(t, uint64(0x4000e000), c.Reg(31), "SPSel=0 selects SP_EL0 at EL1")
 	step(t, m)
-	require.Equal(t, uint64(testVBAR+0x000), c.pc, "EL1t vector")
-	require.Equal(t, uint64(0x02000000), c.sr[idxESR])
+	require.Equal(t, uint64(testVBAR+0x000), c.PC, "EL1t vector")
+	require.Equal(t, uint64(0x02000000), c.SR[cpu.IdxESR])
 }
 
 func TestDaifAndOSLock(t *testing.T) {
@@ -188,14 +189,14 @@ func TestDaifAndOSLock(t *testing.T) {
 		0xd5034fdf, // msr daifset, #0xf
 	)
 	step(t, m)
-	require.Equal(t, uint64(0x340), c.daif)
+	require.Equal(t, uint64(0x340), c.DAIF)
 	step(t, m)
-	require.Equal(t, uint64(0xa), c.x[0])
+	require.Equal(t, uint64(0xa), c.X[0])
 	step(t, m)
 	step(t, m)
-	require.Equal(t, uint64(0x8), c.x[0])
+	require.Equal(t, uint64(0x8), c.X[0])
 	step(t, m)
-	require.Equal(t, uint64(0x3c0), c.daif)
+	require.Equal(t, uint64(0x3c0), c.DAIF)
 }
 
 func TestCounterAdvances(t *testing.T) {
@@ -203,8 +204,21 @@ func TestCounterAdvances(t *testing.T) {
 	step(t, m)
 	step(t, m)
 	step(t, m)
-	require.Greater(t, c.x[1], c.x[0])
+	require.Greater(t, c.X[1], c.X[0])
 	v, ok := c.SysReg(3, 3, 14, 0, 0) // CNTFRQ_EL0
 	require.True(t, ok)
 	require.Equal(t, uint64(62500000), v)
+}
+
+func TestPendingIRQIsTakenBetweenInstructions(t *testing.T) {
+	m, c := newTestMachine(t, 0xd503201f) // nop
+	require.NoError(t, m.WriteMemory(testVBAR+0x280, []byte{0x1f, 0x20, 0x03, 0xd5}))
+	c.DAIF = 0
+	c.Pending = cpu.PendIRQ
+	require.Equal(t, StopStepped, step(t, m).Kind)
+	require.Equal(t, uint64(testVBAR+0x284), c.PC, "the IRQ vector (current EL, SP_EL1), then one instruction there")
+	require.Equal(t, uint64(testCode), c.SR[cpu.IdxELR], "ELR is the instruction not yet executed")
+	require.Equal(t, uint64(0x40000005), c.SR[cpu.IdxSPSR])
+	require.Equal(t, uint64(cpu.DAIFMaskAll), c.DAIF)
+	require.Equal(t, uint64(1), c.Executed(), "taking the interrupt is not an instruction")
 }

@@ -3,6 +3,8 @@ package target
 import (
 	"testing"
 
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/isa"
 	"github.com/stretchr/testify/require"
 )
 
@@ -36,26 +38,26 @@ func TestSUBSBcondFusion(t *testing.T) {
 		m, c := newTestMachine(t, fusionProgram...)
 		m.cfg.Quantum = 1000
 		m.runRounds([]Action{ActionContinue}, 1)
-		require.Equal(t, []uint64{2, 4, 2}, []uint64{c.x[0], c.x[1], c.x[2]})
-		require.Equal(t, uint64(fusionDone), c.pc)
+		require.Equal(t, []uint64{2, 4, 2}, []uint64{c.X[0], c.X[1], c.X[2]})
+		require.Equal(t, uint64(fusionDone), c.PC)
 	})
 	t.Run("step executes the SUBS alone", func(t *testing.T) {
 		m, c := newTestMachine(t, fusionProgram...)
 		m.cfg.Quantum = 1000
 		m.runRounds([]Action{ActionContinue}, 1) // decode (and fuse) everything
-		c.pc, c.x[0], c.x[1], c.x[2] = testCode, 0, 0, 0
+		c.PC, c.X[0], c.X[1], c.X[2] = testCode, 0, 0, 0
 		require.NoError(t, m.WriteMemory(testCode+5*4, []byte{0xc1, 0xff, 0xff, 0x54})) // b.ne again
 		steps := 0
-		for c.pc != fusionDone {
-			pc := c.pc
+		for c.PC != fusionDone {
+			pc := c.PC
 			require.Equal(t, StopStepped, step(t, m).Kind)
 			if pc == fusionSUBS {
-				require.Equal(t, uint64(fusionSUBS+4), c.pc)
+				require.Equal(t, uint64(fusionSUBS+4), c.PC)
 			}
 			steps++
 			require.Less(t, steps, 100)
 		}
-		require.Equal(t, []uint64{2, 4, 2}, []uint64{c.x[0], c.x[1], c.x[2]})
+		require.Equal(t, []uint64{2, 4, 2}, []uint64{c.X[0], c.X[1], c.X[2]})
 		require.Equal(t, 25, steps)
 	})
 	t.Run("branch to the B.cond itself", func(t *testing.T) {
@@ -67,13 +69,13 @@ func TestSUBSBcondFusion(t *testing.T) {
 			0x14000000, // b .
 		)
 		m.cfg.Quantum = 1000
-		c.x[0] = 3
-		c.nzcv = 0 // Z clear: the first b.ne is taken
+		c.X[0] = 3
+		c.NZCV = 0 // Z clear: the first b.ne is taken
 		m.runRounds([]Action{ActionContinue}, 1)
-		require.Equal(t, []uint64{0, 3}, []uint64{c.x[0], c.x[1]})
-		require.Equal(t, uint64(testCode+16), c.pc)
-		require.Equal(t, opSUBSBcond, m.pages[1].insts[2].op, "subs+b.ne fused")
-		require.Equal(t, opBcond, m.pages[1].insts[3].op, "the b.ne keeps its slot")
+		require.Equal(t, []uint64{0, 3}, []uint64{c.X[0], c.X[1]})
+		require.Equal(t, uint64(testCode+16), c.PC)
+		require.Equal(t, isa.OpSUBSBcond, m.code.Pages()[1].Insts[2].Op, "subs+b.ne fused")
+		require.Equal(t, isa.OpBcond, m.code.Pages()[1].Insts[3].Op, "the b.ne keeps its slot")
 	})
 }
 
@@ -86,15 +88,15 @@ func FuzzDecodeAt(f *testing.F) {
 	f.Fuzz(func(t *testing.T, w1, w2 uint32) {
 		m, c := newTestMachine(t, w1, w2, 0x14000000) // ...; b .
 		in := m.decodeAt(testCode)
-		require.Equal(t, decode(w1, testCode), unfused(in))
-		if in.op == opSUBSBcond {
-			b := decode(w2, testCode+4)
-			require.Equal(t, opBcond, b.op)
-			require.Equal(t, []uint64{uint64(b.cond), b.imm}, []uint64{uint64(in.cond), in.imm2})
+		require.Equal(t, isa.Decode(w1, testCode), isa.Unfused(in))
+		if in.Op == isa.OpSUBSBcond {
+			b := isa.Decode(w2, testCode+4)
+			require.Equal(t, isa.OpBcond, b.Op)
+			require.Equal(t, []uint64{uint64(b.Cond), b.Imm}, []uint64{uint64(in.Cond), in.Imm2})
 		}
-		c.x[1], c.x[2] = RAMBase+0x2000, RAMBase+0x2008
+		c.X[1], c.X[2] = RAMBase+0x2000, RAMBase+0x2008
 		m.cfg.Quantum = 64
 		m.runRounds([]Action{ActionContinue}, 2)
-		require.Zero(t, c.x[regZR])
+		require.Zero(t, c.X[cpu.SlotZR])
 	})
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
 	"github.com/stretchr/testify/require"
 )
 
@@ -113,23 +114,23 @@ func runGoldenOnMachine(t *testing.T, word uint32, init goldenState) goldenState
 	require.NoError(t, m.LoadSegment(goldenData, init.data[:], 0))
 	m.Reset(goldenInsnAddr)
 	c := m.CPU(0)
-	c.setMode(0, 0) // user mode, as under qemu-aarch64
-	c.daif = 0
+	c.SetMode(0, 0) // user mode, as under qemu-aarch64
+	c.DAIF = 0
 	for i, v := range init.x {
-		c.x[i] = v
+		c.X[i] = v
 	}
-	c.x[regSP] = init.sp
-	c.nzcv = init.nzcv
-	c.sr[idxVBAR] = RAMBase + 0x80000
+	c.X[cpu.SlotSP] = init.sp
+	c.NZCV = init.nzcv
+	c.SR[cpu.IdxVBAR] = RAMBase + 0x80000
 	s := m.Resume([]Action{ActionStep})
 	require.Equal(t, StopStepped, s.Kind)
-	require.Equal(t, uint64(goldenInsnAddr+4), c.pc, "instruction faulted or branched: ESR=%#x", c.sr[idxESR])
+	require.Equal(t, uint64(goldenInsnAddr+4), c.PC, "instruction faulted or branched: ESR=%#x", c.SR[cpu.IdxESR])
 	var out goldenState
 	for i := range out.x {
-		out.x[i] = c.x[i]
+		out.x[i] = c.X[i]
 	}
-	out.sp = c.x[regSP]
-	out.nzcv = c.nzcv
+	out.sp = c.X[cpu.SlotSP]
+	out.nzcv = c.NZCV
 	require.NoError(t, m.ReadMemory(goldenData, out.data[:]))
 	return out
 }

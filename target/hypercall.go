@@ -1,5 +1,7 @@
 package target
 
+import "github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
+
 // Vendor hypervisor calls (SMCCC owner 6: 0xc6000000..0xc600ffff) are answered by Config.Hypercall; PSCI
 // and everything else keep their meaning.
 const (
@@ -15,14 +17,14 @@ type HypercallResult struct {
 }
 
 // hypercall handles the HVC #0s the machine answers before PSCI: the end of a cross-call, then the
-// vendor range when a hook is set. c.pc is already after the HVC. ok is false for anything else.
+// vendor range when a hook is set. c.PC is already after the HVC. ok is false for anything else.
 func (c *CPU) hypercall(fn uint64) (outcome int, ok bool) {
 	d := &c.dw
 	if d.hvcImm != 0 {
 		return 0, false
 	}
 	if d.call != nil && fn == d.call.doneHVC {
-		ret := c.x[1]
+		ret := c.X[1]
 		c.restoreCall()
 		c.setStop(Stop{Kind: StopCallDone, CPU: c.index, Addr: ret})
 		return slowEndSlice, true
@@ -31,11 +33,11 @@ func (c *CPU) hypercall(fn uint64) (outcome int, ok bool) {
 	if hook == nil || fn < vendorHVCFirst || fn > vendorHVCLast {
 		return 0, false
 	}
-	args := [4]uint64{c.x[0], c.x[1], c.x[2], c.x[3]}
+	args := [4]uint64{c.X[0], c.X[1], c.X[2], c.X[3]}
 	r := hook(c.index, args)
-	c.x[0] = r.X0
+	c.X[0] = r.X0
 	if r.HaltOnReturn {
-		d.haltOn, d.haltAt = true, c.sr[idxELR]
+		d.haltOn, d.haltAt = true, c.SR[cpu.IdxELR]
 	}
 	if r.Stop {
 		c.setStop(Stop{Kind: StopHypercall, CPU: c.index, Addr: fn, Args: args})

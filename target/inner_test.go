@@ -3,6 +3,7 @@ package target
 import (
 	"testing"
 
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
 	"github.com/stretchr/testify/require"
 )
 
@@ -22,24 +23,24 @@ func TestInnerSystemAndShiftOps(t *testing.T) {
 			0xd53be041, // mrs x1, cntvct_el0
 			0x14000000, // b .
 		}, false, func(t *testing.T, c *CPU) {
-			require.Equal(t, []uint64{1, 4}, []uint64{c.x[0], c.x[1]})
+			require.Equal(t, []uint64{1, 4}, []uint64{c.X[0], c.X[1]})
 		}},
 		{"mrs plain registers", []uint32{
 			0xd538d082, // mrs x2, tpidr_el1
 			0xd53bd043, // mrs x3, tpidr_el0
 			0x14000000,
 		}, false, func(t *testing.T, c *CPU) {
-			require.Equal(t, []uint64{0x1111, 0x2222}, []uint64{c.x[2], c.x[3]})
+			require.Equal(t, []uint64{0x1111, 0x2222}, []uint64{c.X[2], c.X[3]})
 		}},
 		{"mrs EL1 register at EL0 is UNDEFINED", []uint32{
 			0xd53bd043, // mrs x3, tpidr_el0 (EL0 may read it)
 			0xd538d082, // mrs x2, tpidr_el1
 			0x14000000,
 		}, true, func(t *testing.T, c *CPU) {
-			require.Equal(t, uint64(0x2222), c.x[3])
-			require.Equal(t, uint64(0), c.x[2])
-			require.Equal(t, uint64(testCode+4), c.sr[idxELR])
-			require.Equal(t, uint64(0x02000000), c.sr[idxESR])
+			require.Equal(t, uint64(0x2222), c.X[3])
+			require.Equal(t, uint64(0), c.X[2])
+			require.Equal(t, uint64(testCode+4), c.SR[cpu.IdxELR])
+			require.Equal(t, uint64(0x02000000), c.SR[cpu.IdxESR])
 		}},
 		{"sbfm, lslv, lsrv", []uint32{
 			0x93407ca4, // sxtw x4, w5
@@ -48,22 +49,24 @@ func TestInnerSystemAndShiftOps(t *testing.T) {
 			0x1ac724a9, // lsr w9, w5, w7
 			0x14000000,
 		}, false, func(t *testing.T, c *CPU) {
-			require.Equal(t, uint64(0xffffffff_80000080), c.x[4])
-			require.Equal(t, uint64(0xffffff80), c.x[6])
-			require.Equal(t, uint64(0x800_0000_0000), c.x[8])
-			require.Equal(t, uint64(0x0800_0008), c.x[9])
+			require.Equal(t, uint64(0xffffffff_80000080), c.X[4])
+			require.Equal(t, uint64(0xffffff80), c.X[6])
+			require.Equal(t, uint64(0x800_0000_0000), c.X[8])
+			require.Equal(t, uint64(0x0800_0008), c.X[9])
 		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			m, c := newTestMachine(t, tc.words...)
 			m.cfg.Quantum = 16
-			c.sr[mustIndex(k(3, 0, 13, 0, 4))] = 0x1111 // TPIDR_EL1
-			c.sr[mustIndex(k(3, 3, 13, 0, 2))] = 0x2222 // TPIDR_EL0
-			c.x[5] = 0x12345678_80000080
-			c.x[7] = 36
+			tpidr1, _ := cpu.Index(k(3, 0, 13, 0, 4))
+			tpidr0, _ := cpu.Index(k(3, 3, 13, 0, 2))
+			c.SR[tpidr1] = 0x1111 // TPIDR_EL1
+			c.SR[tpidr0] = 0x2222 // TPIDR_EL0
+			c.X[5] = 0x12345678_80000080
+			c.X[7] = 36
 			if tc.el0 {
-				c.setMode(0, 0)
+				c.SetMode(0, 0)
 				// b . at the lower-EL synchronous vector
 				require.NoError(t, m.LoadSegment(testVBAR+0x400, []byte{0, 0, 0, 0x14}, 0))
 			}

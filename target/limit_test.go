@@ -26,7 +26,7 @@ func TestResumeLimit(t *testing.T) {
 // SetExternalCPU takes a CPU out of the external banks' matching and puts it back; software breakpoints stay.
 func TestSetExternalCPU(t *testing.T) {
 	m, c := newTestMachine(t, 0xf9000020, 0xd503201f, 0xd503201f) // str x0, [x1]; nop; nop
-	c.x[1] = RAMBase + 0x2000
+	c.X[1] = RAMBase + 0x2000
 	m.SetExternalWatchpoint(0, RAMBase+0x2000, 8, WatchWrite, true)
 	m.SetExternalCPU(0, false)
 	require.Equal(t, StopStepped, step(t, m).Kind, "the store is not matched on CPU 0")
@@ -37,7 +37,7 @@ func TestSetExternalCPU(t *testing.T) {
 	require.Equal(t, uint64(testCode+8), st.Addr, "the external breakpoint was passed, the software one is not")
 	m.SetExternalCPU(0, true)
 	m.SetExternalCPU(7, true) // no such CPU: ignored
-	c.pc = testCode
+	c.PC = testCode
 	st = m.Resume([]Action{ActionContinue})
 	require.Equal(t, StopWatchpoint, st.Kind, "matched again")
 }

@@ -22,7 +22,7 @@ func TestLivelockStopAndOncePerEpisode(t *testing.T) {
 		require.Equal(t, uint32(0x31), s.EC)
 		require.Equal(t, uint64(n), s.Count)
 		require.Contains(t, s.Text, "livelock: cpu 0 pc")
-		require.Equal(t, target, g.c.PC(), "left at the trapping instruction")
+		require.Equal(t, target, g.c.PC, "left at the trapping instruction")
 		require.Equal(t, uint64(0x5), g.c.Reg(33)&0xf, "EL1h, as the guest had it")
 		require.Equal(t, uint64(0), g.c.Reg(7), "the instruction never ran")
 		require.Len(t, g.records(), episode*(n-1), "the Nth trap of each episode is not taken")

@@ -7,6 +7,11 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/bus"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/icache"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/isa"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/selfdebug"
 )
 
 // The QEMU virt memory map (the parts we model).
@@ -14,9 +19,9 @@ const (
 	RAMBase    = 0x4000_0000
 	UARTBase   = 0x0900_0000
 	uartSize   = 0x1000
-	pageShift  = 12
-	pageSize   = 1 << pageShift
-	instsPage  = pageSize / 4
+	pageShift  = icache.PageShift
+	pageSize   = icache.PageSize
+	instsPage  = icache.Slots
 	maxCPUs    = 64
 	defaultRAM = 128 << 20
 	maxRAM     = 1 << 34 // 16 GiB
@@ -44,15 +49,9 @@ type Config struct {
 
 // Page flags (Machine.pageFlags, one byte per RAM page).
 const (
-	pfCode  uint8 = 1 << iota // page has a decoded-instruction cache
+	pfCode  uint8 = 1 << iota // page has decoded instructions (set by icache)
 	pfWatch                   // an armed watchpoint overlaps the page
 )
-
-type codePage struct {
-	insts   [instsPage]inst
-	bp      bool   // a breakpoint address lies in this page
-	version uint64 // bumped when decoded slots are forgotten (trapped copies follow it)
-}
 
 type segment struct {
 	addr uint64
@@ -73,8 +72,8 @@ type Machine struct {
 	ramSize   uint64
 	pageFlags []uint8
 	flagArr   *[maxPages]uint8 // pageFlags as a fixed array: the hot loop indexes it without bounds checks
-	pages     []*codePage
-	trapPage  *codePage // every slot opStepTrap except the one being stepped
+	code      *icache.Cache    // decoded pages, keyed by physical RAM page
+	trapPage  *icache.Page     // every slot isa.OpStepTrap except the one being stepped
 	cpus      []*CPU
 
 	mu        sync.Mutex // held while a round runs; debugger memory access takes it
@@ -84,8 +83,7 @@ type Machine struct {
 	wasOnBuf  [maxCPUs]bool
 	lastCPU   int
 
-	console io.Writer
-	outByte [1]byte
+	bus bus.Map // the devices of the physical address space (RAM is m.ram)
 
 	swBP            map[uint64]int // address -> reference count (soft + external)
 	soft            map[uint64]bool
@@ -141,8 +139,6 @@ func New(cfg Config) (*Machine, error) {
 		ram:        make([]byte, cfg.RAMSize),
 		ramSize:    cfg.RAMSize,
 		pageFlags:  make([]uint8, maxPages)[:cfg.RAMSize/pageSize],
-		pages:      make([]*codePage, cfg.RAMSize/pageSize),
-		console:    cfg.Console,
 		swBP:       map[uint64]int{},
 		soft:       map[uint64]bool{},
 		extBP:      map[int]uint64{},
@@ -150,19 +146,21 @@ func New(cfg Config) (*Machine, error) {
 		hypercalls: map[uint64]bool{},
 	}
 	m.flagArr = (*[maxPages]uint8)(m.pageFlags[:maxPages])
-	m.trapPage = new(codePage)
-	for i := range m.trapPage.insts {
-		m.trapPage.insts[i].op = opStepTrap
+	m.code = icache.New(int(cfg.RAMSize/pageSize), m.pageFlags, pfCode)
+	m.trapPage = icache.NewTrapPage()
+	console := cfg.Console
+	if console == nil {
+		console = io.Discard
 	}
-	if m.console == nil {
-		m.console = io.Discard
+	if err := m.bus.Add("pl011", UARTBase, uartSize, &uart{out: console}); err != nil {
+		return nil, fmt.Errorf("target: %w", err)
 	}
 	m.stats.Executed = make([]uint64, cfg.CPUs)
 	if cfg.LivelockThreshold < 0 {
 		return nil, fmt.Errorf("target: livelock threshold %d: want >= 0", cfg.LivelockThreshold)
 	}
 	for i := 0; i < cfg.CPUs; i++ {
-		u, err := newDebugUnit(cfg, i)
+		u, err := selfdebug.NewUnit(cfg.CPUModel, cfg.Sync, cfg.FAR, cfg.Seed, i)
 		if err != nil {
 			return nil, err
 		}
@@ -247,29 +245,8 @@ func (m *Machine) WriteMemory(addr uint64, p []byte) error {
 	return nil
 }
 
-// invalidateRange forgets decoded instructions overlapping [off, off+n).
-func (m *Machine) invalidateRange(off, n uint64) {
-	if n == 0 {
-		return
-	}
-	for o := off &^ 3; o < off+n; o += 4 {
-		pi := o >> pageShift
-		if m.pageFlags[pi]&pfCode == 0 {
-			o = (pi+1)<<pageShift - 4
-			continue
-		}
-		p := m.pages[pi]
-		s := o >> 2 & (instsPage - 1)
-		if in := &p.insts[s]; in.op != opUndecoded {
-			in.op = opUndecoded
-			p.version++
-		}
-		if in := &p.insts[(s-1)&(instsPage-1)]; s > 0 && in.op == opSUBSBcond {
-			in.op = opUndecoded // it embeds the B.cond at o
-			p.version++
-		}
-	}
-}
+// invalidateRange forgets decoded instructions overlapping RAM bytes [off, off+n).
+func (m *Machine) invalidateRange(off, n uint64) { m.code.Invalidate(off, n) }
 
 // NumCPUs is the number of CPUs.
 func (m *Machine) NumCPUs() int { return len(m.cpus) }
@@ -294,17 +271,10 @@ func (m *Machine) Stats() Stats {
 }
 
 // codePageAt returns the decoded page for a RAM page index, creating it.
-func (m *Machine) codePageAt(pi uint64) *codePage {
-	p := m.pages[pi]
-	if p == nil {
-		p = new(codePage)
-		m.pages[pi] = p
-	}
-	if m.pageFlags[pi]&pfCode == 0 {
-		m.pageFlags[pi] |= pfCode
-		p.insts = [instsPage]inst{}
-		p.version++
-		p.bp = m.pageHasBP(RAMBase + pi<<pageShift)
+func (m *Machine) codePageAt(pi uint64) *icache.Page {
+	p, fresh := m.code.Page(pi)
+	if fresh {
+		p.BP = m.pageHasBP(RAMBase + pi<<pageShift)
 	}
 	return p
 }
@@ -319,9 +289,9 @@ func (m *Machine) pageHasBP(base uint64) bool {
 }
 
 func (m *Machine) refreshBPPages() {
-	for pi, p := range m.pages {
+	for pi, p := range m.code.Pages() {
 		if p != nil {
-			p.bp = m.pageHasBP(RAMBase + uint64(pi)<<pageShift)
+			p.BP = m.pageHasBP(RAMBase + uint64(pi)<<pageShift)
 		}
 	}
 }
@@ -469,18 +439,5 @@ func (c *CPU) setStop(s Stop) {
 	c.stop = s
 }
 
-// uartRead/uartWrite model the PL011: DR writes go to the console, FR says
-// TX and RX FIFOs are empty, everything else reads 0 and ignores writes.
-func (m *Machine) uartRead(off uint64) uint64 {
-	if off == 0x18 { // UARTFR: TXFE | RXFE
-		return 0x90
-	}
-	return 0
-}
-
-func (m *Machine) uartWrite(off uint64, v uint64) {
-	if off == 0 {
-		m.outByte[0] = byte(v)
-		_, _ = m.console.Write(m.outByte[:])
-	}
-}
+// decodeAt decodes the instruction at pc (in RAM) for its page slot (icache.Decode).
+func (m *Machine) decodeAt(pc uint64) isa.Inst { return icache.Decode(m.ram, pc-RAMBase, pc) }

@@ -1,44 +1,14 @@
 package target
 
-// PSCI over HVC, as QEMU 7.2 implements it for -M virt without EL2/EL3
-// (values checked on that QEMU with a probe guest).
-const (
-	psciVersion       = 0x84000000
-	psciCPUSuspend    = 0x84000001
-	psciCPUOff        = 0x84000002
-	psciCPUOn         = 0x84000003
-	psciAffinityInfo  = 0x84000004
-	psciMigrate       = 0x84000005
-	psciMigrateInfo   = 0x84000006
-	psciSystemOff     = 0x84000008
-	psciSystemReset   = 0x84000009
-	psciFeatures      = 0x8400000a
-	psci64            = 0x40000000
-	psciVersion11     = 0x10001
-	psciSuccess       = 0
-	psciNotSupported  = ^uint64(0) // -1
-	psciInvalidParams = ^uint64(1) // -2
-	psciAlreadyOn     = ^uint64(3) // -4
-	psciMigrateNoTOS  = 2          // MIGRATE_INFO_TYPE: no trusted OS
-	psciAffinityOn    = 0
-	psciAffinityOff   = 1
-)
+import "github.com/hwbp-gdbstub/hwbp-gdbstub/target/dev/psci"
 
-// cpuByAffinity finds the CPU whose affinity (MPIDR without bit 31) is mpidr.
-func (m *Machine) cpuByAffinity(mpidr uint64) *CPU {
-	for _, c := range m.cpus {
-		if affinity(c.index) == mpidr {
-			return c
-		}
-	}
-	return nil
-}
-
-// psci handles an HVC from EL1; c.pc already points after the HVC.
+// psci handles an HVC from EL1; c.PC already points after the HVC. HVCs the
+// debugger registered (SetHypercall) and the machine's own hypercalls
+// (hypercall.go) come first; the rest is PSCI (package psci), whose effects
+// the machine carries out as psci.Host.
 func (c *CPU) psci() int {
 	m := c.m
-	x := &c.x
-	fn := x[0]
+	fn := c.X[0]
 	if m.hypercalls[fn] {
 		c.setStop(Stop{Kind: StopHypercall, CPU: c.index, Addr: fn})
 		return slowEndSlice
@@ -46,69 +16,57 @@ func (c *CPU) psci() int {
 	if outcome, ok := c.hypercall(fn); ok {
 		return outcome
 	}
-	ret := psciNotSupported
-	switch fn {
-	case psciVersion:
-		ret = psciVersion11
-	case psciMigrateInfo:
-		ret = psciMigrateNoTOS
-	case psciFeatures:
-		switch f := x[1]; f {
-		case psciVersion, psciMigrateInfo, psciAffinityInfo, psciAffinityInfo | psci64,
-			psciSystemReset, psciSystemOff, psciCPUOn, psciCPUOn | psci64, psciCPUOff,
-			psciCPUSuspend, psciCPUSuspend | psci64, psciFeatures:
-			ret = psciSuccess
-		}
-	case psciAffinityInfo, psciAffinityInfo | psci64:
-		if x[2] != 0 {
-			ret = psciAffinityOn // everything above level 0 is always on
-			break
-		}
-		t := m.cpuByAffinity(x[1])
-		switch {
-		case t == nil:
-			ret = psciInvalidParams
-		case t.on:
-			ret = psciAffinityOn
-		default:
-			ret = psciAffinityOff
-		}
-	case psciCPUOn, psciCPUOn | psci64:
-		t := m.cpuByAffinity(x[1])
-		switch {
-		case t == nil:
-			ret = psciInvalidParams
-		case t.on:
-			ret = psciAlreadyOn
-		default:
-			entry, ctx := x[2], x[3]
-			t.reset(entry)
-			t.x[0] = ctx
-			t.on = true
-			ret = psciSuccess
-		}
-	case psciCPUOff:
-		c.on = false
-		return slowEndSlice
-	case psciCPUSuspend, psciCPUSuspend | psci64:
-		if x[1]&0xfffe0000 != 0 {
-			ret = psciInvalidParams
-			break
-		}
-		x[0] = psciSuccess // power-down is not supported: behaves as WFI
-		c.waiting = true
-		return slowEndSlice
-	case psciSystemOff:
-		m.off, m.offText = true, "PSCI SYSTEM_OFF"
-		c.setStop(Stop{Kind: StopPowerOff, CPU: c.index, Text: "PSCI SYSTEM_OFF"})
-		return slowEndSlice
-	case psciSystemReset:
-		m.resetRequested = true
+	r := psci.Call((*psciHost)(m), c.index, fn, [3]uint64{c.X[1], c.X[2], c.X[3]})
+	if r.SetX0 {
+		c.X[0] = r.X0
+	}
+	if r.EndSlice {
 		return slowEndSlice
 	}
-	x[0] = ret
 	return slowNext
 }
+
+// psciHost is the machine as psci.Host (a distinct type, so these methods
+// are not part of Machine's API: they run inside Resume, machine locked).
+type psciHost Machine
+
+var _ psci.Host = (*psciHost)(nil)
+
+// CPUByAffinity finds the CPU whose affinity (MPIDR without bit 31) is mpidr.
+func (m *psciHost) CPUByAffinity(mpidr uint64) (int, bool) {
+	for _, c := range m.cpus {
+		if affinity(c.index) == mpidr {
+			return c.index, true
+		}
+	}
+	return 0, false
+}
+
+// PoweredOn reports whether CPU i is on.
+func (m *psciHost) PoweredOn(i int) bool { return m.cpus[i].on }
+
+// PowerOn resets CPU i to entry with x0 = ctx and turns it on.
+func (m *psciHost) PowerOn(i int, entry, ctx uint64) {
+	t := m.cpus[i]
+	t.reset(entry)
+	t.X[0] = ctx
+	t.on = true
+}
+
+// PowerOff turns CPU i off.
+func (m *psciHost) PowerOff(i int) { m.cpus[i].on = false }
+
+// Wait makes CPU i end its turn waiting, as WFI does.
+func (m *psciHost) Wait(i int) { m.cpus[i].waiting = true }
+
+// SystemOff powers the machine off; CPU i reports it.
+func (m *psciHost) SystemOff(i int) {
+	m.off, m.offText = true, "PSCI SYSTEM_OFF"
+	m.cpus[i].setStop(Stop{Kind: StopPowerOff, CPU: i, Text: "PSCI SYSTEM_OFF"})
+}
+
+// SystemReset asks for a reset at the end of the turn (round).
+func (m *psciHost) SystemReset(int) { m.resetRequested = true }
 
 // SetHypercall makes an HVC from EL1 with x0 == fn stop the machine with
 // Stop{Kind: StopHypercall, CPU, Addr: fn} instead of being answered here.

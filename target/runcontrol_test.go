@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/dev/psci"
 	"github.com/stretchr/testify/require"
 )
 
@@ -19,7 +21,7 @@ func stateHash(m *Machine) [32]byte {
 			binary.LittleEndian.PutUint64(b[:], c.Reg(i))
 			h.Write(b[:])
 		}
-		for _, v := range c.sr {
+		for _, v := range c.SR {
 			binary.LittleEndian.PutUint64(b[:], v)
 			h.Write(b[:])
 		}
@@ -87,18 +89,18 @@ func TestPSCICalls(t *testing.T) {
 		x    [4]uint64
 		want uint64
 	}{
-		{"version", [4]uint64{psciVersion}, 0x10001},
-		{"features cpu_on64", [4]uint64{psciFeatures, psciCPUOn | psci64}, 0},
-		{"features migrate", [4]uint64{psciFeatures, psciMigrate}, ^uint64(0)},
-		{"migrate info type", [4]uint64{psciMigrateInfo}, 2},
+		{"version", [4]uint64{psci.Version}, 0x10001},
+		{"features cpu_on64", [4]uint64{psci.Features, psci.CPUOn | psci.Fn64}, 0},
+		{"features migrate", [4]uint64{psci.Features, psci.Migrate}, ^uint64(0)},
+		{"migrate info type", [4]uint64{psci.MigrateInfo}, 2},
 		{"unknown", [4]uint64{0x12345678}, ^uint64(0)},
-		{"cpu_on self", [4]uint64{psciCPUOn | psci64, 0, RAMBase}, ^uint64(3)},
-		{"cpu_on missing cpu", [4]uint64{psciCPUOn, 5, RAMBase}, ^uint64(1)},
-		{"cpu_on with mpidr bit 31 is not an affinity", [4]uint64{psciCPUOn, 1 << 31, RAMBase}, ^uint64(1)},
-		{"affinity info self", [4]uint64{psciAffinityInfo | psci64, 0, 0}, 0},
-		{"affinity info off cpu", [4]uint64{psciAffinityInfo, 1, 0}, 1},
-		{"affinity info missing", [4]uint64{psciAffinityInfo, 9, 0}, ^uint64(1)},
-		{"affinity info level 1", [4]uint64{psciAffinityInfo, 9, 1}, 0},
+		{"cpu_on self", [4]uint64{psci.CPUOn | psci.Fn64, 0, RAMBase}, ^uint64(3)},
+		{"cpu_on missing cpu", [4]uint64{psci.CPUOn, 5, RAMBase}, ^uint64(1)},
+		{"cpu_on with mpidr bit 31 is not an affinity", [4]uint64{psci.CPUOn, 1 << 31, RAMBase}, ^uint64(1)},
+		{"affinity info self", [4]uint64{psci.AffinityInfo | psci.Fn64, 0, 0}, 0},
+		{"affinity info off cpu", [4]uint64{psci.AffinityInfo, 1, 0}, 1},
+		{"affinity info missing", [4]uint64{psci.AffinityInfo, 9, 0}, ^uint64(1)},
+		{"affinity info level 1", [4]uint64{psci.AffinityInfo, 9, 1}, 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -107,11 +109,11 @@ func TestPSCICalls(t *testing.T) {
 			require.NoError(t, m.WriteMemory(testCode, []byte{byte(hvc), byte(hvc >> 8), byte(hvc >> 16), byte(hvc >> 24)}))
 			m.Reset(testCode)
 			c := m.CPU(0)
-			copy(c.x[:4], tc.x[:])
+			copy(c.X[:4], tc.x[:])
 			s := m.Resume([]Action{ActionStep, ActionStop})
 			require.Equal(t, StopStepped, s.Kind)
-			require.Equal(t, tc.want, c.x[0])
-			require.Equal(t, uint64(testCode+4), c.pc)
+			require.Equal(t, tc.want, c.X[0])
+			require.Equal(t, uint64(testCode+4), c.PC)
 		})
 	}
 	t.Run("cpu_on starts the target", func(t *testing.T) {
@@ -120,15 +122,15 @@ func TestPSCICalls(t *testing.T) {
 		require.NoError(t, m.WriteMemory(testCode, []byte{0x02, 0, 0, 0xd4}))
 		m.Reset(testCode)
 		c := m.CPU(0)
-		c.x[0], c.x[1], c.x[2], c.x[3] = psciCPUOn, 0x100, RAMBase+0x4000, 0xabc // Aff1=1, Aff0=0: CPU 8
+		c.X[0], c.X[1], c.X[2], c.X[3] = psci.CPUOn, 0x100, RAMBase+0x4000, 0xabc // Aff1=1, Aff0=0: CPU 8
 		acts := make([]Action, 9)
 		acts[0] = ActionStep
 		m.Resume(acts)
-		require.Equal(t, uint64(0), c.x[0])
+		require.Equal(t, uint64(0), c.X[0])
 		t8 := m.CPU(8)
 		require.True(t, t8.PoweredOn())
 		require.Equal(t, uint64(0x80000100), t8.MPIDR())
-		require.Equal(t, uint64(RAMBase+0x4000), t8.PC())
+		require.Equal(t, uint64(RAMBase+0x4000), t8.PC)
 		require.Equal(t, uint64(0xabc), t8.Reg(0))
 		require.Equal(t, uint64(0x400003c5), t8.Reg(33))
 		v, _ := t8.SysReg(3, 0, 0, 0, 5)
@@ -146,13 +148,13 @@ func loopMachine(t testing.TB, n int, iters uint64) *Machine {
 func TestSoftwareBreakpointAndStep(t *testing.T) {
 	m := loopMachine(t, 1, 10)
 	c := m.CPU(0)
-	loop := c.pc
+	loop := c.PC
 	m.SetSoftwareBreakpoint(loop+8, true)
 	before := make([]byte, 8)
 	require.NoError(t, m.ReadMemory(loop+8, before))
 	s := runAll(m)
 	require.Equal(t, Stop{Kind: StopBreakpoint, CPU: 0, Addr: loop + 8}, s)
-	require.Equal(t, loop+8, c.pc)
+	require.Equal(t, loop+8, c.PC)
 	after := make([]byte, 8)
 	require.NoError(t, m.ReadMemory(loop+8, after))
 	require.Equal(t, before, after, "memory is never patched")
@@ -160,10 +162,10 @@ func TestSoftwareBreakpointAndStep(t *testing.T) {
 	require.Equal(t, StopBreakpoint, runAll(m).Kind)
 	s = m.Resume([]Action{ActionStep})
 	require.Equal(t, Stop{Kind: StopStepped, CPU: 0}, s)
-	require.Equal(t, loop+12, c.pc)
+	require.Equal(t, loop+12, c.PC)
 	s = runAll(m)
 	require.Equal(t, StopBreakpoint, s.Kind)
-	require.Equal(t, loop+8, c.pc)
+	require.Equal(t, loop+8, c.PC)
 	m.SetSoftwareBreakpoint(loop+8, false)
 	m.SetExternalBreakpoint(3, loop+16, true)
 	s = runAll(m)
@@ -193,7 +195,7 @@ func TestExternalWatchpoints(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			m := loopMachine(t, 1, 3)
 			c := m.CPU(0)
-			loop, data := c.pc, c.x[1]
+			loop, data := c.PC, c.X[1]
 			m.SetExternalWatchpoint(0, data+tc.start, tc.length, tc.kind, true)
 			m.SetSoftwareBreakpoint(loop+24, true) // after the loop
 			mem := make([]byte, 8)
@@ -204,13 +206,13 @@ func TestExternalWatchpoints(t *testing.T) {
 				return
 			}
 			require.Equal(t, Stop{Kind: StopWatchpoint, CPU: 0, Addr: data + tc.wantAddr, Watch: tc.wantWatch}, s)
-			require.Equal(t, loop+tc.wantPC, c.pc, "stopped at the access")
+			require.Equal(t, loop+tc.wantPC, c.PC, "stopped at the access")
 			require.NoError(t, m.ReadMemory(watched, mem))
 			memAfter := make([]byte, 8)
 			if tc.wantWatch == WatchWrite { // the store has not happened: memory still holds the old value
 				require.NoError(t, m.ReadMemory(watched, memAfter))
 				require.Equal(t, mem, memAfter)
-				loaded := c.x[3]
+				loaded := c.X[3]
 				require.NotEqual(t, binary.LittleEndian.Uint64(memAfter), loaded, "x3 holds the value about to be stored")
 			}
 			memAfter = mem
@@ -219,19 +221,19 @@ func TestExternalWatchpoints(t *testing.T) {
 			require.Equal(t, StopWatchpoint, m.Resume([]Action{ActionStep}).Kind)
 			m.SetExternalWatchpoint(0, 0, 0, 0, false)
 			require.Equal(t, StopStepped, m.Resume([]Action{ActionStep}).Kind)
-			require.Equal(t, loop+tc.wantPC+4, c.pc)
+			require.Equal(t, loop+tc.wantPC+4, c.PC)
 		})
 	}
 }
 
 func TestSecondBreakpointInTheSameRound(t *testing.T) {
 	m := loopMachine(t, 2, 100)
-	a, b := m.CPU(0).pc, m.CPU(1).pc
+	a, b := m.CPU(0).PC, m.CPU(1).PC
 	m.SetSoftwareBreakpoint(a+4, true)
 	m.SetSoftwareBreakpoint(b+4, true)
 	s := runAll(m)
 	require.Equal(t, Stop{Kind: StopBreakpoint, CPU: 0, Addr: a + 4}, s)
-	require.Equal(t, b+4, m.CPU(1).pc, "CPU 1 stopped at its breakpoint in the same round")
+	require.Equal(t, b+4, m.CPU(1).PC, "CPU 1 stopped at its breakpoint in the same round")
 	// Breakpoint stops are not queued: CPU 1 meets its breakpoint again when resumed.
 	m.SetSoftwareBreakpoint(a+4, false)
 	s = runAll(m)
@@ -245,8 +247,8 @@ func TestQueuedStopOnlyForResumedCPU(t *testing.T) {
 	m.Reset(RAMBase) // RAM is zero: UDF everywhere, VBAR = RAMBase - 0x200
 	for _, c := range m.cpus {
 		c.on = true
-		c.pc = RAMBase
-		c.sr[idxVBAR] = RAMBase - 0x200
+		c.PC = RAMBase
+		c.SR[cpu.IdxVBAR] = RAMBase - 0x200
 	}
 	s := runAll(m)
 	require.Equal(t, StopLivelock, s.Kind)
@@ -267,7 +269,7 @@ func TestInterrupt(t *testing.T) {
 	require.Equal(t, StopInterrupt, s.Kind)
 	// memory reads while halted work
 	buf := make([]byte, 4)
-	require.NoError(t, m.ReadMemory(m.CPU(0).pc&^3, buf))
+	require.NoError(t, m.ReadMemory(m.CPU(0).PC&^3, buf))
 	require.Error(t, m.ReadMemory(RAMBase-4, buf))
 	require.Error(t, m.ReadMemory(RAMBase+(1<<30), buf))
 }
@@ -276,22 +278,22 @@ func TestStepTakesOneException(t *testing.T) {
 	m, c := newTestMachine(t, 0x00000000) // udf
 	s := step(t, m)
 	require.Equal(t, StopStepped, s.Kind)
-	require.Equal(t, uint64(testVBAR+0x200), c.pc)
+	require.Equal(t, uint64(testVBAR+0x200), c.PC)
 }
 
 func TestSelfModifyingCode(t *testing.T) {
 	// str w1, [x2]; movz x0, #1 (overwritten with movz x0, #2 before it runs)
 	m, c := newTestMachine(t, 0xb9000041, 0xd2800020)
-	c.x[1] = 0xd2800040 // movz x0, #2
-	c.x[2] = testCode + 4
+	c.X[1] = 0xd2800040 // movz x0, #2
+	c.X[2] = testCode + 4
 	step(t, m)
 	step(t, m)
-	require.Equal(t, uint64(2), c.x[0])
+	require.Equal(t, uint64(2), c.X[0])
 	// A debugger write invalidates too.
 	require.NoError(t, m.WriteMemory(testCode+4, []byte{0x60, 0x00, 0x80, 0xd2})) // movz x0, #3
-	c.pc = testCode + 4
+	c.PC = testCode + 4
 	step(t, m)
-	require.Equal(t, uint64(3), c.x[0])
+	require.Equal(t, uint64(3), c.X[0])
 }
 
 func TestUART(t *testing.T) {
@@ -308,13 +310,13 @@ func TestUART(t *testing.T) {
 	require.NoError(t, m.LoadSegment(testCode, buf, 0))
 	m.Reset(testCode)
 	c := m.CPU(0)
-	c.x[1], c.x[2], c.x[4] = 'A', UARTBase, 77
+	c.X[1], c.X[2], c.X[4] = 'A', UARTBase, 77
 	for range code {
 		step(t, m)
 	}
 	require.Equal(t, "A", string(out))
-	require.Equal(t, uint64(0x90), c.x[3], "UARTFR: TX and RX FIFOs empty")
-	require.Equal(t, uint64(0), c.x[4])
+	require.Equal(t, uint64(0x90), c.X[3], "UARTFR: TX and RX FIFOs empty")
+	require.Equal(t, uint64(0), c.X[4])
 }
 
 type writerFunc func([]byte) (int, error)
@@ -360,17 +362,17 @@ func TestHypercallStop(t *testing.T) {
 	// hvc #0; mov x1, x0
 	m, c := newTestMachine(t, 0xd4000002, 0xaa0003e1)
 	m.SetHypercall(0xc6000003, true)
-	c.x[0], c.x[1] = 0xc6000003, 7
+	c.X[0], c.X[1] = 0xc6000003, 7
 	s := m.Resume([]Action{ActionContinue})
 	require.Equal(t, Stop{Kind: StopHypercall, CPU: 0, Addr: 0xc6000003}, s)
-	require.Equal(t, uint64(testCode+4), c.PC(), "after the HVC")
+	require.Equal(t, uint64(testCode+4), c.PC, "after the HVC")
 	require.Equal(t, uint64(7), c.Reg(1))
 	c.SetReg(0, 1) // the answer
 	require.Equal(t, StopStepped, m.Resume([]Action{ActionStep}).Kind)
 	require.Equal(t, uint64(1), c.Reg(1))
 	// Unregistered: PSCI answers NOT_SUPPORTED.
 	m.SetHypercall(0xc6000003, false)
-	c.pc, c.x[0] = testCode, 0xc6000003
+	c.PC, c.X[0] = testCode, 0xc6000003
 	require.Equal(t, StopStepped, m.Resume([]Action{ActionStep}).Kind)
 	require.Equal(t, ^uint64(0), c.Reg(0))
 }

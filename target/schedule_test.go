@@ -7,9 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/stretchr/testify/require"
-
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/kernelsim"
+	"github.com/stretchr/testify/require"
 )
 
 // TestScheduleGolden pins what the embedded kernel's scenarios do in a fixed
@@ -40,7 +39,7 @@ func TestScheduleGolden(t *testing.T) {
 				sc, quantum, m.clock, m.stats.Exceptions, crc32.ChecksumIEEE(m.ram))
 			for _, c := range m.cpus {
 				fmt.Fprintf(&out, "  cpu %d pc %#x executed %d exceptions %d pstate %#x x %x\n",
-					c.index, c.pc, c.executed, c.exceptions, c.pstate(), c.x[:33])
+					c.index, c.PC, c.executed, c.exceptions, c.PSTATE(), c.X[:33])
 			}
 		}
 	}

@@ -140,7 +140,7 @@ func TestWatchFromFirstInstruction(t *testing.T) {
 			require.Equal(t, "OK", cl.Exchange(fmt.Sprintf("Z4,%x,8", counter)))
 			stop := resume(cl, "vCont;c")
 			require.Contains(t, stop, fmt.Sprintf("awatch:%x", counter))
-			pc := a.m.CPU(0).PC()
+			pc := a.m.CPU(0).PC
 			require.True(t, pc >= start && pc < end, "stopped in _start's BSS clear, pc %#x", pc)
 			require.Equal(t, "OK", cl.Exchange(fmt.Sprintf("z4,%x,8", counter)))
 			require.Contains(t, resume(cl, "vCont;s:p1.1;c"), "T05")

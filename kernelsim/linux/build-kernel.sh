@@ -8,9 +8,10 @@
 #   FIX_PATCH  the patch for the -fixed kernels                 (default: patches/arm64-hw_breakpoint-uninstall-order.patch)
 #   JOBS       make -j                                          (default: 2)
 #
-# Nothing is done when the outputs exist and the hash of the inputs (package version, config fragment,
-# patch, this script, the cross compiler's version) matches the stamp written by the last build.
-# See docs/linux.md.
+# Each pair of outputs has a stamp: a hash of its inputs (package version, cross compiler's version, config
+# fragment, this script; and for -fixed also the patch). Nothing is built when both stamps match; when only
+# the patch changed, only the -fixed kernel is rebuilt. The tree stays patched between builds (the patch
+# it carries is kept in it as .hwbp-applied.patch) and is unpatched first when needed. See docs/linux.md.
 set -euo pipefail
 
 ver=${1:?usage: build-kernel.sh 6.1|6.12}
@@ -41,17 +42,20 @@ BUILD=$(cd "$BUILD" && pwd)
 FIX_PATCH=$(cd "$(dirname "$FIX_PATCH")" && pwd)/$(basename "$FIX_PATCH")
 tree=$BUILD/linux-$ver
 log=$BUILD/linux-$ver.log
-stamp=$OUT/.stamp-linux-$ver
-outputs=("$OUT/Image$suffix" "$OUT/vmlinux$suffix" "$OUT/Image$suffix-fixed" "$OUT/vmlinux$suffix-fixed")
 
-hash=$({ echo "$pkg $pkgver"; echo "$gccver"; cat "$frag" "$FIX_PATCH" "$here/build-kernel.sh"; } | sha256sum | cut -c1-16)
-uptodate=1
-for f in "${outputs[@]}"; do [ -f "$f" ] || uptodate=0; done
-if [ $uptodate = 1 ] && [ "$(cat "$stamp" 2>/dev/null)" = "$hash" ]; then
-  echo "linux $ver: up to date (Debian $pkg $pkgver, inputs $hash)"
+hash_up=$({ echo "$pkg $pkgver"; echo "$gccver"; cat "$frag" "$here/build-kernel.sh"; } | sha256sum | cut -c1-16)
+hash_fix=$({ echo "$hash_up"; cat "$FIX_PATCH"; } | sha256sum | cut -c1-16)
+current() { # $1: output suffix, $2: hash -> true when both outputs exist and their stamp holds the hash
+  [ -f "$OUT/Image$1" ] && [ -f "$OUT/vmlinux$1" ] && [ "$(cat "$OUT/.stamp-Image$1" 2>/dev/null)" = "$2" ]
+}
+up_ok=0 fix_ok=0
+current "$suffix" "$hash_up" && up_ok=1
+current "$suffix-fixed" "$hash_fix" && fix_ok=1
+if [ $up_ok = 1 ] && [ $fix_ok = 1 ]; then
+  echo "linux $ver: up to date (Debian $pkg $pkgver, inputs $hash_up, with the patch $hash_fix)"
   exit 0
 fi
-echo "linux $ver: building from Debian $pkg $pkgver (inputs $hash; log in $log)"
+echo "linux $ver: building from Debian $pkg $pkgver (inputs $hash_up, with the patch $hash_fix; log in $log)"
 start=$SECONDS
 
 # The kernel's own make must not join a parent make's job server: it gets -j$JOBS of its own.
@@ -67,8 +71,8 @@ fail() { echo "linux $ver: $1 failed; the end of $log:" >&2; tail -30 "$log" >&2
 kmake() { make -C "$tree" -j"$JOBS" "$@" >>"$log" 2>&1; }
 
 : >"$log"
-# A tree from another package version is thrown away; a tree left patched by an interrupted build is
-# unpatched first (or thrown away if that fails).
+# A tree from another package version is thrown away; a patched tree is unpatched first (or thrown away
+# if that fails).
 if [ -d "$tree" ] && [ "$(cat "$tree/.hwbp-source" 2>/dev/null)" != "$pkgver" ]; then rm -rf "$tree"; fi
 if [ -f "$tree/.hwbp-applied.patch" ]; then
   if patch -d "$tree" -p1 -R -s --no-backup-if-mismatch <"$tree/.hwbp-applied.patch" >>"$log" 2>&1; then
@@ -103,23 +107,25 @@ if [ -n "$missing" ]; then
 fi
 cp "$tree/.config" "$OUT/config$suffix"
 
-build_one() { # $1: output suffix
+build_one() { # $1: output suffix, $2: its hash
+  rm -f "$OUT/.stamp-Image$1"
   kmake Image scripts_gdb || fail "make Image$1"
   cp "$tree/arch/arm64/boot/Image" "$OUT/Image$1.tmp" && mv "$OUT/Image$1.tmp" "$OUT/Image$1"
   cp "$tree/vmlinux" "$OUT/vmlinux$1.tmp" && mv "$OUT/vmlinux$1.tmp" "$OUT/vmlinux$1"
-  echo "linux $ver: $OUT/Image$1 $(sha256sum <"$OUT/Image$1" | cut -c1-16) ($((SECONDS - start)) s)"
+  echo "$2" >"$OUT/.stamp-Image$1"
+  echo "linux $ver: out/Image$1 $(sha256sum <"$OUT/Image$1" | cut -c1-16) ($((SECONDS - start)) s)"
 }
 
-echo "linux $ver: building upstream (make -j$JOBS Image)"
-build_one "$suffix"
+if [ $up_ok = 1 ]; then
+  echo "linux $ver: upstream up to date"
+else
+  echo "linux $ver: building upstream (make -j$JOBS Image)"
+  build_one "$suffix" "$hash_up"
+fi
 
 echo "linux $ver: applying $(basename "$FIX_PATCH") and rebuilding"
 patch -d "$tree" -p1 -s --dry-run <"$FIX_PATCH" >>"$log" 2>&1 || fail "applying $FIX_PATCH (dry run)"
 cp "$FIX_PATCH" "$tree/.hwbp-applied.patch"
 patch -d "$tree" -p1 -s --no-backup-if-mismatch <"$FIX_PATCH" >>"$log" 2>&1 || fail "applying $FIX_PATCH"
-build_one "$suffix-fixed"
-patch -d "$tree" -p1 -R -s --no-backup-if-mismatch <"$tree/.hwbp-applied.patch" >>"$log" 2>&1 || fail "unapplying the patch"
-rm -f "$tree/.hwbp-applied.patch"
-
-echo "$hash" >"$stamp"
+build_one "$suffix-fixed" "$hash_fix"
 echo "linux $ver: done in $((SECONDS - start)) s"

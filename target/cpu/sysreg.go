@@ -1,0 +1,319 @@
+package cpu
+
+// System registers as MRS/MSR see them. Values of the identification
+// registers are those QEMU 7.2 shows for `-M virt -cpu cortex-a57` without
+// EL2/EL3 (read on that QEMU with a probe guest; see target/probe_test.go).
+
+// SysKey packs an MRS/MSR register encoding (op0, op1, CRn, CRm, op2) into
+// the 16-bit key used everywhere (bits 15:14 op0, 13:11 op1, 10:7 CRn,
+// 6:3 CRm, 2:0 op2).
+func SysKey(op0, op1, crn, crm, op2 uint32) uint32 {
+	return (op0&3)<<14 | (op1&7)<<11 | (crn&15)<<7 | (crm&15)<<3 | op2&7
+}
+
+// RegKind says who answers a register (see doc.go).
+type RegKind uint8
+
+const (
+	Plain   RegKind = iota // storage in State.SR; reset value; write mask
+	Const                  // read-only constant (debugger writes are ignored)
+	Special                // a view of other State (PSTATE fields, SP_EL0, CCSIDR by CSSELR)
+	Machine                // answered by the machine: the CPU's identity, the counter and timer, devices
+)
+
+// Desc describes one implemented register.
+type Desc struct {
+	Name  string
+	Key   uint32
+	Kind  RegKind
+	Reset uint64
+	WMask uint64 // writable bits for Plain (0 = all)
+	EL0   uint8  // EL0 access: EL0None, EL0Read or EL0RW
+}
+
+// EL0 access to a register (Desc.EL0).
+const (
+	EL0None uint8 = iota
+	EL0Read
+	EL0RW
+)
+
+// Keys of the registers the core, the machine or the decoder treat specially.
+var (
+	KeyMPIDR      = SysKey(3, 0, 0, 0, 5)
+	KeyCCSIDR     = SysKey(3, 1, 0, 0, 0)
+	KeyCSSELR     = SysKey(3, 2, 0, 0, 0)
+	KeySCTLR      = SysKey(3, 0, 1, 0, 0)
+	KeySPSR       = SysKey(3, 0, 4, 0, 0)
+	KeyELR        = SysKey(3, 0, 4, 0, 1)
+	KeySPEL0      = SysKey(3, 0, 4, 1, 0)
+	KeySPSel      = SysKey(3, 0, 4, 2, 0)
+	KeyCurrentEL  = SysKey(3, 0, 4, 2, 2)
+	KeyDAIF       = SysKey(3, 3, 4, 2, 1)
+	KeyNZCV       = SysKey(3, 3, 4, 2, 0)
+	KeyESR        = SysKey(3, 0, 5, 2, 0)
+	KeyFAR        = SysKey(3, 0, 6, 0, 0)
+	KeyVBAR       = SysKey(3, 0, 12, 0, 0)
+	KeyCNTPCT     = SysKey(3, 3, 14, 0, 1)
+	KeyCNTVCT     = SysKey(3, 3, 14, 0, 2)
+	KeyCNTPTVAL   = SysKey(3, 3, 14, 2, 0)
+	KeyCNTPCVAL   = SysKey(3, 3, 14, 2, 2)
+	KeyCNTVTVAL   = SysKey(3, 3, 14, 3, 0)
+	KeyCNTVCVAL   = SysKey(3, 3, 14, 3, 2)
+	KeyCTR        = SysKey(3, 3, 0, 0, 1)
+	KeyTPIDRRO    = SysKey(3, 3, 13, 0, 3)
+	KeySPEL1      = SysKey(3, 4, 4, 1, 0) // EL2-only view: UNDEFINED from EL1
+	KeyIDAA64DFR0 = SysKey(3, 0, 0, 5, 0)
+	KeyIDAA64DFR1 = SysKey(3, 0, 0, 5, 1)
+	sctlrReset    = uint64(0xc50838)
+)
+
+// SCTLR_EL1 bits the core consults.
+const (
+	SCTLRUMA = 1 << 9
+	SCTLRDZE = 1 << 14
+	SCTLRUCT = 1 << 15
+)
+
+// DebugOwned reports whether the self-hosted debug model answers key: the
+// op0 = 2 space and the AArch64 debug feature registers.
+func DebugOwned(key uint32) bool {
+	return key>>14 == 2 || key == KeyIDAA64DFR0 || key == KeyIDAA64DFR1
+}
+
+var Table = []Desc{
+	{"MIDR_EL1", SysKey(3, 0, 0, 0, 0), Const, 0x411fd070, 0, 0},
+	{"MPIDR_EL1", KeyMPIDR, Machine, 0, 0, 0},
+	{"REVIDR_EL1", SysKey(3, 0, 0, 0, 6), Const, 0, 0, 0},
+	{"ID_PFR0_EL1", SysKey(3, 0, 0, 1, 0), Const, 0x131, 0, 0},
+	{"ID_PFR1_EL1", SysKey(3, 0, 0, 1, 1), Const, 0x10001, 0, 0},
+	{"ID_DFR0_EL1", SysKey(3, 0, 0, 1, 2), Const, 0x03010006, 0, 0},
+	{"ID_AFR0_EL1", SysKey(3, 0, 0, 1, 3), Const, 0, 0, 0},
+	{"ID_MMFR0_EL1", SysKey(3, 0, 0, 1, 4), Const, 0x10101105, 0, 0},
+	{"ID_MMFR1_EL1", SysKey(3, 0, 0, 1, 5), Const, 0x40000000, 0, 0},
+	{"ID_MMFR2_EL1", SysKey(3, 0, 0, 1, 6), Const, 0x01260000, 0, 0},
+	{"ID_MMFR3_EL1", SysKey(3, 0, 0, 1, 7), Const, 0x02102211, 0, 0},
+	{"ID_ISAR0_EL1", SysKey(3, 0, 0, 2, 0), Const, 0x02101110, 0, 0},
+	{"ID_ISAR1_EL1", SysKey(3, 0, 0, 2, 1), Const, 0x13112111, 0, 0},
+	{"ID_ISAR2_EL1", SysKey(3, 0, 0, 2, 2), Const, 0x21232042, 0, 0},
+	{"ID_ISAR3_EL1", SysKey(3, 0, 0, 2, 3), Const, 0x01112131, 0, 0},
+	{"ID_ISAR4_EL1", SysKey(3, 0, 0, 2, 4), Const, 0x00011142, 0, 0},
+	{"ID_ISAR5_EL1", SysKey(3, 0, 0, 2, 5), Const, 0x00011121, 0, 0},
+	{"MVFR0_EL1", SysKey(3, 0, 0, 3, 0), Const, 0x10110222, 0, 0},
+	{"MVFR1_EL1", SysKey(3, 0, 0, 3, 1), Const, 0x12111111, 0, 0},
+	{"MVFR2_EL1", SysKey(3, 0, 0, 3, 2), Const, 0x43, 0, 0},
+	{"ID_AA64PFR0_EL1", SysKey(3, 0, 0, 4, 0), Const, 0x22, 0, 0},
+	{"ID_AA64DFR0_EL1", SysKey(3, 0, 0, 5, 0), Const, 0x10305106, 0, 0},
+	{"ID_AA64ISAR0_EL1", SysKey(3, 0, 0, 6, 0), Const, 0x11120, 0, 0},
+	{"ID_AA64MMFR0_EL1", SysKey(3, 0, 0, 7, 0), Const, 0x1124, 0, 0},
+	{"CCSIDR_EL1", KeyCCSIDR, Special, 0, 0, 0},
+	{"CLIDR_EL1", SysKey(3, 1, 0, 0, 1), Const, 0x0a200023, 0, 0},
+	{"AIDR_EL1", SysKey(3, 1, 0, 0, 7), Const, 0, 0, 0},
+	{"CSSELR_EL1", KeyCSSELR, Plain, 0, 0xf, 0},
+	{"CTR_EL0", KeyCTR, Special, 0x8444c004, 0, 0},
+	{"DCZID_EL0", SysKey(3, 3, 0, 0, 7), Const, 4, 0, EL0Read},
+	{"SCTLR_EL1", KeySCTLR, Plain, sctlrReset, 0, 0},
+	{"ACTLR_EL1", SysKey(3, 0, 1, 0, 1), Plain, 0, 0, 0},
+	{"CPACR_EL1", SysKey(3, 0, 1, 0, 2), Plain, 0, 0x300000, 0},
+	{"TTBR0_EL1", SysKey(3, 0, 2, 0, 0), Plain, 0, 0, 0},
+	{"TTBR1_EL1", SysKey(3, 0, 2, 0, 1), Plain, 0, 0, 0},
+	{"TCR_EL1", SysKey(3, 0, 2, 0, 2), Plain, 0, 0, 0},
+	{"SPSR_EL1", KeySPSR, Plain, 0, 0, 0},
+	{"ELR_EL1", KeyELR, Plain, 0, 0, 0},
+	{"SP_EL0", KeySPEL0, Special, 0, 0, 0},
+	{"SPSel", KeySPSel, Special, 0, 0, 0},
+	{"CurrentEL", KeyCurrentEL, Special, 0, 0, 0},
+	{"DAIF", KeyDAIF, Special, 0, 0, 0},
+	{"NZCV", KeyNZCV, Special, 0, 0, EL0RW},
+	{"AFSR0_EL1", SysKey(3, 0, 5, 1, 0), Plain, 0, 0, 0},
+	{"AFSR1_EL1", SysKey(3, 0, 5, 1, 1), Plain, 0, 0, 0},
+	{"ESR_EL1", KeyESR, Plain, 0, 0xffffffff, 0},
+	{"FAR_EL1", KeyFAR, Plain, 0, 0, 0},
+	{"PAR_EL1", SysKey(3, 0, 7, 4, 0), Plain, 0, 0, 0},
+	{"PMINTENSET_EL1", SysKey(3, 0, 9, 14, 1), Plain, 0, 0, 0},
+	{"PMINTENCLR_EL1", SysKey(3, 0, 9, 14, 2), Plain, 0, 0, 0},
+	{"MAIR_EL1", SysKey(3, 0, 10, 2, 0), Plain, 0, 0, 0},
+	{"AMAIR_EL1", SysKey(3, 0, 10, 3, 0), Plain, 0, 0, 0},
+	{"VBAR_EL1", KeyVBAR, Plain, 0, ^uint64(0x7ff), 0},
+	{"ISR_EL1", SysKey(3, 0, 12, 1, 0), Const, 0, 0, 0},
+	{"CONTEXTIDR_EL1", SysKey(3, 0, 13, 0, 1), Plain, 0, 0xffffffff, 0},
+	{"TPIDR_EL1", SysKey(3, 0, 13, 0, 4), Plain, 0, 0, 0},
+	{"CNTKCTL_EL1", SysKey(3, 0, 14, 1, 0), Plain, 0, 0x3ff, 0},
+	{"PMCR_EL0", SysKey(3, 3, 9, 12, 0), Plain, 0x41013000, 0x7f, 0},
+	{"PMCNTENSET_EL0", SysKey(3, 3, 9, 12, 1), Plain, 0, 0, 0},
+	{"PMCNTENCLR_EL0", SysKey(3, 3, 9, 12, 2), Plain, 0, 0, 0},
+	{"PMOVSCLR_EL0", SysKey(3, 3, 9, 12, 3), Plain, 0, 0, 0},
+	{"PMSELR_EL0", SysKey(3, 3, 9, 12, 5), Plain, 0, 0x1f, 0},
+	{"PMCCNTR_EL0", SysKey(3, 3, 9, 13, 0), Plain, 0, 0, 0},
+	{"PMUSERENR_EL0", SysKey(3, 3, 9, 14, 0), Plain, 0, 0xf, 0},
+	{"TPIDR_EL0", SysKey(3, 3, 13, 0, 2), Plain, 0, 0, EL0RW},
+	{"TPIDRRO_EL0", KeyTPIDRRO, Plain, 0, 0, EL0Read},
+	{"CNTFRQ_EL0", SysKey(3, 3, 14, 0, 0), Plain, 62500000, 0xffffffff, EL0Read},
+	{"CNTPCT_EL0", KeyCNTPCT, Machine, 0, 0, EL0Read},
+	{"CNTVCT_EL0", KeyCNTVCT, Machine, 0, 0, EL0Read},
+	{"CNTP_TVAL_EL0", KeyCNTPTVAL, Machine, 0, 0, 0},
+	{"CNTP_CTL_EL0", SysKey(3, 3, 14, 2, 1), Plain, 0, 3, 0},
+	{"CNTP_CVAL_EL0", KeyCNTPCVAL, Plain, 0, 0, 0},
+	{"CNTV_TVAL_EL0", KeyCNTVTVAL, Machine, 0, 0, 0},
+	{"CNTV_CTL_EL0", SysKey(3, 3, 14, 3, 1), Plain, 0, 3, 0},
+	{"CNTV_CVAL_EL0", KeyCNTVCVAL, Plain, 0, 0, 0},
+}
+
+// ccsidrValues are Cortex-A57's CCSIDR_EL1 per CSSELR (L1D, L1I, L2).
+var ccsidrValues = [3]uint64{0x701fe00a, 0x201fe012, 0x70ffe07a}
+
+// regSlot maps a 16-bit register key to 1 + its Table index (0: not in the
+// table); MRS/MSR look registers up on every execution.
+var regSlot = func() (t [1 << 16]uint16) {
+	for i, d := range Table {
+		t[d.Key&0xffff] = uint16(i + 1)
+	}
+	return t
+}()
+
+// Index returns key's Table index.
+func Index(key uint32) (int, bool) {
+	if key > 0xffff {
+		return 0, false
+	}
+	i := int(regSlot[key&0xffff]) - 1
+	return i, i >= 0
+}
+
+func mustIndex(key uint32) int {
+	if i, ok := Index(key); ok {
+		return i
+	}
+	return 0
+}
+
+// Table indices (State.SR) of the registers exception entry and return and
+// the machine use directly.
+var (
+	IdxSCTLR    = mustIndex(KeySCTLR)
+	IdxCSSELR   = mustIndex(KeyCSSELR)
+	IdxSPSR     = mustIndex(KeySPSR)
+	IdxELR      = mustIndex(KeyELR)
+	IdxESR      = mustIndex(KeyESR)
+	IdxFAR      = mustIndex(KeyFAR)
+	IdxVBAR     = mustIndex(KeyVBAR)
+	IdxCNTPCVAL = mustIndex(KeyCNTPCVAL)
+	IdxCNTVCVAL = mustIndex(KeyCNTVCVAL)
+)
+
+// idSpaceRAZ reports whether key is in the unallocated part of the ID
+// register space (op0=3, op1=0, CRn=0, CRm=1..7), which reads as zero.
+func idSpaceRAZ(key uint32) bool {
+	return key>>7 == SysKey(3, 0, 0, 0, 0)>>7 && key>>3&15 != 0
+}
+
+// Name returns the architectural name of a key in Table, or "".
+func Name(key uint32) string {
+	if i, ok := Index(key); ok {
+		return Table[i].Name
+	}
+	return ""
+}
+
+// ReadSys is MRS (checkEL: the EL0 access rules apply) or a debugger's read
+// of key. ok=false means UNDEFINED. machine=true means the access rules
+// passed and the register is the machine's to answer (Kind Machine).
+func (s *State) ReadSys(key uint32, checkEL bool) (v uint64, ok, machine bool) {
+	i, found := Index(key)
+	if !found {
+		if idSpaceRAZ(key) && !(checkEL && s.EL == 0) {
+			return 0, true, false
+		}
+		return 0, false, false
+	}
+	d := &Table[i]
+	if checkEL && s.EL == 0 && d.EL0 == EL0None {
+		switch {
+		case key == KeyDAIF && s.SR[IdxSCTLR]&SCTLRUMA != 0:
+		case key == KeyCTR && s.SR[IdxSCTLR]&SCTLRUCT != 0:
+		default:
+			return 0, false, false
+		}
+	}
+	switch d.Kind {
+	case Const:
+		return d.Reset, true, false
+	case Plain:
+		return s.SR[i], true, false
+	case Machine:
+		return 0, false, true
+	}
+	switch key {
+	case KeyCCSIDR:
+		if sel := s.SR[IdxCSSELR]; sel < 3 {
+			return ccsidrValues[sel], true, false
+		}
+		return 0, true, false
+	case KeyCTR:
+		return d.Reset, true, false
+	case KeySPEL0:
+		if checkEL && s.SPSel == 0 {
+			return 0, false, false
+		}
+		return s.SPBank[0], true, false
+	case KeySPSel:
+		return uint64(s.SPSel), true, false
+	case KeyCurrentEL:
+		return uint64(s.EL) << 2, true, false
+	case KeyDAIF:
+		return s.DAIF, true, false
+	case KeyNZCV:
+		return s.NZCV, true, false
+	}
+	return 0, false, false
+}
+
+// WriteSys is MSR (checkEL) or a debugger's write of key. ok=false means
+// UNDEFINED (MSR) or not writable (debugger); machine as for ReadSys.
+func (s *State) WriteSys(key uint32, v uint64, checkEL bool) (ok, machine bool) {
+	i, found := Index(key)
+	if !found {
+		return false, false
+	}
+	d := &Table[i]
+	if checkEL && s.EL == 0 && d.EL0 != EL0RW {
+		if !(key == KeyDAIF && s.SR[IdxSCTLR]&SCTLRUMA != 0) {
+			return false, false
+		}
+	}
+	switch d.Kind {
+	case Const:
+		return !checkEL, false // debugger writes to constants are ignored; MSR is UNDEFINED
+	case Plain:
+		if checkEL && key == KeyTPIDRRO && s.EL == 0 {
+			return false, false
+		}
+		if d.WMask != 0 {
+			v &= d.WMask
+		}
+		s.SR[i] = v
+		return true, false
+	case Machine:
+		return false, true
+	}
+	switch key {
+	case KeySPEL0:
+		if checkEL && s.SPSel == 0 {
+			return false, false
+		}
+		s.SPBank[0] = v
+		return true, false
+	case KeySPSel:
+		s.SetMode(s.EL, uint8(v&1))
+		return true, false
+	case KeyCurrentEL, KeyCCSIDR, KeyCTR:
+		return !checkEL, false
+	case KeyDAIF:
+		s.DAIF = v & DAIFMaskAll
+		return true, false
+	case KeyNZCV:
+		s.NZCV = v & 0xf0000000
+		return true, false
+	}
+	return false, false
+}

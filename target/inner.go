@@ -1,0 +1,379 @@
+package target
+
+import (
+	"math/bits"
+	"unsafe"
+
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/icache"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/isa"
+)
+
+// The accelerator: a call-free loop over one decoded page for the common
+// instructions, with the semantics of package isa inlined. Anything it does
+// not handle it hands back to run, which executes it on the general path
+// (general.go).
+
+// inner executes the common, call-free instructions of one decoded page until
+// the PC leaves the page, limit is reached, or an instruction needs the
+// general path (then it returns true with c.PC at that instruction, not
+// executed). Keeping it free of calls keeps its state in registers.
+func (c *CPU) inner(page *icache.Page, base uint64, limit int) (slow bool) {
+	x := &c.X
+	ram := c.m.ram
+	mem := unsafe.Pointer(unsafe.SliceData(ram)) // accesses below check off against len(ram) first
+	flags := c.m.flagArr
+	// idx is the slot of the PC in this page; a branch sets it from the
+	// target, and any value >= instsPage means the PC left the page.
+	idx := (c.PC - base) >> 2
+	seg := idx // first slot of the current straight-line run
+	n := c.n
+	insts := &page.Insts
+	exitPC, exitFar := uint64(0), false
+	var tgt uint64 // a taken branch's target
+loop:
+	for idx < instsPage {
+		in := &insts[idx]
+		switch in.Op & isa.OpMask { // the mask (isa.OpStepTrap is isa.OpMask) lets the jump table skip its range check
+		case isa.OpStepTrap:
+			break loop
+		case isa.OpUndecoded:
+			goto handBack
+		// The fixed-offset 64- and 32-bit loads and stores: off is the RAM
+		// offset (VA = PA; memory.go: the micro-TLB goes here), and since RAM
+		// starts page-aligned, off is aligned exactly when the address is.
+		case isa.OpLDRX:
+			if off := x[in.Rn] + in.Imm - RAMBase; off < uint64(len(ram)) && off&7 == 0 && flags[off>>pageShift&flagMask]&pfWatch == 0 {
+				x[in.Rd] = load64(mem, off)
+				break
+			}
+			goto handBack
+		case isa.OpSTRX:
+			if off := x[in.Rn] + in.Imm - RAMBase; off < uint64(len(ram)) && off&7 == 0 && flags[off>>pageShift&flagMask] == 0 {
+				store64(mem, off, x[in.Rd])
+				break
+			}
+			goto handBack
+		case isa.OpADDI64:
+			x[in.Rd] = x[in.Rn] + in.Imm
+		case isa.OpSUBI64:
+			x[in.Rd] = x[in.Rn] - in.Imm
+		case isa.OpADDI32:
+			x[in.Rd] = uint64(uint32(x[in.Rn] + in.Imm))
+		case isa.OpSUBI32:
+			x[in.Rd] = uint64(uint32(x[in.Rn] - in.Imm))
+		case isa.OpSUBSI64:
+			x[in.Rd], c.NZCV = isa.Sub64(x[in.Rn], in.Imm)
+		case isa.OpADDSI64:
+			x[in.Rd], c.NZCV = isa.Add64(x[in.Rn], in.Imm)
+		case isa.OpSUBSI32:
+			x[in.Rd], c.NZCV = isa.Sub32(x[in.Rn], in.Imm)
+		case isa.OpADDSI32:
+			x[in.Rd], c.NZCV = isa.Add32(x[in.Rn], in.Imm)
+		case isa.OpLDRW:
+			if off := x[in.Rn] + in.Imm - RAMBase; off < uint64(len(ram)) && off&3 == 0 && flags[off>>pageShift&flagMask]&pfWatch == 0 {
+				x[in.Rd] = uint64(load32(mem, off))
+				break
+			}
+			goto handBack
+		case isa.OpADR, isa.OpMOVI:
+			x[in.Rd] = in.Imm
+		case isa.OpMOVK:
+			x[in.Rd] = isa.MaskSF(x[in.Rn]&^in.Imm2|in.Imm, in.SF)
+		case isa.OpANDI:
+			x[in.Rd] = isa.MaskSF(x[in.Rn]&in.Imm, in.SF)
+		case isa.OpORRI:
+			x[in.Rd] = isa.MaskSF(x[in.Rn]|in.Imm, in.SF)
+		case isa.OpEORI:
+			x[in.Rd] = isa.MaskSF(x[in.Rn]^in.Imm, in.SF)
+		case isa.OpUBFM64:
+			x[in.Rd] = bits.RotateLeft64(x[in.Rn], -int(in.Amt)) & in.Imm
+		case isa.OpUBFM32:
+			x[in.Rd] = uint64(bits.RotateLeft32(uint32(x[in.Rn]), -int(in.Amt))) & in.Imm
+		case isa.OpMOVR:
+			x[in.Rd] = isa.MaskSF(x[in.Rm], in.SF)
+		case isa.OpADDR:
+			if in.Cond != 0 {
+				goto handBack
+			}
+			x[in.Rd] = isa.MaskSF(x[in.Rn]+x[in.Rm]<<in.Amt, in.SF)
+		case isa.OpSUBR:
+			if in.Cond != 0 {
+				goto handBack
+			}
+			x[in.Rd] = isa.MaskSF(x[in.Rn]-x[in.Rm]<<in.Amt, in.SF)
+		case isa.OpSUBSR:
+			if in.Cond != 0 {
+				goto handBack
+			}
+			if in.SF {
+				x[in.Rd], c.NZCV = isa.Sub64(x[in.Rn], x[in.Rm]<<in.Amt)
+			} else {
+				x[in.Rd], c.NZCV = isa.Sub32(x[in.Rn], x[in.Rm]<<in.Amt)
+			}
+		case isa.OpAND:
+			if in.Cond != 0 {
+				goto handBack
+			}
+			a, b := x[in.Rn], x[in.Rm]<<in.Amt
+			x[in.Rd] = isa.MaskSF(a&b, in.SF)
+		case isa.OpORR:
+			if in.Cond != 0 {
+				goto handBack
+			}
+			a, b := x[in.Rn], x[in.Rm]<<in.Amt
+			x[in.Rd] = isa.MaskSF(a|b, in.SF)
+		case isa.OpEOR:
+			if in.Cond != 0 {
+				goto handBack
+			}
+			a, b := x[in.Rn], x[in.Rm]<<in.Amt
+			x[in.Rd] = isa.MaskSF(a^b, in.SF)
+		case isa.OpBIC:
+			if in.Cond != 0 {
+				goto handBack
+			}
+			a, b := x[in.Rn], x[in.Rm]<<in.Amt
+			x[in.Rd] = isa.MaskSF(a&^b, in.SF)
+		case isa.OpORN:
+			if in.Cond != 0 {
+				goto handBack
+			}
+			a, b := x[in.Rn], x[in.Rm]<<in.Amt
+			x[in.Rd] = isa.MaskSF(a|^b, in.SF)
+		case isa.OpANDS:
+			if in.Cond != 0 {
+				goto handBack
+			}
+			r := isa.MaskSF(x[in.Rn]&(x[in.Rm]<<in.Amt), in.SF)
+			if in.SF {
+				c.NZCV = isa.NZCV64(r, 0, 0)
+			} else {
+				c.NZCV = isa.NZCV32(uint32(r), 0, 0)
+			}
+			x[in.Rd] = r
+		case isa.OpLoad:
+			addr := in.Addr(x)
+			off := addr - RAMBase
+			if off >= uint64(len(ram)) || addr&(uint64(1)<<in.Amt-1) != 0 || in.Flg&isa.FlgUnpriv != 0 ||
+				flags[off>>pageShift&flagMask]&pfWatch != 0 {
+				goto handBack
+			}
+			var v uint64
+			switch in.Amt {
+			case 0:
+				v = uint64(ram[off])
+			case 1:
+				v = uint64(load16(mem, off))
+			case 2:
+				v = uint64(load32(mem, off))
+			default:
+				v = load64(mem, off)
+			}
+			x[in.Rd] = in.LoadValue(v)
+			in.WriteBack(x, addr)
+		case isa.OpStore:
+			addr := in.Addr(x)
+			off := addr - RAMBase
+			if off >= uint64(len(ram)) || addr&(uint64(1)<<in.Amt-1) != 0 || in.Flg&isa.FlgUnpriv != 0 ||
+				flags[off>>pageShift&flagMask] != 0 {
+				goto handBack
+			}
+			v := x[in.Rd]
+			switch in.Amt {
+			case 0:
+				ram[off] = byte(v)
+			case 1:
+				store16(mem, off, uint16(v))
+			case 2:
+				store32(mem, off, uint32(v))
+			default:
+				store64(mem, off, v)
+			}
+			in.WriteBack(x, addr)
+		case isa.OpLDP:
+			addr := in.PairAddr(x)
+			off := addr - RAMBase
+			if in.Amt != 3 || off >= uint64(len(ram))-8 || addr&7 != 0 ||
+				(flags[off>>pageShift&flagMask]|flags[(off+8)>>pageShift&flagMask])&pfWatch != 0 {
+				goto handBack
+			}
+			v1 := load64(mem, off)
+			v2 := load64(mem, off+8)
+			x[in.Rd], x[in.Ra] = v1, v2
+			in.WriteBack(x, addr)
+		case isa.OpSTP:
+			addr := in.PairAddr(x)
+			off := addr - RAMBase
+			if in.Amt != 3 || off >= uint64(len(ram))-8 || addr&7 != 0 ||
+				flags[off>>pageShift&flagMask]|flags[(off+8)>>pageShift&flagMask] != 0 {
+				goto handBack
+			}
+			store64(mem, off, x[in.Rd])
+			store64(mem, off+8, x[in.Ra])
+			in.WriteBack(x, addr)
+		// SBFM, LSLV, LSRV and MRS used to go back to run (execGeneral), whose
+		// loop then checks the budget and steps the slice's last instruction
+		// alone; leaving inner when at most one instruction of the budget
+		// remains keeps every slice (and so the CPU interleaving) the same.
+		case isa.OpSBFM: // BitField() for SBFM, call-free
+			src, top := x[in.Rn], uint64(0)
+			var rot uint64
+			if in.SF {
+				rot = bits.RotateLeft64(src, -int(in.Amt))
+				if src>>in.Cond&1 == 1 {
+					top = ^uint64(0)
+				}
+			} else {
+				src = uint64(uint32(src))
+				rot = uint64(bits.RotateLeft32(uint32(src), -int(in.Amt)))
+				if src>>in.Cond&1 == 1 {
+					top = 0xffff_ffff
+				}
+			}
+			x[in.Rd] = top&^in.Imm2 | rot&in.Imm&in.Imm2
+			if n+int(idx-seg)+2 >= limit {
+				idx++ // see above
+				break loop
+			}
+		case isa.OpLSLV:
+			if in.SF {
+				x[in.Rd] = x[in.Rn] << (x[in.Rm] & 63)
+			} else {
+				x[in.Rd] = uint64(uint32(x[in.Rn]) << (x[in.Rm] & 31))
+			}
+			if n+int(idx-seg)+2 >= limit {
+				idx++ // see above
+				break loop
+			}
+		case isa.OpLSRV:
+			if in.SF {
+				x[in.Rd] = x[in.Rn] >> (x[in.Rm] & 63)
+			} else {
+				x[in.Rd] = uint64(uint32(x[in.Rn]) >> (x[in.Rm] & 31))
+			}
+			if n+int(idx-seg)+2 >= limit {
+				idx++ // see above
+				break loop
+			}
+		case isa.OpMRS:
+			switch in.Cond {
+			case isa.MRSPlainEL1:
+				if c.EL == 0 {
+					goto handBack
+				}
+				x[in.Rd] = c.SR[in.Amt&(uint8(len(c.SR))-1)]
+			case isa.MRSPlain:
+				x[in.Rd] = c.SR[in.Amt&(uint8(len(c.SR))-1)]
+			case isa.MRSCounter: // counter(): the round's clock plus this instruction's slot in the slice
+				x[in.Rd] = c.m.clock + uint64(n+int(idx-seg)+1)
+			default:
+				goto handBack
+			}
+			if n+int(idx-seg)+2 >= limit {
+				idx++ // see above
+				break loop
+			}
+		case isa.OpSTRW:
+			if off := x[in.Rn] + in.Imm - RAMBase; off < uint64(len(ram)) && off&3 == 0 && flags[off>>pageShift&flagMask] == 0 {
+				store32(mem, off, uint32(x[in.Rd]))
+				break
+			}
+			goto handBack
+		case isa.OpMADD:
+			x[in.Rd] = isa.MaskSF(x[in.Ra]+x[in.Rn]*x[in.Rm], in.SF)
+		case isa.OpMSUB:
+			x[in.Rd] = isa.MaskSF(x[in.Ra]-x[in.Rn]*x[in.Rm], in.SF)
+		// Taken branches set tgt and go to taken (below the switch), which
+		// counts the straight-line run and checks the budget.
+		case isa.OpB:
+			tgt = in.Imm
+			goto taken
+		case isa.OpBL:
+			x[30] = base + idx<<2 + 4
+			tgt = in.Imm
+			goto taken
+		case isa.OpSUBSBcond: // SUBS then B.cond: two instructions
+			x[in.Rd], c.NZCV = isa.Sub64(x[in.Rn], in.Imm)
+			if isa.Passes(in.Cond, c.NZCV) {
+				n++ // the SUBS
+				tgt = in.Imm2
+				goto taken
+			}
+			idx++
+		case isa.OpBcond:
+			if isa.Passes(in.Cond, c.NZCV) {
+				tgt = in.Imm
+				goto taken
+			}
+		case isa.OpCBZ:
+			if isa.MaskSF(x[in.Rn], in.SF) == 0 {
+				tgt = in.Imm
+				goto taken
+			}
+		case isa.OpCBNZ:
+			if isa.MaskSF(x[in.Rn], in.SF) != 0 {
+				tgt = in.Imm
+				goto taken
+			}
+		case isa.OpTBZ:
+			if x[in.Rn]>>in.Amt&1 == 0 {
+				tgt = in.Imm
+				goto taken
+			}
+		case isa.OpTBNZ:
+			if x[in.Rn]>>in.Amt&1 != 0 {
+				tgt = in.Imm
+				goto taken
+			}
+		case isa.OpBR, isa.OpRET:
+			tgt = x[in.Rn]
+			goto indirect
+		case isa.OpBLR:
+			tgt = x[in.Rn]
+			x[30] = base + idx<<2 + 4
+			goto indirect
+		case isa.OpCSEL:
+			v := x[in.Rm]
+			if isa.Passes(in.Cond, c.NZCV) {
+				v = x[in.Rn]
+			}
+			x[in.Rd] = isa.MaskSF(v, in.SF)
+		case isa.OpCSINC:
+			v := x[in.Rm] + 1
+			if isa.Passes(in.Cond, c.NZCV) {
+				v = x[in.Rn]
+			}
+			x[in.Rd] = isa.MaskSF(v, in.SF)
+		case isa.OpNOP, isa.OpYIELD, isa.OpDSB, isa.OpDMB:
+		default:
+			goto handBack
+		}
+		idx++
+		continue
+	handBack: // the instruction at idx needs the general path: run executes it
+		slow = true
+		break loop
+	indirect:
+		if tgt&3 != 0 { // a misaligned target: the PC alignment fault is run's
+			n += int(idx-seg) + 1
+			seg = idx
+			exitPC, exitFar = tgt, true
+			break loop
+		}
+	taken:
+		n += int(idx-seg) + 1
+		idx = (tgt - base) >> 2
+		seg = idx
+		if n >= limit {
+			break loop
+		}
+	}
+	n += int(idx - seg)
+	if exitFar {
+		c.PC = exitPC
+	} else {
+		c.PC = base + idx<<2
+	}
+	c.n = n
+	return slow
+}

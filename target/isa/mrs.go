@@ -1,0 +1,35 @@
+package isa
+
+import "github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
+
+// How inner may execute an MRS (Inst.Cond of OpMRS; amt is the cpu.Table
+// index). Anything else goes to readSys.
+const (
+	MRSGeneral  uint8 = iota
+	MRSPlainEL1       // storage register, EL0 access UNDEFINED: c.SR[amt] at EL1
+	MRSPlain          // storage register EL0 may read too: c.SR[amt]
+	MRSCounter        // CNTVCT_EL0/CNTPCT_EL0: counter()
+)
+
+// mrsInst decodes MRS rd, key, choosing what readSys would do where that
+// does not depend on state other than the EL.
+func mrsInst(rd uint8, key uint32) Inst {
+	in := Inst{Op: OpMRS, Rd: rd, Imm: uint64(key)}
+	if cpu.DebugOwned(key) {
+		return in // the debug registers' own paths
+	}
+	i, found := cpu.Index(key)
+	if !found || i >= len(cpu.State{}.SR) {
+		return in
+	}
+	d := &cpu.Table[i]
+	switch {
+	case d.Kind == cpu.Plain && d.EL0 == cpu.EL0None:
+		in.Cond, in.Amt = MRSPlainEL1, uint8(i)
+	case d.Kind == cpu.Plain:
+		in.Cond, in.Amt = MRSPlain, uint8(i)
+	case key == cpu.KeyCNTVCT || key == cpu.KeyCNTPCT:
+		in.Cond = MRSCounter
+	}
+	return in
+}
