@@ -44,6 +44,8 @@ func (a *Adapter) printSlots(out io.Writer, c *target.CPU, cpu int, watch bool, 
 		owner, err := a.kern.slotOwner(watch, cpu, s)
 		who := "free"
 		switch {
+		case !a.model:
+			who = "owner not known (not the model kernel)"
 		case err != nil:
 			who = "owner unknown (" + err.Error() + ")"
 		case owner != 0:
