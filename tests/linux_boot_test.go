@@ -168,17 +168,23 @@ x/xw 0x48200000
 }
 
 // The entry state is QEMU's: qemu-system-aarch64 -M virt -cpu cortex-a57 with the same Image, initrd, command
-// line, RAM and CPUs reaches the Image's first instruction with the same pc, x0 (the tree's address), x1-x3 and
+// line, RAM, CPUs and GIC (6.1 on a GICv2, 6.12 on a GICv3) reaches the Image's first instruction with the same
+// pc, x0 (the tree's address), x1-x3 and
 // cpsr.
 func TestLinuxEntryMatchesQEMU(t *testing.T) {
+	initrd := linuxOut(t, linux.InitramfsFile)
 	for _, c := range []struct {
 		name  string
 		flags []string
 		qemu  []string
 	}{
-		{"512M-initrd-smp2", nil, []string{"-m", "512M", "-smp", "2", "-initrd", linuxOut(t, linux.InitramfsFile),
-			"-append", linux.BaseCmdline}},
-		{"128M-smp1", []string{"--kernel", linuxOut(t, "Image"), "--cpus", "1"}, []string{"-m", "128M", "-smp", "1"}},
+		{"512M-initrd-smp2", nil, []string{"-M", "virt", "-kernel", linuxOut(t, "Image"), "-m", "512M", "-smp", "2",
+			"-initrd", initrd, "-append", linux.BaseCmdline}},
+		{"128M-smp1", []string{"--kernel", linuxOut(t, "Image"), "--cpus", "1"},
+			[]string{"-M", "virt", "-kernel", linuxOut(t, "Image"), "-m", "128M", "-smp", "1"}},
+		{"6.12-gicv3", []string{"--kernel", linuxOut(t, "Image-6.12"), "--gic", "3", "--initrd", initrd, "--mem", "1G",
+			"--cpus", "4", "--append", linux.BaseCmdline}, []string{"-M", "virt,gic-version=3", "-kernel", linuxOut(t, "Image-6.12"),
+			"-m", "1G", "-smp", "4", "-initrd", initrd, "-append", linux.BaseCmdline}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			flags := c.flags
@@ -186,12 +192,15 @@ func TestLinuxEntryMatchesQEMU(t *testing.T) {
 				flags = linuxBoot(t)
 			}
 			s := startServer(t, flags...)
-			ours := entryRegs(t, gdb(t, s.Addr, "info registers x0 x1 x2 x3 pc cpsr\n"))
+			mine := gdb(t, s.Addr, "info registers x0 x1 x2 x3 pc cpsr\ninfo address start_kernel\n")
+			ours := entryRegs(t, mine)
+			if c.flags == nil { // --symbols: plain `target remote`, no local file, resolves Linux's symbols
+				require.Regexp(t, `Symbol "start_kernel" is a function at address 0xffffffc0[0-9a-f]+\.`, mine)
+			}
 
 			port := freePort(t)
-			qemu := exec.Command(requireTool(t, "qemu-system-aarch64"), append([]string{"-M", "virt", "-cpu", "cortex-a57",
-				"-display", "none", "-monitor", "none", "-serial", "none", "-S", "-gdb", "tcp:127.0.0.1:" + port,
-				"-kernel", linuxOut(t, "Image")}, c.qemu...)...)
+			qemu := exec.Command(requireTool(t, "qemu-system-aarch64"), append([]string{"-cpu", "cortex-a57",
+				"-display", "none", "-monitor", "none", "-serial", "none", "-S", "-gdb", "tcp:127.0.0.1:" + port}, c.qemu...)...)
 			require.NoError(t, qemu.Start())
 			t.Cleanup(func() { qemu.Process.Kill(); qemu.Wait() })
 			out := gdb(t, "", fmt.Sprintf(`
