@@ -169,8 +169,7 @@ x/xw 0x48200000
 
 // The entry state is QEMU's: qemu-system-aarch64 -M virt -cpu cortex-a57 with the same Image, initrd, command
 // line, RAM, CPUs and GIC (6.1 on a GICv2, 6.12 on a GICv3) reaches the Image's first instruction with the same
-// pc, x0 (the tree's address), x1-x3 and
-// cpsr.
+// pc, x0 (the tree's address), x1-x3 and cpsr.
 func TestLinuxEntryMatchesQEMU(t *testing.T) {
 	initrd := linuxOut(t, linux.InitramfsFile)
 	for _, c := range []struct {
