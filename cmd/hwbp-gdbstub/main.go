@@ -92,10 +92,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 
-	if g.linux != nil && g.symbols == nil {
-		log.Warn("an Image carries no symbols: gdb gets none from the stub; pass --symbols with its vmlinux")
-	}
-
 	// The guest console goes to stdout, unless stdout carries the protocol (stdio mode): then gdb shows it
 	// from O packets, and a copy on stderr would print every line twice in gdb's terminal.
 	console := stdout
@@ -124,6 +120,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, "hwbp-gdbstub:", err)
 		return 1
+	}
+
+	if g.linux != nil && g.symbols == nil {
+		log.Warn("an Image carries no symbols: gdb gets none from the stub; pass --symbols with its vmlinux")
 	}
 
 	sopts := rsp.Options{Logger: log, LogPackets: o.logPackets}
