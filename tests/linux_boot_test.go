@@ -276,3 +276,13 @@ func unescapeBinary(s string) string {
 	}
 	return b.String()
 }
+
+// The knobs that are the machine's, not the model kernel's, go with an Image too (issue 12: --csync,
+// --livelock-threshold, --far-policy, and --hw-debug external).
+func TestMachineKnobsWithAnImage(t *testing.T) {
+	s := startServer(t, "--kernel", linuxOut(t, "Image"), "--csync", "eager", "--livelock-threshold", "50",
+		"--far-policy", "access-start", "--hw-debug", "external", "--seed", "7")
+	out := gdb(t, s.Addr, "info registers pc\nmonitor stats\n")
+	require.Regexp(t, `pc\s+0x40200000`, out)
+	require.Contains(t, out, "gdb comparators in use: 0 of 6 breakpoints, 0 of 4 watchpoints", out)
+}
