@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -47,6 +48,11 @@ func TestAbruptCloseCycles(t *testing.T) {
 				if now = serverGoroutines(t, c); now <= baseline || time.Now().After(deadline) {
 					break
 				}
+			}
+			if now > baseline {
+				// The server's goroutine stacks (the Go runtime prints them on SIGQUIT) say which one leaked.
+				_ = s.cmd.Process.Signal(syscall.SIGQUIT)
+				time.Sleep(500 * time.Millisecond)
 			}
 			require.LessOrEqual(t, now, baseline, "goroutines after %d abrupt closes", cycles)
 			stats := monitor(t, c, "stats")

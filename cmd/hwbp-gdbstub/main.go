@@ -168,13 +168,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if ep.network == "unix" {
 		connect = ep.address
 	}
+	// Signals are caught before anyone is told to connect: a SIGTERM right after the listening line still
+	// shuts down cleanly (and removes a unix socket).
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	fmt.Fprintf(stderr, "hwbp-gdbstub: %d CPUs %s; listening on %s — connect with: gdb-multiarch -ex 'target remote %s'\n",
 		o.cpus, state, connect, connect)
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(l) }()
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	for {
 		select {
 		case err := <-serveErr:
