@@ -94,6 +94,8 @@ func TestLinuxFlagsRefused(t *testing.T) {
 			[]string{"--kernel", write("vmlinuz", append([]byte{0x1f, 0x8b, 8, 0}, make([]byte, 100)...))}},
 		{"neither ELF nor Image", 1, `not an ELF file (no \x7fELF magic) nor an arm64 Linux Image`,
 			[]string{"--kernel", write("text", []byte("hello\n"))}},
+		{"neither, with --initrd: the kernel's problem comes first", 1, "--kernel " + filepath.Join(dir, "text") + ": kernelsim: not a kernel for the virt machine: not an ELF file",
+			[]string{"--kernel", filepath.Join(dir, "text"), "--initrd", image}},
 		{"initrd that does not fit", 1, "initrd of 25165824 bytes does not fit in RAM of 33554432 bytes",
 			[]string{"--kernel", image, "--mem", "32M", "--initrd", write("big.cpio", make([]byte, 24<<20))}},
 		{"initrd larger than RAM", 1, "--initrd " + vmlinux + ": 33948784 bytes, larger than the guest RAM (16777216 bytes)",

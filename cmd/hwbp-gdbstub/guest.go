@@ -36,7 +36,14 @@ func loadGuest(o *options) (*guest, error) {
 		}
 		kernel = b
 	}
-	isImage := kernel != nil && !bytes.HasPrefix(kernel, []byte("\x7fELF")) && looksLikeImage(kernel)
+	isImage := kernel != nil && looksLikeImage(kernel)
+	if kernel != nil && !isImage {
+		img, err := kernelsim.Parse(kernel)
+		if err != nil {
+			return nil, fmt.Errorf("--kernel %s: %w%s", o.kernel, err, notImageHint(kernel))
+		}
+		g.elf = img
+	}
 	if !isImage {
 		for _, f := range []string{"initrd", "append", "dtb"} {
 			if o.changed[f] {
@@ -58,13 +65,6 @@ func loadGuest(o *options) (*guest, error) {
 		}
 	}
 	if !isImage {
-		if kernel != nil {
-			img, err := kernelsim.Parse(kernel)
-			if err != nil {
-				return nil, fmt.Errorf("--kernel %s: %w%s", o.kernel, err, notImageHint(kernel))
-			}
-			g.elf = img
-		}
 		return g, nil
 	}
 
@@ -110,11 +110,13 @@ func loadGuest(o *options) (*guest, error) {
 	return g, nil
 }
 
-// looksLikeImage says whether a file that is not an ELF should be read as an Image: it has the magic, or it is
-// too short for one (a truncated Image) or compressed (a vmlinuz), which ParseImage explains best.
+// looksLikeImage says whether a kernel file should be read as an Image rather than an ELF: it has the Image
+// magic, or it is compressed (a vmlinuz, an EFI zboot file), which ParseImage explains best.
 func looksLikeImage(b []byte) bool {
-	_, err := boot.ParseImage(b)
-	return boot.IsImage(b) || err != nil && (bytes.HasPrefix(b, []byte{0x1f, 0x8b}) || bytes.HasPrefix(b, []byte("MZ")))
+	if bytes.HasPrefix(b, []byte("\x7fELF")) {
+		return false
+	}
+	return boot.IsImage(b) || bytes.HasPrefix(b, []byte{0x1f, 0x8b}) || bytes.HasPrefix(b, []byte("MZ"))
 }
 
 // notImageHint adds to an ELF refusal of a file that is neither an ELF nor an Image that it is not an Image
