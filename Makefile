@@ -2,7 +2,7 @@
 SHELL      := /bin/bash
 GO         ?= go
 BIN        := bin/hwbp-gdbstub
-APT_PKGS   := gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu gdb-multiarch qemu-system-arm ipxe-qemu qemu-user lldb device-tree-compiler
+APT_PKGS   := gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu gdb-multiarch qemu-system-arm ipxe-qemu qemu-user lldb device-tree-compiler valgrind
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 TEST_FLAGS ?= -count=1 -timeout 14m
 FUZZTIME   ?= 20s
@@ -55,10 +55,10 @@ linux: deps
 	@$(MAKE) --no-print-directory deps APT_PKGS="$(LINUX_APT_PKGS)"
 	@$(MAKE) --no-print-directory -C kernelsim/linux
 
-## bench: Go benchmarks plus client-driven benchmarks, each against QEMU in the same run.
+## bench: Go benchmarks plus client-driven benchmarks, each against QEMU in the same run (docs/bench.md).
 bench: deps build
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1s -count 3 ./target/ ./debugregs/ ./rsp/
-	$(GO) run ./tests/bench
+	$(GO) run ./tests/bench $(BENCH_ARGS)
 
 ## fuzz: run every fuzz target for FUZZTIME each.
 fuzz:

@@ -43,7 +43,7 @@ FIX_PATCH=$(cd "$(dirname "$FIX_PATCH")" && pwd)/$(basename "$FIX_PATCH")
 tree=$BUILD/linux-$ver
 log=$BUILD/linux-$ver.log
 
-hash_up=$({ echo "$pkg $pkgver"; echo "$gccver"; cat "$frag" "$here/build-kernel.sh"; } | sha256sum | cut -c1-16)
+hash_up=$({ echo "$pkg $pkgver"; echo "$gccver"; cat "$frag" "$here/build-kernel.sh" "$here/check-config.sh"; } | sha256sum | cut -c1-16)
 hash_fix=$({ echo "$hash_up"; cat "$FIX_PATCH"; } | sha256sum | cut -c1-16)
 current() { # $1: output suffix, $2: hash -> true when both outputs exist and their stamp holds the hash
   [ -f "$OUT/Image$1" ] && [ -f "$OUT/vmlinux$1" ] && [ "$(cat "$OUT/.stamp-Image$1" 2>/dev/null)" = "$2" ]
@@ -93,18 +93,7 @@ echo "linux $ver: tinyconfig + $frag"
 kmake tinyconfig || fail "make tinyconfig"
 (cd "$tree" && scripts/kconfig/merge_config.sh -m .config "$here/$frag") >>"$log" 2>&1 || fail "merge_config"
 kmake olddefconfig || fail "make olddefconfig"
-missing=$(while read -r line; do
-  case $line in
-    CONFIG_*=*) grep -qxF -- "$line" "$tree/.config" || echo "  want $line, have: $(grep -E "^(# )?${line%%=*}[= ]" "$tree/.config" || echo absent)" ;;
-    "# CONFIG_"*" is not set") sym=${line#\# }; sym=${sym%% *}
-      ! grep -q "^$sym=" "$tree/.config" || echo "  want $line, have: $(grep "^$sym=" "$tree/.config")" ;;
-  esac
-done <"$frag")
-if [ -n "$missing" ]; then
-  echo "linux $ver: the final .config lost options of $frag:" >&2
-  echo "$missing" >&2
-  exit 1
-fi
+"$here/check-config.sh" "$here/$frag" "$tree/.config" || { echo "linux $ver: config check failed" >&2; exit 1; }
 cp "$tree/.config" "$OUT/config$suffix"
 
 build_one() { # $1: output suffix, $2: its hash

@@ -1,11 +1,43 @@
-// The benchmark loop of docs/background.md §3.5, for qemu-system-aarch64 -M virt and hwbp-gdbstub --kernel.
+// The benchmark loop of docs/bench.md, for qemu-system-aarch64 -M virt and hwbp-gdbstub --kernel.
 // Every CPU runs ITERS iterations of ldr/add/str/ldr/subs/b.ne on its own cache line; CPU 0 starts the others with
-// PSCI CPU_ON, waits until all are done and powers off with PSCI SYSTEM_OFF. Built with -DITERS=… -DNCPUS=….
+// PSCI CPU_ON, waits until all are done, stores to same_page_var and far_var (the ends of the gdb watch cases),
+// prints what its own debug exceptions were and powers off with PSCI SYSTEM_OFF.
+// Built with -DITERS=… -DNCPUS=… and optionally:
+//   -DGUEST_WP  every CPU arms its own store watchpoint (DBGWCR0/DBGWVR0) on same_page_var, in the loop's data page;
+//   -DGUEST_BP  every CPU arms its own breakpoint (DBGBCR0/DBGBVR0) on same_page_func, in the loop's code page.
+// Either one unlocks the OS lock, sets MDSCR_EL1.MDE|KDE and clears PSTATE.D, as a kernel would. The loop never
+// touches either point; after it, CPU 0 stores to same_page_var and calls same_page_func, so each armed point
+// fires once and the handler prints W (watchpoint, EC 0x35) or B (breakpoint, EC 0x31) on the PL011: the bench
+// checks that line, so a point that was never armed cannot pass for a fast one.
+#define UART 0x09000000
 	.text
 	.global _start
 _start:
 	mrs	x9, mpidr_el1
 	and	x9, x9, #0xff
+#if defined(GUEST_WP) || defined(GUEST_BP)
+	adr	x10, vectors
+	msr	vbar_el1, x10
+	msr	oslar_el1, xzr		// OS lock off
+	isb
+#ifdef GUEST_WP
+	ldr	x10, =same_page_var
+	msr	dbgwvr0_el1, x10
+	ldr	x10, =0x1ff3		// BAS 0xff, LSC store, PAC EL1, E
+	msr	dbgwcr0_el1, x10
+#endif
+#ifdef GUEST_BP
+	ldr	x10, =same_page_func
+	msr	dbgbvr0_el1, x10
+	ldr	x10, =0x1e3		// BAS 0xf, PMC EL1, E
+	msr	dbgbcr0_el1, x10
+#endif
+	ldr	x10, =0xa000		// MDSCR_EL1.MDE | KDE: debug exceptions at EL1
+	msr	mdscr_el1, x10
+	isb
+	msr	daifclr, #8		// PSTATE.D = 0
+	isb
+#endif
 	cbnz	x9, run
 	mov	x11, #1
 1:	cmp	x11, #NCPUS
@@ -38,14 +70,63 @@ loop:
 3:	ldr	x6, [x5]
 	cmp	x6, #NCPUS
 	b.lt	3b
+	.global	perf_done
+perf_done:			// after the loop, in its code page: the gdb hbreak case stops here
+	mov	x11, #1		// a new value: gdb ignores a watch hit that leaves the value unchanged
+	ldr	x10, =same_page_var
+	str	x11, [x10]		// the gdb watch (and guest watchpoint) case ends here
+	ldr	x10, =far_var
+	str	x11, [x10]		// the gdb far watch case ends here
+	bl	same_page_func		// the guest breakpoint case fires here
+	ldr	x10, =UART
+	mov	w11, #'\n'
+	strb	w11, [x10]
 	ldr	x0, =0x84000008
 	hvc	#0
 park:	wfi
 	b	park
+
+	.global	same_page_func
+same_page_func:			// in the loop's code page, called once after the loop
+	nop
+	ret
+	.ltorg
+
+// Only synchronous exceptions from EL1 (SPx) are expected: the guest's own watchpoint or breakpoint. The handler
+// prints one letter, skips the instruction (the access is not performed, the nop is not run) and returns.
+	.balign	2048
+vectors:
+	.rept	16
+	b	handler
+	.balign	128
+	.endr
+handler:
+	mrs	x20, esr_el1
+	lsr	x20, x20, #26
+	mov	w21, #'?'
+	cmp	x20, #0x35
+	b.ne	4f
+	mov	w21, #'W'
+4:	cmp	x20, #0x31
+	b.ne	5f
+	mov	w21, #'B'
+5:	ldr	x22, =UART
+	strb	w21, [x22]
+	cmp	w21, #'?'
+	b.eq	park
+	mrs	x20, elr_el1
+	add	x20, x20, #4
+	msr	elr_el1, x20
+	eret
 	.ltorg
 
 	.data
 	.balign	4096		// data on its own page: a store to a code page would flush decoded code (QEMU: translations)
 done:	.quad	0
+	.global	same_page_var
+same_page_var:	.quad	0	// in the loop's data page, not in any CPU's line: touched once, after the loop
 	.balign	64
 data:	.space	64 * 64
+	.balign	4096
+	.global	far_var
+far_var:	.quad	0		// on another data page
