@@ -47,26 +47,42 @@ func refuse(format string, args ...any) error {
 // Parse checks that b is a little-endian ELF64 AArch64 executable whose
 // loadable segments lie in RAM without overlapping, and returns its image.
 // It never panics: any corrupt input gives an error.
-func Parse(b []byte) (img *Image, err error) {
+func Parse(b []byte) (*Image, error) {
+	var img *Image
+	err := withELF(b, func(f *elf.File) (err error) {
+		img, err = parseELF(b, f)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return img, nil
+}
+
+// withELF checks b's identification, opens it with debug/elf and hands it to use. debug/elf may panic on a
+// corrupt file; that becomes an error too.
+func withELF(b []byte, use func(f *elf.File) error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			img, err = nil, refuse("corrupt ELF (%v)", r)
+			err = refuse("corrupt ELF (%v)", r)
 		}
 	}()
 	if err := checkELFHeader(b); err != nil {
-		return nil, err
+		return err
 	}
 	f, err := elf.NewFile(bytes.NewReader(b))
 	if err != nil {
-		return nil, refuse("corrupt ELF: %v", err)
+		return refuse("corrupt ELF: %v", err)
 	}
 	defer f.Close()
-	switch {
-	case f.Type != elf.ET_EXEC:
+	return use(f)
+}
+
+func parseELF(b []byte, f *elf.File) (*Image, error) {
+	if f.Type != elf.ET_EXEC {
 		return nil, refuse("ELF type %v, want ET_EXEC", f.Type)
 	}
-
-	img = &Image{Entry: f.Entry, Raw: b}
+	img := &Image{Entry: f.Entry, Raw: b}
 	for i, p := range f.Progs {
 		if p.Type != elf.PT_LOAD || p.Memsz == 0 {
 			continue
@@ -168,11 +184,17 @@ func checkELFHeader(b []byte) error {
 // a byte, anything but a regular file (a FIFO would block, /dev/zero never ends) and a file larger than limit,
 // which should be the guest's RAM size. Its errors do not repeat the path: the caller names the file.
 func ReadFile(path string, limit int64) ([]byte, error) {
+	return ReadFileAtMost(path, limit, "the guest RAM")
+}
+
+// ReadFileAtMost is ReadFile with another bound: bound names it in the error ("the 2 MiB a device tree may
+// take").
+func ReadFileAtMost(path string, limit int64, bound string) ([]byte, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, withoutPath(err)
 	}
-	if err := checkFile(st, limit); err != nil {
+	if err := checkFile(st, limit, bound); err != nil {
 		return nil, err
 	}
 	// O_NONBLOCK: should path be swapped for a FIFO after the stat, the open still returns at once.
@@ -184,7 +206,7 @@ func ReadFile(path string, limit int64) ([]byte, error) {
 	if st, err = f.Stat(); err != nil {
 		return nil, withoutPath(err)
 	}
-	if err := checkFile(st, limit); err != nil {
+	if err := checkFile(st, limit, bound); err != nil {
 		return nil, err
 	}
 	// At most limit+1 bytes, in case the file grows after the stat.
@@ -193,17 +215,17 @@ func ReadFile(path string, limit int64) ([]byte, error) {
 		return nil, withoutPath(err)
 	}
 	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("larger than the guest RAM (%d bytes)", limit)
+		return nil, fmt.Errorf("larger than %s (%d bytes)", bound, limit)
 	}
 	return b, nil
 }
 
-func checkFile(st fs.FileInfo, limit int64) error {
+func checkFile(st fs.FileInfo, limit int64, bound string) error {
 	if !st.Mode().IsRegular() {
 		return fmt.Errorf("not a regular file (%s)", fileKind(st.Mode()))
 	}
 	if st.Size() > limit {
-		return fmt.Errorf("%d bytes, larger than the guest RAM (%d bytes)", st.Size(), limit)
+		return fmt.Errorf("%d bytes, larger than %s (%d bytes)", st.Size(), bound, limit)
 	}
 	return nil
 }

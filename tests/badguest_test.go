@@ -54,3 +54,15 @@ printf "x0=%lu\n", $x0
 	require.Contains(t, out, "received signal SIGINT")
 	require.Regexp(t, `x0=[1-9]\d*`, out)
 }
+
+// gdb's continue on a guest that faults at its own vector stops with the machine's own words, not a debug
+// livelock report.
+func TestGDBSeesAStuckGuest(t *testing.T) {
+	s := startServer(t, "--kernel", buildGuest(t, "\t.global _start\n_start:\n\t.inst 0\n"))
+	out := gdb(t, s.Addr, "continue\nprintf \"ESR=%#lx\\n\", $ESR_EL1\n")
+	// The undefined instruction goes to VBAR_EL1 + 0x200 = 0x200, where there is no RAM: the fetch aborts there.
+	esr := regexpFind(t, out, `livelock: CPU 0: exception \(ESR (0x[0-9a-f]+)\) at its own vector 0x200; the guest cannot make progress`)
+	require.NotContains(t, out, "debug exception", out)
+	require.Contains(t, out, "received signal SIGTRAP", out)
+	require.Contains(t, out, "ESR="+esr+"\n", "ESR_EL1 is what the report says:\n%s", out)
+}

@@ -2,8 +2,6 @@ package tests
 
 import (
 	"bytes"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,11 +15,7 @@ import (
 // --kernel with a file that is not a kernel for the machine: one clear line on stderr, exit 1, at once.
 func TestKernelFileRefused(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name string, b []byte) string {
-		p := filepath.Join(dir, name)
-		require.NoError(t, os.WriteFile(p, b, 0o644))
-		return p
-	}
+	write := fileWriter(t, dir)
 	withByte := func(off int, v byte) []byte {
 		b := bytes.Clone(kernelsim.KernelELF)
 		b[off] = v
@@ -47,16 +41,9 @@ func TestKernelFileRefused(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			start := time.Now()
-			stdout, stderr, err := runCapture(t, 10*time.Second, nil, serverBin, "--kernel", tc.path, "127.0.0.1:0")
+			line := requireRefused(t, 1, tc.want, "--kernel", tc.path)
 			require.Less(t, time.Since(start), time.Second, "took too long")
-			var exit *exec.ExitError
-			require.ErrorAs(t, err, &exit)
-			require.Equal(t, 1, exit.ExitCode())
-			require.Empty(t, stdout)
-			lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
-			require.Len(t, lines, 1, "stderr:\n%s", stderr)
-			require.Contains(t, lines[0], tc.want)
-			require.True(t, strings.HasPrefix(lines[0], "hwbp-gdbstub: --kernel"), lines[0])
+			require.True(t, strings.HasPrefix(line, "hwbp-gdbstub: --kernel"), line)
 		})
 	}
 }

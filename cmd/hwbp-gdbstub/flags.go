@@ -2,7 +2,9 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"net"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -30,6 +32,13 @@ type options struct {
 	run               bool
 	kernel            string
 	dumpKernel        string
+	initrd            string
+	cmdline           string // --append
+	mem               uint64 // --mem, bytes
+	dtb               string
+	dumpDTB           string
+	symbols           string
+	gic               int
 	allowRemote       bool
 	logLevel          string
 	logFormat         string
@@ -50,7 +59,7 @@ func parseFlags(args []string) (*options, error) {
 	}
 	fs.IntVar(&o.cpus, "cpus", 2, "number of simulated CPUs (1..64)")
 	fs.StringVar(&o.cpuModel, "cpu-model", "cortex-a57", "CPU model: cortex-a57 or debugv8p9")
-	fs.StringVar(&o.hwDebug, "hw-debug", "kernel", "route for gdb's hardware points: kernel (through the guest kernel's slot management) or external (matched by the simulator)")
+	fs.StringVar(&o.hwDebug, "hw-debug", "", "route for gdb's hardware points: kernel (through the model kernel's slot management; its default) or external (matched by the simulator; the default for any other kernel)")
 	fs.StringVar(&o.scenario, "scenario", "workload", "guest scenario: workload, perf-livelock, csync-window, bank-race")
 	fs.StringVar(&o.uninstallOrder, "uninstall-order", "upstream", "guest uninstall order: upstream (slot cleared first) or fixed")
 	fs.StringVar(&o.recovery, "recovery", "none", "guest handler recovery: none or disable-orphan")
@@ -62,8 +71,15 @@ func parseFlags(args []string) (*options, error) {
 	fs.IntVar(&o.livelockThreshold, "livelock-threshold", 1000, "repeated debug exceptions at one PC that count as a livelock (0 = off)")
 	fs.BoolVar(&o.once, "once", false, "exit when the guest powers off")
 	fs.BoolVar(&o.run, "run", false, "start the machine running instead of halted at the entry point")
-	fs.StringVar(&o.kernel, "kernel", "", "run this ELF (built for the virt map) instead of the embedded kernel")
+	fs.StringVar(&o.kernel, "kernel", "", "run this kernel instead of the embedded one: an ELF built for the virt map, or an arm64 Linux Image")
 	fs.StringVar(&o.dumpKernel, "dump-kernel", "", "write the embedded kernel ELF to FILE and exit")
+	fs.StringVar(&o.initrd, "initrd", "", "Linux: load FILE as the initial ramdisk (needs --kernel with an Image)")
+	fs.StringVar(&o.cmdline, "append", "", "Linux: the kernel command line (needs --kernel with an Image)")
+	mem := fs.String("mem", "128M", "guest RAM size: bytes, or with a K, M or G suffix (16M..16G)")
+	fs.StringVar(&o.dtb, "dtb", "", "Linux: boot with this device tree blob instead of the generated one (memory, psci and /chosen are rewritten, as QEMU does)")
+	fs.StringVar(&o.dumpDTB, "dump-dtb", "", "write the device tree the machine would boot Linux with to FILE and exit (QEMU's -M virt,dumpdtb=)")
+	fs.StringVar(&o.symbols, "symbols", "", "serve this ELF (e.g. vmlinux) to gdb and name addresses with its symbols")
+	fs.IntVar(&o.gic, "gic", 2, "interrupt controller the device tree describes: 2 (GICv2, QEMU virt's default) or 3")
 	fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow listening on a non-loopback address")
 	fs.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	fs.StringVar(&o.logFormat, "log-format", "console", "log format: console or json")
@@ -73,6 +89,10 @@ func parseFlags(args []string) (*options, error) {
 	}
 	o.changed = map[string]bool{}
 	fs.Visit(func(f *pflag.Flag) { o.changed[f.Name] = true })
+	var err error
+	if o.mem, err = parseSize(*mem); err != nil {
+		return nil, fmt.Errorf("--mem %q: %w", *mem, err)
+	}
 	switch fs.NArg() {
 	case 0:
 		o.comm = "127.0.0.1:1234"
@@ -88,9 +108,13 @@ func (o *options) validate() error {
 	if o.cpus < 1 || o.cpus > 64 {
 		return fmt.Errorf("--cpus %d: want 1..64", o.cpus)
 	}
+	hwDebug := o.hwDebug
+	if !o.changed["hw-debug"] {
+		hwDebug = gdbtarget.RouteKernel // "" (decided by the kernel) passes
+	}
 	for _, c := range []struct{ flag, val, allowed string }{
 		{"cpu-model", o.cpuModel, strings.Join(debugregs.ModelNames(), " ")},
-		{"hw-debug", o.hwDebug, gdbtarget.RouteKernel + " " + gdbtarget.RouteExternal},
+		{"hw-debug", hwDebug, gdbtarget.RouteKernel + " " + gdbtarget.RouteExternal},
 		{"scenario", o.scenario, strings.Join(kernelsim.ScenarioNames(), " ")},
 		{"uninstall-order", o.uninstallOrder, "upstream fixed"},
 		{"recovery", o.recovery, "none disable-orphan"},
@@ -106,7 +130,36 @@ func (o *options) validate() error {
 	if o.livelockThreshold < 0 {
 		return fmt.Errorf("--livelock-threshold %d: want >= 0", o.livelockThreshold)
 	}
+	if o.gic != 2 && o.gic != 3 {
+		return fmt.Errorf("--gic %d: want 2 or 3", o.gic)
+	}
+	if o.mem < minMem || o.mem > maxMem || o.mem%memAlign != 0 {
+		return fmt.Errorf("--mem %d: want a multiple of 4 KiB from 16 MiB to 16 GiB", o.mem)
+	}
 	return nil
+}
+
+// Bounds of --mem: the machine takes at most 16 GiB at 0x4000_0000, in 4 KiB pages; below 16 MiB not even a
+// tinyconfig Linux unpacks.
+const (
+	minMem   = 16 << 20
+	maxMem   = 16 << 30
+	memAlign = 4 << 10
+)
+
+// parseSize reads a size as --mem takes it: bytes, or a number with a K, M or G suffix (powers of 1024, either
+// case, also as KiB, MiB, GiB), like QEMU's -m 512M.
+func parseSize(s string) (uint64, error) {
+	i := strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' })
+	if i < 0 {
+		i = len(s)
+	}
+	shift, ok := map[string]uint{"": 0, "K": 10, "KIB": 10, "M": 20, "MIB": 20, "G": 30, "GIB": 30}[strings.ToUpper(s[i:])]
+	n, err := strconv.ParseUint(s[:i], 10, 64)
+	if !ok || err != nil || n > math.MaxUint64>>shift {
+		return 0, fmt.Errorf("want bytes or a number with a K, M or G suffix (e.g. 512M)")
+	}
+	return n << shift, nil
 }
 
 func contains(list []string, s string) bool {

@@ -1,5 +1,6 @@
 // Command hwbp-gdbstub serves a simulated multi-CPU AArch64 machine, running the embedded guest kernel (or any
-// ELF built for the QEMU virt map), to gdb, lldb and IDEs over the GDB Remote Serial Protocol.
+// ELF built for the QEMU virt map, or an arm64 Linux Image), to gdb, lldb and IDEs over the GDB Remote Serial
+// Protocol.
 package main
 
 import (
@@ -50,24 +51,45 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 0
 	}
 
+	g, err := loadGuest(o)
+	if err != nil {
+		fmt.Fprintln(stderr, "hwbp-gdbstub:", err)
+		return 1
+	}
+	if o.dumpDTB != "" {
+		blob, err := dumpDTB(o, g)
+		if err == nil {
+			err = os.WriteFile(o.dumpDTB, blob, 0o644)
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "hwbp-gdbstub: --dump-dtb:", err)
+			return 1
+		}
+		fmt.Fprintf(stderr, "hwbp-gdbstub: wrote the device tree (%d bytes) to %s\n", len(blob), o.dumpDTB)
+		return 0
+	}
+
 	ep, remote, err := parseComm(o.comm, o.allowRemote)
 	if err != nil {
 		fmt.Fprintln(stderr, "hwbp-gdbstub:", err)
 		return 2
 	}
-	img, err := loadKernel(o)
-	if err != nil {
-		fmt.Fprintln(stderr, "hwbp-gdbstub:", err)
-		return 1
-	}
 	var knobs *kernelsim.Config
-	if _, err := img.ConfigAddr(); err == nil {
-		cfg, err := kernelConfig(img, o)
-		if err != nil {
+	if g.elf == nil && g.linux == nil {
+		if g.elf, err = kernelsim.Default(); err != nil {
 			fmt.Fprintln(stderr, "hwbp-gdbstub:", err)
 			return 1
 		}
-		knobs = &cfg
+	}
+	if g.elf != nil {
+		if _, err := g.elf.ConfigAddr(); err == nil {
+			cfg, err := kernelConfig(g.elf, o)
+			if err != nil {
+				fmt.Fprintln(stderr, "hwbp-gdbstub:", err)
+				return 1
+			}
+			knobs = &cfg
+		}
 	}
 
 	// The guest console goes to stdout, unless stdout carries the protocol (stdio mode): then gdb shows it
@@ -79,22 +101,29 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	adapter, err := gdbtarget.Start(gdbtarget.Config{
 		Machine: target.Config{
 			CPUs:              o.cpus,
-			RAMSize:           ramSize,
+			RAMSize:           o.mem,
 			Seed:              o.seed,
 			CPUModel:          o.cpuModel,
 			Sync:              o.csync,
 			FAR:               o.farPolicy,
 			LivelockThreshold: o.livelockThreshold,
 		},
-		Image:   img,
-		Knobs:   knobs,
-		Route:   o.hwDebug,
-		Logger:  log,
-		Console: console,
+		Image:    g.elf,
+		Linux:    g.linux,
+		Symbols:  g.symbols,
+		ExecName: g.execName,
+		Knobs:    knobs,
+		Route:    o.hwDebug,
+		Logger:   log,
+		Console:  console,
 	})
 	if err != nil {
 		fmt.Fprintln(stderr, "hwbp-gdbstub:", err)
 		return 1
+	}
+
+	if g.linux != nil && g.symbols == nil {
+		log.Warn("an Image carries no symbols: gdb gets none from the stub; pass --symbols with its vmlinux")
 	}
 
 	sopts := rsp.Options{Logger: log, LogPackets: o.logPackets}
@@ -129,6 +158,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		log.Warn("listening on a non-loopback address: anyone who can reach it can control the simulation", zap.String("addr", l.Addr().String()))
 	}
 	state := "halted at the kernel entry point"
+	if g.linux != nil {
+		state = fmt.Sprintf("halted at the Image's entry %#x (device tree at %#x)", g.linux.Entry.PC, g.linux.DTB.Addr)
+	}
 	if o.run {
 		state = "running"
 	}
@@ -202,27 +234,6 @@ func kernelConfig(img *kernelsim.Image, o *options) (kernelsim.Config, error) {
 		cfg.WorkloadRounds = o.rounds
 	}
 	return cfg, cfg.Validate()
-}
-
-// ramSize is the guest RAM; a kernel file larger than that is refused before it is read.
-const ramSize = 128 << 20
-
-func loadKernel(o *options) (*kernelsim.Image, error) {
-	data := kernelsim.KernelELF
-	name := "embedded kernel"
-	if o.kernel != "" {
-		name = "--kernel " + o.kernel
-		b, err := kernelsim.ReadFile(o.kernel, ramSize)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		data = b
-	}
-	img, err := kernelsim.Parse(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	return img, nil
 }
 
 func newLogger(o *options, w io.Writer) (*zap.Logger, error) {

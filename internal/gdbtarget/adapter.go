@@ -1,6 +1,7 @@
 package gdbtarget
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"sync"
@@ -13,18 +14,32 @@ import (
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/rsp"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/rsp/arch/aarch64"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/boot"
 )
 
 // Config is what the command line decides about the machine, the guest and gdb's points.
 type Config struct {
-	Machine  target.Config     // CPUs, CPU model, policies, seed, livelock threshold; Console and Hypercall are the adapter's
-	Image    *kernelsim.Image  // the kernel to boot; nil = the embedded one
-	Knobs    *kernelsim.Config // the guest's runtime knobs, written at every boot; nil = the image's own
-	Route    string            // RouteKernel (the default) or RouteExternal
-	Logger   *zap.Logger       // nil = discard
-	Console  io.Writer         // the local copy of the guest console (the server's stdout); nil = discard
-	ExecName string            // the name gdb sees for the kernel ELF
+	Machine target.Config     // CPUs, CPU model, policies, seed, livelock threshold; Console and Hypercall are the adapter's
+	Image   *kernelsim.Image  // the ELF kernel to boot; nil = the embedded one (unless Linux is set)
+	Linux   *boot.Plan        // an arm64 Image placed by boot.Load (--kernel Image): booted instead of Image
+	Knobs   *kernelsim.Config // the guest's runtime knobs, written at every boot; nil = the image's own
+	// Symbols is the ELF gdb gets from the stub (qXfer:exec-file, vFile) and the names the stub's reports use
+	// (--symbols, e.g. a vmlinux); nil = the ELF kernel itself.
+	Symbols  *SymbolFile
+	Route    string      // RouteKernel or RouteExternal; "" = kernel for the model kernel, external for any other
+	Logger   *zap.Logger // nil = discard
+	Console  io.Writer   // the local copy of the guest console (the server's stdout); nil = discard
+	ExecName string      // the name gdb sees for the served ELF
 }
+
+// SymbolFile is an ELF served to gdb read-only and used to name addresses.
+type SymbolFile struct {
+	Raw     []byte
+	Symbols *kernelsim.Symbols
+}
+
+// ErrNeedsModelKernel is Start's error for --hw-debug kernel with a guest that is not the model kernel.
+var ErrNeedsModelKernel = errors.New("the kernel route needs the model kernel's debugger entry points")
 
 // Event is something the command wants to hear about while no client drives the machine.
 type Event struct {
@@ -36,7 +51,11 @@ type Event struct {
 // Adapter is the machine as an rsp.Target.
 type Adapter struct {
 	m     *target.Machine
-	img   *kernelsim.Image
+	img   *kernelsim.Image // the ELF kernel; empty (no segments, no symbols) for a Linux Image
+	linux *boot.Plan       // nil for an ELF kernel
+	model bool             // the guest is the model kernel (it has the debugger entry points)
+	syms  *kernelsim.Symbols
+	exec  []byte // the ELF served to gdb; nil = none
 	knobs *kernelsim.Config
 	desc  *aarch64.Description
 	log   *zap.Logger
@@ -99,29 +118,47 @@ func Start(cfg Config) (*Adapter, error) {
 	if cfg.ExecName == "" {
 		cfg.ExecName = "/hwbp-gdbstub/kernel.elf"
 	}
-	if cfg.Image == nil {
+	switch {
+	case cfg.Linux != nil && cfg.Image != nil:
+		return nil, errors.New("gdbtarget: both an ELF kernel and a Linux Image to boot")
+	case cfg.Linux != nil:
+		cfg.Image = &kernelsim.Image{}
+		if cfg.Knobs != nil {
+			return nil, errors.New("gdbtarget: runtime knobs are the model kernel's; a Linux Image has none")
+		}
+	case cfg.Image == nil:
 		img, err := kernelsim.Default()
 		if err != nil {
 			return nil, err
 		}
 		cfg.Image = img
 	}
+	// The model kernel is the one with the debugger entry points (embedded, or an ELF built from it); any
+	// other guest (Linux, a test ELF) has none to call.
+	_, _, isModel := cfg.Image.Symbols.Lookup(kernelsim.SymDebuggerEventCreate)
 	var route string
 	switch cfg.Route {
-	case "", RouteKernel:
+	case "":
+		route = RouteExternal
+		if isModel {
+			route = RouteKernel
+		}
+	case RouteKernel:
+		if !isModel {
+			return nil, fmt.Errorf("--hw-debug kernel: %w, and this kernel has none (use --hw-debug external, the default for it)", ErrNeedsModelKernel)
+		}
 		route = RouteKernel
 	case RouteExternal:
 		route = RouteExternal
 	default:
 		return nil, fmt.Errorf("unknown route %q (want %s or %s)", cfg.Route, RouteKernel, RouteExternal)
 	}
-	if _, _, ok := cfg.Image.Symbols.Lookup(kernelsim.SymDebuggerEventCreate); route == RouteKernel && !ok {
-		// Another kernel (Linux, a test ELF) has no debugger entry points to call.
-		cfg.Logger.Warn("this kernel has no debugger entry points; gdb's hardware points use the external route")
-		route = RouteExternal
-	}
 	a := &Adapter{
 		img:               cfg.Image,
+		linux:             cfg.Linux,
+		model:             isModel,
+		syms:              cfg.Image.Symbols,
+		exec:              cfg.Image.Raw,
 		knobs:             cfg.Knobs,
 		log:               cfg.Logger,
 		cons:              &consoleMux{local: cfg.Console},
@@ -129,6 +166,9 @@ func Start(cfg Config) (*Adapter, error) {
 		livelockThreshold: cfg.Machine.LivelockThreshold,
 		events:            make(chan Event, 16),
 		soft:              map[uint64]bool{},
+	}
+	if cfg.Symbols != nil {
+		a.syms, a.exec = cfg.Symbols.Symbols, cfg.Symbols.Raw
 	}
 	mc := cfg.Machine
 	mc.Console, mc.Hypercall = a.cons, a.hypercall
@@ -138,6 +178,9 @@ func Start(cfg Config) (*Adapter, error) {
 	}
 	model := m.CPU(0).DebugUnit().Model()
 	a.m, a.nbp, a.nwp = m, model.Breakpoints, model.Watchpoints
+	if err := a.checkAffinity(); err != nil {
+		return nil, err
+	}
 	a.desc = aarch64.New(a.nbp, a.nwp)
 	a.kern = newGuestKernel(m, a.img, a.log)
 	a.bank = newExternalBank(m, a.nbp, a.nwp)
@@ -152,9 +195,13 @@ func Start(cfg Config) (*Adapter, error) {
 	return a, nil
 }
 
-// boot loads the image's segments and the runtime knobs, then resets every CPU to the entry point. Used at
-// start and by `monitor reset` and `monitor scenario`.
+// boot loads the kernel (the ELF's segments and runtime knobs, or the Linux Image, initrd and device tree),
+// then resets every CPU and sets the boot CPU's entry state. Used at start and by `monitor reset`, `monitor
+// scenario` and extended-remote `run`.
 func (a *Adapter) boot() error {
+	if a.linux != nil {
+		return a.bootLinux()
+	}
 	for _, s := range a.img.Segments {
 		if err := a.m.LoadSegment(s.Addr, s.Data, s.MemSize); err != nil {
 			return fmt.Errorf("load segment at %#x: %w", s.Addr, err)
@@ -172,13 +219,19 @@ func (a *Adapter) boot() error {
 		}
 	}
 	a.m.Reset(a.img.Entry)
+	a.rebooted()
+	return nil
+}
+
+// rebooted forgets what the previous boot left: the guest's state, the route's installs, perf events, the
+// last livelock and stop.
+func (a *Adapter) rebooted() {
 	a.poweredOn.Store(true)
 	a.kern.rebooted()
 	a.route.rebooted()
 	a.perfEvents = nil
 	a.lastLivelock = ""
 	a.lastStp = rsp.StopReason{Kind: rsp.StopSignal, Thread: 1}
-	return nil
 }
 
 // Machine is the machine the adapter drives (for the command's benchmarks and tests).
@@ -427,8 +480,13 @@ func (a *Adapter) hypercall(cpu int, args [4]uint64) target.HypercallResult {
 // livelockText is the console line of docs/design.md §9: CPU, symbolized PC, exception class, count, and whether a
 // slot of the kernel owned the comparator that fires.
 func (a *Adapter) livelockText(st target.Stop) string {
+	if !isDebugEC(st.EC) {
+		// Not a debug exception: the guest faults at its own vector (no vectors yet, or, on Linux today, the
+		// MMU it turned on is not modelled). The machine's text says which exception.
+		return st.Text + "; the guest cannot make progress"
+	}
 	return fmt.Sprintf("livelock: cpu %d pc %#x <%s> %s (EC %#x), %d times, %s", st.CPU, st.Addr,
-		a.img.Symbols.Symbolize(st.Addr), target.ExceptionClassName(st.EC), st.EC, st.Count, a.ownerText(st))
+		a.syms.Symbolize(st.Addr), target.ExceptionClassName(st.EC), st.EC, st.Count, a.ownerText(st))
 }
 
 // ownerText says whether the kernel's slot array owns an enabled comparator that matches the trapping PC.
@@ -441,6 +499,10 @@ func (a *Adapter) ownerText(st target.Stop) string {
 		bcr := debugregs.DBGBCR(comparator(c, debugregs.KindDBGBCR, i))
 		if !bcr.E() || comparator(c, debugregs.KindDBGBVR, i) != st.Addr&^3 {
 			continue
+		}
+		if !a.model {
+			// What can be known without the model kernel's slot array: the comparator that matches.
+			return fmt.Sprintf("DBGBCR%d_EL1 enabled (%#x) with DBGBVR%d_EL1 = that pc; owner not known (not the model kernel)", i, uint64(bcr), i)
 		}
 		owner, err := a.kern.slotOwner(false, st.CPU, i)
 		if err != nil {

@@ -44,6 +44,8 @@ func (a *Adapter) printSlots(out io.Writer, c *target.CPU, cpu int, watch bool, 
 		owner, err := a.kern.slotOwner(watch, cpu, s)
 		who := "free"
 		switch {
+		case !a.model:
+			who = "owner not known (not the model kernel)"
 		case err != nil:
 			who = "owner unknown (" + err.Error() + ")"
 		case owner != 0:
@@ -58,7 +60,7 @@ func (a *Adapter) printSlots(out io.Writer, c *target.CPU, cpu int, watch bool, 
 		}
 		at := ""
 		if enabled && !watch {
-			at = " <" + a.img.Symbols.Symbolize(vr) + ">"
+			at = " <" + a.syms.Symbolize(vr) + ">"
 		}
 		fmt.Fprintf(out, "  %-4s %-17s value 0x%016x%s control 0x%08x  %s\n", name, hw, vr, at, cr, who)
 	}
@@ -222,7 +224,7 @@ func (a *Adapter) monLivelock(_ []string, out io.Writer) error {
 			continue
 		}
 		fmt.Fprintf(out, "cpu%d breakpoint exceptions %d, unhandled %d, same-ELR run %d at %s\n", i, bps, unh, run,
-			a.img.Symbols.Symbolize(elr))
+			a.syms.Symbolize(elr))
 	}
 	return nil
 }
@@ -238,7 +240,7 @@ func (a *Adapter) describeEvent(ev uint64) string {
 	if err != nil {
 		return fmt.Sprintf("event %#x (unreadable)", ev)
 	}
-	who := a.img.Symbols.Symbolize(e.Handler)
+	who := a.syms.Symbolize(e.Handler)
 	if req := a.route.owner(ev); req != "" {
 		who = "gdb " + req
 	}

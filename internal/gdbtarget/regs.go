@@ -87,6 +87,8 @@ func (a *Adapter) ReadRegister(tid, regnum int, dst []byte) ([]byte, error) {
 		v = c.Reg(coreReg(regnum))
 	case isCmp:
 		v = comparator(c, cr.Kind, r.Sys.Bank*16+cr.M)
+	case isBankedSP(r.Sys):
+		v = bankedSP(c, r.Sys, nil)
 	default:
 		if v, ok = c.SysReg(r.Sys.Op0, r.Sys.Op1, r.Sys.CRn, r.Sys.CRm, r.Sys.Op2); !ok {
 			return dst, rsp.EINVAL
@@ -124,6 +126,10 @@ func (a *Adapter) WriteRegister(tid, regnum int, value []byte) error {
 		}
 		return nil
 	}
+	if isBankedSP(r.Sys) {
+		bankedSP(c, r.Sys, &v)
+		return nil
+	}
 	if !c.SetSysReg(r.Sys.Op0, r.Sys.Op1, r.Sys.CRn, r.Sys.CRm, r.Sys.Op2, v) {
 		return rsp.EINVAL
 	}
@@ -149,12 +155,13 @@ func (a *Adapter) WriteMemory(addr uint64, p []byte) error {
 // TargetXML implements rsp.TargetDescription.
 func (a *Adapter) TargetXML(annex string) ([]byte, bool) { return a.desc.TargetXML(annex) }
 
-// ExecFile implements rsp.ExecFile: the loaded kernel ELF, so `target remote` alone gives gdb symbols.
+// ExecFile implements rsp.ExecFile: the --symbols ELF (a vmlinux) or else the loaded kernel ELF, so `target
+// remote` alone gives gdb symbols. Nothing else on the host is ever served.
 func (a *Adapter) ExecFile() (string, []byte, bool) {
-	if len(a.img.Raw) == 0 {
+	if len(a.exec) == 0 {
 		return "", nil, false
 	}
-	return a.execName, a.img.Raw, true
+	return a.execName, a.exec, true
 }
 
 // SetConsole implements rsp.Console.
@@ -205,4 +212,31 @@ func comparatorOf(r *aarch64.SysReg) (debugregs.SysReg, bool) {
 func comparator(c *target.CPU, kind debugregs.RegKind, n int) uint64 {
 	v, _ := c.DebugUnit().Register(kind, n)
 	return v
+}
+
+// isBankedSP says whether a system register of the description is SP_EL0 or SP_EL1.
+func isBankedSP(r *aarch64.SysReg) bool {
+	return r != nil && (*r == aarch64.SPEL0 || *r == aarch64.SPEL1)
+}
+
+// bankedSP reads SP_EL0 or SP_EL1 as a debugger sees them (and writes *set to it, if set is not nil): the live
+// SP when it is the one in use (SP_EL0 at EL0 or EL1t, SP_EL1 at EL1h), else the banked copy. MRS cannot read
+// SP_EL1 at EL1 and reads a stale SP_EL0 while SP_EL0 is in use, so the machine's SP is reached by switching
+// PSTATE's mode to the one that uses it and back: the façade's only way to the bank (see docs/decisions.md).
+func bankedSP(c *target.CPU, r *aarch64.SysReg, set *uint64) uint64 {
+	const modeMask, el1h, el0t = 0xf, 0x5, 0x0
+	pstate := c.Reg(target.RegPState)
+	mode := uint64(el0t)
+	if *r == aarch64.SPEL1 {
+		mode = el1h
+	}
+	inUse := pstate&modeMask == mode || mode == el0t && pstate&1 == 0
+	if !inUse {
+		c.SetReg(target.RegPState, pstate&^modeMask|mode)
+		defer c.SetReg(target.RegPState, pstate)
+	}
+	if set != nil {
+		c.SetReg(target.RegSP, *set)
+	}
+	return c.Reg(target.RegSP)
 }

@@ -126,14 +126,17 @@ func TestStartRefuses(t *testing.T) {
 	require.Error(t, err)
 }
 
-// A kernel without the embedded kernel's debugger entry points (Linux, a test ELF) takes the external route;
-// points still work, the monitor says what it cannot do, and there is no exec file to serve.
+// A kernel without the embedded kernel's debugger entry points (Linux, a test ELF) takes the external route by
+// default and refuses the kernel route; points still work, the monitor says what it cannot do, and there is no
+// exec file to serve.
 func TestForeignKernelTakesTheExternalRoute(t *testing.T) {
 	def, err := kernelsim.Default()
 	require.NoError(t, err)
 	img := *def
 	img.Symbols, img.Raw = nil, nil
-	a, err := Start(Config{Image: &img, Route: RouteKernel, Machine: target.Config{CPUs: 2}})
+	_, err = Start(Config{Image: &img, Route: RouteKernel, Machine: target.Config{CPUs: 2}})
+	require.ErrorIs(t, err, ErrNeedsModelKernel)
+	a, err := Start(Config{Image: &img, Machine: target.Config{CPUs: 2}})
 	require.NoError(t, err)
 	t.Cleanup(a.haltFree)
 	require.IsType(t, externalRoute{}, a.route)

@@ -99,7 +99,7 @@ func (d *Description) sysRegs() []SysReg {
 	for n := 0; n < d.watchpoints; n++ {
 		out = append(out, comparator("DBGWCR", n, 7))
 	}
-	return append(out,
+	return append(append(out,
 		SysReg{Name: "MDSCR_EL1", Op0: 2, Op1: 0, CRn: 0, CRm: 2, Op2: 2},
 		SysReg{Name: "OSLSR_EL1", Op0: 2, Op1: 0, CRn: 1, CRm: 1, Op2: 4},
 		SysReg{Name: "ELR_EL1", Op0: 3, Op1: 0, CRn: 4, CRm: 0, Op2: 1},
@@ -110,8 +110,61 @@ func (d *Description) sysRegs() []SysReg {
 		SysReg{Name: "MPIDR_EL1", Op0: 3, Op1: 0, CRn: 0, CRm: 0, Op2: 5},
 		SysReg{Name: "ID_AA64DFR0_EL1", Op0: 3, Op1: 0, CRn: 0, CRm: 5, Op2: 0},
 		SysReg{Name: "CurrentEL", Op0: 3, Op1: 0, CRn: 4, CRm: 2, Op2: 2},
-	)
+	), kernelSysRegs...)
 }
+
+// kernelSysRegs are what a kernel developer looks at beyond the debug registers: translation, exception,
+// thread and timer state and the ID registers Linux's feature detection reads. They come after the registers
+// above so those keep their regnums. Names are the architecture's, which are also QEMU's except where QEMU
+// drops the _EL1 (SCTLR, VBAR, CPACR, CNTKCTL): those spellings are offered too (qemuAliases), so a script
+// written against QEMU's gdbstub works here.
+var kernelSysRegs = append([]SysReg{
+	{Name: "SCTLR_EL1", Op0: 3, Op1: 0, CRn: 1, CRm: 0, Op2: 0},
+	{Name: "TCR_EL1", Op0: 3, Op1: 0, CRn: 2, CRm: 0, Op2: 2},
+	{Name: "TTBR0_EL1", Op0: 3, Op1: 0, CRn: 2, CRm: 0, Op2: 0},
+	{Name: "TTBR1_EL1", Op0: 3, Op1: 0, CRn: 2, CRm: 0, Op2: 1},
+	{Name: "MAIR_EL1", Op0: 3, Op1: 0, CRn: 10, CRm: 2, Op2: 0},
+	{Name: "AMAIR_EL1", Op0: 3, Op1: 0, CRn: 10, CRm: 3, Op2: 0},
+	{Name: "PAR_EL1", Op0: 3, Op1: 0, CRn: 7, CRm: 4, Op2: 0},
+	{Name: "CPACR_EL1", Op0: 3, Op1: 0, CRn: 1, CRm: 0, Op2: 2},
+	{Name: "CONTEXTIDR_EL1", Op0: 3, Op1: 0, CRn: 13, CRm: 0, Op2: 1},
+	{Name: "TPIDR_EL1", Op0: 3, Op1: 0, CRn: 13, CRm: 0, Op2: 4},
+	{Name: "TPIDR_EL0", Op0: 3, Op1: 3, CRn: 13, CRm: 0, Op2: 2},
+	{Name: "TPIDRRO_EL0", Op0: 3, Op1: 3, CRn: 13, CRm: 0, Op2: 3},
+	SPEL0,
+	SPEL1,
+	{Name: "AFSR0_EL1", Op0: 3, Op1: 0, CRn: 5, CRm: 1, Op2: 0},
+	{Name: "AFSR1_EL1", Op0: 3, Op1: 0, CRn: 5, CRm: 1, Op2: 1},
+	{Name: "ISR_EL1", Op0: 3, Op1: 0, CRn: 12, CRm: 1, Op2: 0},
+	{Name: "CNTKCTL_EL1", Op0: 3, Op1: 0, CRn: 14, CRm: 1, Op2: 0},
+	{Name: "CNTFRQ_EL0", Op0: 3, Op1: 3, CRn: 14, CRm: 0, Op2: 0},
+	{Name: "CNTVCT_EL0", Op0: 3, Op1: 3, CRn: 14, CRm: 0, Op2: 2},
+	{Name: "CNTPCT_EL0", Op0: 3, Op1: 3, CRn: 14, CRm: 0, Op2: 1},
+	{Name: "CNTV_CTL_EL0", Op0: 3, Op1: 3, CRn: 14, CRm: 3, Op2: 1},
+	{Name: "CNTV_CVAL_EL0", Op0: 3, Op1: 3, CRn: 14, CRm: 3, Op2: 2},
+	{Name: "CNTP_CTL_EL0", Op0: 3, Op1: 3, CRn: 14, CRm: 2, Op2: 1},
+	{Name: "CNTP_CVAL_EL0", Op0: 3, Op1: 3, CRn: 14, CRm: 2, Op2: 2},
+	{Name: "MIDR_EL1", Op0: 3, Op1: 0, CRn: 0, CRm: 0, Op2: 0},
+	{Name: "ID_AA64PFR0_EL1", Op0: 3, Op1: 0, CRn: 0, CRm: 4, Op2: 0},
+	{Name: "ID_AA64ISAR0_EL1", Op0: 3, Op1: 0, CRn: 0, CRm: 6, Op2: 0},
+	{Name: "ID_AA64MMFR0_EL1", Op0: 3, Op1: 0, CRn: 0, CRm: 7, Op2: 0},
+}, qemuAliases...)
+
+// qemuAliases are QEMU 7.2's names for registers it describes without the _EL1 suffix (its cpreg names for
+// registers AArch32 shares); each reads and writes the same register as its architectural name.
+var qemuAliases = []SysReg{
+	{Name: "SCTLR", Op0: 3, Op1: 0, CRn: 1, CRm: 0, Op2: 0},
+	{Name: "VBAR", Op0: 3, Op1: 0, CRn: 12, CRm: 0, Op2: 0},
+	{Name: "CPACR", Op0: 3, Op1: 0, CRn: 1, CRm: 0, Op2: 2},
+	{Name: "CNTKCTL", Op0: 3, Op1: 0, CRn: 14, CRm: 1, Op2: 0},
+}
+
+// SPEL0 and SPEL1 are the banked stack pointers. MRS reaches SP_EL1 only from EL2 and SP_EL0 only while it is
+// not the SP in use, so a target serves them from its SP state rather than by encoding.
+var (
+	SPEL0 = SysReg{Name: "SP_EL0", Op0: 3, Op1: 0, CRn: 4, CRm: 1, Op2: 0}
+	SPEL1 = SysReg{Name: "SP_EL1", Op0: 3, Op1: 4, CRn: 4, CRm: 1, Op2: 0}
+)
 
 // Breakpoints and Watchpoints are the comparator counts described.
 func (d *Description) Breakpoints() int { return d.breakpoints }

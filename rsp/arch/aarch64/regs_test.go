@@ -10,8 +10,8 @@ import (
 
 func TestNumbering(t *testing.T) {
 	d := New(6, 4)
-	// 34 core + 6*2 + 4*2 comparators + 10 others
-	require.Equal(t, 34+12+8+10, d.NumRegs())
+	// 34 core + 6*2 + 4*2 comparators + 10 debug/exception registers + 29 kernel registers + 4 QEMU spellings
+	require.Equal(t, 34+12+8+10+29+4, d.NumRegs())
 	cases := []struct {
 		name   string
 		regnum int
@@ -20,6 +20,8 @@ func TestNumbering(t *testing.T) {
 		{"x0", 0, 8}, {"x30", 30, 8}, {"sp", 31, 8}, {"pc", 32, 8}, {"cpsr", 33, 4},
 		{"DBGBVR0_EL1", 34, 8}, {"DBGBVR5_EL1", 39, 8}, {"DBGBCR0_EL1", 40, 8},
 		{"DBGWVR0_EL1", 46, 8}, {"DBGWCR3_EL1", 53, 8}, {"MDSCR_EL1", 54, 8}, {"CurrentEL", 63, 8},
+		{"SCTLR_EL1", 64, 8}, {"SP_EL0", 76, 8}, {"SP_EL1", 77, 8}, {"ID_AA64MMFR0_EL1", 92, 8},
+		{"SCTLR", 93, 8}, {"CNTKCTL", 96, 8},
 	}
 	for _, c := range cases {
 		n, ok := d.Lookup(c.name)
@@ -55,6 +57,24 @@ func TestEncodings(t *testing.T) {
 	require.Equal(t, SysReg{Name: "ID_AA64DFR0_EL1", Op0: 3, CRm: 5}, get("ID_AA64DFR0_EL1"))
 	require.Equal(t, SysReg{Name: "CurrentEL", Op0: 3, CRn: 4, CRm: 2, Op2: 2}, get("CurrentEL"))
 	require.Equal(t, SysReg{Name: "MPIDR_EL1", Op0: 3, Op2: 5}, get("MPIDR_EL1"))
+	require.Equal(t, SysReg{Name: "TTBR1_EL1", Op0: 3, CRn: 2, Op2: 1}, get("TTBR1_EL1"))
+	require.Equal(t, SysReg{Name: "CNTV_CTL_EL0", Op0: 3, Op1: 3, CRn: 14, CRm: 3, Op2: 1}, get("CNTV_CTL_EL0"))
+	require.Equal(t, SPEL1, get("SP_EL1"))
+	for alias, name := range map[string]string{"SCTLR": "SCTLR_EL1", "VBAR": "VBAR_EL1", "CPACR": "CPACR_EL1", "CNTKCTL": "CNTKCTL_EL1"} {
+		a, r := get(alias), get(name)
+		a.Name, r.Name = "", ""
+		require.Equal(t, r, a, "QEMU's %s is %s", alias, name)
+	}
+	seen := map[SysReg]string{}
+	for n := NumCoreRegs; n < d.NumRegs(); n++ {
+		r, _ := d.Reg(n)
+		enc := *r.Sys
+		enc.Name = ""
+		if prev, dup := seen[enc]; dup {
+			require.Contains(t, []string{"SCTLR", "VBAR", "CPACR", "CNTKCTL"}, r.Name, "%s has %s's encoding", r.Name, prev)
+		}
+		seen[enc] = r.Name
+	}
 }
 
 func TestClamp(t *testing.T) {
