@@ -5,6 +5,7 @@ import (
 
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/debugregs"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/dev/timer"
 )
 
 // CPU is one simulated Cortex-A57-like core (AArch64, EL0/EL1, MMU off): its
@@ -32,6 +33,8 @@ type CPU struct {
 	sliceN     uint64 // executed within the current slice (for CNTVCT mid-slice)
 	exceptions uint64
 	waiting    bool // ended its slice in WFI/WFE
+	asleep     bool // in WFI (or CPU_SUSPEND): not scheduled until an interrupt line is high (run.go)
+	timer      timer.CPU
 	eventReg   bool // WFE event register
 
 	// per-slice outcome
@@ -59,6 +62,10 @@ func (c *CPU) reset(entry uint64) {
 	c.dbg, c.dw.port.U = dbg, dbg
 	dbg.Reset()
 	c.debugSynced()
+	if m != nil && m.gic != nil { // the timers are reset; the GIC's lines stay what they are
+		m.driveTimers(c, m.clock)
+		m.syncPending(c)
+	}
 }
 
 // takeException enters EL1 with a synchronous exception. ret is ELR_EL1.

@@ -229,8 +229,7 @@ func (c *CPU) execSlow(in *isa.Inst) int {
 		return slowNext
 	case isa.OpWFI:
 		c.PC = pc + 4
-		c.waiting = true
-		return slowEndSlice
+		return c.wfi()
 	case isa.OpWFE:
 		c.PC = pc + 4
 		if c.eventReg {

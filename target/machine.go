@@ -4,11 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"runtime"
 	"sort"
 	"sync"
 	"sync/atomic"
 
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/bus"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/dev/gic"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/dev/pl011"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/icache"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/isa"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/selfdebug"
@@ -17,8 +21,12 @@ import (
 // The QEMU virt memory map (the parts we model).
 const (
 	RAMBase    = 0x4000_0000
-	UARTBase   = 0x0900_0000
+	UARTBase   = 0x0900_0000 // PL011 (SPI 1 = INTID 33)
 	uartSize   = 0x1000
+	uartIRQ    = 33
+	GICDBase   = 0x0800_0000 // GIC distributor (both versions)
+	GICCBase   = 0x0801_0000 // GICv2 CPU interface
+	GICRBase   = 0x080a_0000 // GICv3 redistributors (RD + SGI frame per CPU)
 	pageShift  = icache.PageShift
 	pageSize   = icache.PageSize
 	instsPage  = icache.Slots
@@ -45,6 +53,14 @@ type Config struct {
 	// calls). It runs on the machine goroutine inside Resume, with the machine locked: it must not call
 	// any Machine or CPU method.
 	Hypercall func(cpu int, args [4]uint64) HypercallResult
+
+	// GIC is the interrupt controller's version: 2 (GICv2, at most 8 CPUs) or 3
+	// (GICv3: ICC_* system registers, ID_AA64PFR0_EL1.GIC = 1). 0 chooses 2 for up
+	// to 8 CPUs and 3 above (QEMU virt refuses more than 8 CPUs with a GICv2).
+	GIC int
+	// Input, if set, is read on a goroutine of the machine's own; its bytes reach
+	// the PL011's receive FIFO between rounds (raising its RX interrupt).
+	Input io.Reader
 }
 
 // Page flags (Machine.pageFlags, one byte per RAM page).
@@ -68,7 +84,8 @@ type Stats struct {
 // Machine is the simulated virt board.
 type Machine struct {
 	cfg       Config
-	ram       []byte
+	ramDev    *bus.RAM // guest RAM, an anonymous mapping outside the Go heap (Close unmaps it)
+	ram       []byte   // ramDev.Bytes()
 	ramSize   uint64
 	pageFlags []uint8
 	flagArr   *[maxPages]uint8 // pageFlags as a fixed array: the hot loop indexes it without bounds checks
@@ -83,7 +100,12 @@ type Machine struct {
 	wasOnBuf  [maxCPUs]bool
 	lastCPU   int
 
-	bus bus.Map // the devices of the physical address space (RAM is m.ram)
+	bus   bus.Map        // the physical address space: RAM (reached through m.ram first), GIC, PL011
+	gic   gic.Controller // the interrupt controller (gic2 or gic3)
+	gic2  *gic.GICv2     // set with Config.GIC 2
+	gic3  *gic.GICv3     // set with Config.GIC 3: the ICC_* system registers
+	uart  *pl011.UART
+	input inputLine // Config.Input's bytes on their way to the UART (interrupt.go)
 
 	swBP            map[uint64]int // address -> reference count (soft + external)
 	soft            map[uint64]bool
@@ -97,7 +119,9 @@ type Machine struct {
 	segments       []segment
 	entry          uint64
 	idleRounds     int    // consecutive rounds with every running CPU waiting
+	idleWait       bool   // the round was idle and only console input can end it: Resume waits
 	clock          uint64 // virtual time at the start of the current round
+	timerNext      uint64 // earliest future timer deadline (timer.go); MaxUint64: none
 	resetRequested bool
 	off            bool   // SYSTEM_OFF happened
 	offText        string // reason
@@ -134,9 +158,24 @@ func New(cfg Config) (*Machine, error) {
 	if cfg.Quantum < 1 {
 		return nil, fmt.Errorf("target: quantum %d: want > 0", cfg.Quantum)
 	}
+	switch {
+	case cfg.GIC == 0 && cfg.CPUs <= 8:
+		cfg.GIC = 2
+	case cfg.GIC == 0:
+		cfg.GIC = 3
+	case cfg.GIC == 2 && cfg.CPUs > 8:
+		return nil, fmt.Errorf("target: a GICv2 serves at most 8 CPUs, not %d: use GIC version 3", cfg.CPUs)
+	case cfg.GIC != 2 && cfg.GIC != 3:
+		return nil, fmt.Errorf("target: GIC version %d: want 2 or 3", cfg.GIC)
+	}
+	ram, err := bus.NewRAM(cfg.RAMSize)
+	if err != nil {
+		return nil, fmt.Errorf("target: %w", err)
+	}
 	m := &Machine{
 		cfg:        cfg,
-		ram:        make([]byte, cfg.RAMSize),
+		ramDev:     ram,
+		ram:        ram.Bytes(),
 		ramSize:    cfg.RAMSize,
 		pageFlags:  make([]uint8, maxPages)[:cfg.RAMSize/pageSize],
 		swBP:       map[uint64]int{},
@@ -144,31 +183,84 @@ func New(cfg Config) (*Machine, error) {
 		extBP:      map[int]uint64{},
 		extWP:      map[int]extWatch{},
 		hypercalls: map[uint64]bool{},
+		timerNext:  math.MaxUint64,
 	}
 	m.flagArr = (*[maxPages]uint8)(m.pageFlags[:maxPages])
 	m.code = icache.New(int(cfg.RAMSize/pageSize), m.pageFlags, pfCode)
 	m.trapPage = icache.NewTrapPage()
-	console := cfg.Console
-	if console == nil {
-		console = io.Discard
-	}
-	if err := m.bus.Add("pl011", UARTBase, uartSize, &uart{out: console}); err != nil {
-		return nil, fmt.Errorf("target: %w", err)
+	if err := m.buildDevices(); err != nil {
+		_ = ram.Close()
+		return nil, err
 	}
 	m.stats.Executed = make([]uint64, cfg.CPUs)
 	if cfg.LivelockThreshold < 0 {
+		_ = ram.Close()
 		return nil, fmt.Errorf("target: livelock threshold %d: want >= 0", cfg.LivelockThreshold)
 	}
 	for i := 0; i < cfg.CPUs; i++ {
 		u, err := selfdebug.NewUnit(cfg.CPUModel, cfg.Sync, cfg.FAR, cfg.Seed, i)
 		if err != nil {
+			_ = ram.Close()
 			return nil, err
 		}
 		c := &CPU{index: i, m: m, dbg: u}
 		c.reset(RAMBase)
 		m.cpus = append(m.cpus, c)
 	}
+	// A machine nobody closes still gives its RAM back when it is collected.
+	runtime.AddCleanup(m, func(r *bus.RAM) { _ = r.Close() }, ram)
+	m.input.start(cfg.Input)
 	return m, nil
+}
+
+// buildDevices makes the interrupt controller and the UART and maps them, with
+// RAM, at QEMU virt's addresses.
+func (m *Machine) buildDevices() error {
+	gcfg := gic.Config{CPUs: m.cfg.CPUs, Changed: m.irqChanged}
+	var err error
+	if m.cfg.GIC == 2 {
+		if m.gic2, err = gic.NewGICv2(gcfg); err == nil {
+			m.gic = m.gic2
+			err = errors.Join(m.bus.Add("gicd", GICDBase, gic.GICv2DistSize, m.gic2.Distributor()),
+				m.bus.Add("gicc", GICCBase, gic.GICv2CPUSize, m.gic2.CPUInterface()))
+		}
+	} else {
+		if m.gic3, err = gic.NewGICv3(gcfg); err == nil {
+			m.gic = m.gic3
+			err = errors.Join(m.bus.Add("gicd", GICDBase, gic.GICv3DistSize, m.gic3.Distributor()),
+				m.bus.Add("gicr", GICRBase, m.gic3.RedistributorsSize(), m.gic3.Redistributors()))
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("target: %w", err)
+	}
+	console := m.cfg.Console
+	if console == nil {
+		console = io.Discard
+	}
+	g := m.gic
+	m.uart = pl011.New(pl011.Config{Out: console, IRQ: func(level bool) { g.SetLevel(uartIRQ, 0, level) }})
+	err = errors.Join(m.bus.Add("pl011", UARTBase, uartSize, m.uart),
+		m.bus.Add("ram", RAMBase, m.cfg.RAMSize, m.ramDev))
+	if err != nil {
+		return fmt.Errorf("target: %w", err)
+	}
+	return nil
+}
+
+// Close gives the guest RAM back (it lives outside the Go heap) and stops
+// reading Config.Input. No other method may be called afterwards; a second
+// Close returns an error.
+func (m *Machine) Close() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.input.stop()
+	if m.ramDev == nil {
+		return errors.New("target: machine already closed")
+	}
+	err := m.ramDev.Close()
+	m.ramDev, m.ram, m.ramSize = nil, nil, 0
+	return err
 }
 
 // ErrOutsideRAM is returned for memory accesses outside RAM.
@@ -215,6 +307,7 @@ func (m *Machine) resetLocked(entry uint64) {
 		c.reset(entry)
 		c.on = c.index == 0
 	}
+	m.resetDevices()
 	m.pending = nil
 	m.off = false
 	m.offText = ""

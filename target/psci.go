@@ -57,7 +57,7 @@ func (m *psciHost) PowerOn(i int, entry, ctx uint64) {
 func (m *psciHost) PowerOff(i int) { m.cpus[i].on = false }
 
 // Wait makes CPU i end its turn waiting, as WFI does.
-func (m *psciHost) Wait(i int) { m.cpus[i].waiting = true }
+func (m *psciHost) Wait(i int) { m.cpus[i].wfi() }
 
 // SystemOff powers the machine off; CPU i reports it.
 func (m *psciHost) SystemOff(i int) {

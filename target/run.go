@@ -1,6 +1,9 @@
 package target
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // Action is what Resume does with one CPU.
 type Action uint8
@@ -70,7 +73,10 @@ type Stop struct {
 
 // Interrupt asks a running Resume to stop soon (goroutine-safe). If the
 // machine is halted, the next Resume returns StopInterrupt at once.
-func (m *Machine) Interrupt() { m.interrupt.Store(true) }
+func (m *Machine) Interrupt() {
+	m.interrupt.Store(true)
+	m.input.signal() // an idle Resume waiting for console input
+}
 
 // Resume runs the CPUs as actions says (len(actions) == NumCPUs(); missing
 // entries are ActionStop) until some CPU stops; then every CPU is halted.
@@ -123,13 +129,20 @@ func (m *Machine) resume(actions []Action, limit uint64) Stop {
 			return Stop{Kind: StopInterrupt, CPU: m.lastCPU}
 		}
 		m.mu.Lock()
+		m.feedInput()
+		m.pollTimers()
 		s, done := m.round(acts, wasOn, def)
 		if !done && limit > 0 && m.executedLocked()-start >= limit {
 			s, done = Stop{Kind: StopLimit, CPU: m.lastCPU, Text: fmt.Sprintf("%d instructions executed", limit)}, true
 		}
+		wait := m.idleWait
+		m.idleWait = false
 		m.mu.Unlock()
 		if done {
 			return s
+		}
+		if wait {
+			<-m.input.wake // console input, its end, or Interrupt
 		}
 	}
 }
@@ -161,6 +174,16 @@ func (m *Machine) round(acts []Action, wasOn []bool, def Action) (Stop, bool) {
 		}
 		if a == ActionStop || (a == ActionStep && have) {
 			continue
+		}
+		if c.asleep {
+			// WFI: the CPU is not scheduled until one of its interrupt
+			// lines is high, masked or not. A debugger's step wakes it (a
+			// WFI may end for no architectural reason).
+			if c.Pending == 0 && a != ActionStep {
+				ran = true
+				continue
+			}
+			c.asleep = false
 		}
 		budget := m.cfg.Quantum
 		if a == ActionStep {
@@ -226,6 +249,20 @@ func (m *Machine) round(acts []Action, wasOn []bool, def Action) (Stop, bool) {
 	if !ran {
 		return Stop{Kind: StopIdle, CPU: m.lastCPU, Text: "no CPU is allowed to run"}, true
 	}
+	if allIdle && m.timerNext != math.MaxUint64 {
+		// Every running CPU waits: nothing changes until the earliest
+		// timer deadline, so the virtual clock jumps there (an idle guest
+		// costs no host time; the next round's pollTimers raises the PPI).
+		m.clock = max(m.clock, m.timerNext)
+		m.idleRounds = 0
+		return Stop{}, false
+	}
+	if allIdle && m.input.open.Load() {
+		// Only console input can wake the guest: wait for it.
+		m.idleWait = true
+		m.idleRounds = 0
+		return Stop{}, false
+	}
 	if allIdle {
 		m.idleRounds++
 		if m.idleRounds >= idleRoundsMax {
@@ -237,6 +274,17 @@ func (m *Machine) round(acts []Action, wasOn []bool, def Action) (Stop, bool) {
 		m.idleRounds = 0
 	}
 	return Stop{}, false
+}
+
+// wfi executes WFI: it completes at once when an interrupt line of the CPU
+// is high (whatever PSTATE's masks say); otherwise the CPU sleeps until one
+// is (round).
+func (c *CPU) wfi() int {
+	if c.Pending != 0 {
+		return slowNext
+	}
+	c.waiting, c.asleep = true, true
+	return slowEndSlice
 }
 
 // A round in which every running CPU ended its turn in WFI/WFE after at most

@@ -2,6 +2,8 @@ package target
 
 import (
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/dev/gic"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/dev/timer"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/selfdebug"
 )
 
@@ -12,9 +14,10 @@ import (
 //  2. The core itself (cpu.State.ReadSys/WriteSys: storage, constants and
 //     PSTATE views, with the EL0 access rules applied to every register).
 //  3. The machine, for the cpu.Machine registers the core reports back:
-//     MPIDR (the CPU's place in the machine) and the counter views. The
-//     timer's CNTV_*/CNTP_* and the GIC's ICC_* registers join this switch
-//     when those devices are wired (mark them cpu.Machine in cpu.Table).
+//     MPIDR (the CPU's place in the machine), ID_AA64PFR0 (its GIC field),
+//     the counter views, and the devices' registers (devRead/devWrite): the
+//     generic timers' CNTV_*/CNTP_* (timer.go), ISR_EL1 (the CPU's interrupt
+//     lines) and, with a GICv3, its ICC_* CPU interface.
 
 // k is cpu.SysKey, short for the debug register tables.
 func k(op0, op1, crn, crm, op2 uint32) uint32 { return cpu.SysKey(op0, op1, crn, crm, op2) }
@@ -45,12 +48,8 @@ func (c *CPU) readSys(key uint32, checkEL bool) (uint64, bool) {
 		return c.MPIDR(), true
 	case cpu.KeyCNTPCT, cpu.KeyCNTVCT:
 		return c.counter(), true
-	case cpu.KeyCNTPTVAL:
-		return uint64(uint32(c.SR[cpu.IdxCNTPCVAL] - c.counter())), true
-	case cpu.KeyCNTVTVAL:
-		return uint64(uint32(c.SR[cpu.IdxCNTVCVAL] - c.counter())), true
 	}
-	return 0, false
+	return c.devRead(key, checkEL)
 }
 
 // writeSys writes a system register; ok=false means UNDEFINED (MSR) or not
@@ -66,12 +65,77 @@ func (c *CPU) writeSys(key uint32, v uint64, checkEL bool) bool {
 	switch key {
 	case cpu.KeyMPIDR, cpu.KeyCNTPCT, cpu.KeyCNTVCT:
 		return !checkEL // read-only: debugger writes are ignored
-	case cpu.KeyCNTPTVAL:
-		c.SR[cpu.IdxCNTPCVAL] = c.counter() + uint64(int64(int32(uint32(v))))
+	}
+	return c.devWrite(key, v, checkEL)
+}
+
+// The devices' system registers: timers, ISR_EL1, the GICv3 CPU interface.
+
+// timerRegs maps the CNT*_CTL/CVAL/TVAL encodings to (physical?, register).
+var timerRegs = map[uint32]struct {
+	phys bool
+	reg  int
+}{
+	cpu.KeyCNTPCTL: {true, timerCTL}, cpu.KeyCNTPCVAL: {true, timerCVAL}, cpu.KeyCNTPTVAL: {true, timerTVAL},
+	cpu.KeyCNTVCTL: {false, timerCTL}, cpu.KeyCNTVCVAL: {false, timerCVAL}, cpu.KeyCNTVTVAL: {false, timerTVAL},
+}
+
+// iccRegs maps the ICC_*_EL1 encodings (cpu.Table, by name) to the GICv3's registers.
+var iccRegs = func() map[uint32]gic.SysReg {
+	r := map[uint32]gic.SysReg{}
+	for i := range cpu.Table {
+		for g := gic.SysReg(0); g < gic.NumSysRegs; g++ {
+			if cpu.Table[i].Name == g.String() {
+				r[cpu.Table[i].Key] = g
+			}
+		}
+	}
+	return r
+}()
+
+func (c *CPU) timerOf(phys bool) *timer.Timer {
+	if phys {
+		return &c.timer.Phys
+	}
+	return &c.timer.Virt
+}
+
+// devRead answers the devices' registers; false: UNDEFINED.
+func (c *CPU) devRead(key uint32, checkEL bool) (uint64, bool) {
+	if t, ok := timerRegs[key]; ok {
+		return c.timerRead(c.timerOf(t.phys), t.reg), true
+	}
+	switch key {
+	case cpu.KeyISR:
+		return c.isr(), true
+	case cpu.KeyIDAA64PFR0:
+		if c.m.gic3 != nil {
+			return cpu.IDAA64PFR0 | 1<<24, true
+		}
+		return cpu.IDAA64PFR0, true
+	}
+	if r, ok := iccRegs[key]; ok && c.m.gic3 != nil {
+		if !checkEL && (r == gic.ICCIAR0 || r == gic.ICCIAR1) {
+			return 0, false // a debugger's read must not acknowledge an interrupt
+		}
+		return c.m.gic3.ReadSysReg(c.index, r)
+	}
+	return 0, false
+}
+
+// devWrite writes the devices' registers; false: UNDEFINED (MSR) or not
+// writable (debugger).
+func (c *CPU) devWrite(key uint32, v uint64, checkEL bool) bool {
+	if t, ok := timerRegs[key]; ok {
+		c.timerWrite(c.timerOf(t.phys), t.reg, v)
 		return true
-	case cpu.KeyCNTVTVAL:
-		c.SR[cpu.IdxCNTVCVAL] = c.counter() + uint64(int64(int32(uint32(v))))
-		return true
+	}
+	switch key {
+	case cpu.KeyISR, cpu.KeyIDAA64PFR0:
+		return !checkEL
+	}
+	if r, ok := iccRegs[key]; ok && c.m.gic3 != nil {
+		return c.m.gic3.WriteSysReg(c.index, r, v)
 	}
 	return false
 }

@@ -60,6 +60,10 @@ var (
 	KeyCNTPCVAL   = SysKey(3, 3, 14, 2, 2)
 	KeyCNTVTVAL   = SysKey(3, 3, 14, 3, 0)
 	KeyCNTVCVAL   = SysKey(3, 3, 14, 3, 2)
+	KeyCNTPCTL    = SysKey(3, 3, 14, 2, 1)
+	KeyCNTVCTL    = SysKey(3, 3, 14, 3, 1)
+	KeyISR        = SysKey(3, 0, 12, 1, 0)
+	KeyIDAA64PFR0 = SysKey(3, 0, 0, 4, 0)
 	KeyCTR        = SysKey(3, 3, 0, 0, 1)
 	KeyTPIDRRO    = SysKey(3, 3, 13, 0, 3)
 	KeySPEL1      = SysKey(3, 4, 4, 1, 0) // EL2-only view: UNDEFINED from EL1
@@ -81,7 +85,7 @@ func DebugOwned(key uint32) bool {
 	return key>>14 == 2 || key == KeyIDAA64DFR0 || key == KeyIDAA64DFR1
 }
 
-var Table = []Desc{
+var Table = append([]Desc{
 	{"MIDR_EL1", SysKey(3, 0, 0, 0, 0), Const, 0x411fd070, 0, 0},
 	{"MPIDR_EL1", KeyMPIDR, Machine, 0, 0, 0},
 	{"REVIDR_EL1", SysKey(3, 0, 0, 0, 6), Const, 0, 0, 0},
@@ -102,9 +106,9 @@ var Table = []Desc{
 	{"MVFR0_EL1", SysKey(3, 0, 0, 3, 0), Const, 0x10110222, 0, 0},
 	{"MVFR1_EL1", SysKey(3, 0, 0, 3, 1), Const, 0x12111111, 0, 0},
 	{"MVFR2_EL1", SysKey(3, 0, 0, 3, 2), Const, 0x43, 0, 0},
-	{"ID_AA64PFR0_EL1", SysKey(3, 0, 0, 4, 0), Const, 0x22, 0, 0},
+	{"ID_AA64PFR0_EL1", KeyIDAA64PFR0, Machine, 0, 0, 0}, // GIC field from the machine: IDAA64PFR0 | GIC<<24
 	{"ID_AA64DFR0_EL1", SysKey(3, 0, 0, 5, 0), Const, 0x10305106, 0, 0},
-	{"ID_AA64ISAR0_EL1", SysKey(3, 0, 0, 6, 0), Const, 0x11120, 0, 0},
+	{"ID_AA64ISAR0_EL1", SysKey(3, 0, 0, 6, 0), Const, IDAA64ISAR0, 0, 0},
 	{"ID_AA64MMFR0_EL1", SysKey(3, 0, 0, 7, 0), Const, 0x1124, 0, 0},
 	{"CCSIDR_EL1", KeyCCSIDR, Special, 0, 0, 0},
 	{"CLIDR_EL1", SysKey(3, 1, 0, 0, 1), Const, 0x0a200023, 0, 0},
@@ -135,7 +139,7 @@ var Table = []Desc{
 	{"MAIR_EL1", SysKey(3, 0, 10, 2, 0), Plain, 0, 0, 0},
 	{"AMAIR_EL1", SysKey(3, 0, 10, 3, 0), Plain, 0, 0, 0},
 	{"VBAR_EL1", KeyVBAR, Plain, 0, ^uint64(0x7ff), 0},
-	{"ISR_EL1", SysKey(3, 0, 12, 1, 0), Const, 0, 0, 0},
+	{"ISR_EL1", KeyISR, Machine, 0, 0, 0},
 	{"CONTEXTIDR_EL1", SysKey(3, 0, 13, 0, 1), Plain, 0, 0xffffffff, 0},
 	{"TPIDR_EL1", SysKey(3, 0, 13, 0, 4), Plain, 0, 0, 0},
 	{"CNTKCTL_EL1", SysKey(3, 0, 14, 1, 0), Plain, 0, 0x3ff, 0},
@@ -152,11 +156,42 @@ var Table = []Desc{
 	{"CNTPCT_EL0", KeyCNTPCT, Machine, 0, 0, EL0Read},
 	{"CNTVCT_EL0", KeyCNTVCT, Machine, 0, 0, EL0Read},
 	{"CNTP_TVAL_EL0", KeyCNTPTVAL, Machine, 0, 0, 0},
-	{"CNTP_CTL_EL0", SysKey(3, 3, 14, 2, 1), Plain, 0, 3, 0},
-	{"CNTP_CVAL_EL0", KeyCNTPCVAL, Plain, 0, 0, 0},
+	{"CNTP_CTL_EL0", KeyCNTPCTL, Machine, 0, 0, 0},
+	{"CNTP_CVAL_EL0", KeyCNTPCVAL, Machine, 0, 0, 0},
 	{"CNTV_TVAL_EL0", KeyCNTVTVAL, Machine, 0, 0, 0},
-	{"CNTV_CTL_EL0", SysKey(3, 3, 14, 3, 1), Plain, 0, 3, 0},
-	{"CNTV_CVAL_EL0", KeyCNTVCVAL, Plain, 0, 0, 0},
+	{"CNTV_CTL_EL0", KeyCNTVCTL, Machine, 0, 0, 0},
+	{"CNTV_CVAL_EL0", KeyCNTVCVAL, Machine, 0, 0, 0},
+}, iccDescs()...)
+
+// The CPU model's feature registers where they differ from QEMU's cortex-a57
+// (docs/interfaces.md): FP and AdvSIMD not implemented (0xf), EL0 and EL1
+// AArch64 only, EL2/EL3 absent; ISAR0 advertises CRC32 only (no AES, SHA,
+// atomics). The machine adds ID_AA64PFR0_EL1.GIC = 1 with a GICv3.
+const (
+	IDAA64PFR0  = 0x00ff0011
+	IDAA64ISAR0 = 0x10000
+)
+
+// The GICv3 CPU interface, ICC_<name>_EL1 at op0 3, op1 0, (CRn, CRm, op2)
+// (docs/devices.md); cpu.Machine: UNDEFINED unless the machine has a GICv3.
+var iccEncodings = [...]struct {
+	name          string
+	crn, crm, op2 uint32
+}{
+	{"PMR", 4, 6, 0}, {"IAR0", 12, 8, 0}, {"EOIR0", 12, 8, 1}, {"HPPIR0", 12, 8, 2}, {"BPR0", 12, 8, 3},
+	{"AP0R0", 12, 8, 4}, {"AP0R1", 12, 8, 5}, {"AP0R2", 12, 8, 6}, {"AP0R3", 12, 8, 7},
+	{"AP1R0", 12, 9, 0}, {"AP1R1", 12, 9, 1}, {"AP1R2", 12, 9, 2}, {"AP1R3", 12, 9, 3},
+	{"DIR", 12, 11, 1}, {"RPR", 12, 11, 3}, {"SGI1R", 12, 11, 5}, {"ASGI1R", 12, 11, 6}, {"SGI0R", 12, 11, 7},
+	{"IAR1", 12, 12, 0}, {"EOIR1", 12, 12, 1}, {"HPPIR1", 12, 12, 2}, {"BPR1", 12, 12, 3},
+	{"CTLR", 12, 12, 4}, {"SRE", 12, 12, 5}, {"IGRPEN0", 12, 12, 6}, {"IGRPEN1", 12, 12, 7},
+}
+
+func iccDescs() []Desc {
+	var d []Desc
+	for _, e := range iccEncodings {
+		d = append(d, Desc{"ICC_" + e.name + "_EL1", SysKey(3, 0, e.crn, e.crm, e.op2), Machine, 0, 0, EL0None})
+	}
+	return d
 }
 
 // ccsidrValues are Cortex-A57's CCSIDR_EL1 per CSSELR (L1D, L1I, L2).
@@ -190,15 +225,13 @@ func mustIndex(key uint32) int {
 // Table indices (State.SR) of the registers exception entry and return and
 // the machine use directly.
 var (
-	IdxSCTLR    = mustIndex(KeySCTLR)
-	IdxCSSELR   = mustIndex(KeyCSSELR)
-	IdxSPSR     = mustIndex(KeySPSR)
-	IdxELR      = mustIndex(KeyELR)
-	IdxESR      = mustIndex(KeyESR)
-	IdxFAR      = mustIndex(KeyFAR)
-	IdxVBAR     = mustIndex(KeyVBAR)
-	IdxCNTPCVAL = mustIndex(KeyCNTPCVAL)
-	IdxCNTVCVAL = mustIndex(KeyCNTVCVAL)
+	IdxSCTLR  = mustIndex(KeySCTLR)
+	IdxCSSELR = mustIndex(KeyCSSELR)
+	IdxSPSR   = mustIndex(KeySPSR)
+	IdxELR    = mustIndex(KeyELR)
+	IdxESR    = mustIndex(KeyESR)
+	IdxFAR    = mustIndex(KeyFAR)
+	IdxVBAR   = mustIndex(KeyVBAR)
 )
 
 // idSpaceRAZ reports whether key is in the unallocated part of the ID
