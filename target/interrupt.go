@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/dev/pl011"
 )
 
 // Interrupt wiring (docs/interfaces.md "how to wire"): the GIC's outputs
@@ -142,4 +143,14 @@ func (m *Machine) feedInput() {
 	if len(b) > 0 {
 		m.uart.Input(b)
 	}
+}
+
+// inputCanWake reports whether console input may still come and would raise
+// the UART's interrupt (UARTIMSC has RXIM or RTIM set).
+func (m *Machine) inputCanWake() bool {
+	if !m.input.open.Load() {
+		return false
+	}
+	imsc, _ := m.uart.Read(0, pl011.RegIMSC, 4)
+	return imsc&(pl011.IntRX|pl011.IntRT) != 0
 }

@@ -257,7 +257,7 @@ func (m *Machine) round(acts []Action, wasOn []bool, def Action) (Stop, bool) {
 		m.idleRounds = 0
 		return Stop{}, false
 	}
-	if allIdle && m.input.open.Load() {
+	if allIdle && m.inputCanWake() {
 		// Only console input can wake the guest: wait for it.
 		m.idleWait = true
 		m.idleRounds = 0
