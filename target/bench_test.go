@@ -43,9 +43,14 @@ func setupLoop(tb testing.TB, cpus int, iters uint64) *Machine {
 	return m
 }
 
-func benchmarkLoop(b *testing.B, cpus int) {
+func benchmarkLoop(b *testing.B, cpus int) { benchmarkLoopWith(b, cpus, nil) }
+
+func benchmarkLoopWith(b *testing.B, cpus int, prep func(*Machine)) {
 	const iters = 1 << 20
 	m := setupLoop(b, cpus, iters)
+	if prep != nil {
+		prep(m)
+	}
 	acts := make([]Action, cpus)
 	for i := range acts {
 		acts[i] = ActionContinue

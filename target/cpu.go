@@ -23,6 +23,9 @@ type CPU struct {
 	m     *Machine
 	on    bool
 
+	mm    mmuState // stage-1 translation (memory.go)
+	split split    // the last accSplit access
+
 	// last failed access
 	faultAddr  uint64
 	faultWrite bool
@@ -59,6 +62,7 @@ func (c *CPU) reset(entry uint64) {
 	idx, m, dbg, executed, exceptions := c.index, c.m, c.dbg, c.executed, c.exceptions
 	*c = CPU{index: idx, m: m, executed: executed, exceptions: exceptions}
 	c.State.Reset(entry)
+	c.resetMMU()
 	c.dbg, c.dw.port.U = dbg, dbg
 	dbg.Reset()
 	c.debugSynced()

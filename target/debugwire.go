@@ -128,7 +128,7 @@ func (c *CPU) debugStep(page *icache.Page) (endSlice bool) {
 	}
 	in := &page.Insts[pc>>2&(instsPage-1)]
 	if in.Op == isa.OpUndecoded {
-		*in = c.m.decodeAt(pc)
+		*in = c.decodeAt(pc)
 	}
 	op := in.Op
 	exceptions := c.exceptions
@@ -193,6 +193,8 @@ func (m *Machine) refreshGuestWatch() {
 		m.pageFlags[pi] = f
 	}
 	m.guestWatchPages = m.guestWatchPages[:0]
+	m.guestWatchVA = m.guestWatchVA[:0]
+	defer m.flushAllMicros()
 	for _, c := range m.cpus {
 		u := c.dbg
 		c.dw.gen = u.Generation()
@@ -226,6 +228,7 @@ func (m *Machine) refreshGuestWatch() {
 
 // flagGuestWatch marks the RAM pages overlapping [lo, lo+size).
 func (m *Machine) flagGuestWatch(lo, size uint64) {
+	m.guestWatchVA = append(m.guestWatchVA, [2]uint64{lo, size})
 	end := lo + size - 1
 	if end < lo {
 		end = ^uint64(0)

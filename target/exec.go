@@ -22,6 +22,12 @@ func (c *CPU) run(budget int) {
 		if c.Pending != 0 && c.takeInterrupt() {
 			continue
 		}
+		if c.mm.on {
+			if c.EL != c.mm.el {
+				c.flushMicros() // the data micro-TLBs hold one EL's permissions
+			}
+			c.PC = c.mm.mmu.Context().BranchAddr(c.PC) // a branch to a tagged address (TBI) drops the tag
+		}
 		pc := c.PC
 		c.sliceN = uint64(c.n)
 		pa, ok := c.fetchOK(pc)
@@ -29,7 +35,8 @@ func (c *CPU) run(budget int) {
 			c.n++
 			continue
 		}
-		page := m.codePageAt((pa - RAMBase) >> pageShift) // decoded code is keyed by physical page
+		page := m.codePage(pa, pc) // decoded code is keyed by physical page
+		c.mm.codeOff = pa&^(pageSize-1) - RAMBase
 		limit := budget
 		if page.BP {
 			if m.swBP[pc] > 0 && (m.soft[pc] || !m.extOff[c.index]) && !(c.skipBPOn && c.n == 0) {
@@ -68,7 +75,7 @@ func (c *CPU) run(budget int) {
 		slot := c.PC >> 2 & (instsPage - 1)
 		in := &page.Insts[slot]
 		if in.Op == isa.OpUndecoded {
-			*in = m.decodeAt(c.PC)
+			*in = c.decodeAt(c.PC)
 			continue
 		}
 		if code.Insts[slot].Op == isa.OpUndecoded {
@@ -112,7 +119,7 @@ func (c *CPU) stepOne(page *icache.Page, base uint64, limit int) bool {
 	i := (c.PC - base) >> 2
 	in := &page.Insts[i]
 	if in.Op == isa.OpUndecoded {
-		*in = c.m.decodeAt(c.PC)
+		*in = c.decodeAt(c.PC)
 	}
 	tp := c.m.trapPage
 	tp.Insts[i] = isa.Unfused(*in)
@@ -134,18 +141,35 @@ func (c *CPU) fetchOK(pc uint64) (pa uint64, ok bool) {
 		c.takeException(cpu.ECPCAlign, 0, pc, pc, true)
 		return 0, false
 	}
-	acc := mmu.Fetch
-	if c.EL == 0 {
-		acc |= mmu.EL0
+	pa = pc
+	fsc := uint32(cpu.FSCExternal)
+	if c.mm.on {
+		acc := mmu.Fetch
+		if c.EL == 0 {
+			acc |= mmu.EL0
+		}
+		tlb := c.mm.mmu.TLB()
+		if pa, ok = c.mm.fetch.Lookup(pc, tlb.Gen(), acc); !ok {
+			if f := c.mm.mmu.Refill(&c.mm.fetch, pc, acc); !f.OK() {
+				fsc, pa = f.FSC(), 0
+			} else {
+				pa, _ = c.mm.fetch.Lookup(pc, tlb.Gen(), acc)
+			}
+		}
 	}
-	pa, ok = c.translate(pc, acc)
-	if !ok || pa-RAMBase >= c.m.ramSize {
+	if pa-RAMBase >= c.m.ramSize {
 		ec := uint32(cpu.ECInsnAbort)
 		if c.EL == 0 {
 			ec = cpu.ECInsnAbortLo
 		}
-		c.takeException(ec, cpu.FSCExternal, pc, pc, true)
+		c.takeException(ec, fsc, pc, pc, true)
 		return 0, false
 	}
 	return pa, true
+}
+
+// decodeAt decodes the instruction at pc, in the page run is executing
+// (its physical page: mmuState.codeOff), for its page slot.
+func (c *CPU) decodeAt(pc uint64) isa.Inst {
+	return icache.Decode(c.m.ram, c.mm.codeOff|pc&(pageSize-1), pc)
 }

@@ -87,7 +87,8 @@ func FuzzDecodeAt(f *testing.F) {
 	f.Add(uint32(0xd503201f), uint32(0x54ffffe1))
 	f.Fuzz(func(t *testing.T, w1, w2 uint32) {
 		m, c := newTestMachine(t, w1, w2, 0x14000000) // ...; b .
-		in := m.decodeAt(testCode)
+		c.mm.codeOff = testCode&^0xfff - RAMBase
+		in := c.decodeAt(testCode)
 		require.Equal(t, isa.Decode(w1, testCode), isa.Unfused(in))
 		if in.Op == isa.OpSUBSBcond {
 			b := isa.Decode(w2, testCode+4)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/isa"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/mmu"
 )
 
 // The general path: every instruction inner hands back, executed with the
@@ -76,7 +77,11 @@ func (c *CPU) execSlow(in *isa.Inst) int {
 	case isa.OpLDP, isa.OpSTP:
 		addr := in.PairAddr(x)
 		size := uint64(1) << in.Amt
-		kind, off := c.access(addr, 2*size, size, in.Op == isa.OpSTP)
+		acc := mmu.Read
+		if in.Op == isa.OpSTP {
+			acc = mmu.Write
+		}
+		kind, off := c.access(addr, 2*size, size, acc)
 		if kind == accFault {
 			// report the element that faults, as two single accesses would
 			if c.faultFSC == cpu.FSCExternal && !c.stopped {
@@ -105,7 +110,12 @@ func (c *CPU) execSlow(in *isa.Inst) int {
 
 	case isa.OpLDXR, isa.OpLDAR:
 		addr := x[in.Rn]
-		v, ok := c.readSlow(addr, in.Amt, false)
+		size := uint64(1) << in.Amt
+		kind, off := c.access(addr, size, size, mmu.Read|accAligned)
+		if kind == accFault {
+			return slowFault
+		}
+		v, ok := c.load(kind, addr, off, in.Amt)
 		if !ok {
 			return slowFault
 		}
@@ -116,7 +126,9 @@ func (c *CPU) execSlow(in *isa.Inst) int {
 		c.PC = pc + 4
 		return slowNext
 	case isa.OpSTLR:
-		if !c.writeSlow(x[in.Rn], in.Amt, x[in.Rd], false) {
+		addr, size := x[in.Rn], uint64(1)<<in.Amt
+		kind, off := c.access(addr, size, size, mmu.Write|accAligned)
+		if kind == accFault || !c.store(kind, addr, off, in.Amt, x[in.Rd]) {
 			return slowFault
 		}
 		c.PC = pc + 4
@@ -124,7 +136,7 @@ func (c *CPU) execSlow(in *isa.Inst) int {
 	case isa.OpSTXR:
 		addr := x[in.Rn]
 		size := uint64(1) << in.Amt
-		kind, off := c.access(addr, size, size, true)
+		kind, off := c.access(addr, size, size, mmu.Write|accAligned)
 		if kind == accFault {
 			return slowFault
 		}
@@ -141,7 +153,11 @@ func (c *CPU) execSlow(in *isa.Inst) int {
 	case isa.OpLDXP, isa.OpSTXP: // one access of both registers, aligned to its whole size
 		addr := x[in.Rn]
 		size := uint64(1) << in.Amt
-		kind, off := c.access(addr, 2*size, 2*size, in.Op == isa.OpSTXP)
+		acc := mmu.Read | accAligned
+		if in.Op == isa.OpSTXP {
+			acc = mmu.Write | accAligned
+		}
+		kind, off := c.access(addr, 2*size, 2*size, acc)
 		if kind == accFault {
 			return slowFault
 		}
@@ -171,8 +187,12 @@ func (c *CPU) execSlow(in *isa.Inst) int {
 
 	case isa.OpDCZVA:
 		addr := x[in.Rn] &^ 63
-		kind, off := c.access(addr, 64, 1, true)
+		kind, off := c.access(addr, 64, 1, mmu.Write)
 		if kind == accFault {
+			return slowFault
+		}
+		if c.mm.on && kind == accDevice {
+			c.recordAbort(addr, cpu.FSCAlignment, mmu.Write) // DC ZVA to Device memory (docs/mmu.md)
 			return slowFault
 		}
 		if kind == accRAM {
@@ -290,10 +310,10 @@ func (c *CPU) atomic(in *isa.Inst) int {
 		total = 2 * size
 	}
 	// An atomic both reads and writes: a Read watchpoint sees the read first.
-	if kind, _ := c.access(addr, total, total, false); kind == accFault {
+	if kind, _ := c.access(addr, total, total, mmu.Read|accAligned); kind == accFault {
 		return slowFault
 	}
-	kind, off := c.access(addr, total, total, true)
+	kind, off := c.access(addr, total, total, mmu.Write|accAligned)
 	if kind == accFault {
 		return slowFault
 	}
@@ -387,6 +407,9 @@ func (c *CPU) execGeneral(in *isa.Inst) int {
 		if c.EL == 0 && in.Amt != 3 {
 			c.undefined()
 			return slowRedirect
+		}
+		if r := c.sysInstr(in); r != slowNext {
+			return r
 		}
 	case isa.OpSBFM, isa.OpBFM:
 		x[in.Rd] = isa.BitField(in, x[in.Rn], x[in.Rm])
@@ -487,3 +510,65 @@ func (c *CPU) setResult(rd uint8, r, nzcv uint64, sets bool) {
 }
 
 func (c *CPU) undefined() { c.takeException(cpu.ECUnknown, 0, c.PC, 0, false) }
+
+// sysInstr executes the SYS instructions with an effect (c.PC is the
+// instruction; slowNext: done, the caller advances the PC): TLBI, AT, the
+// data cache maintenance by VA (translated for their faults, no other
+// effect: there are no caches) and the instruction cache invalidations,
+// which drop decoded instructions. Set/way operations and the rest do
+// nothing.
+func (c *CPU) sysInstr(in *isa.Inst) int {
+	key := uint32(in.Imm)
+	op1, crn, crm, op2 := uint8(key>>11&7), uint8(key>>7&15), uint8(key>>3&15), uint8(key&7)
+	xt := c.X[in.Rn] // the zero register's slot reads 0
+	switch crn {
+	case 8: // TLBI
+		if op, ok := mmu.DecodeTLBI(op1, crn, crm, op2); ok {
+			c.applyTLBI(c.mm.mmu.Context().TLBI(op, xt))
+		}
+	case 7:
+		if op, ok := mmu.DecodeAT(op1, crn, crm, op2); ok {
+			par, abort := c.mm.mmu.AT(op, xt)
+			if !abort.OK() {
+				esr := abort.ESR(mmu.Read|mmu.CacheOp, c.EL)
+				c.takeException(uint32(esr>>26), uint32(esr)&0x1ffffff, c.PC, xt, true)
+				return slowRedirect
+			}
+			c.SR[cpu.IdxPAR] = par
+			return slowNext
+		}
+		switch {
+		case op1 == 0 && (crm == 1 || crm == 5) && op2 == 0: // IC IALLUIS, IC IALLU
+			c.m.invalidateRange(0, c.m.ramSize)
+		case op1 == 3 && crm == 5 && op2 == 1: // IC IVAU
+			return c.cacheOpVA(xt, mmu.Read|mmu.CacheOp, true)
+		case op1 == 0 && crm == 6 && op2 == 1: // DC IVAC
+			return c.cacheOpVA(xt, mmu.Write|mmu.CacheOp, false)
+		case op1 == 3 && op2 == 1 && (crm == 10 || crm == 11 || crm == 12 || crm == 13 || crm == 14): // DC CVAC, CVAU, CVAP, CVADP, CIVAC
+			return c.cacheOpVA(xt, mmu.Read|mmu.CacheOp, false)
+		}
+	}
+	return slowNext
+}
+
+// cacheOpVA translates the line at va for a cache maintenance instruction
+// (a fault is a data abort with CM = 1); ic also drops the decoded
+// instructions of the line's physical bytes.
+func (c *CPU) cacheOpVA(va uint64, acc mmu.Access, ic bool) int {
+	const line = 64 // CTR_EL0.DminLine = IminLine = 4: 16 words
+	va &^= line - 1
+	if c.EL == 0 {
+		acc |= mmu.EL0
+	}
+	r, f := c.translate(va, acc)
+	if !f.OK() {
+		c.recordAbort(va, f.FSC(), acc)
+		return slowFault
+	}
+	if ic {
+		if o, ok := c.m.ramRange(r.PA, line); ok {
+			c.m.invalidateRange(o, line)
+		}
+	}
+	return slowNext
+}

@@ -20,8 +20,9 @@ import (
 func (c *CPU) inner(page *icache.Page, base uint64, limit int) (slow bool) {
 	x := &c.X
 	ram := c.m.ram
-	mem := unsafe.Pointer(unsafe.SliceData(ram)) // accesses below check off against len(ram) first
+	mem := unsafe.Pointer(unsafe.SliceData(ram)) // accesses below are inside a micro-TLB's range, so inside RAM
 	flags := c.m.flagArr
+	ld, st := &c.mm.ld, &c.mm.st // the data micro-TLBs (memory.go): VA [lo, lo+n) is RAM [off, off+n)
 	// idx is the slot of the PC in this page; a branch sets it from the
 	// target, and any value >= instsPage means the PC left the page.
 	idx := (c.PC - base) >> 2
@@ -38,19 +39,24 @@ loop:
 			break loop
 		case isa.OpUndecoded:
 			goto handBack
-		// The fixed-offset 64- and 32-bit loads and stores: off is the RAM
-		// offset (VA = PA; memory.go: the micro-TLB goes here), and since RAM
-		// starts page-aligned, off is aligned exactly when the address is.
+		// The fixed-offset 64- and 32-bit loads and stores: a hit in the
+		// micro-TLB gives the RAM offset off; since its range starts
+		// page-aligned in VA and in RAM, off is aligned exactly when the
+		// address is.
 		case isa.OpLDRX:
-			if off := x[in.Rn] + in.Imm - RAMBase; off < uint64(len(ram)) && off&7 == 0 && flags[off>>pageShift&flagMask]&pfWatch == 0 {
-				x[in.Rd] = load64(mem, off)
-				break
+			if d := x[in.Rn] + in.Imm - ld.lo; d < ld.n {
+				if off := d + ld.off; off&7 == 0 && flags[off>>pageShift&flagMask]&pfWatch == 0 {
+					x[in.Rd] = load64(mem, off)
+					break
+				}
 			}
 			goto handBack
 		case isa.OpSTRX:
-			if off := x[in.Rn] + in.Imm - RAMBase; off < uint64(len(ram)) && off&7 == 0 && flags[off>>pageShift&flagMask] == 0 {
-				store64(mem, off, x[in.Rd])
-				break
+			if d := x[in.Rn] + in.Imm - st.lo; d < st.n {
+				if off := d + st.off; off&7 == 0 && flags[off>>pageShift&flagMask] == 0 {
+					store64(mem, off, x[in.Rd])
+					break
+				}
 			}
 			goto handBack
 		case isa.OpADDI64:
@@ -70,9 +76,11 @@ loop:
 		case isa.OpADDSI32:
 			x[in.Rd], c.NZCV = isa.Add32(x[in.Rn], in.Imm)
 		case isa.OpLDRW:
-			if off := x[in.Rn] + in.Imm - RAMBase; off < uint64(len(ram)) && off&3 == 0 && flags[off>>pageShift&flagMask]&pfWatch == 0 {
-				x[in.Rd] = uint64(load32(mem, off))
-				break
+			if d := x[in.Rn] + in.Imm - ld.lo; d < ld.n {
+				if off := d + ld.off; off&3 == 0 && flags[off>>pageShift&flagMask]&pfWatch == 0 {
+					x[in.Rd] = uint64(load32(mem, off))
+					break
+				}
 			}
 			goto handBack
 		case isa.OpADR, isa.OpMOVI:
@@ -153,8 +161,9 @@ loop:
 			x[in.Rd] = r
 		case isa.OpLoad:
 			addr := in.Addr(x)
-			off := addr - RAMBase
-			if off >= uint64(len(ram)) || addr&(uint64(1)<<in.Amt-1) != 0 || in.Flg&isa.FlgUnpriv != 0 ||
+			d := addr - ld.lo
+			off := d + ld.off
+			if d >= ld.n || addr&(uint64(1)<<in.Amt-1) != 0 || in.Flg&isa.FlgUnpriv != 0 ||
 				flags[off>>pageShift&flagMask]&pfWatch != 0 {
 				goto handBack
 			}
@@ -173,8 +182,9 @@ loop:
 			in.WriteBack(x, addr)
 		case isa.OpStore:
 			addr := in.Addr(x)
-			off := addr - RAMBase
-			if off >= uint64(len(ram)) || addr&(uint64(1)<<in.Amt-1) != 0 || in.Flg&isa.FlgUnpriv != 0 ||
+			d := addr - st.lo
+			off := d + st.off
+			if d >= st.n || addr&(uint64(1)<<in.Amt-1) != 0 || in.Flg&isa.FlgUnpriv != 0 ||
 				flags[off>>pageShift&flagMask] != 0 {
 				goto handBack
 			}
@@ -192,8 +202,9 @@ loop:
 			in.WriteBack(x, addr)
 		case isa.OpLDP:
 			addr := in.PairAddr(x)
-			off := addr - RAMBase
-			if in.Amt != 3 || off >= uint64(len(ram))-8 || addr&7 != 0 ||
+			d := addr - ld.lo
+			off := d + ld.off
+			if in.Amt != 3 || d >= ld.n8 || addr&7 != 0 ||
 				(flags[off>>pageShift&flagMask]|flags[(off+8)>>pageShift&flagMask])&pfWatch != 0 {
 				goto handBack
 			}
@@ -203,8 +214,9 @@ loop:
 			in.WriteBack(x, addr)
 		case isa.OpSTP:
 			addr := in.PairAddr(x)
-			off := addr - RAMBase
-			if in.Amt != 3 || off >= uint64(len(ram))-8 || addr&7 != 0 ||
+			d := addr - st.lo
+			off := d + st.off
+			if in.Amt != 3 || d >= st.n8 || addr&7 != 0 ||
 				flags[off>>pageShift&flagMask]|flags[(off+8)>>pageShift&flagMask] != 0 {
 				goto handBack
 			}
@@ -274,9 +286,11 @@ loop:
 				break loop
 			}
 		case isa.OpSTRW:
-			if off := x[in.Rn] + in.Imm - RAMBase; off < uint64(len(ram)) && off&3 == 0 && flags[off>>pageShift&flagMask] == 0 {
-				store32(mem, off, uint32(x[in.Rd]))
-				break
+			if d := x[in.Rn] + in.Imm - st.lo; d < st.n {
+				if off := d + st.off; off&3 == 0 && flags[off>>pageShift&flagMask] == 0 {
+					store32(mem, off, uint32(x[in.Rd]))
+					break
+				}
 			}
 			goto handBack
 		case isa.OpMADD:

@@ -14,7 +14,6 @@ import (
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/dev/gic"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/dev/pl011"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/icache"
-	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/isa"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/selfdebug"
 )
 
@@ -90,6 +89,7 @@ type Machine struct {
 	pageFlags []uint8
 	flagArr   *[maxPages]uint8 // pageFlags as a fixed array: the hot loop indexes it without bounds checks
 	code      *icache.Cache    // decoded pages, keyed by physical RAM page
+	codeVA    []uint64         // by RAM page: the VA page its decoded slots were made for (codePage)
 	trapPage  *icache.Page     // every slot isa.OpStepTrap except the one being stepped
 	cpus      []*CPU
 
@@ -114,6 +114,7 @@ type Machine struct {
 	extOff          [maxCPUs]bool   // the external bank does not match on this CPU (SetExternalCPU)
 	hypercalls      map[uint64]bool // HVC function ids that stop the machine
 	guestWatchPages []uint64        // pages carrying pfGuestWatch (debugwire.go)
+	guestWatchVA    [][2]uint64     // the VA ranges (start, size) behind them, for the MMU's per-VA check (memory.go)
 	wlist           []watchEntry    // extWP sorted by index
 
 	segments       []segment
@@ -187,6 +188,7 @@ func New(cfg Config) (*Machine, error) {
 	}
 	m.flagArr = (*[maxPages]uint8)(m.pageFlags[:maxPages])
 	m.code = icache.New(int(cfg.RAMSize/pageSize), m.pageFlags, pfCode)
+	m.codeVA = make([]uint64, cfg.RAMSize/pageSize)
 	m.trapPage = icache.NewTrapPage()
 	if err := m.buildDevices(); err != nil {
 		_ = ram.Close()
@@ -363,11 +365,21 @@ func (m *Machine) Stats() Stats {
 	return s
 }
 
-// codePageAt returns the decoded page for a RAM page index, creating it.
-func (m *Machine) codePageAt(pi uint64) *icache.Page {
+// codePage returns the decoded page for the physical address pa, creating
+// it, for execution at the virtual address va. Decoded slots embed their
+// VA (branch targets, PC-relative addresses): a page executed through
+// another mapping than last time is decoded afresh, and its breakpoint flag
+// follows the VA (gdb's breakpoints match the PC).
+func (m *Machine) codePage(pa, va uint64) *icache.Page {
+	pi := (pa - RAMBase) >> pageShift
+	base := va &^ (pageSize - 1)
 	p, fresh := m.code.Page(pi)
-	if fresh {
-		p.BP = m.pageHasBP(RAMBase + pi<<pageShift)
+	if fresh || m.codeVA[pi] != base {
+		if !fresh {
+			m.code.Invalidate(pi<<pageShift, pageSize)
+		}
+		m.codeVA[pi] = base
+		p.BP = m.pageHasBP(base)
 	}
 	return p
 }
@@ -384,7 +396,7 @@ func (m *Machine) pageHasBP(base uint64) bool {
 func (m *Machine) refreshBPPages() {
 	for pi, p := range m.code.Pages() {
 		if p != nil {
-			p.BP = m.pageHasBP(RAMBase + uint64(pi)<<pageShift)
+			p.BP = m.pageHasBP(m.codeVA[pi])
 		}
 	}
 }
@@ -497,6 +509,7 @@ func (m *Machine) SetExternalWatchpoint(idx int, start, length uint64, kind Watc
 			}
 		}
 	}
+	m.flushAllMicros() // a page watched by VA must leave the micro-TLBs (memory.go)
 }
 
 // watchHit checks the external watchpoints against an access; on a hit it
@@ -531,6 +544,3 @@ func (c *CPU) setStop(s Stop) {
 	c.stopped = true
 	c.stop = s
 }
-
-// decodeAt decodes the instruction at pc (in RAM) for its page slot (icache.Decode).
-func (m *Machine) decodeAt(pc uint64) isa.Inst { return icache.Decode(m.ram, pc-RAMBase, pc) }

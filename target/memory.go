@@ -2,6 +2,7 @@ package target
 
 import (
 	"encoding/binary"
+	"fmt"
 	"unsafe"
 
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
@@ -11,72 +12,286 @@ import (
 
 // The one place guest memory accesses go through.
 //
-// Every checked access (the general path, debuggers aside) is
-// access(): alignment, then translate (virtual → physical), then the
-// physical map: RAM (with the watchpoint checks and the decoded-code
-// invalidation) or a device on m.bus (bus.Device: PL011 today; GIC
-// distributor/CPU interface and the rest later). Instruction fetch asks
-// translate too (fetchOK).
+// Every checked access (the general path, debuggers aside) is access():
+// alignment, then translate (virtual → physical, target/mmu, docs/mmu.md),
+// then the physical map: RAM (with the watchpoint checks and the
+// decoded-code invalidation) or a device on m.bus. Instruction fetch
+// translates in fetchOK (exec.go), through its own mmu.Micro.
 //
-// The MMU (target/mmu: stage-1 walk and a software TLB) slots into
-// translate; the fast loop's RAM accesses (inner: `off := addr - RAMBase`
-// guarded by `off < len(ram)`) then become a per-CPU one-entry micro-TLB
-// lookup of the same shape, a miss handing the instruction to this path,
-// and the decodeAt(c.PC) calls of the run loop take the physical address
-// fetchOK returned.
+// The fast loop (inner.go) reaches RAM through two one-entry data
+// micro-TLBs per CPU (mmuState.ld, .st): VAs [lo, lo+n) are RAM bytes
+// [off, off+n). With SCTLR_EL1.M = 0 each covers the whole RAM (VA = PA), so
+// the fast loop does what it always did; with the MMU on, access() fills
+// them with the page of its last successful RAM load or store. They are not
+// tagged with the TLB's Gen: every event that may change what they say
+// empties them instead (flushMicros): a write to a translation register, a
+// TLBI applied to the CPU's TLB, an exception level change (seen by run
+// before every page run), and any change to the watchpoints. A page some
+// watchpoint covers (by VA) is never put in a micro-TLB.
 
 // Memory access targets.
 const (
 	accFault  = iota
 	accRAM    // off is the RAM offset
 	accDevice // off is the physical address of a device on m.bus
+	accSplit  // RAM, in two non-adjacent physical pages (CPU.split); off is the byte index in the access
 )
+
+// accAligned, or'd into an access kind for access(), makes an unaligned
+// address an alignment fault whatever the memory type: exclusives,
+// acquire/release and atomics (Armv8.0).
+const accAligned mmu.Access = 0x80
+
+// mmuState is a CPU's stage-1 translation state (CPU.mm).
+type mmuState struct {
+	mmu     *mmu.MMU
+	on      bool      // SCTLR_EL1.M
+	el      uint8     // the exception level ld and st were filled at
+	ld, st  dtlb      // the fast loop's data micro-TLBs (loads, stores)
+	fetch   mmu.Micro // run's instruction fetches (tagged with the TLB's Gen)
+	codeOff uint64    // RAM offset of the page run is executing (decodeAt)
+}
+
+// dtlb is a one-entry data micro-TLB of the fast loop: VAs [lo, lo+n) are
+// the RAM bytes [off, off+n), accessible as its kind says at mmuState.el.
+// A pair (16 bytes) at VA a fits when a-lo < n8 (n - 8; 0 when empty).
+type dtlb struct{ lo, n, n8, off uint64 }
+
+// split describes an accSplit access: n1 bytes at RAM offset off1, the
+// rest at RAM offset off2.
+type split struct{ off1, off2, n1 uint64 }
+
+// ramWalker gives the table walker the machine's RAM.
+type ramWalker struct{ m *Machine }
+
+func (w ramWalker) ReadDescriptor(pa uint64) (uint64, bool) {
+	off, ok := w.m.ramRange(pa, 8)
+	if !ok {
+		return 0, false // no memory answers: external abort on the walk
+	}
+	return binary.LittleEndian.Uint64(w.m.ram[off:]), true
+}
+
+// resetMMU gives the CPU a fresh MMU (empty TLB) for the reset values of
+// its registers.
+func (c *CPU) resetMMU() {
+	c.mm = mmuState{mmu: mmu.New(mmu.ConfigFromMMFR0(cpu.MMFR0), ramWalker{c.m}, 0)}
+	c.syncMMU()
+}
+
+// syncMMU installs the current SCTLR/TCR/TTBR0/TTBR1/MAIR_EL1 values (after
+// any write to one of them, and at reset).
+func (c *CPU) syncMMU() {
+	c.mm.mmu.SetRegs(mmu.Regs{
+		SCTLR: c.SR[cpu.IdxSCTLR],
+		TCR:   c.SR[cpu.IdxTCR],
+		TTBR0: c.SR[cpu.IdxTTBR0],
+		TTBR1: c.SR[cpu.IdxTTBR1],
+		MAIR:  c.SR[cpu.IdxMAIR],
+	})
+	c.mm.on = c.mm.mmu.Context().On()
+	c.flushMicros()
+}
+
+// flushMicros empties the data micro-TLBs (with the MMU off: sets them to
+// the whole RAM) for the current exception level.
+func (c *CPU) flushMicros() {
+	c.mm.el = c.EL
+	if c.mm.on {
+		c.mm.ld, c.mm.st = dtlb{}, dtlb{}
+		return
+	}
+	n := c.m.ramSize
+	c.mm.ld = dtlb{lo: RAMBase, n: n, n8: n - 8}
+	c.mm.st = c.mm.ld
+}
+
+// flushAllMicros empties every CPU's data micro-TLBs (watchpoints changed).
+func (m *Machine) flushAllMicros() {
+	for _, c := range m.cpus {
+		c.flushMicros()
+	}
+}
+
+// applyTLBI applies a TLB invalidation from CPU c: to c's TLB, or to every
+// CPU's for the broadcast (IS) forms. It runs on the machine goroutine.
+func (c *CPU) applyTLBI(inv mmu.Invalidation) {
+	for _, o := range c.m.cpus {
+		if o == c || inv.Broadcast {
+			o.mm.mmu.TLB().Apply(inv)
+			o.flushMicros()
+		}
+	}
+}
 
 // translate maps a virtual address to a physical one for an access acc
 // (mmu.Read, Write or Fetch, with mmu.EL0 for EL0 and LDTR/STTR
-// permissions). With SCTLR_EL1.M ignored, VA = PA; with the MMU wired this is
-// the per-CPU mmu.Micro lookup, mmu.MMU.Refill on a miss, and ok=false a
-// translation, permission or access-flag fault (mmu.Fault, recorded as for
-// recordFault, its ESR from Fault.ESR).
-func (c *CPU) translate(va uint64, acc mmu.Access) (pa uint64, ok bool) {
-	return va, true
+// permissions, mmu.CacheOp for maintenance by VA). With SCTLR_EL1.M = 0,
+// VA = PA and data is Device memory.
+func (c *CPU) translate(va uint64, acc mmu.Access) (mmu.Result, mmu.Fault) {
+	if !c.mm.on {
+		return mmu.Result{PA: va, Device: acc.Kind() != mmu.Fetch}, mmu.Fault{}
+	}
+	return c.mm.mmu.Translate(va, acc&^accAligned)
 }
 
-// access validates an access of size bytes at addr (aligned to align) and
-// says where it goes. On a fault or a watchpoint stop it records the reason
-// and returns accFault.
-func (c *CPU) access(addr, size, align uint64, write bool) (kind int, off uint64) {
+// access validates an access of size bytes at addr and says where it goes.
+// acc is mmu.Read or mmu.Write (with mmu.CacheOp for maintenance by VA,
+// accAligned for the accesses that must always be aligned); an address not
+// aligned to align faults on Device memory, with SCTLR_EL1.A = 1, or with
+// accAligned. On a fault or a watchpoint stop it records the reason and
+// returns accFault.
+func (c *CPU) access(addr, size, align uint64, acc mmu.Access) (kind int, off uint64) {
 	m := c.m
-	if addr&(align-1) != 0 {
-		c.recordFault(addr, write, cpu.FSCAlignment)
+	write := acc.Kind() == mmu.Write
+	unaligned := addr&(align-1) != 0
+	if unaligned && (!c.mm.on || acc&accAligned != 0 || c.mm.mmu.Context().StrictAlign()) {
+		c.recordAbort(addr, cpu.FSCAlignment, acc)
 		return accFault, 0
-	}
-	acc := mmu.Read
-	if write {
-		acc = mmu.Write
 	}
 	if c.EL == 0 || c.dw.unpriv {
 		acc |= mmu.EL0
 	}
-	pa, ok := c.translate(addr, acc)
-	if !ok {
+	if !c.mm.on {
+		pa := addr
+		if o, ok := m.ramRange(pa, size); ok && size > 0 {
+			first, last := o>>pageShift, (o+size-1)>>pageShift
+			if (m.pageFlags[first]|m.pageFlags[last])&pfWatch != 0 && (m.watchHit(c, addr, size, write) || c.guestWatch(addr, size, write)) {
+				return accFault, 0
+			}
+			if write && (m.pageFlags[first]|m.pageFlags[last])&pfCode != 0 {
+				m.invalidateRange(o, size)
+			}
+			return accRAM, o
+		}
+		if r, ok := m.bus.Lookup(pa); ok && size <= r.End()-pa {
+			return accDevice, pa
+		}
+		c.recordAbort(addr, cpu.FSCExternal, acc)
 		return accFault, 0
 	}
-	if o, ok := m.ramRange(pa, size); ok && size > 0 {
-		first, last := o>>pageShift, (o+size-1)>>pageShift
-		if (m.pageFlags[first]|m.pageFlags[last])&pfWatch != 0 && (m.watchHit(c, addr, size, write) || c.guestWatch(addr, size, write)) {
+	return c.accessMMU(addr, size, unaligned, acc)
+}
+
+// accessMMU is access with the MMU on: one translation per page touched
+// (FAR is the VA of the part that faulted), watchpoints by VA, the data
+// micro-TLB refill.
+func (c *CPU) accessMMU(addr, size uint64, unaligned bool, acc mmu.Access) (kind int, off uint64) {
+	m := c.m
+	write := acc.Kind() == mmu.Write
+	r, f := c.translate(addr, acc)
+	if !f.OK() {
+		c.recordAbort(addr, f.FSC(), acc)
+		return accFault, 0
+	}
+	if unaligned && r.Device {
+		c.recordAbort(addr, cpu.FSCAlignment, acc)
+		return accFault, 0
+	}
+	pa, pa2 := r.PA, r.PA+size-1
+	cross := size > 1 && (addr^(addr+size-1))>>pageShift != 0
+	if cross {
+		va2 := (addr + size - 1) &^ (pageSize - 1)
+		r2, f2 := c.translate(va2, acc)
+		if !f2.OK() {
+			c.recordAbort(va2, f2.FSC(), acc)
 			return accFault, 0
 		}
-		if write && (m.pageFlags[first]|m.pageFlags[last])&pfCode != 0 {
-			m.invalidateRange(o, size)
+		if r2.Device {
+			c.recordAbort(addr, cpu.FSCAlignment, acc)
+			return accFault, 0
+		}
+		pa2 = r2.PA + (addr+size-1)&(pageSize-1)
+	}
+	if (len(m.wlist) > 0 || len(m.guestWatchVA) > 0) && size > 0 &&
+		(m.watchHit(c, addr, size, write) || c.guestWatch(addr, size, write)) {
+		return accFault, 0
+	}
+	if cross && pa2-pa != size-1 { // two physical pages that are not adjacent
+		n1 := pageSize - addr&(pageSize-1)
+		o1, ok1 := m.ramRange(pa, n1)
+		o2, ok2 := m.ramRange(pa2-(size-1-n1), size-n1)
+		if !ok1 || !ok2 {
+			c.recordAbort(addr, cpu.FSCExternal, acc) // we choose: no split device accesses
+			return accFault, 0
+		}
+		if write {
+			m.codeWritten(o1, n1)
+			m.codeWritten(o2, size-n1)
+		}
+		c.split = split{o1, o2, n1}
+		return accSplit, 0
+	}
+	if o, ok := m.ramRange(pa, size); ok && size > 0 {
+		if write {
+			m.codeWritten(o, size)
+		}
+		if acc&mmu.CacheOp == 0 && !c.dw.unpriv {
+			c.refillMicro(addr, o, write)
 		}
 		return accRAM, o
 	}
-	if r, ok := m.bus.Lookup(pa); ok && size <= r.End()-pa {
+	if d, ok := m.bus.Lookup(pa); ok && size <= d.End()-pa {
 		return accDevice, pa
 	}
-	c.recordFault(addr, write, cpu.FSCExternal)
+	c.recordAbort(addr, cpu.FSCExternal, acc)
 	return accFault, 0
+}
+
+// codeWritten drops decoded instructions in RAM bytes [off, off+n) if any
+// (the decode cache is keyed by physical page: a write through any mapping
+// is seen).
+func (m *Machine) codeWritten(off, n uint64) {
+	if (m.pageFlags[off>>pageShift]|m.pageFlags[(off+n-1)>>pageShift])&pfCode != 0 {
+		m.invalidateRange(off, n)
+	}
+}
+
+// refillMicro loads the page of addr (RAM offset o), just translated for a
+// load or a store at the current EL, into the fast loop's micro-TLB, unless
+// a watchpoint covers the page.
+func (c *CPU) refillMicro(addr, o uint64, write bool) {
+	if c.EL != c.mm.el {
+		return
+	}
+	lo := addr &^ (pageSize - 1)
+	if c.m.vaWatched(lo) {
+		return
+	}
+	d := dtlb{lo: lo, n: pageSize, n8: pageSize - 8, off: o &^ (pageSize - 1)}
+	if write {
+		c.mm.st = d
+	} else {
+		c.mm.ld = d
+	}
+}
+
+// vaWatched reports whether a watchpoint (gdb's or any CPU's own) may
+// match an access in the page at VA lo.
+func (m *Machine) vaWatched(lo uint64) bool {
+	hi := lo + pageSize - 1
+	for _, e := range m.wlist {
+		if end := e.w.start + e.w.length - 1; !(end < lo && end >= e.w.start) && e.w.start <= hi {
+			return true
+		}
+	}
+	for _, w := range m.guestWatchVA {
+		if end := w[0] + w[1] - 1; !(end < lo && end >= w[0]) && w[0] <= hi {
+			return true
+		}
+	}
+	return false
+}
+
+// recordAbort records a failed data access: the fault status code fsc
+// (with CM for cache maintenance, whose aborts also set WnR).
+func (c *CPU) recordAbort(addr uint64, fsc uint32, acc mmu.Access) {
+	write := acc.Kind() == mmu.Write
+	if acc&mmu.CacheOp != 0 {
+		fsc |= 1 << 8 // CM
+		write = true
+	}
+	c.recordFault(addr, write, fsc)
 }
 
 func (c *CPU) recordFault(addr uint64, write bool, fsc uint32) {
@@ -87,8 +302,15 @@ func (c *CPU) recordFault(addr uint64, write bool, fsc uint32) {
 // kind. A device that refuses the access gives an external abort at addr
 // (ok=false).
 func (c *CPU) load(kind int, addr, off uint64, lg uint8) (uint64, bool) {
-	if kind == accRAM {
+	switch kind {
+	case accRAM:
 		return ramLoad(c.m.ram, off, lg), true
+	case accSplit:
+		var v uint64
+		for i := uint64(0); i < 1<<lg; i++ {
+			v |= uint64(c.m.ram[c.split.at(off+i)]) << (8 * i)
+		}
+		return v, true
 	}
 	v, ok := c.m.bus.Read(c.index, off, 1<<lg)
 	if !ok {
@@ -98,8 +320,14 @@ func (c *CPU) load(kind int, addr, off uint64, lg uint8) (uint64, bool) {
 }
 
 func (c *CPU) store(kind int, addr, off uint64, lg uint8, v uint64) bool {
-	if kind == accRAM {
+	switch kind {
+	case accRAM:
 		ramStore(c.m.ram, off, lg, v)
+		return true
+	case accSplit:
+		for i := uint64(0); i < 1<<lg; i++ {
+			c.m.ram[c.split.at(off+i)] = byte(v >> (8 * i))
+		}
 		return true
 	}
 	ok := c.m.bus.Write(c.index, off, 1<<lg, v&isa.SizeMask(lg))
@@ -113,7 +341,7 @@ func (c *CPU) store(kind int, addr, off uint64, lg uint8, v uint64) bool {
 func (c *CPU) readSlow(addr uint64, lg uint8, unpriv bool) (uint64, bool) {
 	size := uint64(1) << lg
 	c.dw.unpriv = unpriv
-	kind, off := c.access(addr, size, size, false)
+	kind, off := c.access(addr, size, size, mmu.Read)
 	c.dw.unpriv = false
 	if kind == accFault {
 		return 0, false
@@ -125,9 +353,17 @@ func (c *CPU) readSlow(addr uint64, lg uint8, unpriv bool) (uint64, bool) {
 func (c *CPU) writeSlow(addr uint64, lg uint8, v uint64, unpriv bool) bool {
 	size := uint64(1) << lg
 	c.dw.unpriv = unpriv
-	kind, off := c.access(addr, size, size, true)
+	kind, off := c.access(addr, size, size, mmu.Write)
 	c.dw.unpriv = false
 	return kind != accFault && c.store(kind, addr, off, lg, v)
+}
+
+// at is the RAM offset of byte i of a split access.
+func (s *split) at(i uint64) uint64 {
+	if i < s.n1 {
+		return s.off1 + i
+	}
+	return s.off2 + i - s.n1
 }
 
 func ramLoad(ram []byte, off uint64, lg uint8) uint64 {
@@ -181,4 +417,60 @@ func load32(mem unsafe.Pointer, off uint64) uint32 {
 
 func store32(mem unsafe.Pointer, off uint64, v uint32) {
 	binary.LittleEndian.PutUint32((*[4]byte)(unsafe.Add(mem, off))[:], v)
+}
+
+// ReadVirtual copies the memory at virtual address va, as this CPU's
+// current stage-1 tables map it, into p: the debugger's view (gdb's m
+// packet). It translates with mmu.Probe (the TLB is used but never filled,
+// so a debugger does not change what the guest later sees) and checks no
+// permission, as QEMU's gdbstub; an address that does not translate to RAM
+// is an error, and nothing is read. With the MMU off, VA = PA.
+func (c *CPU) ReadVirtual(va uint64, p []byte) error {
+	m := c.m
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return c.virtual(va, uint64(len(p)), func(off, i, n uint64) { copy(p[i:i+n], m.ram[off:]) })
+}
+
+// WriteVirtual copies p to virtual address va as ReadVirtual translates it
+// (gdb's M and X packets) and drops the decoded code it overwrites; if any
+// byte does not translate to RAM, nothing is written.
+func (c *CPU) WriteVirtual(va uint64, p []byte) error {
+	m := c.m
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return c.virtual(va, uint64(len(p)), func(off, i, n uint64) {
+		copy(m.ram[off:off+n], p[i:])
+		m.invalidateRange(off, n)
+	})
+}
+
+// virtual translates [va, va+n) page by page and, when all of it is RAM,
+// calls do for each piece (RAM offset, offset in the range, length).
+func (c *CPU) virtual(va, n uint64, do func(off, i, n uint64)) error {
+	type piece struct{ off, i, n uint64 }
+	var buf [4]piece
+	pieces := buf[:0]
+	for i := uint64(0); i < n; {
+		a := va + i
+		k := min(n-i, pageSize-a&(pageSize-1))
+		pa := a
+		if c.mm.on {
+			r, f := c.mm.mmu.Probe(a, mmu.Read)
+			if !f.OK() {
+				return fmt.Errorf("target: virtual address %#x: %v", a, f)
+			}
+			pa = r.PA
+		}
+		off, ok := c.m.ramRange(pa, k)
+		if !ok {
+			return fmt.Errorf("target: virtual address %#x (physical %#x): %w", a, pa, ErrOutsideRAM)
+		}
+		pieces = append(pieces, piece{off, i, k})
+		i += k
+	}
+	for _, p := range pieces {
+		do(p.off, p.i, p.n)
+	}
+	return nil
 }

@@ -60,6 +60,10 @@ func (c *CPU) writeSys(key uint32, v uint64, checkEL bool) bool {
 	}
 	ok, machine := c.State.WriteSys(key, v, checkEL)
 	if !machine {
+		// The MMU's registers: the new context takes effect at once (memory.go).
+		if ok && cpu.TranslationReg(key) {
+			c.syncMMU()
+		}
 		return ok
 	}
 	switch key {

@@ -69,6 +69,13 @@ var (
 	KeySPEL1      = SysKey(3, 4, 4, 1, 0) // EL2-only view: UNDEFINED from EL1
 	KeyIDAA64DFR0 = SysKey(3, 0, 0, 5, 0)
 	KeyIDAA64DFR1 = SysKey(3, 0, 0, 5, 1)
+	// The translation registers (target/mmu: SetRegs after any write).
+	KeyTTBR0      = SysKey(3, 0, 2, 0, 0)
+	KeyTTBR1      = SysKey(3, 0, 2, 0, 1)
+	KeyTCR        = SysKey(3, 0, 2, 0, 2)
+	KeyMAIR       = SysKey(3, 0, 10, 2, 0)
+	KeyPAR        = SysKey(3, 0, 7, 4, 0)
+	KeyCONTEXTIDR = SysKey(3, 0, 13, 0, 1)
 	sctlrReset    = uint64(0xc50838)
 )
 
@@ -78,6 +85,18 @@ const (
 	SCTLRDZE = 1 << 14
 	SCTLRUCT = 1 << 15
 )
+
+// MMFR0 is ID_AA64MMFR0_EL1 as QEMU's cortex-a57 reports it: 40-bit PAs,
+// 16-bit ASIDs, 4 and 64 KiB granules (target/mmu.ConfigFromMMFR0).
+// ID_AA64MMFR1/2_EL1 read 0 there (no PAN, VHE, HAFDBS, LSM, UAO, ...).
+const MMFR0 = 0x1124
+
+// TranslationReg reports whether key is one of the registers that define
+// the stage-1 translation (SCTLR, TCR, TTBR0, TTBR1, MAIR_EL1): after a
+// write the machine reloads the CPU's MMU context.
+func TranslationReg(key uint32) bool {
+	return key == KeySCTLR || key == KeyTCR || key == KeyTTBR0 || key == KeyTTBR1 || key == KeyMAIR
+}
 
 // DebugOwned reports whether the self-hosted debug model answers key: the
 // op0 = 2 space and the AArch64 debug feature registers.
@@ -109,7 +128,9 @@ var Table = append([]Desc{
 	{"ID_AA64PFR0_EL1", KeyIDAA64PFR0, Machine, 0, 0, 0}, // GIC field from the machine: IDAA64PFR0 | GIC<<24
 	{"ID_AA64DFR0_EL1", SysKey(3, 0, 0, 5, 0), Const, 0x10305106, 0, 0},
 	{"ID_AA64ISAR0_EL1", SysKey(3, 0, 0, 6, 0), Const, IDAA64ISAR0, 0, 0},
-	{"ID_AA64MMFR0_EL1", SysKey(3, 0, 0, 7, 0), Const, 0x1124, 0, 0},
+	{"ID_AA64MMFR0_EL1", SysKey(3, 0, 0, 7, 0), Const, MMFR0, 0, 0},
+	{"ID_AA64MMFR1_EL1", SysKey(3, 0, 0, 7, 1), Const, 0, 0, 0},
+	{"ID_AA64MMFR2_EL1", SysKey(3, 0, 0, 7, 2), Const, 0, 0, 0},
 	{"CCSIDR_EL1", KeyCCSIDR, Special, 0, 0, 0},
 	{"CLIDR_EL1", SysKey(3, 1, 0, 0, 1), Const, 0x0a200023, 0, 0},
 	{"AIDR_EL1", SysKey(3, 1, 0, 0, 7), Const, 0, 0, 0},
@@ -119,9 +140,9 @@ var Table = append([]Desc{
 	{"SCTLR_EL1", KeySCTLR, Plain, sctlrReset, 0, 0},
 	{"ACTLR_EL1", SysKey(3, 0, 1, 0, 1), Plain, 0, 0, 0},
 	{"CPACR_EL1", SysKey(3, 0, 1, 0, 2), Plain, 0, 0x300000, 0},
-	{"TTBR0_EL1", SysKey(3, 0, 2, 0, 0), Plain, 0, 0, 0},
-	{"TTBR1_EL1", SysKey(3, 0, 2, 0, 1), Plain, 0, 0, 0},
-	{"TCR_EL1", SysKey(3, 0, 2, 0, 2), Plain, 0, 0, 0},
+	{"TTBR0_EL1", KeyTTBR0, Plain, 0, 0, 0},
+	{"TTBR1_EL1", KeyTTBR1, Plain, 0, 0, 0},
+	{"TCR_EL1", KeyTCR, Plain, 0, 0, 0},
 	{"SPSR_EL1", KeySPSR, Plain, 0, 0, 0},
 	{"ELR_EL1", KeyELR, Plain, 0, 0, 0},
 	{"SP_EL0", KeySPEL0, Special, 0, 0, 0},
@@ -133,14 +154,14 @@ var Table = append([]Desc{
 	{"AFSR1_EL1", SysKey(3, 0, 5, 1, 1), Plain, 0, 0, 0},
 	{"ESR_EL1", KeyESR, Plain, 0, 0xffffffff, 0},
 	{"FAR_EL1", KeyFAR, Plain, 0, 0, 0},
-	{"PAR_EL1", SysKey(3, 0, 7, 4, 0), Plain, 0, 0, 0},
+	{"PAR_EL1", KeyPAR, Plain, 0, 0, 0},
 	{"PMINTENSET_EL1", SysKey(3, 0, 9, 14, 1), Plain, 0, 0, 0},
 	{"PMINTENCLR_EL1", SysKey(3, 0, 9, 14, 2), Plain, 0, 0, 0},
-	{"MAIR_EL1", SysKey(3, 0, 10, 2, 0), Plain, 0, 0, 0},
+	{"MAIR_EL1", KeyMAIR, Plain, 0, 0, 0},
 	{"AMAIR_EL1", SysKey(3, 0, 10, 3, 0), Plain, 0, 0, 0},
 	{"VBAR_EL1", KeyVBAR, Plain, 0, ^uint64(0x7ff), 0},
 	{"ISR_EL1", KeyISR, Machine, 0, 0, 0},
-	{"CONTEXTIDR_EL1", SysKey(3, 0, 13, 0, 1), Plain, 0, 0xffffffff, 0},
+	{"CONTEXTIDR_EL1", KeyCONTEXTIDR, Plain, 0, 0xffffffff, 0},
 	{"TPIDR_EL1", SysKey(3, 0, 13, 0, 4), Plain, 0, 0, 0},
 	{"CNTKCTL_EL1", SysKey(3, 0, 14, 1, 0), Plain, 0, 0x3ff, 0},
 	{"PMCR_EL0", SysKey(3, 3, 9, 12, 0), Plain, 0x41013000, 0x7f, 0},
@@ -225,13 +246,20 @@ func mustIndex(key uint32) int {
 // Table indices (State.SR) of the registers exception entry and return and
 // the machine use directly.
 var (
-	IdxSCTLR  = mustIndex(KeySCTLR)
-	IdxCSSELR = mustIndex(KeyCSSELR)
-	IdxSPSR   = mustIndex(KeySPSR)
-	IdxELR    = mustIndex(KeyELR)
-	IdxESR    = mustIndex(KeyESR)
-	IdxFAR    = mustIndex(KeyFAR)
-	IdxVBAR   = mustIndex(KeyVBAR)
+	IdxSCTLR    = mustIndex(KeySCTLR)
+	IdxCSSELR   = mustIndex(KeyCSSELR)
+	IdxSPSR     = mustIndex(KeySPSR)
+	IdxELR      = mustIndex(KeyELR)
+	IdxESR      = mustIndex(KeyESR)
+	IdxFAR      = mustIndex(KeyFAR)
+	IdxVBAR     = mustIndex(KeyVBAR)
+	IdxTTBR0    = mustIndex(KeyTTBR0)
+	IdxTTBR1    = mustIndex(KeyTTBR1)
+	IdxTCR      = mustIndex(KeyTCR)
+	IdxMAIR     = mustIndex(KeyMAIR)
+	IdxPAR      = mustIndex(KeyPAR)
+	IdxCNTPCVAL = mustIndex(KeyCNTPCVAL)
+	IdxCNTVCVAL = mustIndex(KeyCNTVCVAL)
 )
 
 // idSpaceRAZ reports whether key is in the unallocated part of the ID

@@ -514,10 +514,10 @@ func decodeSystem(w uint32) Inst {
 		}
 		switch crn {
 		case 7, 8: // DC/IC/AT, TLBI
-			if crn == 7 && crm == 8 { // AT: address translation (needs PAR_EL1)
+			if crn == 7 && crm == 8 && (op1 != 0 || op2 > 3) { // AT: only S1E1R/W, S1E0R/W (no EL2)
 				return undef()
 			}
-			return Inst{Op: OpSYS, Imm: uint64(cpu.SysKey(op0, op1, crn, crm, op2)), Amt: uint8(op1)}
+			return Inst{Op: OpSYS, Rn: zr(rt), Imm: uint64(cpu.SysKey(op0, op1, crn, crm, op2)), Amt: uint8(op1)}
 		}
 		return undef()
 	case op0 >= 2: // MRS / MSR (register)
