@@ -31,10 +31,12 @@ const (
 	instsPage  = icache.Slots
 	maxCPUs    = 64
 	defaultRAM = 128 << 20
-	maxRAM     = 1 << 34 // 16 GiB
-	maxPages   = maxRAM >> pageShift
+	maxPages   = MaxRAMSize >> pageShift
 	flagMask   = maxPages - 1
 )
+
+// MaxRAMSize is the most RAM the machine takes (at RAMBase, in 4 KiB pages).
+const MaxRAMSize = 1 << 34 // 16 GiB
 
 // Config describes the machine.
 type Config struct {
@@ -150,7 +152,7 @@ func New(cfg Config) (*Machine, error) {
 	if cfg.RAMSize == 0 {
 		cfg.RAMSize = defaultRAM
 	}
-	if cfg.RAMSize%pageSize != 0 || cfg.RAMSize > maxRAM {
+	if cfg.RAMSize%pageSize != 0 || cfg.RAMSize > MaxRAMSize {
 		return nil, fmt.Errorf("target: RAM size %#x: want a multiple of 4 KiB up to 16 GiB", cfg.RAMSize)
 	}
 	if cfg.Quantum == 0 {

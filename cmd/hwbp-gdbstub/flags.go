@@ -12,6 +12,7 @@ import (
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/debugregs"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/internal/gdbtarget"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/kernelsim"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target"
 )
 
 // options is everything the command line can set. Names follow docs/design.md §13; keep them stable.
@@ -139,11 +140,11 @@ func (o *options) validate() error {
 	return nil
 }
 
-// Bounds of --mem: the machine takes at most 16 GiB at 0x4000_0000, in 4 KiB pages; below 16 MiB not even a
+// Bounds of --mem: the machine takes at most target.MaxRAMSize, in 4 KiB pages; below 16 MiB not even a
 // tinyconfig Linux unpacks.
 const (
 	minMem   = 16 << 20
-	maxMem   = 16 << 30
+	maxMem   = target.MaxRAMSize
 	memAlign = 4 << 10
 )
 
