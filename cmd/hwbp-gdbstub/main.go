@@ -98,6 +98,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if ep.network == "stdio" {
 		console = io.Discard
 	}
+	// A Linux guest gets the interrupt controller its device tree describes and, unless stdin carries the
+	// protocol, the stub's stdin as console input (the model kernel reads none).
+	var gicVersion int
+	var input io.Reader
+	if g.linux != nil || o.changed["gic"] {
+		gicVersion = o.gic
+	}
+	if g.linux != nil && ep.network != "stdio" {
+		input = stdin
+	}
 	adapter, err := gdbtarget.Start(gdbtarget.Config{
 		Machine: target.Config{
 			CPUs:              o.cpus,
@@ -107,6 +117,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			Sync:              o.csync,
 			FAR:               o.farPolicy,
 			LivelockThreshold: o.livelockThreshold,
+			GIC:               gicVersion,
+			Input:             input,
 		},
 		Image:    g.elf,
 		Linux:    g.linux,
