@@ -20,7 +20,7 @@ func (s *Session) clampRange(r memRange) memRange {
 // readInto reads r into s.tmp; it reports false after sending an error.
 func (s *Session) readInto(r memRange) bool {
 	s.tmp = growTo(s.tmp, int(r.Len))
-	n, err := s.t.ReadMemory(r.Addr, s.tmp)
+	n, err := s.readMemory(r.Addr, s.tmp)
 	if n > len(s.tmp) || n < 0 {
 		n = 0
 	}
@@ -33,6 +33,22 @@ func (s *Session) readInto(r memRange) bool {
 	}
 	s.tmp = s.tmp[:n]
 	return true
+}
+
+// readMemory reads through the Hg thread's view when the target has one.
+func (s *Session) readMemory(addr uint64, p []byte) (int, error) {
+	if tm, ok := s.t.(ThreadMemory); ok {
+		return tm.ReadThreadMemory(s.resolve(s.gThread), addr, p)
+	}
+	return s.t.ReadMemory(addr, p)
+}
+
+// writeTargetMemory writes through the Hg thread's view when the target has one.
+func (s *Session) writeTargetMemory(addr uint64, p []byte) error {
+	if tm, ok := s.t.(ThreadMemory); ok {
+		return tm.WriteThreadMemory(s.resolve(s.gThread), addr, p)
+	}
+	return s.t.WriteMemory(addr, p)
 }
 
 func growTo(b []byte, n int) []byte {
@@ -135,7 +151,7 @@ func (s *Session) writeMemory(addr uint64) {
 		s.sendErrno(EFAULT)
 		return
 	}
-	if err := s.t.WriteMemory(addr, s.tmp); err != nil {
+	if err := s.writeTargetMemory(addr, s.tmp); err != nil {
 		s.sendError(err, EFAULT)
 		return
 	}

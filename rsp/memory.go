@@ -9,3 +9,13 @@ type Memory interface {
 	// WriteMemory writes all of p at addr, or returns an error.
 	WriteMemory(addr uint64, p []byte) error
 }
+
+// ThreadMemory is optional: memory as one thread sees it, for targets whose
+// threads translate addresses (a CPU with its MMU on). The session passes
+// the thread gdb selected with Hg; without it, Memory serves every thread.
+type ThreadMemory interface {
+	// ReadThreadMemory is ReadMemory through thread tid's view.
+	ReadThreadMemory(tid int, addr uint64, p []byte) (n int, err error)
+	// WriteThreadMemory is WriteMemory through thread tid's view.
+	WriteThreadMemory(tid int, addr uint64, p []byte) error
+}

@@ -256,13 +256,44 @@ func ExceptionClassName(ec uint32) string { return selfdebug.ExceptionClassName(
 // livelockTrap counts a debug exception with class ec at pc (ic instructions before it); on the
 // threshold-th repeat it records StopLivelock and returns true: the exception is not taken.
 func (c *CPU) livelockTrap(pc uint64, ec uint32, ic uint64) bool {
-	report, n := c.dw.ll.Trap(pc, ec, ic, c.m.cfg.LivelockThreshold)
+	report, run := c.dw.ll.Trap(pc, ec, ic, c.m.cfg.LivelockThreshold)
 	if report {
-		c.setStop(Stop{Kind: StopLivelock, CPU: c.index, Addr: pc, EC: ec, Count: n,
-			Text: fmt.Sprintf("livelock: cpu %d pc %#x %s (EC %#x), %d times", c.index, pc, ExceptionClassName(ec), ec, n)})
+		c.setStop(Stop{Kind: StopLivelock, CPU: c.index, Addr: pc, EC: ec, Count: run.Count, Livelock: run,
+			Text: fmt.Sprintf("livelock: cpu %d pc %#x %s (EC %#x), %d times", c.index, pc, ExceptionClassName(ec), ec, run.Count)})
 	}
 	return report
 }
 
-// livelockERET notes an ERET (ic counts it) to target.
-func (c *CPU) livelockERET(target, ic uint64) { c.dw.ll.ERET(target, ic) }
+// livelockERET notes an ERET (ic counts it) to target; only one that continues a run of repeated traps
+// pays for the step state and the debug registers' fingerprint.
+func (c *CPU) livelockERET(target, ic uint64) {
+	if c.dw.ll.Continues(target) {
+		c.dw.ll.ERET(target, ic, c.SS, c.debugRegsFingerprint())
+	}
+}
+
+// debugRegsFingerprint hashes the CPU's breakpoint and watchpoint registers and MDSCR_EL1 (FNV-1a).
+func (c *CPU) debugRegsFingerprint() uint64 {
+	h := uint64(14695981039346656037)
+	mix := func(v uint64) {
+		for i := 0; i < 8; i++ {
+			h = (h ^ v>>(8*i)&0xff) * 1099511628211
+		}
+	}
+	u := c.dbg
+	for _, k := range []debugregs.RegKind{debugregs.KindDBGBCR, debugregs.KindDBGBVR, debugregs.KindDBGWCR, debugregs.KindDBGWVR} {
+		for n := 0; ; n++ {
+			v, ok := u.Register(k, n)
+			if !ok {
+				break
+			}
+			mix(v)
+		}
+	}
+	v, _ := u.Register(debugregs.KindMDSCR, 0)
+	mix(v)
+	return h
+}
+
+// LivelockRun is what a livelock report knows about the exception returns of the run (Stop.Livelock).
+type LivelockRun = selfdebug.Run

@@ -36,7 +36,8 @@ func TestLivelockOnWatchpoint(t *testing.T) {
 	before := g.u64(w)
 	g.start("wp_test", map[int]uint64{0: wcrStore8, 1: w, 2: w, 3: 1, 28: 1})
 	s := g.run()
-	require.Equal(t, Stop{Kind: StopLivelock, CPU: 0, Addr: g.sym("wp_store"), EC: 0x35, Count: 5, Text: s.Text}, s)
+	require.Equal(t, Stop{Kind: StopLivelock, CPU: 0, Addr: g.sym("wp_store"), EC: 0x35, Count: 5, Text: s.Text,
+		Livelock: LivelockRun{Count: 5, ERETs: 4}}, s, "four returns to the store, none stepping, the comparator unchanged")
 	require.Equal(t, before, g.u64(w))
 	require.Len(t, g.records(), 4)
 	for _, r := range g.records() {

@@ -68,7 +68,9 @@ type Stop struct {
 	Text  string    // human detail
 	EC    uint32    // StopLivelock: the exception class (ESR_EL1.EC) of the repeating debug exception
 	Count uint64    // StopLivelock: how many times in a row it trapped at Addr
-	Args  [4]uint64 // StopHypercall from Config.Hypercall: x0..x3 of the HVC
+	// Livelock is, for StopLivelock, what the exception returns of the run did (LivelockRun).
+	Livelock LivelockRun
+	Args     [4]uint64 // StopHypercall from Config.Hypercall: x0..x3 of the HVC
 }
 
 // Interrupt asks a running Resume to stop soon (goroutine-safe). If the

@@ -502,7 +502,7 @@ func (a *Adapter) ownerText(st target.Stop) string {
 		}
 		if !a.model {
 			// What can be known without the model kernel's slot array: the comparator that matches.
-			return fmt.Sprintf("DBGBCR%d_EL1 enabled (%#x) with DBGBVR%d_EL1 = that pc; owner not known (not the model kernel)", i, uint64(bcr), i)
+			return fmt.Sprintf("DBGBCR%d_EL1 %#x enabled with DBGBVR%d_EL1 = that pc; %s", i, uint64(bcr), i, eretText(st.Livelock))
 		}
 		owner, err := a.kern.slotOwner(false, st.CPU, i)
 		if err != nil {
@@ -514,6 +514,21 @@ func (a *Adapter) ownerText(st target.Stop) string {
 		return fmt.Sprintf("owned by slot %d (%s)", i, a.describeEvent(owner))
 	}
 	return "no enabled comparator matches"
+}
+
+// eretText says what the exception returns of a livelock did, as far as the machine can see without knowing
+// the guest's code (docs/design.md §9).
+func eretText(run target.LivelockRun) string {
+	switch {
+	case run.ERETs == 0:
+		return "no exception return in between"
+	case run.Stepped:
+		return fmt.Sprintf("an ERET of the %d back to that pc armed a software step, yet the exception repeated", run.ERETs)
+	case run.RegsChanged:
+		return fmt.Sprintf("the %d ERETs back to that pc saw the debug registers change, yet the comparator still matches", run.ERETs)
+	}
+	return fmt.Sprintf("each of the %d ERETs went back to that pc with no step armed (MDSCR_EL1.SS/SPSR.SS) "+
+		"and the debug registers unchanged: the handler neither disabled the comparator nor stepped over it", run.ERETs)
 }
 
 func (a *Adapter) describeStop(st target.Stop) string {

@@ -152,6 +152,48 @@ func (a *Adapter) WriteMemory(addr uint64, p []byte) error {
 	return nil
 }
 
+var _ rsp.ThreadMemory = (*Adapter)(nil)
+
+// translationGranule is the page size of the machine's stage-1 translation (4 KiB).
+const translationGranule = 4096
+
+// ReadThreadMemory implements rsp.ThreadMemory: addresses are virtual, translated by the CPU's current
+// stage-1 tables (physical while its MMU is off), as QEMU's gdbstub reads them. A range that stops being
+// mapped part way gives the bytes before the first unmapped page (a short read).
+func (a *Adapter) ReadThreadMemory(tid int, addr uint64, p []byte) (int, error) {
+	c, err := a.cpu(tid)
+	if err != nil {
+		return 0, err
+	}
+	if c.ReadVirtual(addr, p) == nil {
+		return len(p), nil
+	}
+	n := 0
+	for n < len(p) {
+		k := min(len(p)-n, int(translationGranule-(addr+uint64(n))%translationGranule))
+		if c.ReadVirtual(addr+uint64(n), p[n:n+k]) != nil {
+			break
+		}
+		n += k
+	}
+	if n == 0 {
+		return 0, rsp.EFAULT
+	}
+	return n, nil
+}
+
+// WriteThreadMemory implements rsp.ThreadMemory: all of p through the CPU's translation, or nothing.
+func (a *Adapter) WriteThreadMemory(tid int, addr uint64, p []byte) error {
+	c, err := a.cpu(tid)
+	if err != nil {
+		return err
+	}
+	if c.WriteVirtual(addr, p) != nil {
+		return rsp.EFAULT
+	}
+	return nil
+}
+
 // TargetXML implements rsp.TargetDescription.
 func (a *Adapter) TargetXML(annex string) ([]byte, bool) { return a.desc.TargetXML(annex) }
 
