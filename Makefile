@@ -1,4 +1,4 @@
-# hwbp-gdbstub — see README.md. Targets: deps build guest run test bench fuzz demo.
+# hwbp-gdbstub — see README.md. Targets: deps build guest run test bench fuzz demo linux run-linux demo-linux.
 SHELL      := /bin/bash
 GO         ?= go
 BIN        := bin/hwbp-gdbstub
@@ -71,3 +71,22 @@ fuzz:
 ## demo: the uninstall livelock through gdb's own hbreak, in one command.
 demo: deps build
 	./tests/demo.sh
+
+## run-linux: boot the Linux kernel make linux built, running, with its vmlinux served to gdb (LINUX=6.12 for
+## 6.12 on a GICv3; ARGS="--cpus 1" etc. are passed through).
+LINUX      ?= 6.1
+LINUX_OUT  := kernelsim/linux/out
+ifeq ($(LINUX),6.12)
+LINUX_BOOT := --kernel $(LINUX_OUT)/Image-6.12 --symbols $(LINUX_OUT)/vmlinux-6.12 --gic 3
+else
+LINUX_BOOT := --kernel $(LINUX_OUT)/Image --symbols $(LINUX_OUT)/vmlinux
+endif
+.PHONY: run-linux demo-linux
+run-linux: linux build
+	./$(BIN) $(LINUX_BOOT) --initrd $(LINUX_OUT)/initramfs.cpio --append 'console=ttyAMA0 rdinit=/init' \
+	  --mem 512M --cpus 2 --run $(ARGS)
+
+## demo-linux: the lkml experiment on real Linux: the livelock, the stub's report, gdb's bt (ORDER=fixed: the
+## fixed kernel survives; LINUX=6.12: 6.12 with pseudo-NMI prints its NMI backtrace too).
+demo-linux: linux build
+	LINUX=$(LINUX) ./tests/demo-linux.sh
