@@ -192,11 +192,11 @@ var Table = append([]Desc{
 }, iccDescs()...)
 
 // The CPU model's feature registers where they differ from QEMU's cortex-a57
-// (docs/interfaces.md): FP and AdvSIMD not implemented (0xf), EL0 and EL1
+// (docs/interfaces.md): FP and AdvSIMD implemented (0, as QEMU), EL0 and EL1
 // AArch64 only, EL2/EL3 absent; ISAR0 advertises CRC32 only (no AES, SHA,
 // atomics). The machine adds ID_AA64PFR0_EL1.GIC = 1 with a GICv3.
 const (
-	IDAA64PFR0  = 0x00ff0011
+	IDAA64PFR0  = 0x00000011
 	IDAA64ISAR0 = 0x10000
 )
 
