@@ -450,16 +450,20 @@ func logRejected(t *testing.T, lines, kept []string) {
 	}
 }
 
+// offsetReg is the harness's value of offset register rm: x12, x13, else XZR.
+func offsetReg(rm uint8) uint64 {
+	switch rm {
+	case 12:
+		return x12
+	case 13:
+		return x13
+	}
+	return 0
+}
+
 // runMemory is our side of a load or store: addresses are buffer offsets.
 func (c *qemuCase) runMemory(in *Inst, st *State, mem *[memHi - memLo]byte, base *uint64) string {
-	index := uint64(0)
-	switch in.Rm {
-	case 12:
-		index = x12
-	case 13:
-		index = x13
-	}
-	addr, nb, wb := in.Address(*base, index, 0)
+	addr, nb, wb := in.Address(*base, offsetReg(in.Rm), 0)
 	n := in.MemSize()
 	if addr < memLo || addr > memHi || addr+uint64(n) > memHi {
 		return fmt.Sprintf("%08x %s: the template leaves the window (%#x+%d)", c.word, c.tpl.asm, addr, n)
