@@ -15,6 +15,24 @@ import (
 // checked access does. CPACR_EL1.FPEN traps all of them, and MRS/MSR of
 // FPCR and FPSR, with EC 0x07.
 
+// fpDecodeCache remembers decoded FP/SIMD words by their bits (decoding
+// depends on nothing else, so it never needs invalidating): direct-mapped,
+// 1024 entries.
+type fpDecodeCache [1024]struct {
+	word uint32
+	ok   bool
+	in   simd.Inst
+}
+
+// decode returns w decoded, from the cache when it is there.
+func (d *fpDecodeCache) decode(w uint32) *simd.Inst {
+	e := &d[(w^w>>10^w>>20)&(uint32(len(d))-1)]
+	if !e.ok || e.word != w {
+		e.word, e.ok, e.in = w, true, simd.Decode(w)
+	}
+	return &e.in
+}
+
 // fpTrapISS is the ISS of the FP access trap from AArch64: CV = 1, COND = 0xE.
 const fpTrapISS = 1<<24 | 0xe<<20
 
@@ -24,7 +42,10 @@ const fpTrapISS = 1<<24 | 0xe<<20
 func (c *CPU) execFPSIMD() (outcome int, handled bool) {
 	pc := c.PC
 	w := binary.LittleEndian.Uint32(c.m.ram[c.mm.codeOff|pc&(pageSize-1):])
-	in := simd.Decode(w)
+	if c.fpDec == nil {
+		c.fpDec = new(fpDecodeCache)
+	}
+	in := c.fpDec.decode(w)
 	if in.Op == simd.OpUndefined {
 		return 0, false
 	}
@@ -33,7 +54,7 @@ func (c *CPU) execFPSIMD() (outcome int, handled bool) {
 		return slowRedirect, true
 	}
 	if in.IsMemory() {
-		return c.fpMemory(&in, pc), true
+		return c.fpMemory(in, pc), true
 	}
 	var gen uint64
 	if in.ReadsGen() {
@@ -43,7 +64,7 @@ func (c *CPU) execFPSIMD() (outcome int, handled bool) {
 		}
 	}
 	c.FP.NZCV = uint8(c.NZCV >> 28)
-	out, ok := simd.Exec(&in, &c.FP, gen)
+	out, ok := simd.Exec(in, &c.FP, gen)
 	if !ok {
 		return 0, false
 	}
