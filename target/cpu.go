@@ -23,8 +23,9 @@ type CPU struct {
 	m     *Machine
 	on    bool
 
-	mm    mmuState // stage-1 translation (memory.go)
-	split split    // the last accSplit access
+	mm    mmuState       // stage-1 translation (memory.go)
+	fpDec *fpDecodeCache // decoded FP/SIMD words (fpsimd.go), made on first use
+	split split          // the last accSplit access
 
 	// last failed access
 	faultAddr  uint64

@@ -56,6 +56,9 @@ func (c *CPU) execSlow(in *isa.Inst) int {
 	pc := c.PC
 	switch in.Op {
 	case isa.OpUndef:
+		if r, ok := c.execFPSIMD(); ok { // FP/SIMD words (fpsimd.go)
+			return r
+		}
 		c.undefined()
 		return slowRedirect
 
@@ -204,7 +207,7 @@ func (c *CPU) execSlow(in *isa.Inst) int {
 	case isa.OpMRS:
 		v, ok := c.readSys(uint32(in.Imm), true)
 		if !ok {
-			c.undefined()
+			c.sysUndefined(uint32(in.Imm))
 			return slowRedirect
 		}
 		x[in.Rd] = v
@@ -212,7 +215,7 @@ func (c *CPU) execSlow(in *isa.Inst) int {
 		return slowNext
 	case isa.OpMSR:
 		if !c.writeSys(uint32(in.Imm), x[in.Rn], true) {
-			c.undefined()
+			c.sysUndefined(uint32(in.Imm))
 			return slowRedirect
 		}
 		c.PC = pc + 4

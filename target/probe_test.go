@@ -14,7 +14,7 @@ import (
 // deliberately differs from QEMU's cortex-a57 (docs/interfaces.md "a truthful
 // CPU model"): QEMU's value, ours, and why.
 var probeDeliberate = map[int][3]string{
-	3: {"0000000000000022", "0000000000ff0011", "ID_AA64PFR0_EL1: FP and AdvSIMD are not implemented (0xf)"},
+	3: {"0000000000000022", "0000000000000011", "ID_AA64PFR0_EL1: EL0 and EL1 are AArch64 only (QEMU: AArch32 too)"},
 	7: {"0000000000011120", "0000000000010000", "ID_AA64ISAR0_EL1: CRC32 only (AES, SHA1, SHA2 need AdvSIMD)"},
 }
 

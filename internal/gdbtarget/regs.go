@@ -81,6 +81,9 @@ func (a *Adapter) ReadRegister(tid, regnum int, dst []byte) ([]byte, error) {
 	if !ok {
 		return dst, rsp.EINVAL
 	}
+	if r.FPU {
+		return a.readFPReg(c, r, dst)
+	}
 	var v uint64
 	switch cr, isCmp := comparatorOf(r.Sys); {
 	case r.Sys == nil:
@@ -109,6 +112,9 @@ func (a *Adapter) WriteRegister(tid, regnum int, value []byte) error {
 	r, ok := a.desc.Reg(regnum)
 	if !ok || len(value) < r.Size {
 		return rsp.EINVAL
+	}
+	if r.FPU {
+		return a.writeFPReg(c, r, value)
 	}
 	var v uint64
 	if r.Size == 4 {

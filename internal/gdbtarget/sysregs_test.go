@@ -19,7 +19,7 @@ func TestEveryDescribedSysRegReads(t *testing.T) {
 		for tid := 1; tid <= a.m.NumCPUs(); tid++ {
 			b, err := a.ReadRegister(tid, n, nil)
 			require.NoError(t, err, "%s on thread %d", r.Name, tid)
-			require.Len(t, b, 8, r.Name)
+			require.Len(t, b, r.Size, r.Name)
 		}
 	}
 }

@@ -9,7 +9,8 @@
 // "what does SPSR_EL1 get on an IRQ" in one place. It relies on the Arm ARM
 // (D1 "The AArch64 System Level Programmers' Model", C5 for the register
 // encodings) and on QEMU 7.2's `-M virt -cpu cortex-a57` for identification
-// values. It imports nothing of this module.
+// values. Of this module it imports only target/simd, for the FP/SIMD
+// register file (State.FP).
 //
 // # Register file trick
 //
@@ -37,8 +38,10 @@
 // Enter takes any Kind of exception; the vector offset is VBAR_EL1 +
 // {0, 0x200, 0x400} by origin + 0x80 × Kind.
 //
-// # Room for FP/SIMD
+// # FP/SIMD
 //
-// V0–V31, FPCR and FPSR (issue "FP and AdvSIMD") belong in State next to X;
-// CPACR_EL1.FPEN is already stored (Table) for the trap check.
+// V0–V31, FPCR and FPSR are State.FP (a simd.State, so the executor runs on
+// it in place). FPCR and FPSR are Special registers of the table (EL0
+// access); the CPACR_EL1.FPEN trap is the machine's (target/fpsimd.go),
+// FPTrapped says when it applies.
 package cpu

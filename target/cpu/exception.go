@@ -3,6 +3,7 @@ package cpu
 // Exception classes (ESR_ELx.EC).
 const (
 	ECUnknown     = 0x00
+	ECFPAccess    = 0x07 // FP/SIMD use trapped by CPACR_EL1.FPEN
 	ECIllegal     = 0x0e
 	ECSVC         = 0x15
 	ECHVC         = 0x16

@@ -1,5 +1,7 @@
 package cpu
 
+import "github.com/hwbp-gdbstub/hwbp-gdbstub/target/simd"
+
 // Register slots of State.X (see doc.go).
 const (
 	SlotZR   = 31 // reads as zero, never written
@@ -45,6 +47,10 @@ type State struct {
 	SPSel uint8  // PSTATE.SP
 	SS    bool   // PSTATE.SS
 	IL    bool   // PSTATE.IL
+
+	// FP holds V0–V31, FPCR and FPSR, the register file target/simd
+	// executes on; its NZCV is scratch (PSTATE.NZCV is NZCV above).
+	FP simd.State
 
 	SPBank [2]uint64 // SP_EL0, SP_EL1 (the active one lives in X[SlotSP])
 	SR     [128]uint64

@@ -1,5 +1,7 @@
 package cpu
 
+import "github.com/hwbp-gdbstub/hwbp-gdbstub/target/fp"
+
 // System registers as MRS/MSR see them. Values of the identification
 // registers are those QEMU 7.2 shows for `-M virt -cpu cortex-a57` without
 // EL2/EL3 (read on that QEMU with a probe guest; see target/probe_test.go).
@@ -69,6 +71,9 @@ var (
 	KeySPEL1      = SysKey(3, 4, 4, 1, 0) // EL2-only view: UNDEFINED from EL1
 	KeyIDAA64DFR0 = SysKey(3, 0, 0, 5, 0)
 	KeyIDAA64DFR1 = SysKey(3, 0, 0, 5, 1)
+	KeyCPACR      = SysKey(3, 0, 1, 0, 2)
+	KeyFPCR       = SysKey(3, 3, 4, 4, 0)
+	KeyFPSR       = SysKey(3, 3, 4, 4, 1)
 	// The translation registers (target/mmu: SetRegs after any write).
 	KeyTTBR0      = SysKey(3, 0, 2, 0, 0)
 	KeyTTBR1      = SysKey(3, 0, 2, 0, 1)
@@ -139,7 +144,7 @@ var Table = append([]Desc{
 	{"DCZID_EL0", SysKey(3, 3, 0, 0, 7), Const, 4, 0, EL0Read},
 	{"SCTLR_EL1", KeySCTLR, Plain, sctlrReset, 0, 0},
 	{"ACTLR_EL1", SysKey(3, 0, 1, 0, 1), Plain, 0, 0, 0},
-	{"CPACR_EL1", SysKey(3, 0, 1, 0, 2), Plain, 0, 0x300000, 0},
+	{"CPACR_EL1", KeyCPACR, Plain, 0, 0x300000, 0},
 	{"TTBR0_EL1", KeyTTBR0, Plain, 0, 0, 0},
 	{"TTBR1_EL1", KeyTTBR1, Plain, 0, 0, 0},
 	{"TCR_EL1", KeyTCR, Plain, 0, 0, 0},
@@ -150,6 +155,8 @@ var Table = append([]Desc{
 	{"CurrentEL", KeyCurrentEL, Special, 0, 0, 0},
 	{"DAIF", KeyDAIF, Special, 0, 0, 0},
 	{"NZCV", KeyNZCV, Special, 0, 0, EL0RW},
+	{"FPCR", KeyFPCR, Special, 0, 0, EL0RW},
+	{"FPSR", KeyFPSR, Special, 0, 0, EL0RW},
 	{"AFSR0_EL1", SysKey(3, 0, 5, 1, 0), Plain, 0, 0, 0},
 	{"AFSR1_EL1", SysKey(3, 0, 5, 1, 1), Plain, 0, 0, 0},
 	{"ESR_EL1", KeyESR, Plain, 0, 0xffffffff, 0},
@@ -185,13 +192,34 @@ var Table = append([]Desc{
 }, iccDescs()...)
 
 // The CPU model's feature registers where they differ from QEMU's cortex-a57
-// (docs/interfaces.md): FP and AdvSIMD not implemented (0xf), EL0 and EL1
+// (docs/interfaces.md): FP and AdvSIMD implemented (0, as QEMU), EL0 and EL1
 // AArch64 only, EL2/EL3 absent; ISAR0 advertises CRC32 only (no AES, SHA,
 // atomics). The machine adds ID_AA64PFR0_EL1.GIC = 1 with a GICv3.
 const (
-	IDAA64PFR0  = 0x00ff0011
+	IDAA64PFR0  = 0x00000011
 	IDAA64ISAR0 = 0x10000
 )
+
+// FPCR and FPSR bits that exist on the model (what QEMU's cortex-a57 keeps):
+// FPCR AHP, DN, FZ, RMode and the AArch32-only Stride and Len (stored, no
+// effect; no FZ16, no trap enables); FPSR N, Z, C, V, QC and the cumulative
+// flags IDC, IXC, UFC, OFC, DZC, IOC.
+const (
+	FPCRMask = 0x07f70000
+	FPSRMask = 0xf800009f
+)
+
+// FPTrapped reports whether CPACR_EL1.FPEN traps FP/SIMD use at the current
+// EL: FPEN 0b00 and 0b10 trap EL0 and EL1, 0b01 traps EL0 only, 0b11 nothing.
+func (s *State) FPTrapped() bool {
+	switch s.SR[IdxCPACR] >> 20 & 3 {
+	case 1:
+		return s.EL == 0
+	case 3:
+		return false
+	}
+	return true
+}
 
 // The GICv3 CPU interface, ICC_<name>_EL1 at op0 3, op1 0, (CRn, CRm, op2)
 // (docs/devices.md); cpu.Machine: UNDEFINED unless the machine has a GICv3.
@@ -258,6 +286,7 @@ var (
 	IdxTCR      = mustIndex(KeyTCR)
 	IdxMAIR     = mustIndex(KeyMAIR)
 	IdxPAR      = mustIndex(KeyPAR)
+	IdxCPACR    = mustIndex(KeyCPACR)
 	IdxCNTPCVAL = mustIndex(KeyCNTPCVAL)
 	IdxCNTVCVAL = mustIndex(KeyCNTVCVAL)
 )
@@ -288,6 +317,9 @@ func (s *State) ReadSys(key uint32, checkEL bool) (v uint64, ok, machine bool) {
 		return 0, false, false
 	}
 	d := &Table[i]
+	if checkEL && (key == KeyFPCR || key == KeyFPSR) && s.FPTrapped() {
+		return 0, false, false // the machine takes it as the FP access trap
+	}
 	if checkEL && s.EL == 0 && d.EL0 == EL0None {
 		switch {
 		case key == KeyDAIF && s.SR[IdxSCTLR]&SCTLRUMA != 0:
@@ -325,6 +357,10 @@ func (s *State) ReadSys(key uint32, checkEL bool) (v uint64, ok, machine bool) {
 		return s.DAIF, true, false
 	case KeyNZCV:
 		return s.NZCV, true, false
+	case KeyFPCR:
+		return uint64(s.FP.FPCR), true, false
+	case KeyFPSR:
+		return uint64(s.FP.FPSR), true, false
 	}
 	return 0, false, false
 }
@@ -337,6 +373,9 @@ func (s *State) WriteSys(key uint32, v uint64, checkEL bool) (ok, machine bool) 
 		return false, false
 	}
 	d := &Table[i]
+	if checkEL && (key == KeyFPCR || key == KeyFPSR) && s.FPTrapped() {
+		return false, false
+	}
 	if checkEL && s.EL == 0 && d.EL0 != EL0RW {
 		if !(key == KeyDAIF && s.SR[IdxSCTLR]&SCTLRUMA != 0) {
 			return false, false
@@ -374,6 +413,12 @@ func (s *State) WriteSys(key uint32, v uint64, checkEL bool) (ok, machine bool) 
 		return true, false
 	case KeyNZCV:
 		s.NZCV = v & 0xf0000000
+		return true, false
+	case KeyFPCR:
+		s.FP.FPCR = fp.FPCR(v & FPCRMask)
+		return true, false
+	case KeyFPSR:
+		s.FP.FPSR = uint32(v & FPSRMask)
 		return true, false
 	}
 	return false, false

@@ -143,12 +143,14 @@ func emitCode(seqs []*Seq, lay layout) (*codeInfo, *asm) {
 	modeAddr := lay.data + dataMode
 	rec := func(i int) uint64 { return lay.data + dataRecord + uint64(i*recStride) }
 
-	// Entry: on the bare machine point VBAR_EL1 at our vectors first.
+	// Entry: on the bare machine point VBAR_EL1 at our vectors first and
+	// enable FP/SIMD (CPACR_EL1.FPEN = 0b11), as Linux does for user mode.
 	a.emit(movAddr(9, modeAddr)...)
 	a.emit(LdStUImm(MemLoad, 2, 9, 9, 0))
-	a.emit(CompareBranch(false, false, 9, 4*5)) // cbz w9, past the 4 below
+	a.emit(CompareBranch(false, false, 9, 4*7)) // cbz w9, past the 6 below
 	a.emit(movAddr(0, lay.vectors)...)
-	a.emit(msrVBAR(0), Isb)
+	a.emit(msrVBAR(0))
+	a.emit(MoveWide(true, 2, 0, 0x30, 1), Inst{Word: 0xd5181040, Asm: "msr cpacr_el1, x0"}, Isb)
 
 	for i, s := range seqs {
 		const prologueWords = 25 // up to the sequence start

@@ -2,7 +2,6 @@ package simd
 
 import (
 	"bytes"
-	"context"
 	"debug/elf"
 	"encoding/binary"
 	"flag"
@@ -18,7 +17,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/difftest"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/fp"
 )
 
@@ -194,7 +192,7 @@ type qemuCase struct {
 }
 
 // TestQEMUDifferential runs every template with random and edge operands
-// under qemu-aarch64 (through difftest's image builder and runner) and
+// under qemu-aarch64 (through difftest's image builder and runner, RunPrograms) and
 // requires Decode + Exec to leave the same V registers, FPSR, NZCV and x1.
 func TestQEMUDifferential(t *testing.T) {
 	t.Parallel() // mostly waiting for qemu-aarch64
@@ -254,19 +252,7 @@ func (g operands) newCase(tp template, w uint32, in Inst, plainFPCR bool) qemuCa
 // runCases runs the cases under qemu-aarch64 and checks each; it returns
 // the number that differ (the first 40 are reported).
 func runCases(t *testing.T, cases []qemuCase, before, after []uint32) int {
-	seqs := make([]*difftest.Seq, len(cases))
-	for i := range cases {
-		seqs[i] = cases[i].seq(before, after, uint64(i))
-	}
-	// qemu slows down sharply on very large images: run batches
-	const batch = 2000
-	var res []difftest.Result
-	for lo := 0; lo < len(seqs); lo += batch {
-		im := difftest.BuildImage(seqs[lo:min(lo+batch, len(seqs))])
-		part, err := difftest.RunQEMU(context.Background(), im, t.TempDir())
-		require.NoError(t, err)
-		res = append(res, part...)
-	}
+	res := RunPrograms(t, programs(cases, before, after), false)
 	failures := 0
 	for i, c := range cases {
 		if msg := c.check(&res[i]); msg != "" {
@@ -277,6 +263,14 @@ func runCases(t *testing.T, cases []qemuCase, before, after []uint32) int {
 		}
 	}
 	return failures
+}
+
+func programs(cases []qemuCase, before, after []uint32) []*Program {
+	progs := make([]*Program, len(cases))
+	for i := range cases {
+		progs[i] = cases[i].program(before, after, uint64(i))
+	}
+	return progs
 }
 
 // TestQEMURandomWords runs random words we decode under qemu-aarch64 (V
@@ -364,31 +358,25 @@ func asmOf(ts []template) []string {
 	return out
 }
 
-func (c *qemuCase) seq(before, after []uint32, id uint64) *difftest.Seq {
-	s := &difftest.Seq{Seed: id, Base: 9}
+func (c *qemuCase) program(before, after []uint32, id uint64) *Program {
+	p := &Program{ID: id, Base: 9}
 	for i, v := range c.v {
-		binary.LittleEndian.PutUint64(s.Buf[bufIn+16*i:], v[0])
-		binary.LittleEndian.PutUint64(s.Buf[bufIn+16*i+8:], v[1])
+		binary.LittleEndian.PutUint64(p.Buf[bufIn+16*i:], v[0])
+		binary.LittleEndian.PutUint64(p.Buf[bufIn+16*i+8:], v[1])
 	}
-	binary.LittleEndian.PutUint64(s.Buf[bufFPCR:], uint64(c.fpcr))
-	s.Regs[1] = c.x1
-	s.Regs[12], s.Regs[13] = x12, x13
-	copy(s.Buf[memLo:memHi], c.mem[:])
-	s.NZCV = uint64(c.nzcv) << 28
-	var insts []difftest.Inst
-	for _, w := range before {
-		insts = append(insts, difftest.Inst{Word: w})
-	}
-	insts = append(insts, difftest.Inst{Word: c.word, Asm: c.tpl.asm})
-	for _, w := range after {
-		insts = append(insts, difftest.Inst{Word: w})
-	}
-	s.Groups = []difftest.Group{{Class: "simd", Insts: insts}}
-	return s
+	binary.LittleEndian.PutUint64(p.Buf[bufFPCR:], uint64(c.fpcr))
+	p.Regs[1] = c.x1
+	p.Regs[12], p.Regs[13] = x12, x13
+	copy(p.Buf[memLo:memHi], c.mem[:])
+	p.NZCV = uint64(c.nzcv) << 28
+	p.Words = append(append(append(p.Words, before...), c.word), after...)
+	p.Asm = make([]string, len(p.Words))
+	p.Asm[len(before)] = c.tpl.asm
+	return p
 }
 
 // check runs the case on our side and compares it with qemu's result.
-func (c *qemuCase) check(r *difftest.Result) string {
+func (c *qemuCase) check(r *Outcome) string {
 	st := State{FPCR: fp.FPCR(c.fpcr), NZCV: c.nzcv}
 	copy(st.V[:8], c.v[:])
 	in := c.in
@@ -462,16 +450,20 @@ func logRejected(t *testing.T, lines, kept []string) {
 	}
 }
 
+// offsetReg is the harness's value of offset register rm: x12, x13, else XZR.
+func offsetReg(rm uint8) uint64 {
+	switch rm {
+	case 12:
+		return x12
+	case 13:
+		return x13
+	}
+	return 0
+}
+
 // runMemory is our side of a load or store: addresses are buffer offsets.
 func (c *qemuCase) runMemory(in *Inst, st *State, mem *[memHi - memLo]byte, base *uint64) string {
-	index := uint64(0)
-	switch in.Rm {
-	case 12:
-		index = x12
-	case 13:
-		index = x13
-	}
-	addr, nb, wb := in.Address(*base, index, 0)
+	addr, nb, wb := in.Address(*base, offsetReg(in.Rm), 0)
 	n := in.MemSize()
 	if addr < memLo || addr > memHi || addr+uint64(n) > memHi {
 		return fmt.Sprintf("%08x %s: the template leaves the window (%#x+%d)", c.word, c.tpl.asm, addr, n)

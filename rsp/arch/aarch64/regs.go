@@ -33,7 +33,8 @@ type Reg struct {
 	Name   string
 	Regnum int
 	Size   int     // bytes
-	Sys    *SysReg // nil for core registers
+	Sys    *SysReg // nil for core and FP/SIMD registers
+	FPU    bool    // v0–v31 (16 bytes), fpsr, fpcr (4 bytes): the org.gnu.gdb.aarch64.fpu feature
 }
 
 // Description is the register set for one comparator count.
@@ -42,7 +43,8 @@ type Description struct {
 	regs                     []Reg
 	byName                   map[string]int
 	targetXML, coreXML       []byte
-	sysXML                   []byte
+	sysXML, fpuXML           []byte
+	fpuFirst                 int // regnum of v0: the FP/SIMD registers follow the system registers
 }
 
 // Limits on the comparator counts.
@@ -67,9 +69,16 @@ func New(breakpoints, watchpoints int) *Description {
 		sr := sr
 		d.add(Reg{Name: sr.Name, Size: 8, Sys: &sr})
 	}
+	d.fpuFirst = len(d.regs)
+	for i := 0; i < 32; i++ {
+		d.add(Reg{Name: fmt.Sprintf("v%d", i), Size: 16, FPU: true})
+	}
+	d.add(Reg{Name: "fpsr", Size: 4, FPU: true})
+	d.add(Reg{Name: "fpcr", Size: 4, FPU: true})
 	d.targetXML = []byte(targetXML)
 	d.coreXML = []byte(coreXML)
 	d.sysXML = d.buildSysXML()
+	d.fpuXML = d.buildFPUXML()
 	return d
 }
 
@@ -170,6 +179,13 @@ var (
 func (d *Description) Breakpoints() int { return d.breakpoints }
 func (d *Description) Watchpoints() int { return d.watchpoints }
 
+// FPUFirst is the regnum of v0; v0–v31, fpsr and fpcr follow it.
+func (d *Description) FPUFirst() int { return d.fpuFirst }
+
+// NumSysRegs is the number of system registers described (regnums
+// NumCoreRegs to NumCoreRegs+NumSysRegs-1).
+func (d *Description) NumSysRegs() int { return d.fpuFirst - NumCoreRegs }
+
 // NumRegs is the number of registers described.
 func (d *Description) NumRegs() int { return len(d.regs) }
 
@@ -188,7 +204,7 @@ func (d *Description) Lookup(name string) (int, bool) {
 }
 
 // TargetXML serves the description documents: target.xml includes
-// aarch64-core.xml and hwbp-sysregs.xml. It implements rsp.TargetDescription.
+// aarch64-core.xml, aarch64-fpu.xml and hwbp-sysregs.xml. It implements rsp.TargetDescription.
 func (d *Description) TargetXML(annex string) ([]byte, bool) {
 	switch annex {
 	case "target.xml":
@@ -197,6 +213,8 @@ func (d *Description) TargetXML(annex string) ([]byte, bool) {
 		return d.coreXML, true
 	case "hwbp-sysregs.xml":
 		return d.sysXML, true
+	case "aarch64-fpu.xml":
+		return d.fpuXML, true
 	}
 	return nil, false
 }
@@ -231,6 +249,11 @@ func (d *Description) RegisterInfo(regnum int) (rsp.RegisterInfo, bool) {
 		info.DWARF, info.Generic = 32, "pc"
 	case regnum == RegCPSR:
 		info.Generic = "flags"
+	case r.FPU:
+		info.Set = "Floating Point Registers"
+		if r.Size == 16 {
+			info.Encoding, info.Format, info.DWARF = "vector", "vector-uint8", 64+regnum-d.fpuFirst
+		}
 	default:
 		info.Set = "System Registers"
 	}
@@ -250,6 +273,7 @@ const targetXML = `<?xml version="1.0"?>
 <target version="1.0">
   <architecture>aarch64</architecture>
   <xi:include href="aarch64-core.xml"/>
+  <xi:include href="aarch64-fpu.xml"/>
   <xi:include href="hwbp-sysregs.xml"/>
 </target>
 `
@@ -261,7 +285,7 @@ func (d *Description) buildSysXML() []byte {
 <!DOCTYPE feature SYSTEM "gdb-target.dtd">
 <feature name="org.hwbp.gdb.aarch64.sysregs">
 `)
-	for _, r := range d.regs[NumCoreRegs:] {
+	for _, r := range d.regs[NumCoreRegs:d.fpuFirst] {
 		fmt.Fprintf(&b, "  <reg name=%q bitsize=\"64\" regnum=\"%d\" type=\"uint64\" group=\"system\"/>\n", r.Name, r.Regnum)
 	}
 	b.WriteString("</feature>\n")

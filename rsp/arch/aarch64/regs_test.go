@@ -6,12 +6,17 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/rsp"
 )
 
 func TestNumbering(t *testing.T) {
 	d := New(6, 4)
 	// 34 core + 6*2 + 4*2 comparators + 10 debug/exception registers + 29 kernel registers + 4 QEMU spellings
-	require.Equal(t, 34+12+8+10+29+4, d.NumRegs())
+	// + v0–v31, fpsr, fpcr
+	require.Equal(t, 34+12+8+10+29+4, d.FPUFirst())
+	require.Equal(t, 34+12+8+10+29+4, NumCoreRegs+d.NumSysRegs())
+	require.Equal(t, d.FPUFirst()+34, d.NumRegs())
 	cases := []struct {
 		name   string
 		regnum int
@@ -22,6 +27,7 @@ func TestNumbering(t *testing.T) {
 		{"DBGWVR0_EL1", 46, 8}, {"DBGWCR3_EL1", 53, 8}, {"MDSCR_EL1", 54, 8}, {"CurrentEL", 63, 8},
 		{"SCTLR_EL1", 64, 8}, {"SP_EL0", 76, 8}, {"SP_EL1", 77, 8}, {"ID_AA64MMFR0_EL1", 92, 8},
 		{"SCTLR", 93, 8}, {"CNTKCTL", 96, 8},
+		{"v0", 97, 16}, {"v31", 128, 16}, {"fpsr", 129, 4}, {"fpcr", 130, 4},
 	}
 	for _, c := range cases {
 		n, ok := d.Lookup(c.name)
@@ -66,7 +72,7 @@ func TestEncodings(t *testing.T) {
 		require.Equal(t, r, a, "QEMU's %s is %s", alias, name)
 	}
 	seen := map[SysReg]string{}
-	for n := NumCoreRegs; n < d.NumRegs(); n++ {
+	for n := NumCoreRegs; n < d.FPUFirst(); n++ {
 		r, _ := d.Reg(n)
 		enc := *r.Sys
 		enc.Name = ""
@@ -96,7 +102,7 @@ func TestXMLWellFormed(t *testing.T) {
 		Regs []reg  `xml:"reg"`
 	}
 	seen := 0
-	for _, annex := range []string{"aarch64-core.xml", "hwbp-sysregs.xml"} {
+	for _, annex := range []string{"aarch64-core.xml", "hwbp-sysregs.xml", "aarch64-fpu.xml"} {
 		doc, ok := d.TargetXML(annex)
 		require.True(t, ok)
 		var f feature
@@ -115,6 +121,10 @@ func TestXMLWellFormed(t *testing.T) {
 	require.True(t, ok)
 	require.Contains(t, string(top), "<architecture>aarch64</architecture>")
 	require.Contains(t, string(top), `href="hwbp-sysregs.xml"`)
+	require.Contains(t, string(top), `href="aarch64-fpu.xml"`)
+	fpu, _ := d.TargetXML("aarch64-fpu.xml")
+	require.Contains(t, string(fpu), `<feature name="org.gnu.gdb.aarch64.fpu">`)
+	require.Contains(t, string(fpu), `<reg name="v0" bitsize="128" type="aarch64v"`)
 	_, ok = d.TargetXML("other.xml")
 	require.False(t, ok)
 	core, _ := d.TargetXML("aarch64-core.xml")
@@ -132,6 +142,12 @@ func TestRegisterInfo(t *testing.T) {
 	first, _ := d.RegisterInfo(NumCoreRegs)
 	require.Equal(t, CoreBlockSize, first.Offset)
 	require.Equal(t, "System Registers", first.Set)
+	v1, _ := d.RegisterInfo(d.FPUFirst() + 1)
+	require.Equal(t, rsp.RegisterInfo{Name: "v1", BitSize: 128, Offset: v1.Offset, Encoding: "vector", Format: "vector-uint8",
+		Set: "Floating Point Registers", DWARF: 65}, v1)
+	fpcr, _ := d.RegisterInfo(d.FPUFirst() + 33)
+	require.Equal(t, "fpcr", fpcr.Name)
+	require.Equal(t, 32, fpcr.BitSize)
 	_, ok = d.RegisterInfo(d.NumRegs())
 	require.False(t, ok)
 }
