@@ -95,8 +95,12 @@ func errString(err error) string {
 }
 
 // optionalBinaries are read when present: more of the cross toolchain's
-// arm64 libraries (GCC's runtime libraries come with it on Debian 12).
+// arm64 libraries (GCC's runtime libraries come with it on Debian 12), and
+// what make linux (run before make test's go test) writes: Linux 6.1's
+// vmlinux and Debian's static busybox.
 var optionalBinaries = []string{
+	"../../kernelsim/linux/out/vmlinux",
+	"../../kernelsim/linux/out/busybox-arm64/bin/busybox",
 	"/usr/aarch64-linux-gnu/lib/libstdc++.so.6",
 	"/usr/aarch64-linux-gnu/lib/libgomp.so.1",
 	"/usr/aarch64-linux-gnu/lib/libasan.so.8",
@@ -105,7 +109,7 @@ var optionalBinaries = []string{
 
 // TestCrossCheckBinaries cross-checks every FP/SIMD word of real arm64
 // code. SIMD_CROSSCHECK adds files (colon-separated): a vmlinux, or
-// Debian's static busybox (testdata/fetch-busybox-arm64.sh fetches it).
+// Debian's static busybox (make linux fetches it to kernelsim/linux/out/busybox-arm64).
 func TestCrossCheckBinaries(t *testing.T) {
 	paths := append([]string{}, crossCheckBinaries...)
 	for _, p := range optionalBinaries {

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Fetches Debian 12's arm64 busybox-static into DIR (default ./busybox-arm64)
 # with apt's own client and a private state directory, so the host's dpkg
-# architectures and package lists stay as they are. Then:
-#   SIMD_CROSSCHECK=DIR/bin/busybox go test -run CrossCheck ./target/simd
+# architectures and package lists stay as they are. make linux runs it once
+# (out/busybox-arm64); the tests run it under Linux and cross-check its
+# FP/SIMD words.
 set -eu
 dir=${1:-busybox-arm64}
 state=$(mktemp -d)

@@ -1,0 +1,92 @@
+package tests
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/kernelsim/linux"
+)
+
+// busyboxScript is what busybox's shell runs as init: ordinary compiled user space, FP/SIMD included (its
+// libc's string functions, floating point in seq and awk, sha1). The kernel's command line takes no quotes
+// inside its double quotes, hence awk's single ones.
+const busyboxScript = `echo ok; busybox mount -t proc proc /proc; busybox cat /proc/cpuinfo; ` +
+	`busybox seq 0.5 0.25 1.5; busybox awk 'BEGIN { print 1 / 3, 2.5 * 4.2, 1e300 * 10 }'; ` +
+	`busybox sha1sum /bin/busybox; echo done; busybox poweroff -f`
+
+// busyboxInitramfs packs Debian's static busybox (make linux fetches it) as /bin/busybox.
+func busyboxInitramfs(t *testing.T) string {
+	t.Helper()
+	bb, err := os.ReadFile(linuxOut(t, "busybox-arm64/bin/busybox"))
+	require.NoError(t, err)
+	var b bytes.Buffer
+	require.NoError(t, linux.WriteNewc(&b, []linux.Entry{
+		{Name: "bin", Mode: linux.ModeDir | 0o755},
+		{Name: "bin/busybox", Mode: linux.ModeRegular | 0o755, Data: bb},
+		{Name: "dev", Mode: linux.ModeDir | 0o755},
+		{Name: "dev/console", Mode: linux.ModeCharDev | 0o600, RMajor: 5, RMinor: 1},
+		{Name: "proc", Mode: linux.ModeDir | 0o755},
+	}))
+	path := filepath.Join(t.TempDir(), "busybox.cpio")
+	require.NoError(t, os.WriteFile(path, b.Bytes(), 0o644))
+	return path
+}
+
+// userLines are the console lines busybox printed: not the kernel's, and not cpuinfo's Features line, where
+// QEMU's cortex-a57 also lists the crypto extensions that we leave out.
+func userLines(console string) []string {
+	var out []string
+	for _, l := range strings.Split(strings.ReplaceAll(console, "\r\n", "\n"), "\n") {
+		if l == "" || strings.HasPrefix(l, "[") || strings.HasPrefix(l, "Features") {
+			continue
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+// Under Linux with FP and AdvSIMD advertised, Debian's arm64 busybox-static runs as init on our machine
+// as on QEMU, with the same output.
+func TestLinuxBusyboxMatchesQEMU(t *testing.T) {
+	initrd := busyboxInitramfs(t)
+	cmdline := linux.BaseCmdline[:strings.Index(linux.BaseCmdline, " ")] + ` rdinit=/bin/busybox -- sh -c "` + busyboxScript + `"`
+	k := linux.Linux61
+	qargs, err := linux.QEMUArgs(k, 2, cmdline)
+	require.NoError(t, err)
+	for i := range qargs {
+		if qargs[i] == "-initrd" {
+			qargs[i+1] = initrd
+		}
+	}
+	qemuBin, err := exec.LookPath("qemu-system-aarch64")
+	require.NoError(t, err)
+	qemuDone := make(chan linux.Run, 1)
+	go func() {
+		run, err := linux.Watch(exec.CommandContext(context.Background(), qemuBin, qargs...), 60*time.Second, nil)
+		if err != nil {
+			run.Stderr += err.Error()
+		}
+		qemuDone <- run
+	}()
+	ours, err := linux.Watch(exec.Command(serverBin, "--kernel", linuxOut(t, k.Image), "--initrd", initrd,
+		"--append", cmdline, "--mem", "512M", "--cpus", "2", "--run", "--once", "127.0.0.1:0"), 60*time.Second, nil)
+	require.NoError(t, err)
+	qemu := <-qemuDone
+	require.True(t, ours.PoweredOff, "busybox did not power off; console:\n%s", tail(ours.Console, 4000))
+	require.True(t, qemu.PoweredOff, "QEMU: %s\n%s", qemu.Stderr, tail(qemu.Console, 4000))
+	lines := userLines(ours.Console)
+	require.Contains(t, lines, "ok")
+	require.Contains(t, lines, "done")
+	require.Contains(t, lines, "0.333333 10.5 1e+301", "awk's floating point:\n%s", ours.Console)
+	require.Contains(t, ours.Console, "Features\t: fp asimd", "Linux sees FP and AdvSIMD")
+	require.NotContains(t, ours.Console, "Floating-point is not implemented")
+	require.Equal(t, userLines(qemu.Console), lines)
+}
