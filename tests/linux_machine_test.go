@@ -122,6 +122,7 @@ func TestLinuxPerfLivelock(t *testing.T) {
 			require.True(t, reportFirst, "Linux's stall report came before the stub's")
 			require.Equal(t, linux.PerfLines(linuxSymbol(t, k, "write_wb_reg")), linux.InitLines(run.Console))
 			require.Contains(t, run.Stderr, "no client attached; the machine keeps running")
+			require.Regexp(t, `(?m)^hwbp-gdbstub: `+livelockReport.String(), run.Stderr, "the report as a plain line too")
 			require.Equal(t, "1000", livelockReport.FindStringSubmatch(run.Stderr)[1])
 		})
 	}

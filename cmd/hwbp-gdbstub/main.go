@@ -206,6 +206,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				l.Close()
 				return 0
 			}
+			if ev.Kind == target.StopLivelock && !ev.Stuck {
+				// The report as one plain line too, the way a kernel developer greps a console for it.
+				fmt.Fprintf(stderr, "hwbp-gdbstub: %s\n", ev.Text)
+			}
 			if ev.Stuck && o.once {
 				fmt.Fprintf(stderr, "hwbp-gdbstub: the guest cannot make progress: %s\n", ev.Text)
 				l.Close()
