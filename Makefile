@@ -55,6 +55,28 @@ linux: deps
 	@$(MAKE) --no-print-directory deps APT_PKGS="$(LINUX_APT_PKGS)"
 	@$(MAKE) --no-print-directory -C kernelsim/linux
 
+# Which of those kernels run-linux boots: LINUX=6.1|6.12 (6.12 on a GICv3 with pseudo-NMI), ORDER=upstream|fixed.
+LINUX        ?= 6.1
+ORDER        ?= upstream
+LINUX_OUT    := kernelsim/linux/out
+LINUX_SUFFIX := $(if $(filter 6.12,$(LINUX)),-6.12)$(if $(filter fixed,$(ORDER)),-fixed)
+LINUX_GIC    := $(if $(filter 6.12,$(LINUX)),3,2)
+LINUX_APPEND ?= console=ttyAMA0 rdinit=/init$(if $(filter 6.12,$(LINUX)), irqchip.gicv3_pseudo_nmi=1)
+
+## run-linux: boot Linux from make linux, running, symbols served, on 127.0.0.1:1234 (LINUX=6.12, ORDER=fixed,
+## LINUX_APPEND="…", ARGS="--cpus 1" etc.).
+.PHONY: run-linux demo-linux
+run-linux: linux build
+	@echo "run-linux: Linux $(LINUX) ($(ORDER)), $(LINUX_OUT)/Image$(LINUX_SUFFIX), GICv$(LINUX_GIC), append '$(LINUX_APPEND)'; gdb needs no local file (the stub serves vmlinux$(LINUX_SUFFIX))"
+	./$(BIN) --kernel $(LINUX_OUT)/Image$(LINUX_SUFFIX) --initrd $(LINUX_OUT)/initramfs.cpio \
+	  --append '$(LINUX_APPEND)' --symbols $(LINUX_OUT)/vmlinux$(LINUX_SUFFIX) --gic $(LINUX_GIC) \
+	  --mem 512M --cpus 2 --run $(ARGS)
+
+## demo-linux: the lkml experiment on real Linux: the stub's livelock report, gdb's bt, then Linux's own stall
+## report (LINUX=6.12: with its NMI backtrace of CPU 1); ORDER=fixed: the fixed kernel survives.
+demo-linux: linux build
+	LINUX=$(LINUX) ORDER=$(ORDER) ./tests/demo-linux.sh
+
 ## bench: Go benchmarks plus client-driven benchmarks, each against QEMU in the same run (docs/bench.md).
 bench: deps build
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1s -count 3 ./target/ ./debugregs/ ./rsp/
@@ -71,22 +93,3 @@ fuzz:
 ## demo: the uninstall livelock through gdb's own hbreak, in one command.
 demo: deps build
 	./tests/demo.sh
-
-## run-linux: boot the Linux kernel make linux built, running, with its vmlinux served to gdb (LINUX=6.12 for
-## 6.12 on a GICv3; ARGS="--cpus 1" etc. are passed through).
-LINUX      ?= 6.1
-LINUX_OUT  := kernelsim/linux/out
-ifeq ($(LINUX),6.12)
-LINUX_BOOT := --kernel $(LINUX_OUT)/Image-6.12 --symbols $(LINUX_OUT)/vmlinux-6.12 --gic 3
-else
-LINUX_BOOT := --kernel $(LINUX_OUT)/Image --symbols $(LINUX_OUT)/vmlinux
-endif
-.PHONY: run-linux demo-linux
-run-linux: linux build
-	./$(BIN) $(LINUX_BOOT) --initrd $(LINUX_OUT)/initramfs.cpio --append 'console=ttyAMA0 rdinit=/init' \
-	  --mem 512M --cpus 2 --run $(ARGS)
-
-## demo-linux: the lkml experiment on real Linux: the livelock, the stub's report, gdb's bt (ORDER=fixed: the
-## fixed kernel survives; LINUX=6.12: 6.12 with pseudo-NMI prints its NMI backtrace too).
-demo-linux: linux build
-	LINUX=$(LINUX) ./tests/demo-linux.sh
