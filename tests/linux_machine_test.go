@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -164,4 +165,32 @@ func TestLinuxPerfLivelockKnobs(t *testing.T) {
 			require.Equal(t, tt.times, m[1])
 		})
 	}
+}
+
+// An MMU-on program (testdata/mmu.S: 39-bit TTBR0/TTBR1 tables, Device and Normal memory, the UART at a high
+// VA, a permission and a translation fault with ESR/FAR, an unaligned Normal load, AT S1E1R, a remap with
+// TLBI) prints the same console on our machine as on QEMU's virt.
+func TestMMUProgramMatchesQEMU(t *testing.T) {
+	cc := requireTool(t, "aarch64-linux-gnu-gcc")
+	elf := filepath.Join(t.TempDir(), "mmu.elf")
+	out, err := exec.Command(cc, "-nostdlib", "-static", "-Wl,-Ttext=0x40000000", "-Wl,-N", "-Wl,--build-id=none",
+		"-Wl,--no-warn-rwx-segments", "testdata/mmu.S", "-o", elf).CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	want := qemuConsole(t, elf, 1)
+	require.Equal(t, strings.Join([]string{
+		"mmu on, printing through the uart at 0xffffff8000000000",
+		"s 0000000000001005", // SCTLR_EL1 M, C, I; A clear
+		"r 1122334455667788", // a load through TTBR1
+		"e 000000009600004f", // data abort, same EL (EC 0x25), WnR, permission fault level 3
+		"v ffffff8000001008", // FAR: the store's address
+		"e 0000000096000007", // translation fault level 3
+		"v ffffff8000002010", // FAR: the load's address
+		"u 0011223344556677", // an unaligned load from Normal memory
+		"p ff00000040007b80", // PAR_EL1: Normal write-back (0xff), the frame, NS, inner shareable
+		"q 000000000000080f", // PAR_EL1.F with FST translation fault level 3
+		"a aaaaaaaaaaaaaaaa", // the read-write page before the remap
+		"b bbbbbbbbbbbbbbbb", // and after it with TLBI VAE1IS
+		"f 0000000000000002", // faults taken
+		"power off", ""}, "\n"), want, "QEMU's console")
+	require.Equal(t, want, ourConsole(t, elf, 1))
 }
