@@ -169,7 +169,7 @@ func TestLinuxPerfLivelockKnobs(t *testing.T) {
 
 // An MMU-on program (testdata/mmu.S: 39-bit TTBR0/TTBR1 tables, Device and Normal memory, the UART at a high
 // VA, a permission and a translation fault with ESR/FAR, an unaligned Normal load, AT S1E1R, a remap with
-// TLBI) prints the same console on our machine as on QEMU's virt.
+// TLBI, not-global mappings under two ASIDs) prints the same console on our machine as on QEMU's virt.
 func TestMMUProgramMatchesQEMU(t *testing.T) {
 	cc := requireTool(t, "aarch64-linux-gnu-gcc")
 	elf := filepath.Join(t.TempDir(), "mmu.elf")
@@ -186,10 +186,13 @@ func TestMMUProgramMatchesQEMU(t *testing.T) {
 		"e 0000000096000007", // translation fault level 3
 		"v ffffff8000002010", // FAR: the load's address
 		"u 0011223344556677", // an unaligned load from Normal memory
-		"p ff00000040007b80", // PAR_EL1: Normal write-back (0xff), the frame, NS, inner shareable
+		"p ff0000004000ab80", // PAR_EL1: Normal write-back (0xff), the frame, NS, inner shareable
 		"q 000000000000080f", // PAR_EL1.F with FST translation fault level 3
 		"a aaaaaaaaaaaaaaaa", // the read-write page before the remap
 		"b bbbbbbbbbbbbbbbb", // and after it with TLBI VAE1IS
+		"g aaaaaaaaaaaaaaaa", // a not-global low VA under ASID 1,
+		"h 2222222222222222", // under ASID 2 (another table, another frame),
+		"i aaaaaaaaaaaaaaaa", // and under ASID 1 again, with no TLBI in between
 		"f 0000000000000002", // faults taken
 		"power off", ""}, "\n"), want, "QEMU's console")
 	require.Equal(t, want, ourConsole(t, elf, 1))

@@ -4,7 +4,8 @@
 // read-write page. With the MMU on it prints through the UART's high VA, takes a permission fault (write to the
 // read-only page) and a translation fault (the hole), printing ESR_EL1 and FAR_EL1 from the handler, loads
 // unaligned from Normal memory, translates with AT S1E1R (PAR_EL1, mapped and unmapped), remaps the read-write
-// page to another frame with TLBI VAE1IS, reads the new frame, and powers off through PSCI SYSTEM_OFF.
+// page to another frame with TLBI VAE1IS, reads the new frame, reads one low VA under ASID 1, 2 and 1 again
+// (not-global blocks, two TTBR0 tables, no TLBI), and powers off through PSCI SYSTEM_OFF.
 // Built by TestMMUProgramMatchesQEMU: aarch64-linux-gnu-gcc -nostdlib -static -Wl,-Ttext=0x40000000 -Wl,-N \
 //   -Wl,--build-id=none -Wl,--no-warn-rwx-segments mmu.S -o mmu.elf (-N: one segment, no ELF headers loaded below RAM)
 .equ UART_PA, 0x09000000
@@ -18,6 +19,9 @@
 .equ PTE_PAGE_RW, 0x0060000000000707        // the same, read-write
 .equ PTE_BLOCK_DEV, 0x0060000000000401      // block, Device, AF, PXN, UXN
 .equ PTE_BLOCK_NORMAL, 0x0000000000000705   // block, Normal, inner shareable, AF, executable
+.equ PTE_BLOCK_NG, 0x0060000000000f05       // block, Normal, inner shareable, AF, not global, PXN, UXN
+.equ LO_ASID, 0x80000000            // TTBR0 L1[2]: a 2 MiB block per ASID (ASID 1: RAM's first, ASID 2: its second)
+.equ OTHER_PA, 0x40200000
 .equ TCR, 0x00000000b519b519                // T0SZ = T1SZ = 25, WBWA, inner shareable, TG0 4K, TG1 4K, IPS 32 bits
 .equ MAIR, 0xff04                           // Attr0 Device-nGnRE, Attr1 Normal write-back
 .global _start
@@ -32,6 +36,27 @@ _start:
     str x0, [x1]
     ldr x0, =(0x40000000 + PTE_BLOCK_NORMAL)
     str x0, [x1, #8]
+    // A second TTBR0 table for ASID 2: the same two blocks; L1[2] differs (not global, per ASID).
+    adr x2, l1_lo2
+    ldp x3, x4, [x1]
+    stp x3, x4, [x2]
+    adr x0, l2_a
+    orr x0, x0, #3
+    str x0, [x1, #16]
+    adr x0, l2_b
+    orr x0, x0, #3
+    str x0, [x2, #16]
+    ldr x0, =(0x40000000 + PTE_BLOCK_NG)
+    adr x3, l2_a
+    str x0, [x3]
+    ldr x0, =(OTHER_PA + PTE_BLOCK_NG)
+    adr x3, l2_b
+    str x0, [x3]
+    adr x0, frame_a                 // what ASID 2 finds at frame_a's offset
+    and x0, x0, #0x1fffff          // its offset in the 2 MiB block
+    ldr x3, =OTHER_PA
+    ldr x4, =0x2222222222222222
+    str x4, [x3, x0]
     // TTBR1: L1[0] -> L2[0] -> L3 with four pages.
     adr x1, l1_hi
     adr x0, l2_hi
@@ -58,6 +83,7 @@ _start:
     ldr x0, =TCR
     msr tcr_el1, x0
     adr x0, l1_lo
+    orr x0, x0, #(1 << 48)          // ASID 1
     msr ttbr0_el1, x0
     adr x0, l1_hi
     msr ttbr1_el1, x0
@@ -127,6 +153,28 @@ _start:
     isb
     ldr x1, [x22]
     mov x0, #'b'
+    bl tagged
+    // ASIDs: the same low VA under ASID 1, 2, then 1 again, with no TLBI in between.
+    adr x23, frame_a
+    and x23, x23, #0x1fffff
+    ldr x0, =LO_ASID
+    add x23, x23, x0
+    ldr x1, [x23]
+    mov x0, #'g'
+    bl tagged
+    adr x0, l1_lo2
+    orr x0, x0, #(2 << 48)
+    msr ttbr0_el1, x0
+    isb
+    ldr x1, [x23]
+    mov x0, #'h'
+    bl tagged
+    adr x0, l1_lo
+    orr x0, x0, #(1 << 48)
+    msr ttbr0_el1, x0
+    isb
+    ldr x1, [x23]
+    mov x0, #'i'
     bl tagged
     mov x0, #'f'
     ldr x1, =faults
@@ -221,6 +269,9 @@ l1_lo: .fill 512, 8, 0
 l1_hi: .fill 512, 8, 0
 l2_hi: .fill 512, 8, 0
 l3_hi: .fill 512, 8, 0
+l1_lo2: .fill 512, 8, 0
+l2_a: .fill 512, 8, 0
+l2_b: .fill 512, 8, 0
 ro_page: .quad 0x1122334455667788, 0x99aabbccddeeff00
 .balign 4096
 frame_a: .quad 0xaaaaaaaaaaaaaaaa
