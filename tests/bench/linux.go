@@ -1,33 +1,283 @@
 package main
 
-import "fmt"
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
 
-// The rows on the real Linux guest (issues 11, 12 and 14): they need our machine to boot Linux, which it does not
-// yet. Each is a loopCase-like gdb case on the Linux Image (kernelsim/linux/out, `make linux`): when the machine
-// boots Linux, give linuxCase a measure like loopCase.measure (QEMU and ours started with the Image, the
-// initramfs and the same command line; gdb with vmlinux) and set linuxBoots.
-type linuxCase struct {
-	key, name string
-	arm       []string // gdb commands before the timed run
-	goal      string
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/kernelsim/linux"
+)
+
+// The rows on the real Linux guest (issues 11–14): the kernels and initramfs `make linux` builds
+// (kernelsim/linux/out), booted by our machine and by QEMU with the same files and command line, one machine at
+// a time. docs/bench.md describes each row.
+
+// A boot to measure: which kernel, how many CPUs, which init scenario, and the console or stderr text whose
+// first appearance the run waits for (empty: the guest powers off by itself).
+type linuxBoot struct {
+	k       linux.Kernel
+	cpus    int
+	cmdline string
+	marks   []string      // texts whose first appearance is timed
+	until   string        // the mark that ends the run; "" to run to power-off
+	bound   time.Duration // the run is killed after this long
 }
 
-var linuxCases = []linuxCase{
-	{key: "linux-boot", name: "Linux boot to \"Run /init\"", goal: "—"},
-	{key: "linux-watch", name: "gdb `watch jiffies` while Linux runs a busy loop", arm: []string{"watch jiffies"}, goal: "≥ 2×"},
-	// The function is to be picked from a profile of the busy loop on QEMU when the row is built.
-	{key: "linux-hbreak", name: "gdb `hbreak` in a hot kernel function", goal: "≥ 2.5×"},
+// A finished boot: its wall time, the host CPU time of the process (getrusage of the child), when each mark
+// first appeared (from the start), and whether the guest powered off.
+type linuxRun struct {
+	wall, cpu  time.Duration
+	at         map[string]time.Duration
+	cpuAt      map[string]time.Duration // the process's host CPU time when the mark appeared (/proc/PID/stat)
+	poweredOff bool
+	out        string
 }
 
-// linuxBoots: whether our machine boots the Linux Image; false until issue 11 is done.
-const linuxBoots = false
+// ours is the command that boots b on our machine.
+func (b linuxBoot) ours() *exec.Cmd {
+	image, initrd := outFile(b.k.Image), outFile(linux.InitramfsFile)
+	cmdline := b.cmdline
+	if b.k.Append != "" {
+		cmdline += " " + b.k.Append
+	}
+	return exec.Command(*server, "--kernel", image, "--initrd", initrd, "--append", cmdline, "--mem", "512M",
+		"--cpus", fmt.Sprint(b.cpus), "--gic", fmt.Sprint(b.k.GIC), "--run", "--once",
+		fmt.Sprintf("127.0.0.1:%d", freePort()))
+}
+
+// qemu is the command that boots b on QEMU (linux.QEMUArgs: -M virt -cpu cortex-a57 -m 512M -nographic).
+func (b linuxBoot) qemu() *exec.Cmd {
+	args, err := linux.QEMUArgs(b.k, b.cpus, b.cmdline)
+	check(err)
+	return exec.Command("qemu-system-aarch64", args...)
+}
+
+func outFile(name string) string {
+	p, err := linux.OutPath(name)
+	check(err)
+	return p
+}
+
+// markWriter collects a stream and notes when each mark first appears in it.
+type markWriter struct {
+	mu    *sync.Mutex
+	buf   strings.Builder
+	start time.Time
+	marks []string
+	at    map[string]time.Duration
+	hit   chan string
+}
+
+func (w *markWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(p)
+	s := w.buf.String()
+	for _, m := range w.marks {
+		if _, ok := w.at[m]; !ok && strings.Contains(s, m) {
+			w.at[m] = time.Since(w.start)
+			select {
+			case w.hit <- m:
+			default:
+			}
+		}
+	}
+	return len(p), nil
+}
+
+// runBoot runs cmd (stdout the console, stderr the program's own) until the guest powers off, b.until appears
+// or b.bound passes.
+func runBoot(cmd *exec.Cmd, b linuxBoot) linuxRun {
+	var mu sync.Mutex
+	at := map[string]time.Duration{}
+	hit := make(chan string, 16)
+	start := time.Now()
+	con := &markWriter{mu: &mu, start: start, marks: b.marks, at: at, hit: hit}
+	errs := &markWriter{mu: &mu, start: start, marks: b.marks, at: at, hit: hit}
+	cmd.Stdout, cmd.Stderr = con, errs
+	check(cmd.Start())
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	timeout := time.NewTimer(b.bound)
+	defer timeout.Stop()
+	killed := false
+	var err error
+	cpuAt := map[string]time.Duration{}
+wait:
+	for {
+		select {
+		case err = <-done:
+			break wait
+		case m := <-hit:
+			cpuAt[m] = procCPU(cmd.Process.Pid)
+			if b.until != "" && m == b.until && !killed {
+				killed = true
+				cmd.Process.Kill()
+			}
+		case <-timeout.C:
+			killed = true
+			cmd.Process.Kill()
+		}
+	}
+	r := linuxRun{wall: time.Since(start), at: at, cpuAt: cpuAt, poweredOff: !killed && err == nil}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		r.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	mu.Lock()
+	r.out = con.buf.String() + errs.buf.String()
+	mu.Unlock()
+	return r
+}
+
+// procCPU is a running process's user + system time (its threads', not its children's), from /proc.
+func procCPU(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:]) // fields from the 3rd (state) on
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64) // utime, the 14th field
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * time.Second / 100 // USER_HZ
+}
+
+// bestBoot is the fastest of n power-off runs; a run that does not power off ends the bench.
+func bestBoot(n int, cmd func() *exec.Cmd, b linuxBoot) linuxRun {
+	var best linuxRun
+	for i := 0; i < n; i++ {
+		r := runBoot(cmd(), b)
+		if !r.poweredOff {
+			fatalf("bench: %v did not power off within %v:\n%s", cmd().Args, b.bound, lastLines(r.out, 30))
+		}
+		if i == 0 || r.wall < best.wall {
+			best = r
+		}
+	}
+	return best
+}
+
+func lastLines(s string, n int) string {
+	l := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return strings.Join(l[max(0, len(l)-n):], "\n")
+}
+
+func secs(d time.Duration) float64 { return d.Seconds() }
+
+// without is k booted without its experiment's command line words (a plain boot on its GIC).
+func without(k linux.Kernel) linux.Kernel { k.Append = ""; return k }
 
 func linuxBench(string) {
-	if !linuxBoots {
-		fmt.Println("== Linux guest rows: skipped, our machine does not boot Linux yet (docs/bench.md):")
-		for _, c := range linuxCases {
-			fmt.Printf("   %s\n", c.name)
-		}
+	keys := []string{"linux-boot", "linux-livelock", "linux-idle"}
+	any := false
+	for _, k := range keys {
+		any = any || selected("linux", k)
+	}
+	if !any {
 		return
 	}
+	fmt.Println("== Linux guest (kernelsim/linux/out: 6.1 and 6.12, the project's init), best of", *reps)
+	if selected("linux", "linux-boot") {
+		bootRows()
+	}
+	if selected("linux", "linux-livelock") {
+		livelockRows()
+	}
+	if selected("linux", "linux-idle") {
+		idleRow()
+	}
+}
+
+// Wall time from start to the init's power-off (hello scenario).
+func bootRows() {
+	for _, c := range []struct {
+		k    linux.Kernel
+		cpus int
+		name string
+	}{
+		{linux.Linux61, 1, "Linux 6.1 boot to power-off, 1 CPU"},
+		{linux.Linux61, 2, "Linux 6.1 boot to power-off, 2 CPUs"},
+		{without(linux.Linux612), 2, "Linux 6.12 GICv3 boot to power-off, 2 CPUs"},
+	} {
+		b := linuxBoot{k: c.k, cpus: c.cpus, cmdline: linux.BaseCmdline, bound: 2 * time.Minute}
+		ours, qemu := bestBoot(*reps, b.ours, b), bestBoot(*reps, b.qemu, b)
+		fmt.Printf("%-50s hwbp-gdbstub %6.2f s  qemu %6.2f s\n", c.name, secs(ours.wall), secs(qemu.wall))
+		addRow(row{name: c.name, unit: "s", ours: secs(ours.wall), qemu: secs(qemu.wall), goal: "≤ 1× QEMU",
+			met: yesNo(ours.wall <= qemu.wall), lower: true, ir: nan(),
+			note: fmt.Sprintf("host CPU: ours %.2f s, qemu %.2f s", secs(ours.cpu), secs(qemu.cpu))})
+	}
+}
+
+// The texts the livelock rows time.
+const (
+	disableLine = "init: ioctl DISABLE ..."
+	ourReport   = "livelock: cpu 1"
+	rcuStall    = "rcu: INFO: rcu_preempt detected stalls"
+	nmiLine     = "NMI backtrace for cpu 1"
+)
+
+// Wall time from the DISABLE line to our livelock report (stderr) and to Linux's own report: the RCU stall on
+// 6.1 with the default timeout (CONFIG_RCU_CPU_STALL_TIMEOUT), the NMI backtrace on 6.12 with pseudo-NMI.
+func livelockRows() {
+	for _, c := range []struct {
+		b        linuxBoot
+		linuxSay string
+		name     string
+	}{
+		{linuxBoot{k: linux.Linux61, cpus: 2, cmdline: linux.BaseCmdline + " hwbp.scenario=perf-livelock"}, rcuStall,
+			"Linux 6.1: DISABLE → report (default stall timeout)"},
+		{linuxBoot{k: linux.Linux612, cpus: 2, cmdline: linux.PerfCmdline}, nmiLine,
+			"Linux 6.12 pseudo-NMI: DISABLE → report (stall timeout 3 s)"},
+	} {
+		b := c.b
+		b.bound = 2 * time.Minute
+		b.until = c.linuxSay
+		b.marks = []string{disableLine, ourReport, c.linuxSay}
+		ours, qemu := runBoot(b.ours(), b), runBoot(b.qemu(), b)
+		since := func(r linuxRun, m string) float64 {
+			d, ok := r.at[disableLine]
+			e, ok2 := r.at[m]
+			if !ok || !ok2 {
+				return nan()
+			}
+			return secs(e - d)
+		}
+		oursReport, oursLinux, qemuLinux := since(ours, ourReport), since(ours, c.linuxSay), since(qemu, c.linuxSay)
+		fmt.Printf("%-50s ours: report %.2f s, Linux's %.2f s; qemu: Linux's %.2f s\n", c.name, oursReport, oursLinux, qemuLinux)
+		addRow(row{name: c.name + ": our report vs QEMU's Linux", unit: "s", ours: oursReport, qemu: qemuLinux,
+			goal: "≤ 1 s (ours)", met: yesNo(oursReport <= 1), lower: true, ir: nan(),
+			note: fmt.Sprintf("Linux's own %q on ours: %.2f s", c.linuxSay, oursLinux)})
+	}
+}
+
+// Host CPU while Linux idles: host CPU seconds from the idle scenario's start (it sleeps 5 s of guest time) to the
+// process's end, per guest second slept. Our machine skips idle time on its virtual clock, so its wall time is
+// far below 5 s and a per-wall-second figure would say nothing; QEMU sleeps in real time.
+func idleRow() {
+	const idleStart, idleSecs = "init: scenario idle", 5.0
+	b := linuxBoot{k: linux.Linux61, cpus: 2, cmdline: linux.BaseCmdline + " hwbp.scenario=idle", bound: 2 * time.Minute,
+		marks: []string{idleStart}}
+	ours, qemu := bestBoot(1, b.ours, b), bestBoot(1, b.qemu, b)
+	per := func(r linuxRun) (cpuPerIdle, wall float64) {
+		d, ok := r.at[idleStart]
+		if !ok {
+			return nan(), nan()
+		}
+		return secs(r.cpu-r.cpuAt[idleStart]) / idleSecs, secs(r.wall - d)
+	}
+	o, ow := per(ours)
+	q, qw := per(qemu)
+	fmt.Printf("%-50s hwbp-gdbstub %.3f  qemu %.3f (host CPU s per guest idle s; wall %.2f s vs %.2f s)\n",
+		"Linux 6.1 idle scenario", o, q, ow, qw)
+	addRow(row{name: "Linux 6.1 idles 5 s: host CPU per idle second", unit: "CPU s/s", ours: o, qemu: q,
+		goal: "~0", met: yesNo(o <= 0.05), lower: true, ir: nan(),
+		note: fmt.Sprintf("idle start → exit: wall ours %.2f s, qemu %.2f s (USER_HZ resolution)", ow, qw)})
 }

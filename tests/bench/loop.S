@@ -5,7 +5,9 @@
 // Built with -DITERS=… -DNCPUS=… and optionally:
 //   -DGUEST_WP  every CPU arms its own store watchpoint (DBGWCR0/DBGWVR0) on same_page_var, in the loop's data page;
 //   -DGUEST_BP  every CPU arms its own breakpoint (DBGBCR0/DBGBVR0) on same_page_func, in the loop's code page.
-// Either one unlocks the OS lock, sets MDSCR_EL1.MDE|KDE and clears PSTATE.D, as a kernel would. The loop never
+//   -DMMU       every CPU first turns its stage-1 MMU on with an identity map (39-bit VAs, 4 KiB granule; the
+//               first GiB, the devices, one Device-nGnRnE block; RAM's GiB in 2 MiB Normal write-back blocks).
+// Either guest point unlocks the OS lock, sets MDSCR_EL1.MDE|KDE and clears PSTATE.D, as a kernel would. The loop never
 // touches either point; after it, CPU 0 stores to same_page_var and calls same_page_func, so each armed point
 // fires once and the handler prints W (watchpoint, EC 0x35) or B (breakpoint, EC 0x31) on the PL011: the bench
 // checks that line, so a point that was never armed cannot pass for a fast one.
@@ -36,6 +38,24 @@ _start:
 	msr	mdscr_el1, x10
 	isb
 	msr	daifclr, #8		// PSTATE.D = 0
+	isb
+#endif
+#ifdef MMU
+	ldr	x10, =0xff00		// MAIR_EL1: attr0 Device-nGnRnE, attr1 Normal write-back
+	msr	mair_el1, x10
+	ldr	x10, =(25 | (1 << 8) | (1 << 10) | (3 << 12) | (1 << 23))	// T0SZ 25, WB, inner shareable, 4 KiB, EPD1
+	msr	tcr_el1, x10
+	ldr	x10, =l1_table
+	msr	ttbr0_el1, x10
+	isb
+	tlbi	vmalle1
+	dsb	nsh
+	isb
+	mrs	x10, sctlr_el1
+	orr	x10, x10, #1		// M
+	orr	x10, x10, #(1 << 2)	// C
+	orr	x10, x10, #(1 << 12)	// I
+	msr	sctlr_el1, x10
 	isb
 #endif
 	cbnz	x9, run
@@ -130,3 +150,17 @@ data:	.space	64 * 64
 	.balign	4096
 	.global	far_var
 far_var:	.quad	0		// on another data page
+
+#ifdef MMU
+	.balign	4096
+l1_table:			// level 1: 1 GiB per entry
+	.quad	0x401		// 0x0: block, AF, attr0 (Device): the PL011
+	.quad	l2_table + 3	// 0x40000000: table
+	.fill	510, 8, 0
+l2_table:			// level 2: 2 MiB blocks, AF, inner shareable, attr1 (Normal)
+	.set	blk, 0x40000000
+	.rept	512
+	.quad	blk | 0x705
+	.set	blk, blk + 0x200000
+	.endr
+#endif

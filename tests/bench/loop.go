@@ -16,7 +16,7 @@ import (
 type loopCase struct {
 	key, name string
 	cpus      int
-	guest     string   // "", "GUEST_WP" or "GUEST_BP": the guest arms its own point (batch runs)
+	guest     string   // "", "GUEST_WP" or "GUEST_BP": the guest arms its own point (batch runs); "MMU": the MMU on
 	gdb       bool     // driven by gdb-multiarch
 	arm       []string // gdb commands before the timed continue
 	armed     string   // what gdb must answer to arm (a software watchpoint would single-step everything)
@@ -31,6 +31,8 @@ var loopCases = []loopCase{
 		arm: []string{"watch *(long *)&same_page_var"}, armed: "Hardware watchpoint", div: 10, irIters: 300_000, goal: "≥ 2×"},
 	{key: "hbreak", name: "gdb `hbreak`, in the loop's code page", cpus: 1, gdb: true,
 		arm: []string{"hbreak perf_done"}, armed: "Hardware assisted breakpoint", div: 10, irIters: 300_000, goal: "≥ 2.5×"},
+	{key: "mmu", name: "no point armed, MMU on (2 MiB identity blocks)", cpus: 1, guest: "MMU", div: 1, irIters: 3_000_000,
+		goal: "ours ≥ 0.75× our MMU off"},
 	{key: "guest-wp", name: "guest's own watchpoint, same data page", cpus: 1, guest: "GUEST_WP", div: 10, irIters: 300_000, goal: "≥ 2×"},
 	{key: "guest-bp", name: "guest's own breakpoint, same code page", cpus: 1, guest: "GUEST_BP", div: 5, irIters: 300_000, goal: "keep (3.15× at filing)"},
 	{key: "gdb-none", name: "gdb attached, no point (baseline of the next row)", cpus: 1, gdb: true, div: 1, irIters: 3_000_000},
@@ -67,6 +69,11 @@ func loopBench(dir string) {
 				if !math.IsNaN(insn) {
 					rw.met = yesNo(insn <= 5)
 				}
+			}
+		case "mmu":
+			if b, ok := res["none"]; ok {
+				rw.note = fmt.Sprintf("ours %.2f× our MMU off, qemu %.2f× its MMU off", r.ours/b.ours, r.qemu/b.qemu)
+				rw.met = yesNo(r.ours/b.ours >= 0.75)
 			}
 		case "cpus8":
 			if b, ok := res["none"]; ok {

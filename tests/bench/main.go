@@ -7,7 +7,7 @@
 //   - gdb: stops per second with a watchpoint hit every iteration, `stepi 2000`, `dump binary memory` of 1 MiB,
 //     the same gdb Python script against each server (the embedded kernel).
 //   - livelock: the uninstall livelock's exception rate and our time to report it.
-//   - linux: the rows on the real Linux guest; not run yet (docs/bench.md).
+//   - linux: the rows on the real Linux guest: boot to power-off, livelock report latency, host CPU while idle.
 package main
 
 import (
@@ -22,7 +22,7 @@ var (
 	iters   = flag.Uint64("iters", 100_000_000, "loop iterations per CPU of the unarmed cases (armed cases run fewer, docs/bench.md)")
 	server  = flag.String("server", "bin/hwbp-gdbstub", "the hwbp-gdbstub binary")
 	reps    = flag.Int("reps", 3, "repetitions; the best time counts")
-	only    = flag.String("only", "", "comma-separated parts (mips, gdb, livelock, linux) or loop cases (none, watch, hbreak, guest-wp, guest-bp, gdb-none, far-watch, cpus8); empty: all")
+	only    = flag.String("only", "", "comma-separated parts (mips, gdb, livelock, linux) or cases (none, watch, hbreak, guest-wp, guest-bp, gdb-none, far-watch, cpus8, linux-boot, linux-livelock, linux-idle, linux-mmu, linux-points); empty: all")
 	irCount = flag.Bool("ir", true, "count our host instructions per unit with valgrind (cachegrind, no cache simulation)")
 )
 
@@ -54,9 +54,7 @@ func main() {
 	if selected("livelock") {
 		livelockBench(dir)
 	}
-	if selected("linux") {
-		linuxBench(dir)
-	}
+	linuxBench(dir)
 	printTable()
 	fmt.Printf("(tests/bench took %.0f s)\n", time.Since(start).Seconds())
 }

@@ -9,6 +9,8 @@
  *   perf-livelock  the lkml experiment: a CPU-bound perf breakpoint on write_wb_reg, pinned to CPU 1,
  *                  ENABLE then DISABLE. Linux's upstream uninstall order never returns from DISABLE;
  *                  a kernel with the fix returns 0 and the init powers off.
+ *   idle           sleep 5 s, power off (host CPU while Linux idles, tests/bench)
+ *   busy           200000 getppid system calls, power off (armed points on a busy kernel, tests/bench)
  * Power off is reboot(LINUX_REBOOT_CMD_POWER_OFF), which Linux does through PSCI SYSTEM_OFF.
  */
 #include <stdarg.h>
@@ -31,6 +33,7 @@ enum {
 	NR_sched_getaffinity = 123,
 	NR_reboot = 142,
 	NR_uname = 160,
+	NR_getppid = 173,
 	NR_clone = 220,
 	NR_perf_event_open = 241,
 	NR_wait4 = 260,
@@ -408,6 +411,22 @@ static void hello(void)
 	say("hello from the hwbp-gdbstub init");
 }
 
+/* idle: Linux idles a few seconds (host CPU while the guest sleeps, tests/bench). */
+static void idle(void)
+{
+	sleep_s(5);
+	say("idle: slept 5 s");
+}
+
+/* busy: a syscall-heavy loop of a fixed length (armed points on a busy kernel, tests/bench). */
+static void busy(void)
+{
+	long n = 0;
+	for (long i = 0; i < 200000; i++)
+		n += SYS(NR_getppid, 0, 0, 0, 0, 0, 0);
+	say("busy: 200000 getppid, sum %d", n);
+}
+
 __attribute__((noreturn)) void init_main(void)
 {
 	static char cmdline[4096];
@@ -429,7 +448,11 @@ __attribute__((noreturn)) void init_main(void)
 		hello();
 	else if (str_eq(scenario, "perf-livelock"))
 		perf_livelock();
+	else if (str_eq(scenario, "idle"))
+		idle();
+	else if (str_eq(scenario, "busy"))
+		busy();
 	else
-		say("unknown scenario (known: hello, perf-livelock)");
+		say("unknown scenario (known: hello, perf-livelock, idle, busy)");
 	power_off();
 }
