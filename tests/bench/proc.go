@@ -7,7 +7,6 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -141,8 +140,13 @@ func gdbRun(elf string, start func(port int) *exec.Cmd, script string, exits boo
 	waitPort(port, srv)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	scriptFile := filepath.Join(filepath.Dir(elf), fmt.Sprintf("bench-%d.gdb", port))
-	check(os.WriteFile(scriptFile, []byte(script), 0o644))
+	f, err := os.CreateTemp("", "hwbp-bench-*.gdb")
+	check(err)
+	scriptFile := f.Name()
+	defer os.Remove(scriptFile)
+	_, err = f.WriteString(script)
+	check(err)
+	check(f.Close())
 	g := exec.CommandContext(ctx, "gdb-multiarch", "-q", "-nx", "-batch", "-ex", "set pagination off",
 		"-ex", "set confirm off", "-ex", "set remotetimeout 120", "-ex", "file "+elf,
 		"-ex", fmt.Sprintf("target remote 127.0.0.1:%d", port), "-x", scriptFile)
