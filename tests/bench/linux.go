@@ -184,6 +184,15 @@ func linuxBench(string) {
 	if !any {
 		return
 	}
+	// The idle and busy scenarios came with these rows: an initramfs built before them would run "unknown
+	// scenario" and power off at once, which would pass for a fast run.
+	cpio, err := os.ReadFile(outFile(linux.InitramfsFile))
+	check(err)
+	for _, scenario := range []string{"idle: slept", "busy: 200000 getppid"} {
+		if !strings.Contains(string(cpio), scenario) {
+			fatalf("bench: the initramfs's init has no %q: rebuild it (make -C kernelsim/linux initramfs)", scenario)
+		}
+	}
 	fmt.Println("== Linux guest (kernelsim/linux/out: 6.1 and 6.12, the project's init), best of", *reps)
 	if selected("linux", "linux-boot") {
 		bootRows()
@@ -362,7 +371,7 @@ func idleRow() {
 	ours, qemu := bestBoot(1, b.ours, b), bestBoot(1, b.qemu, b)
 	per := func(r linuxRun) (cpuPerIdle, wall float64) {
 		d, ok := r.at[idleStart]
-		if !ok {
+		if !ok || !strings.Contains(r.out, "init: idle: slept 5 s") {
 			return nan(), nan()
 		}
 		return secs(r.cpu-r.cpuAt[idleStart]) / idleSecs, secs(r.wall - d)
