@@ -109,7 +109,7 @@ func printTable() {
 		}
 		fmt.Println(strings.TrimRight(b.String(), " "))
 	}
-	fmt.Println("== summary (issue 14; ratio = ours/QEMU, higher is better)")
+	fmt.Println("== summary (issues 11–14; ratio: higher is better — ours/QEMU, or QEMU/ours for times)")
 	line(head)
 	sep := make([]string, len(head))
 	for i := range sep {
