@@ -60,6 +60,7 @@ func benchmarkLoopWith(b *testing.B, cpus int, prep func(*Machine)) {
 			c := m.CPU(j)
 			c.PC = uint64(RAMBase + 0x1000*(j+1))
 			c.X[0] = iters
+			c.asleep = false // the loop ends in WFI, which now sleeps
 		}
 		before := m.totalExecuted()
 		m.runRounds(acts, iters*6/4096+1)

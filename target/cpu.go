@@ -23,9 +23,10 @@ type CPU struct {
 	m     *Machine
 	on    bool
 
-	mm    mmuState       // stage-1 translation (memory.go)
-	fpDec *fpDecodeCache // decoded FP/SIMD words (fpsimd.go), made on first use
-	split split          // the last accSplit access
+	mm       mmuState       // stage-1 translation (memory.go)
+	fpDec    *fpDecodeCache // decoded FP/SIMD words (fpsimd.go), made on first use
+	gdbBreak gdbBreakCache  // trapped copies of pages with a debugger breakpoint (gdbbreak.go)
+	split    split          // the last accSplit access
 
 	// last failed access
 	faultAddr  uint64

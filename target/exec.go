@@ -38,15 +38,25 @@ func (c *CPU) run(budget int) {
 		page := m.codePage(pa, pc) // decoded code is keyed by physical page
 		c.mm.codeOff = pa&^(pageSize-1) - RAMBase
 		limit := budget
-		if page.BP {
-			if m.swBP[pc] > 0 && (m.soft[pc] || !m.extOff[c.index]) && !(c.skipBPOn && c.n == 0) {
-				c.setStop(Stop{Kind: StopBreakpoint, CPU: c.index, Addr: pc})
-				break
-			}
-			limit = c.n + 1
-		}
 		base := pc &^ (pageSize - 1)
 		code := page // what inner runs
+		if page.BP {
+			switch {
+			case m.swBP[pc] > 0:
+				if (m.soft[pc] || !m.extOff[c.index]) && !(c.skipBPOn && c.n == 0) {
+					c.setStop(Stop{Kind: StopBreakpoint, CPU: c.index, Addr: pc})
+					break
+				}
+				limit = c.n + 1 // not for this CPU, or resuming from it: step over
+			case c.dbg.NeedsInstructionCheck() || gdbBreakCopyOff:
+				limit = c.n + 1
+			default:
+				code = c.gdbBreakCode(page, base) // stops in front of the breakpoints (gdbbreak.go)
+			}
+			if c.stopped {
+				break
+			}
+		}
 		if c.dbg.NeedsInstructionCheck() && c.debugStepWanted(pc) {
 			l := c.breakSlots(page, base)
 			if l == nil || page.BP || budget-c.n <= breakStride || l.stops(pc>>2&(instsPage-1)) {

@@ -110,6 +110,7 @@ type Machine struct {
 	input inputLine // Config.Input's bytes on their way to the UART (interrupt.go)
 
 	swBP            map[uint64]int // address -> reference count (soft + external)
+	bpGen           uint64         // bumped on any change to swBP (trapped copies follow it, gdbbreak.go)
 	soft            map[uint64]bool
 	extBP           map[int]uint64
 	extWP           map[int]extWatch
@@ -408,6 +409,7 @@ func (m *Machine) bpRef(addr uint64, delta int) {
 	if m.swBP[addr] <= 0 {
 		delete(m.swBP, addr)
 	}
+	m.bpGen++
 	m.refreshBPPages()
 }
 
