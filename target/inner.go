@@ -23,6 +23,7 @@ func (c *CPU) inner(page *icache.Page, base uint64, limit int) (slow bool) {
 	mem := unsafe.Pointer(unsafe.SliceData(ram)) // accesses below are inside a micro-TLB's range, so inside RAM
 	flags := c.m.flagArr
 	ld, st := &c.mm.ld, &c.mm.st // the data micro-TLBs (memory.go): VA [lo, lo+n) is RAM [off, off+n)
+	gran := &c.m.granules        // gdb's watched granules on partly watched pages (granules.go)
 	// idx is the slot of the PC in this page; a branch sets it from the
 	// target, and any value >= instsPage means the PC left the page.
 	idx := (c.PC - base) >> 2
@@ -45,17 +46,35 @@ loop:
 		// address is.
 		case isa.OpLDRX:
 			if d := x[in.Rn] + in.Imm - ld.lo; d < ld.n {
-				if off := d + ld.off; off&7 == 0 && flags[off>>pageShift&flagMask]&pfWatch == 0 {
-					x[in.Rd] = load64(mem, off)
-					break
+				if off := d + ld.off; off&7 == 0 {
+					if f := flags[off>>pageShift&flagMask]; f&pfWatch == 0 {
+						x[in.Rd] = load64(mem, off)
+						break
+					} else if f&(pfGuestWatch|pfGranules) == pfGranules && !gran.watched(off, false) {
+						x[in.Rd] = load64(mem, off)
+						if n+int(idx-seg)+2 >= limit {
+							idx++ // as SBFM below: the slice ends where the full check ends it
+							break loop
+						}
+						break
+					}
 				}
 			}
 			goto handBack
 		case isa.OpSTRX:
 			if d := x[in.Rn] + in.Imm - st.lo; d < st.n {
-				if off := d + st.off; off&7 == 0 && flags[off>>pageShift&flagMask] == 0 {
-					store64(mem, off, x[in.Rd])
-					break
+				if off := d + st.off; off&7 == 0 {
+					if f := flags[off>>pageShift&flagMask]; f == 0 {
+						store64(mem, off, x[in.Rd])
+						break
+					} else if f&^(pfWatch|pfExtWatch) == pfGranules && !gran.watched(off, true) {
+						store64(mem, off, x[in.Rd])
+						if n+int(idx-seg)+2 >= limit {
+							idx++ // as SBFM below
+							break loop
+						}
+						break
+					}
 				}
 			}
 			goto handBack
@@ -77,9 +96,18 @@ loop:
 			x[in.Rd], c.NZCV = isa.Add32(x[in.Rn], in.Imm)
 		case isa.OpLDRW:
 			if d := x[in.Rn] + in.Imm - ld.lo; d < ld.n {
-				if off := d + ld.off; off&3 == 0 && flags[off>>pageShift&flagMask]&pfWatch == 0 {
-					x[in.Rd] = uint64(load32(mem, off))
-					break
+				if off := d + ld.off; off&3 == 0 {
+					if f := flags[off>>pageShift&flagMask]; f&pfWatch == 0 {
+						x[in.Rd] = uint64(load32(mem, off))
+						break
+					} else if f&(pfGuestWatch|pfGranules) == pfGranules && !gran.watched(off, false) {
+						x[in.Rd] = uint64(load32(mem, off))
+						if n+int(idx-seg)+2 >= limit {
+							idx++ // as SBFM below
+							break loop
+						}
+						break
+					}
 				}
 			}
 			goto handBack
@@ -287,9 +315,18 @@ loop:
 			}
 		case isa.OpSTRW:
 			if d := x[in.Rn] + in.Imm - st.lo; d < st.n {
-				if off := d + st.off; off&3 == 0 && flags[off>>pageShift&flagMask] == 0 {
-					store32(mem, off, uint32(x[in.Rd]))
-					break
+				if off := d + st.off; off&3 == 0 {
+					if f := flags[off>>pageShift&flagMask]; f == 0 {
+						store32(mem, off, uint32(x[in.Rd]))
+						break
+					} else if f&^(pfWatch|pfExtWatch) == pfGranules && !gran.watched(off, true) {
+						store32(mem, off, uint32(x[in.Rd]))
+						if n+int(idx-seg)+2 >= limit {
+							idx++ // as SBFM below
+							break loop
+						}
+						break
+					}
 				}
 			}
 			goto handBack

@@ -1,0 +1,113 @@
+package target
+
+// The granule filter of gdb's watchpoints.
+//
+// A page that an external (gdb) watchpoint overlaps only in part keeps two
+// bitmaps of its 8-byte granules: those a read may match and those a write
+// may match. The fast loop's 4- and 8-byte aligned loads and stores (one
+// granule each) on such a page go on at full speed when their granule's
+// bit is clear; only a possible match goes to the full check (access,
+// watchHit). A page also watched by a guest comparator, or covered whole,
+// has no bitmaps and takes the full check for every access, as before.
+// The bitmaps are rebuilt on every change to the external bank. With the
+// MMU on, pages a watchpoint's VA may hit never enter the micro-TLBs
+// (memory.go), so the filter only ever sees physical pages no watchpoint
+// can match through the VA being accessed.
+
+// pfGranules says the page has an entry in Machine.granules (pageFlags).
+const pfGranules uint8 = 1 << 4
+
+// maxGranulePages bounds the pages with bitmaps; the others are checked whole.
+const maxGranulePages = 8
+
+// granuleFilterOff checks every access to a watched page in full (tests compare both).
+var granuleFilterOff = false
+
+// granulePage is one page's bitmaps: bit i of word i/64 covers bytes [8i, 8i+8).
+type granulePage struct {
+	page        uint64 // RAM page index
+	read, write [pageSize / 8 / 64]uint64
+}
+
+// granules is the machine's set of granule bitmaps.
+type granules struct {
+	n        int
+	overflow bool // more pages than maxGranulePages: none is filtered
+	pages    [maxGranulePages]granulePage
+}
+
+// watched reports whether the granule of RAM offset off may match a read
+// (write false) or a write. A page without an entry is watched whole.
+func (g *granules) watched(off uint64, write bool) bool {
+	pi := off >> pageShift
+	for i := 0; i < g.n; i++ {
+		p := &g.pages[i]
+		if p.page != pi {
+			continue
+		}
+		bit := off & (pageSize - 1) >> 3
+		bits := &p.read
+		if write {
+			bits = &p.write
+		}
+		return bits[bit>>6]>>(bit&63)&1 != 0
+	}
+	return true
+}
+
+// rebuild recomputes the bitmaps from the external bank (SetExternalWatchpoint).
+func (m *Machine) rebuildGranules() {
+	g := &m.granules
+	for i := 0; i < g.n; i++ {
+		m.pageFlags[g.pages[i].page] &^= pfGranules
+	}
+	g.n, g.overflow = 0, false
+	for _, e := range m.wlist {
+		w := e.w
+		end := w.start + w.length - 1
+		if end < w.start {
+			end = ^uint64(0)
+		}
+		for _, a := range [2]uint64{w.start &^ (pageSize - 1), end &^ (pageSize - 1)} {
+			off, ok := m.ramRange(a, pageSize)
+			if !ok || w.start <= a && end >= a+pageSize-1 {
+				continue // not RAM, or covered whole
+			}
+			m.markGranules(off>>pageShift, max(w.start, a)-a, min(end, a+pageSize-1)-a, w.kind)
+		}
+	}
+	if g.overflow || granuleFilterOff {
+		g.n = 0
+	}
+	for i := 0; i < g.n; i++ {
+		m.pageFlags[g.pages[i].page] |= pfGranules
+	}
+}
+
+// markGranules sets the bits of bytes [lo, hi] of RAM page pi for a watch of kind.
+func (m *Machine) markGranules(pi, lo, hi uint64, kind WatchKind) {
+	g := &m.granules
+	var p *granulePage
+	for i := 0; i < g.n; i++ {
+		if g.pages[i].page == pi {
+			p = &g.pages[i]
+		}
+	}
+	if p == nil {
+		if g.n == maxGranulePages {
+			g.overflow = true
+			return
+		}
+		g.pages[g.n] = granulePage{page: pi}
+		p = &g.pages[g.n]
+		g.n++
+	}
+	for b := lo >> 3; b <= hi>>3; b++ {
+		if kind != WatchWrite {
+			p.read[b>>6] |= 1 << (b & 63)
+		}
+		if kind != WatchRead {
+			p.write[b>>6] |= 1 << (b & 63)
+		}
+	}
+}
