@@ -195,6 +195,7 @@ func (m *Machine) refreshGuestWatch() {
 	m.guestWatchPages = m.guestWatchPages[:0]
 	m.guestWatchVA = m.guestWatchVA[:0]
 	defer m.flushAllMicros()
+	defer m.rebuildGranules() // after the new pages are flagged (granules.go)
 	for _, c := range m.cpus {
 		u := c.dbg
 		c.dw.gen = u.Generation()

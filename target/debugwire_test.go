@@ -3,6 +3,7 @@ package target
 import (
 	"debug/elf"
 	"encoding/binary"
+	"fmt"
 	"os"
 	"testing"
 
@@ -181,20 +182,27 @@ func TestGuestWatchpoint(t *testing.T) {
 		{"FAR access-start: access start", "access-start", wcrAnyHigh4, 0, 0, 1, want{esrWPLoad, "wp_load", 0}},
 	}
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			g := newDebugGuest(t, Config{FAR: tc.far}, false)
-			w := g.sym("watched")
-			g.start("wp_test", map[int]uint64{0: tc.wcr, 1: w, 2: w + tc.off, 3: tc.store, 28: 0})
-			g.requireDone(g.run())
-			recs := g.records()
-			require.Len(t, recs, tc.wantHits)
-			if tc.wantHits > 0 {
-				require.Equal(t, excRecord{tc.want.esr, g.sym(tc.want.elr), w + tc.want.farOf}, recs[0])
-			}
-			if tc.store == 0 {
-				require.Equal(t, g.u64(w+tc.off), g.c.Reg(5), "the load completed after the handler")
-			}
-		})
+		for _, filter := range []bool{true, false} { // the granule filter (granules.go) changes nothing
+			t.Run(fmt.Sprintf("%s/granule filter %v", tc.name, filter), func(t *testing.T) {
+				withGranuleFilter(filter, func() {
+					g := newDebugGuest(t, Config{FAR: tc.far}, false)
+					w := g.sym("watched")
+					g.start("wp_test", map[int]uint64{0: tc.wcr, 1: w, 2: w + tc.off, 3: tc.store, 28: 0})
+					g.requireDone(g.run())
+					recs := g.records()
+					require.Len(t, recs, tc.wantHits)
+					if tc.wantHits > 0 {
+						require.Equal(t, excRecord{tc.want.esr, g.sym(tc.want.elr), w + tc.want.farOf}, recs[0])
+					}
+					if tc.store == 0 {
+						require.Equal(t, g.u64(w+tc.off), g.c.Reg(5), "the load completed after the handler")
+					}
+					if filter && tc.off == 8 {
+						require.NotZero(t, g.m.pageFlags[(w-RAMBase)>>pageShift]&pfGranules, "the guest's watched page keeps bitmaps")
+					}
+				})
+			})
+		}
 	}
 }
 

@@ -2,14 +2,15 @@ package target
 
 // The granule filter of gdb's watchpoints.
 //
-// A page that an external (gdb) watchpoint overlaps only in part keeps two
-// bitmaps of its 8-byte granules: those a read may match and those a write
-// may match. The fast loop's 4- and 8-byte aligned loads and stores (one
-// granule each) on such a page go on at full speed when their granule's
-// bit is clear; only a possible match goes to the full check (access,
-// watchHit). A page also watched by a guest comparator, or covered whole,
-// has no bitmaps and takes the full check for every access, as before.
-// The bitmaps are rebuilt on every change to the external bank. With the
+// A page that watchpoints (gdb's or the guest's own) overlap only in part
+// keeps two bitmaps of its 8-byte granules: those a read may match and
+// those a write may match. The fast loop's 4- and 8-byte aligned loads and
+// stores (one granule each) on such a page go on at full speed when their
+// granule's bit is clear; only a possible match goes to the full check
+// (access: watchHit, guestWatch). A page covered whole has no bitmaps and
+// takes the full check for every access, as before. The bitmaps are
+// rebuilt on every change to the external bank and whenever the guest
+// watch pages are (any CPU's debug-register generation). With the
 // MMU on, pages a watchpoint's VA may hit never enter the micro-TLBs
 // (memory.go), so the filter only ever sees physical pages no watchpoint
 // can match through the VA being accessed.
@@ -55,7 +56,9 @@ func (g *granules) watched(off uint64, write bool) bool {
 	return true
 }
 
-// rebuild recomputes the bitmaps from the external bank (SetExternalWatchpoint).
+// rebuildGranules recomputes the bitmaps from gdb's watchpoints (SetExternalWatchpoint) and every CPU's
+// enabled guest watchpoints (refreshGuestWatch: their regions in either view, read and write alike, a
+// superset of what the architectural check can match under any EL, MDSCR or PSTATE).
 func (m *Machine) rebuildGranules() {
 	g := &m.granules
 	for i := 0; i < g.n; i++ {
@@ -63,24 +66,31 @@ func (m *Machine) rebuildGranules() {
 	}
 	g.n, g.overflow = 0, false
 	for _, e := range m.wlist {
-		w := e.w
-		end := w.start + w.length - 1
-		if end < w.start {
-			end = ^uint64(0)
-		}
-		for _, a := range [2]uint64{w.start &^ (pageSize - 1), end &^ (pageSize - 1)} {
-			off, ok := m.ramRange(a, pageSize)
-			if !ok || w.start <= a && end >= a+pageSize-1 {
-				continue // not RAM, or covered whole
-			}
-			m.markGranules(off>>pageShift, max(w.start, a)-a, min(end, a+pageSize-1)-a, w.kind)
-		}
+		m.granuleRegion(e.w.start, e.w.length, e.w.kind)
+	}
+	for _, r := range m.guestWatchVA {
+		m.granuleRegion(r[0], r[1], WatchAccess)
 	}
 	if g.overflow || granuleFilterOff {
 		g.n = 0
 	}
 	for i := 0; i < g.n; i++ {
 		m.pageFlags[g.pages[i].page] |= pfGranules
+	}
+}
+
+// granuleRegion marks [start, start+length) for kind on the pages it covers in part.
+func (m *Machine) granuleRegion(start, length uint64, kind WatchKind) {
+	end := start + length - 1
+	if end < start {
+		end = ^uint64(0)
+	}
+	for _, a := range [2]uint64{start &^ (pageSize - 1), end &^ (pageSize - 1)} {
+		off, ok := m.ramRange(a, pageSize)
+		if !ok || start <= a && end >= a+pageSize-1 {
+			continue // not RAM, or covered whole
+		}
+		m.markGranules(off>>pageShift, max(start, a)-a, min(end, a+pageSize-1)-a, kind)
 	}
 }
 

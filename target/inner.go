@@ -50,7 +50,7 @@ loop:
 					if f := flags[off>>pageShift&flagMask]; f&pfWatch == 0 {
 						x[in.Rd] = load64(mem, off)
 						break
-					} else if f&(pfGuestWatch|pfGranules) == pfGranules && !gran.watched(off, false) {
+					} else if f&pfGranules != 0 && !gran.watched(off, false) {
 						x[in.Rd] = load64(mem, off)
 						if n+int(idx-seg)+2 >= limit {
 							idx++ // as SBFM below: the slice ends where the full check ends it
@@ -67,7 +67,7 @@ loop:
 					if f := flags[off>>pageShift&flagMask]; f == 0 {
 						store64(mem, off, x[in.Rd])
 						break
-					} else if f&^(pfWatch|pfExtWatch) == pfGranules && !gran.watched(off, true) {
+					} else if f&^(pfWatch|pfExtWatch|pfGuestWatch) == pfGranules && !gran.watched(off, true) {
 						store64(mem, off, x[in.Rd])
 						if n+int(idx-seg)+2 >= limit {
 							idx++ // as SBFM below
@@ -100,7 +100,7 @@ loop:
 					if f := flags[off>>pageShift&flagMask]; f&pfWatch == 0 {
 						x[in.Rd] = uint64(load32(mem, off))
 						break
-					} else if f&(pfGuestWatch|pfGranules) == pfGranules && !gran.watched(off, false) {
+					} else if f&pfGranules != 0 && !gran.watched(off, false) {
 						x[in.Rd] = uint64(load32(mem, off))
 						if n+int(idx-seg)+2 >= limit {
 							idx++ // as SBFM below
@@ -319,7 +319,7 @@ loop:
 					if f := flags[off>>pageShift&flagMask]; f == 0 {
 						store32(mem, off, uint32(x[in.Rd]))
 						break
-					} else if f&^(pfWatch|pfExtWatch) == pfGranules && !gran.watched(off, true) {
+					} else if f&^(pfWatch|pfExtWatch|pfGuestWatch) == pfGranules && !gran.watched(off, true) {
 						store32(mem, off, uint32(x[in.Rd]))
 						if n+int(idx-seg)+2 >= limit {
 							idx++ // as SBFM below
