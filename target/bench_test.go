@@ -116,3 +116,28 @@ func BenchmarkRegLoop(b *testing.B) {
 func BenchmarkNopLoop(b *testing.B) {
 	benchWords(b, []uint32{0xd503201f, 0xd503201f, 0xd503201f, 0xd503201f, 0xf1000400, 0x54ffff61, 0xd503207f, 0x17ffffff})
 }
+
+// BenchmarkLoopGuestBP1CPU: the guest's own breakpoint on the loop's code
+// page (EL1, enabled, never hit): the break-slot path.
+func BenchmarkLoopGuestBP1CPU(b *testing.B) {
+	benchmarkLoopWith(b, 1, func(m *Machine) {
+		c := m.CPU(0)
+		for _, r := range []struct {
+			key uint32
+			v   uint64
+		}{
+			{k(2, 0, 1, 0, 4), 0},                // OSLAR_EL1: unlock
+			{k(2, 0, 0, 2, 2), mdscrMDEKDE},      // MDSCR_EL1
+			{k(2, 0, 0, 0, 4), RAMBase + 0x1800}, // DBGBVR0_EL1
+			{k(2, 0, 0, 0, 5), bcrEL1EL0},        // DBGBCR0_EL1
+		} {
+			if !c.writeSys(r.key, r.v, false) {
+				b.Fatalf("write %#x", r.key)
+			}
+		}
+		c.SetReg(RegPState, c.Reg(RegPState)&^(1<<9)) // PSTATE.D clear
+		if !c.dbg.NeedsInstructionCheck() {
+			b.Fatal("the guest breakpoint is not armed")
+		}
+	})
+}

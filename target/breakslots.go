@@ -54,17 +54,19 @@ type breakSlotCache struct {
 	next  int
 }
 
-// stops reports whether slot i is a trap in the copy.
-func (l *breakSlotList) stops(i uint64) bool {
-	if i%breakStride == breakStride-1 {
-		return true
-	}
+// candidate reports whether a guest breakpoint may match slot i.
+func (l *breakSlotList) candidate(i uint64) bool {
 	for _, s := range l.slots[:l.n] {
 		if uint64(s) == i {
 			return true
 		}
 	}
 	return false
+}
+
+// stops reports whether slot i is a trap in the copy.
+func (l *breakSlotList) stops(i uint64) bool {
+	return i%breakStride == breakStride-1 || l.candidate(i)
 }
 
 // breakSlots returns the list and trapped copy of page (at base), or nil

@@ -59,7 +59,12 @@ func (c *CPU) run(budget int) {
 		}
 		if c.dbg.NeedsInstructionCheck() && c.debugStepWanted(pc) {
 			l := c.breakSlots(page, base)
-			if l == nil || page.BP || budget-c.n <= breakStride || l.stops(pc>>2&(instsPage-1)) {
+			switch {
+			case l != nil && !page.BP && budget-c.n <= breakStride && !l.candidate(pc>>2&(instsPage-1)):
+				// The slice's end, at a PC no guest breakpoint matches: one
+				// plain instruction (CheckInstruction would report nothing).
+				limit = c.n + 1
+			case l == nil || page.BP || budget-c.n <= breakStride || l.stops(pc>>2&(instsPage-1)):
 				// Software step, a sync window, a PC a guest breakpoint may
 				// hit, or the slice's end: one checked instruction (debugwire.go).
 				if c.debugStep(page) {
@@ -68,9 +73,10 @@ func (c *CPU) run(budget int) {
 					return
 				}
 				continue
+			default:
+				// Only breakpoints, elsewhere on the page: run the trapped copy (breakslots.go).
+				code, limit = l.code, budget-breakStride
 			}
-			// Only breakpoints, elsewhere on the page: run the trapped copy (breakslots.go).
-			code, limit = l.code, budget-breakStride
 		}
 		var slow bool
 		if limit-c.n == 1 {
