@@ -60,9 +60,11 @@ func (c *CPU) run(budget int) {
 		if c.dbg.NeedsInstructionCheck() && c.debugStepWanted(pc) {
 			l := c.breakSlots(page, base)
 			switch {
-			case l != nil && !page.BP && budget-c.n <= breakStride && !l.candidate(pc>>2&(instsPage-1)):
-				// The slice's end, at a PC no guest breakpoint matches: one
-				// plain instruction (CheckInstruction would report nothing).
+			case l != nil && !page.BP && !l.candidate(pc>>2&(instsPage-1)) &&
+				(budget-c.n <= breakStride || l.stops(pc>>2&(instsPage-1))):
+				// The slice's end, or a stride trap, at a PC no guest
+				// breakpoint matches: one plain instruction
+				// (CheckInstruction would report nothing).
 				limit = c.n + 1
 			case l == nil || page.BP || budget-c.n <= breakStride || l.stops(pc>>2&(instsPage-1)):
 				// Software step, a sync window, a PC a guest breakpoint may
