@@ -5,6 +5,8 @@
 // Built with -DITERS=… -DNCPUS=… and optionally:
 //   -DGUEST_WP  every CPU arms its own store watchpoint (DBGWCR0/DBGWVR0) on same_page_var, in the loop's data page;
 //   -DGUEST_BP  every CPU arms its own breakpoint (DBGBCR0/DBGBVR0) on same_page_func, in the loop's code page.
+//   -DFPSIMD    every CPU enables FP/SIMD (CPACR_EL1.FPEN) and runs the FP/SIMD loop instead: ldr q/fadd v.2d/
+//               str q/ldr d/subs/b.ne on the same cache line (issue 15's FP row);
 //   -DMMU       every CPU first turns its stage-1 MMU on with an identity map (39-bit VAs, 4 KiB granule; the
 //               first GiB, the devices, one Device-nGnRnE block; RAM's GiB in 2 MiB Normal write-back blocks).
 // Either guest point unlocks the OS lock, sets MDSCR_EL1.MDE|KDE and clears PSTATE.D, as a kernel would. The loop never
@@ -17,6 +19,14 @@
 _start:
 	mrs	x9, mpidr_el1
 	and	x9, x9, #0xff
+#ifdef FPSIMD
+	mov	x10, #(3 << 20)		// CPACR_EL1.FPEN: no FP/SIMD trap at EL1 and EL0
+	msr	cpacr_el1, x10
+	isb
+	fmov	d4, #1.0
+	fmov	d6, #0.5
+	mov	v4.d[1], v6.d[0]	// v4 = {1.0, 0.5}
+#endif
 #if defined(GUEST_WP) || defined(GUEST_BP)
 	adr	x10, vectors
 	msr	vbar_el1, x10
@@ -75,10 +85,17 @@ run:
 	add	x2, x1, #8
 	ldr	x0, =ITERS
 loop:
+#ifdef FPSIMD
+	ldr	q3, [x1]
+	fadd	v3.2d, v3.2d, v4.2d
+	str	q3, [x1]
+	ldr	d5, [x2]
+#else
 	ldr	x3, [x1]
 	add	x3, x3, #1
 	str	x3, [x1]
 	ldr	x4, [x2]
+#endif
 	subs	x0, x0, #1
 	b.ne	loop
 	ldr	x5, =done

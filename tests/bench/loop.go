@@ -16,7 +16,7 @@ import (
 type loopCase struct {
 	key, name string
 	cpus      int
-	guest     string   // "", "GUEST_WP" or "GUEST_BP": the guest arms its own point (batch runs); "MMU": the MMU on
+	guest     string   // "", "GUEST_WP" or "GUEST_BP": the guest arms its own point (batch runs); "MMU": the MMU on; "FPSIMD": the FP/SIMD loop
 	gdb       bool     // driven by gdb-multiarch
 	arm       []string // gdb commands before the timed continue
 	armed     string   // what gdb must answer to arm (a software watchpoint would single-step everything)
@@ -38,6 +38,8 @@ var loopCases = []loopCase{
 	{key: "gdb-none", name: "gdb attached, no point (baseline of the next row)", cpus: 1, gdb: true, div: 1, irIters: 3_000_000},
 	{key: "far-watch", name: "gdb `watch` on a far data page", cpus: 1, gdb: true,
 		arm: []string{"watch *(long *)&far_var"}, armed: "Hardware watchpoint", div: 1, irIters: 3_000_000, goal: "≤ 5 % vs unarmed"},
+	{key: "fpsimd", name: "FP/SIMD loop (ldr q, fadd v.2d, str q, ldr d), no point", cpus: 1, guest: "FPSIMD", div: 10,
+		irIters: 300_000, goal: "— (issue 15)"},
 	{key: "cpus8", name: "`--cpus 8`, aggregate", cpus: 8, div: 4, irIters: 500_000, goal: "ours ≥ 1.8× 1 CPU (item 5)"},
 }
 
