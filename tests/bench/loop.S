@@ -7,6 +7,7 @@
 //   -DGUEST_BP  every CPU arms its own breakpoint (DBGBCR0/DBGBVR0) on same_page_func, in the loop's code page.
 //   -DFPSIMD    every CPU enables FP/SIMD (CPACR_EL1.FPEN) and runs the FP/SIMD loop instead: ldr q/fadd v.2d/
 //               str q/ldr d/subs/b.ne on the same cache line (issue 15's FP row);
+//   -DMEMCPY    the same, with a memcpy/strlen-like body: ldp q/stp q (32 bytes each way), ldrb, add, subs, b.ne;
 //   -DMMU       every CPU first turns its stage-1 MMU on with an identity map (39-bit VAs, 4 KiB granule; the
 //               first GiB, the devices, one Device-nGnRnE block; RAM's GiB in 2 MiB Normal write-back blocks).
 // Either guest point unlocks the OS lock, sets MDSCR_EL1.MDE|KDE and clears PSTATE.D, as a kernel would. The loop never
@@ -19,7 +20,7 @@
 _start:
 	mrs	x9, mpidr_el1
 	and	x9, x9, #0xff
-#ifdef FPSIMD
+#if defined(FPSIMD) || defined(MEMCPY)
 	mov	x10, #(3 << 20)		// CPACR_EL1.FPEN: no FP/SIMD trap at EL1 and EL0
 	msr	cpacr_el1, x10
 	isb
@@ -85,11 +86,16 @@ run:
 	add	x2, x1, #8
 	ldr	x0, =ITERS
 loop:
-#ifdef FPSIMD
+#if defined(FPSIMD)
 	ldr	q3, [x1]
 	fadd	v3.2d, v3.2d, v4.2d
 	str	q3, [x1]
 	ldr	d5, [x2]
+#elif defined(MEMCPY)
+	ldp	q0, q1, [x1]
+	stp	q0, q1, [x1, #32]
+	ldrb	w3, [x1, #1]
+	add	x4, x4, x3
 #else
 	ldr	x3, [x1]
 	add	x3, x3, #1

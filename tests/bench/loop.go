@@ -16,7 +16,7 @@ import (
 type loopCase struct {
 	key, name string
 	cpus      int
-	guest     string   // "", "GUEST_WP" or "GUEST_BP": the guest arms its own point (batch runs); "MMU": the MMU on; "FPSIMD": the FP/SIMD loop
+	guest     string   // "", "GUEST_WP" or "GUEST_BP": the guest arms its own point (batch runs); "MMU": the MMU on; "FPSIMD"/"MEMCPY": the FP/SIMD loops
 	gdb       bool     // driven by gdb-multiarch
 	arm       []string // gdb commands before the timed continue
 	armed     string   // what gdb must answer to arm (a software watchpoint would single-step everything)
@@ -39,6 +39,8 @@ var loopCases = []loopCase{
 	{key: "far-watch", name: "gdb `watch` on a far data page", cpus: 1, gdb: true,
 		arm: []string{"watch *(long *)&far_var"}, armed: "Hardware watchpoint", div: 1, irIters: 3_000_000, goal: "≤ 5 % vs unarmed"},
 	{key: "fpsimd", name: "FP/SIMD loop (ldr q, fadd v.2d, str q, ldr d), no point", cpus: 1, guest: "FPSIMD", div: 10,
+		irIters: 300_000, goal: "— (issue 15)"},
+	{key: "memcpy", name: "memcpy/strlen-like loop (ldp q, stp q, ldrb, add), no point", cpus: 1, guest: "MEMCPY", div: 10,
 		irIters: 300_000, goal: "— (issue 15)"},
 	{key: "cpus8", name: "`--cpus 8`, aggregate", cpus: 8, div: 4, irIters: 500_000, goal: "ours ≥ 1.8× 1 CPU (item 5)"},
 }
