@@ -77,7 +77,6 @@ kill
 func TestGDBLinuxLivelock(t *testing.T) {
 	for _, k := range []linux.Kernel{linux.Linux61, linux.Linux612} {
 		t.Run(k.Name, func(t *testing.T) {
-			t.Parallel()
 			s := startServer(t, linuxKernelBoot(t, k, linux.PerfCmdline)...)
 			out := gdb(t, s.Addr, `
 continue

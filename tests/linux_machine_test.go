@@ -103,7 +103,6 @@ var livelockReport = regexp.MustCompile(`livelock: cpu 1 pc 0x[0-9a-f]+ <write_w
 func TestLinuxPerfLivelock(t *testing.T) {
 	for _, k := range []linux.Kernel{linux.Linux61, linux.Linux612} {
 		t.Run(k.Name, func(t *testing.T) {
-			t.Parallel()
 			reportFirst := false
 			seen := func(console, stderr string) bool {
 				console = strings.ReplaceAll(console, "\r\n", "\n")
@@ -134,7 +133,6 @@ func TestLinuxPerfLivelock(t *testing.T) {
 func TestLinuxPerfFixedMatchesQEMU(t *testing.T) {
 	for _, k := range []linux.Kernel{linux.Linux61Fixed, linux.Linux612Fixed} {
 		t.Run(k.Name, func(t *testing.T) {
-			t.Parallel()
 			ours, qemu := bootBoth(t, k, 2, linux.PerfCmdline, 60*time.Second)
 			require.True(t, ours.PoweredOff, "the fixed kernel did not power off; console:\n%s", linux.SinceInit(ours.Console))
 			require.Equal(t, linux.FixedPerfLines(linuxSymbol(t, k, "write_wb_reg")), linux.InitLines(ours.Console))
@@ -157,7 +155,6 @@ func TestLinuxPerfLivelockKnobs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.flags, " "), func(t *testing.T) {
-			t.Parallel()
 			run := bootOurs(t, linux.Linux61, 2, linux.PerfCmdline, 60*time.Second,
 				func(_, stderr string) bool { return livelockReport.MatchString(stderr) }, tt.flags...)
 			m := livelockReport.FindStringSubmatch(run.Stderr)
