@@ -282,7 +282,7 @@ func (c *CPU) debugRegsFingerprint() uint64 {
 		}
 	}
 	u := c.dbg
-	for _, k := range []debugregs.RegKind{debugregs.KindDBGBCR, debugregs.KindDBGBVR, debugregs.KindDBGWCR, debugregs.KindDBGWVR} {
+	for _, k := range [...]debugregs.RegKind{debugregs.KindDBGBCR, debugregs.KindDBGBVR, debugregs.KindDBGWCR, debugregs.KindDBGWVR} {
 		for n := 0; ; n++ {
 			v, ok := u.Register(k, n)
 			if !ok {

@@ -1,6 +1,6 @@
 package target
 
-// The granule filter of gdb's watchpoints.
+// The granule filter of watchpoints (gdb's and the guest's own).
 //
 // A page that watchpoints (gdb's or the guest's own) overlap only in part
 // keeps two bitmaps of its 8-byte granules: those a read may match and
@@ -98,7 +98,7 @@ func (m *Machine) granuleRegion(start, length uint64, kind WatchKind) {
 func (m *Machine) markGranules(pi, lo, hi uint64, kind WatchKind) {
 	g := &m.granules
 	var p *granulePage
-	for i := 0; i < g.n; i++ {
+	for i := 0; i < g.n && p == nil; i++ {
 		if g.pages[i].page == pi {
 			p = &g.pages[i]
 		}

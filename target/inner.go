@@ -23,7 +23,7 @@ func (c *CPU) inner(page *icache.Page, base uint64, limit int) (slow bool) {
 	mem := unsafe.Pointer(unsafe.SliceData(ram)) // accesses below are inside a micro-TLB's range, so inside RAM
 	flags := c.m.flagArr
 	ld, st := &c.mm.ld, &c.mm.st // the data micro-TLBs (memory.go): VA [lo, lo+n) is RAM [off, off+n)
-	gran := &c.m.granules        // gdb's watched granules on partly watched pages (granules.go)
+	gran := &c.m.granules        // the watched granules of partly watched pages (granules.go)
 	// idx is the slot of the PC in this page; a branch sets it from the
 	// target, and any value >= instsPage means the PC left the page.
 	idx := (c.PC - base) >> 2

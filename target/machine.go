@@ -90,7 +90,7 @@ type Machine struct {
 	ramSize   uint64
 	pageFlags []uint8
 	flagArr   *[maxPages]uint8 // pageFlags as a fixed array: the hot loop indexes it without bounds checks
-	granules  granules         // gdb's watched granules on partly watched pages (granules.go)
+	granules  granules         // the watched granules of partly watched pages (granules.go)
 	code      *icache.Cache    // decoded pages, keyed by physical RAM page
 	codeVA    []uint64         // by RAM page: the VA page its decoded slots were made for (codePage)
 	trapPage  *icache.Page     // every slot isa.OpStepTrap except the one being stepped

@@ -22,8 +22,7 @@ import (
 // linuxBoot is the stub's command line for the 6.1 Image as `make run-linux` boots it, with the vmlinux served.
 func linuxBoot(t *testing.T, extra ...string) []string {
 	t.Helper()
-	return append([]string{"--kernel", linuxOut(t, "Image"), "--initrd", linuxOut(t, linux.InitramfsFile),
-		"--append", linux.BaseCmdline, "--mem", "512M", "--cpus", "2", "--symbols", linuxOut(t, "vmlinux")}, extra...)
+	return linuxKernelBoot(t, linux.Linux61, linux.BaseCmdline, extra...)
 }
 
 // dumpDTBWith runs the stub with --dump-dtb and the given flags and returns the blob it wrote.
