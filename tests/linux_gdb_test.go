@@ -184,3 +184,34 @@ func requireSubsequence(t *testing.T, got, want []string) {
 	}
 	require.Equal(t, len(want), k, "Linux's call trace %v is not in gdb's backtrace %v (first missing: %s)", want, got, want[min(k, len(want)-1)])
 }
+
+// gdb's run in extended-remote restarts Linux from its Image: after a boot to power-off, run stops again at
+// gdb's hardware breakpoint, memory reads go through the new boot's tables, and the second boot prints what
+// the first printed, timestamps included (virtual time starts again at zero).
+func TestGDBLinuxRestart(t *testing.T) {
+	s := startServer(t, linuxKernelBoot(t, linux.Linux61, linux.BaseCmdline)...)
+	out := gdb(t, "", `
+hbreak start_kernel
+continue
+printf "CNTVCT=%d\n", $CNTVCT_EL0
+continue
+run
+printf "CNTVCT=%d\n", $CNTVCT_EL0
+bt 1
+x/s linux_banner
+info threads
+continue
+`, "-ex", "target extended-remote "+s.Addr)
+	require.NotContains(t, out, "internal-error", out)
+	require.Equal(t, 2, countMatches(out, `hit Breakpoint 1, start_kernel \(\) at init/main\.c`), out)
+	require.Equal(t, 2, countMatches(out, `\[Inferior 1 \(process \d+\) exited normally\]`), out)
+	counts := regexp.MustCompile(`CNTVCT=(\d+)\n`).FindAllStringSubmatch(out, -1)
+	require.Len(t, counts, 2, out)
+	require.Equal(t, counts[0][1], counts[1][1], "the virtual counter at start_kernel in each boot:\n%s", out)
+	require.Regexp(t, `<linux_banner>:\s+"Linux version 6\.1\.192 `, out)
+	require.Regexp(t, `Thread 1\.2 "cpu1" \(CPU#1 MPIDR=0x80000001 \[powered off\]\)`, out)
+	boots := strings.SplitAfter(strings.ReplaceAll(s.Console.String(), "\r\n", "\n"), "reboot: Power down\n")
+	require.Len(t, boots, 3, "two boots to power-off:\n%s", s.Console.String())
+	require.Contains(t, boots[0], "Run /init as init process")
+	require.Equal(t, boots[0], boots[1])
+}
