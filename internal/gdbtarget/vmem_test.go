@@ -131,9 +131,13 @@ func TestThreadMemoryCode(t *testing.T) {
 		require.Equal(t, uint64(kernelVA+4), a.m.CPU(0).Reg(target.RegPC))
 	}
 	require.Equal(t, "OK", cl.Exchange(fmt.Sprintf("Z0,%x,4", kernelVA+8)))
-	setPC(kernelVA)
-	stop := resume(cl, "vCont;c")
-	require.Contains(t, stop, "swbreak:", stop)
-	require.Equal(t, uint64(kernelVA+8), a.m.CPU(0).Reg(target.RegPC))
+	for _, imm := range []uint16{3, 4} { // the page now runs as a trapped copy: a write must reach it too
+		require.Equal(t, "OK", cl.Exchange(fmt.Sprintf("X%x,4:%s", kernelVA, words(movzX0(imm)))))
+		setPC(kernelVA)
+		stop := resume(cl, "vCont;c")
+		require.Contains(t, stop, "swbreak:", stop)
+		require.Equal(t, uint64(kernelVA+8), a.m.CPU(0).Reg(target.RegPC))
+		require.Equal(t, uint64(imm), a.m.CPU(0).Reg(0), "x0 at the breakpoint")
+	}
 	require.Equal(t, "OK", cl.Exchange(fmt.Sprintf("z0,%x,4", kernelVA+8)))
 }
