@@ -186,12 +186,13 @@ func requireSubsequence(t *testing.T, got, want []string) {
 }
 
 // gdb's run in extended-remote restarts Linux from its Image: after a boot to power-off, run stops again at
-// gdb's hardware breakpoint, memory reads go through the new boot's tables, and the second boot prints what
-// the first printed, timestamps included (virtual time starts again at zero).
+// gdb's software breakpoint on kernel text (set while the MMU was off: it matches the PC's virtual address),
+// memory reads go through the new boot's tables, and the second boot prints what the first printed,
+// timestamps included (virtual time starts again at zero).
 func TestGDBLinuxRestart(t *testing.T) {
 	s := startServer(t, linuxKernelBoot(t, linux.Linux61, linux.BaseCmdline)...)
 	out := gdb(t, "", `
-hbreak start_kernel
+break start_kernel
 continue
 printf "CNTVCT=%d\n", $CNTVCT_EL0
 continue
