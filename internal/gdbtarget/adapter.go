@@ -197,8 +197,10 @@ func Start(cfg Config) (*Adapter, error) {
 
 // boot loads the kernel (the ELF's segments and runtime knobs, or the Linux Image, initrd and device tree),
 // then resets every CPU and sets the boot CPU's entry state. Used at start and by `monitor reset`, `monitor
-// scenario` and extended-remote `run`.
+// scenario` and extended-remote `run`; each boot starts from virtual time zero with only its own segments, so
+// a restarted guest runs as a fresh one does.
 func (a *Adapter) boot() error {
+	a.m.Unload()
 	if a.linux != nil {
 		return a.bootLinux()
 	}

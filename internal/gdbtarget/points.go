@@ -11,7 +11,9 @@ import (
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target"
 )
 
-// AddSwBreakpoint implements rsp.SwBreakpoints. Guest memory is never modified.
+// AddSwBreakpoint implements rsp.SwBreakpoints. Guest memory is never modified: the machine compares addr with
+// each CPU's PC, a virtual address once its MMU is on (as QEMU's gdbstub does), so the address need not be
+// mapped yet (a breakpoint on kernel text set before Linux turns its MMU on).
 func (a *Adapter) AddSwBreakpoint(addr uint64, kind int) error {
 	if addr%4 != 0 {
 		return rsp.EINVAL
