@@ -19,11 +19,10 @@ import (
 // executed). Keeping it free of calls keeps its state in registers.
 func (c *CPU) inner(page *icache.Page, base uint64, limit int) (slow bool) {
 	x := &c.X
-	ram := c.m.ram
-	mem := unsafe.Pointer(unsafe.SliceData(ram)) // accesses below are inside a micro-TLB's range, so inside RAM
-	flags := c.m.flagArr
-	ld, st := &c.mm.ld, &c.mm.st // the data micro-TLBs (memory.go): VA [lo, lo+n) is RAM [off, off+n)
-	gran := &c.m.granules        // the watched granules of partly watched pages (granules.go)
+	mem := unsafe.Pointer(unsafe.SliceData(c.m.ram)) // accesses below are inside a micro-TLB's range, so inside RAM
+	flags := unsafe.Pointer(c.m.flagArr)             // indexed by pageFlag, for RAM offsets only
+	ld, st := &c.mm.ld, &c.mm.st                     // the data micro-TLBs (memory.go): VA [lo, lo+n) is RAM [off, off+n)
+	gran := &c.m.granules                            // the watched granules of partly watched pages (granules.go)
 	// idx is the slot of the PC in this page; a branch sets it from the
 	// target, and any value >= instsPage means the PC left the page.
 	idx := (c.PC - base) >> 2
@@ -47,7 +46,7 @@ loop:
 		case isa.OpLDRX:
 			if d := x[in.Rn] + in.Imm - ld.lo; d < ld.n {
 				if off := d + ld.off; off&7 == 0 {
-					if f := flags[off>>pageShift&flagMask]; f&pfWatch == 0 {
+					if f := pageFlag(flags, off); f&pfWatch == 0 {
 						x[in.Rd] = load64(mem, off)
 						break
 					} else if f&pfGranules != 0 && !gran.watched(off, false) {
@@ -64,7 +63,7 @@ loop:
 		case isa.OpSTRX:
 			if d := x[in.Rn] + in.Imm - st.lo; d < st.n {
 				if off := d + st.off; off&7 == 0 {
-					if f := flags[off>>pageShift&flagMask]; f == 0 {
+					if f := pageFlag(flags, off); f == 0 {
 						store64(mem, off, x[in.Rd])
 						break
 					} else if f&^(pfWatch|pfExtWatch|pfGuestWatch) == pfGranules && !gran.watched(off, true) {
@@ -97,7 +96,7 @@ loop:
 		case isa.OpLDRW:
 			if d := x[in.Rn] + in.Imm - ld.lo; d < ld.n {
 				if off := d + ld.off; off&3 == 0 {
-					if f := flags[off>>pageShift&flagMask]; f&pfWatch == 0 {
+					if f := pageFlag(flags, off); f&pfWatch == 0 {
 						x[in.Rd] = uint64(load32(mem, off))
 						break
 					} else if f&pfGranules != 0 && !gran.watched(off, false) {
@@ -192,13 +191,13 @@ loop:
 			d := addr - ld.lo
 			off := d + ld.off
 			if d >= ld.n || addr&(uint64(1)<<in.Amt-1) != 0 || in.Flg&isa.FlgUnpriv != 0 ||
-				flags[off>>pageShift&flagMask]&pfWatch != 0 {
+				pageFlag(flags, off)&pfWatch != 0 {
 				goto handBack
 			}
 			var v uint64
 			switch in.Amt {
 			case 0:
-				v = uint64(ram[off])
+				v = uint64(load8(mem, off))
 			case 1:
 				v = uint64(load16(mem, off))
 			case 2:
@@ -213,13 +212,13 @@ loop:
 			d := addr - st.lo
 			off := d + st.off
 			if d >= st.n || addr&(uint64(1)<<in.Amt-1) != 0 || in.Flg&isa.FlgUnpriv != 0 ||
-				flags[off>>pageShift&flagMask] != 0 {
+				pageFlag(flags, off) != 0 {
 				goto handBack
 			}
 			v := x[in.Rd]
 			switch in.Amt {
 			case 0:
-				ram[off] = byte(v)
+				store8(mem, off, uint8(v))
 			case 1:
 				store16(mem, off, uint16(v))
 			case 2:
@@ -233,7 +232,7 @@ loop:
 			d := addr - ld.lo
 			off := d + ld.off
 			if in.Amt != 3 || d >= ld.n8 || addr&7 != 0 ||
-				(flags[off>>pageShift&flagMask]|flags[(off+8)>>pageShift&flagMask])&pfWatch != 0 {
+				(pageFlag(flags, off)|pageFlag(flags, off+8))&pfWatch != 0 {
 				goto handBack
 			}
 			v1 := load64(mem, off)
@@ -245,7 +244,7 @@ loop:
 			d := addr - st.lo
 			off := d + st.off
 			if in.Amt != 3 || d >= st.n8 || addr&7 != 0 ||
-				flags[off>>pageShift&flagMask]|flags[(off+8)>>pageShift&flagMask] != 0 {
+				pageFlag(flags, off)|pageFlag(flags, off+8) != 0 {
 				goto handBack
 			}
 			store64(mem, off, x[in.Rd])
@@ -316,7 +315,7 @@ loop:
 		case isa.OpSTRW:
 			if d := x[in.Rn] + in.Imm - st.lo; d < st.n {
 				if off := d + st.off; off&3 == 0 {
-					if f := flags[off>>pageShift&flagMask]; f == 0 {
+					if f := pageFlag(flags, off); f == 0 {
 						store32(mem, off, uint32(x[in.Rd]))
 						break
 					} else if f&^(pfWatch|pfExtWatch|pfGuestWatch) == pfGranules && !gran.watched(off, true) {
@@ -428,3 +427,13 @@ loop:
 	c.n = n
 	return slow
 }
+
+// pageFlag is the page flags of RAM offset off (off < the RAM size: no
+// bounds check).
+func pageFlag(flags unsafe.Pointer, off uint64) uint8 {
+	return *(*uint8)(unsafe.Add(flags, off>>pageShift))
+}
+
+func load8(mem unsafe.Pointer, off uint64) uint8 { return *(*uint8)(unsafe.Add(mem, off)) }
+
+func store8(mem unsafe.Pointer, off uint64, v uint8) { *(*uint8)(unsafe.Add(mem, off)) = v }
