@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/kernelsim"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/icache"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/isa"
 	"github.com/stretchr/testify/require"
 )
 
@@ -181,6 +183,63 @@ func TestBreakSlotsMatchCheckingEveryInstruction(t *testing.T) {
 				exc += e
 			}
 			require.Equal(t, tc.exc, exc > 0, "exceptions %v", fastD.Exceptions)
+		})
+	}
+}
+
+// Every breakStride consecutive slots of a trapped copy hold a trap or an
+// unconditional branch, and a stride trap goes after a branch when the
+// window has such a slot, so a loop that ends in a B.cond keeps none.
+func TestStrideTrapPlacement(t *testing.T) {
+	loop := func(at int) []isa.Inst { // ldr, add, str, subs+b.ne at slots at..at+4
+		return []isa.Inst{{Op: isa.OpLDRX}, {Op: isa.OpADDI64}, {Op: isa.OpSTRX},
+			{Op: isa.OpSUBSBcond, Imm2: uint64(at * 4)}, {Op: isa.OpBcond, Imm: uint64(at * 4)}}
+	}
+	tests := []struct {
+		name      string
+		code      map[int][]isa.Inst // slot -> instructions from there
+		candidate []uint16
+		free      []int // slots that must not be traps
+	}{
+		{name: "straight line"},
+		{name: "loop across slot 31", code: map[int][]isa.Inst{28: loop(28)}, free: []int{28, 29, 30, 31, 32}},
+		{name: "loop at the start", code: map[int][]isa.Inst{0: loop(0)}, free: []int{0, 1, 2, 3, 4}},
+		{name: "returns", code: map[int][]isa.Inst{10: {{Op: isa.OpRET}}, 40: {{Op: isa.OpB}}}},
+		{name: "candidate", code: map[int][]isa.Inst{28: loop(28)}, candidate: []uint16{100}, free: []int{28, 29, 30, 31, 32}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			page := new(icache.Page)
+			for i := range page.Insts {
+				page.Insts[i] = isa.Inst{Op: isa.OpADDI64}
+			}
+			for at, ins := range tt.code {
+				copy(page.Insts[at:], ins)
+			}
+			l := &breakSlotList{code: new(icache.Page), n: len(tt.candidate)}
+			copy(l.slots[:], tt.candidate)
+			l.code.Insts = page.Insts
+			for _, s := range tt.candidate {
+				l.trap(int(s))
+			}
+			l.placeStrideTraps(0, func(i int) isa.Inst { return page.Insts[i] })
+			for _, s := range tt.candidate {
+				require.True(t, l.stops(uint64(s)), "candidate %d", s)
+			}
+			for _, s := range tt.free {
+				require.False(t, l.stops(uint64(s)), "slot %d of the loop is a trap", s)
+			}
+			run := 0
+			for i := range l.code.Insts {
+				op := l.code.Insts[i].Op
+				require.Equal(t, l.stops(uint64(i)), op == isa.OpStepTrap, "slot %d", i)
+				if op == isa.OpStepTrap || isa.AlwaysBranches(op) {
+					run = 0
+					continue
+				}
+				run++
+				require.Less(t, run, breakStride, "slot %d ends a run of %d slots with no trap or branch", i, run)
+			}
 		})
 	}
 }

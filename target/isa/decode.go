@@ -931,3 +931,12 @@ func Unfused(in Inst) Inst {
 	}
 	return in
 }
+
+// IsBranch reports whether op is a branch (a fused SUBS+B.cond is not: its
+// B.cond's own slot is).
+func IsBranch(op Op) bool { return op >= OpB && op <= OpRET }
+
+// AlwaysBranches reports whether op is a branch that is always taken.
+func AlwaysBranches(op Op) bool {
+	return op == OpB || op == OpBL || op == OpBR || op == OpBLR || op == OpRET
+}
