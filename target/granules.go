@@ -15,8 +15,13 @@ package target
 // (memory.go), so the filter only ever sees physical pages no watchpoint
 // can match through the VA being accessed.
 
-// pfGranules says the page has an entry in Machine.granules (pageFlags).
-const pfGranules uint8 = 1 << 4
+// pfGranules says the page has an entry in Machine.granules (pageFlags);
+// the flags' top bits (from granuleSlotShift) are its index there.
+const (
+	pfGranules       uint8 = 1 << 4
+	granuleSlotShift       = 5
+	granuleSlots     uint8 = (maxGranulePages - 1) << granuleSlotShift
+)
 
 // maxGranulePages bounds the pages with bitmaps; the others are checked whole.
 const maxGranulePages = 8
@@ -37,23 +42,16 @@ type granules struct {
 	pages    [maxGranulePages]granulePage
 }
 
-// watched reports whether the granule of RAM offset off may match a read
-// (write false) or a write. A page without an entry is watched whole.
-func (g *granules) watched(off uint64, write bool) bool {
-	pi := off >> pageShift
-	for i := 0; i < g.n; i++ {
-		p := &g.pages[i]
-		if p.page != pi {
-			continue
-		}
-		bit := off & (pageSize - 1) >> 3
-		bits := &p.read
-		if write {
-			bits = &p.write
-		}
-		return bits[bit>>6]>>(bit&63)&1 != 0
+// watched reports whether the granule of RAM offset off, in a page whose
+// flags f have pfGranules, may match a read (write false) or a write.
+func (g *granules) watched(off uint64, f uint8, write bool) bool {
+	p := &g.pages[f>>granuleSlotShift&(maxGranulePages-1)]
+	bit := off & (pageSize - 1) >> 3
+	bits := &p.read
+	if write {
+		bits = &p.write
 	}
-	return true
+	return bits[bit>>6]>>(bit&63)&1 != 0
 }
 
 // rebuildGranules recomputes the bitmaps from gdb's watchpoints (SetExternalWatchpoint) and every CPU's
@@ -62,7 +60,7 @@ func (g *granules) watched(off uint64, write bool) bool {
 func (m *Machine) rebuildGranules() {
 	g := &m.granules
 	for i := 0; i < g.n; i++ {
-		m.pageFlags[g.pages[i].page] &^= pfGranules
+		m.pageFlags[g.pages[i].page] &^= pfGranules | granuleSlots
 	}
 	g.n, g.overflow = 0, false
 	for _, e := range m.wlist {
@@ -75,7 +73,7 @@ func (m *Machine) rebuildGranules() {
 		g.n = 0
 	}
 	for i := 0; i < g.n; i++ {
-		m.pageFlags[g.pages[i].page] |= pfGranules
+		m.pageFlags[g.pages[i].page] |= pfGranules | uint8(i)<<granuleSlotShift
 	}
 }
 

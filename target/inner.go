@@ -49,7 +49,7 @@ loop:
 					if f := pageFlag(flags, off); f&pfWatch == 0 {
 						x[in.Rd] = load64(mem, off)
 						break
-					} else if f&pfGranules != 0 && !gran.watched(off, false) {
+					} else if f&pfGranules != 0 && !gran.watched(off, f, false) {
 						x[in.Rd] = load64(mem, off)
 						if n+int(idx-seg)+2 >= limit {
 							idx++ // as SBFM below: the slice ends where the full check ends it
@@ -66,7 +66,7 @@ loop:
 					if f := pageFlag(flags, off); f == 0 {
 						store64(mem, off, x[in.Rd])
 						break
-					} else if f&^(pfWatch|pfExtWatch|pfGuestWatch) == pfGranules && !gran.watched(off, true) {
+					} else if f&^(pfWatch|pfExtWatch|pfGuestWatch|granuleSlots) == pfGranules && !gran.watched(off, f, true) {
 						store64(mem, off, x[in.Rd])
 						if n+int(idx-seg)+2 >= limit {
 							idx++ // as SBFM below
@@ -99,7 +99,7 @@ loop:
 					if f := pageFlag(flags, off); f&pfWatch == 0 {
 						x[in.Rd] = uint64(load32(mem, off))
 						break
-					} else if f&pfGranules != 0 && !gran.watched(off, false) {
+					} else if f&pfGranules != 0 && !gran.watched(off, f, false) {
 						x[in.Rd] = uint64(load32(mem, off))
 						if n+int(idx-seg)+2 >= limit {
 							idx++ // as SBFM below
@@ -318,7 +318,7 @@ loop:
 					if f := pageFlag(flags, off); f == 0 {
 						store32(mem, off, uint32(x[in.Rd]))
 						break
-					} else if f&^(pfWatch|pfExtWatch|pfGuestWatch) == pfGranules && !gran.watched(off, true) {
+					} else if f&^(pfWatch|pfExtWatch|pfGuestWatch|granuleSlots) == pfGranules && !gran.watched(off, f, true) {
 						store32(mem, off, uint32(x[in.Rd]))
 						if n+int(idx-seg)+2 >= limit {
 							idx++ // as SBFM below
