@@ -230,7 +230,7 @@ func TestStrideTrapPlacement(t *testing.T) {
 				require.False(t, l.stops(uint64(s)), "slot %d of the loop is a trap", s)
 			}
 			run := 0
-			for i := range l.code.Insts {
+			for i := range instsPage {
 				op := l.code.Insts[i].Op
 				require.Equal(t, l.stops(uint64(i)), op == isa.OpStepTrap, "slot %d", i)
 				if op == isa.OpStepTrap || isa.AlwaysBranches(op) {

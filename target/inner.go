@@ -32,12 +32,16 @@ func (c *CPU) inner(page *icache.Page, base uint64, limit int) (slow bool) {
 	exitPC, exitFar := uint64(0), false
 	var tgt uint64 // a taken branch's target
 loop:
-	for idx < instsPage {
-		in := &insts[idx]
+	for {
+		// idx <= instsPage here: Insts[instsPage] is the page's end marker.
+		in := (*isa.Inst)(unsafe.Add(unsafe.Pointer(insts), uintptr(idx)*unsafe.Sizeof(isa.Inst{})))
 		switch in.Op & isa.OpMask { // the mask (isa.OpStepTrap is isa.OpMask) lets the jump table skip its range check
 		case isa.OpStepTrap:
 			break loop
 		case isa.OpUndecoded:
+			if idx == instsPage {
+				break loop // the PC left the page
+			}
 			goto handBack
 		// The fixed-offset 64- and 32-bit loads and stores: a hit in the
 		// micro-TLB gives the RAM offset off; since its range starts
@@ -414,7 +418,7 @@ loop:
 		n += int(idx-seg) + 1
 		idx = (tgt - base) >> 2
 		seg = idx
-		if n >= limit {
+		if n >= limit || idx >= instsPage {
 			break loop
 		}
 	}

@@ -14,9 +14,11 @@ const (
 )
 
 // Page is one decoded page. A zero slot (isa.OpUndecoded) is decoded on
-// first execution.
+// first execution. The slot after the last one (Insts[Slots]) stays zero
+// (or a trap): the fast loop falls into it when the PC leaves the page,
+// instead of checking the slot index before every instruction.
 type Page struct {
-	Insts   [Slots]isa.Inst
+	Insts   [Slots + 1]isa.Inst
 	BP      bool   // the machine's: a debugger breakpoint lies in this page
 	Version uint64 // bumped when decoded slots are forgotten (copies of the page follow it)
 }
@@ -63,7 +65,7 @@ func (c *Cache) Page(pi uint64) (p *Page, fresh bool) {
 	}
 	if c.flags[pi]&c.bit == 0 {
 		c.flags[pi] |= c.bit
-		p.Insts = [Slots]isa.Inst{}
+		p.Insts = [Slots + 1]isa.Inst{}
 		p.Version++
 		return p, true
 	}
