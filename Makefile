@@ -46,6 +46,7 @@ fmt-check:
 ## test: everything, including the real gdb-multiarch/lldb/QEMU end-to-end tests.
 test: deps linux fmt-check vet
 	$(GO) test $(TEST_FLAGS) ./...
+	$(GO) test -race -run Parallel ./target/
 
 ## linux: Debian's Linux kernels, as shipped and with our hw_breakpoint fix, and the init's initramfs, in
 ## kernelsim/linux/out/ (docs/linux.md); a kernel is rebuilt only when its inputs change.

@@ -16,7 +16,12 @@ var benchLoop = []uint32{0xf9400023, 0x91000463, 0xf9000023, 0xf9400044, 0xf1000
 // setupLoop writes the loop at RAMBase+0x1000*(i+1) for each CPU i, data at
 // RAMBase+0x100000+0x1000*i, and points each CPU at its loop with x0=iters.
 func setupLoop(tb testing.TB, cpus int, iters uint64) *Machine {
-	m, err := New(Config{CPUs: cpus, Quantum: 4096})
+	return setupLoopWith(tb, Config{CPUs: cpus, Quantum: 4096}, iters)
+}
+
+func setupLoopWith(tb testing.TB, cfg Config, iters uint64) *Machine {
+	cpus := cfg.CPUs
+	m, err := New(cfg)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -46,8 +51,13 @@ func setupLoop(tb testing.TB, cpus int, iters uint64) *Machine {
 func benchmarkLoop(b *testing.B, cpus int) { benchmarkLoopWith(b, cpus, nil) }
 
 func benchmarkLoopWith(b *testing.B, cpus int, prep func(*Machine)) {
+	benchmarkLoopConfig(b, Config{CPUs: cpus, Quantum: 4096}, prep)
+}
+
+func benchmarkLoopConfig(b *testing.B, cfg Config, prep func(*Machine)) {
 	const iters = 1 << 20
-	m := setupLoop(b, cpus, iters)
+	cpus := cfg.CPUs
+	m := setupLoopWith(b, cfg, iters)
 	if prep != nil {
 		prep(m)
 	}
@@ -63,7 +73,7 @@ func benchmarkLoopWith(b *testing.B, cpus int, prep func(*Machine)) {
 			c.asleep = false // the loop ends in WFI, which now sleeps
 		}
 		before := m.totalExecuted()
-		m.runRounds(acts, iters*6/4096+1)
+		m.runRounds(acts, int(iters*6/uint64(m.cfg.Quantum))+1)
 		return m.totalExecuted() - before
 	}
 	pass() // decode the pages (their one-time allocation) before timing
@@ -99,6 +109,15 @@ func (m *Machine) runRounds(acts []Action, k int) {
 
 func BenchmarkLoop1CPU(b *testing.B) { benchmarkLoop(b, 1) }
 func BenchmarkLoop8CPU(b *testing.B) { benchmarkLoop(b, 8) }
+
+// The parallel mode (parallel.go): aggregate MIPS of independent loops.
+func BenchmarkLoop2CPUParallel(b *testing.B) {
+	benchmarkLoopConfig(b, Config{CPUs: 2, Parallel: true}, nil)
+}
+
+func BenchmarkLoop8CPUParallel(b *testing.B) {
+	benchmarkLoopConfig(b, Config{CPUs: 8, Parallel: true}, nil)
+}
 
 func benchWords(b *testing.B, words []uint32) {
 	saved := benchLoop

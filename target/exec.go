@@ -12,9 +12,13 @@ import (
 // pending interrupts, translates the PC and finds its decoded page
 // (icache), checks breakpoints, and executes on the general path (general,
 // execGeneral) the instructions the call-free inner loop hands back.
-func (c *CPU) run(budget int) {
+func (c *CPU) run(budget int) { c.runFrom(0, budget) }
+
+// runFrom is run for a turn whose first start instructions have already
+// run (the parallel phase, parallel.go), not yet counted in c.executed.
+func (c *CPU) runFrom(start, budget int) {
 	m := c.m
-	c.n = 0
+	c.n = start
 	for c.n < budget && !c.stopped {
 		// The interrupt check point: between page runs and after every
 		// instruction of the general path (MSR DAIFClr, MMIO writes, ERET

@@ -45,6 +45,9 @@ type Config struct {
 	Quantum int       // instructions per CPU per round-robin turn (default 1024)
 	Console io.Writer // PL011 output (nil = discard)
 	Seed    int64     // every random choice derives from it (the random csync policy, per CPU)
+	// Parallel runs the CPUs' plain instructions on host threads (parallel.go):
+	// faster with several CPUs, not deterministic. Quantum defaults to 65536.
+	Parallel bool
 
 	CPUModel          string // debug model: "cortex-a57" (default) or "debugv8p9" (debugregs.LookupModel)
 	Sync              string // debug-register sync window: "strict" (default), "eager", "random", "old"
@@ -80,6 +83,9 @@ type segment struct {
 type Stats struct {
 	Executed   []uint64 // instructions executed per CPU
 	Exceptions uint64   // exceptions taken, all CPUs
+	// ParallelExecuted is how many of the instructions ran in parallel
+	// phases (Config.Parallel), all CPUs.
+	ParallelExecuted uint64
 }
 
 // Machine is the simulated virt board.
@@ -101,6 +107,7 @@ type Machine struct {
 	pending   []Stop
 	actsBuf   [maxCPUs]Action
 	wasOnBuf  [maxCPUs]bool
+	local     [maxCPUs]int // instructions each CPU ran in this round's parallel phase (parallel.go)
 	lastCPU   int
 
 	bus   bus.Map        // the physical address space: RAM (reached through m.ram first), GIC, PL011
@@ -159,6 +166,9 @@ func New(cfg Config) (*Machine, error) {
 	}
 	if cfg.Quantum == 0 {
 		cfg.Quantum = 1024
+		if cfg.Parallel {
+			cfg.Quantum = parallelQuantum
+		}
 	}
 	if cfg.Quantum < 1 {
 		return nil, fmt.Errorf("target: quantum %d: want > 0", cfg.Quantum)
@@ -362,7 +372,7 @@ func (m *Machine) CPU(i int) *CPU {
 func (m *Machine) Stats() Stats {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	s := Stats{Exceptions: m.stats.Exceptions, Executed: make([]uint64, len(m.cpus))}
+	s := Stats{Exceptions: m.stats.Exceptions, ParallelExecuted: m.stats.ParallelExecuted, Executed: make([]uint64, len(m.cpus))}
 	for i, c := range m.cpus {
 		s.Executed[i] = c.executed
 	}

@@ -165,6 +165,10 @@ func (m *Machine) round(acts []Action, wasOn []bool, def Action) (Stop, bool) {
 	ran, anyOn := false, false
 	allIdle := true
 	longest := 0
+	if m.cfg.Parallel {
+		m.parallelPhase(acts, wasOn, def)
+		defer m.settleLocal()
+	}
 	for i, c := range m.cpus {
 		if !c.on {
 			continue
@@ -196,7 +200,8 @@ func (m *Machine) round(acts []Action, wasOn []bool, def Action) (Stop, bool) {
 		m.lastCPU = i
 		c.stopped, c.waiting = false, false
 		before := c.executed
-		c.run(budget)
+		c.runFrom(m.local[i], budget)
+		m.local[i] = 0
 		c.skipBPOn = false
 		d := int(c.executed - before)
 		if d > longest {

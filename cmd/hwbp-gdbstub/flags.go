@@ -30,6 +30,7 @@ type options struct {
 	seed              int64
 	livelockThreshold int
 	once              bool
+	parallel          bool
 	run               bool
 	kernel            string
 	dumpKernel        string
@@ -71,6 +72,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.Int64Var(&o.seed, "seed", 1, "seed for every random choice")
 	fs.IntVar(&o.livelockThreshold, "livelock-threshold", 1000, "repeated debug exceptions at one PC that count as a livelock (0 = off)")
 	fs.BoolVar(&o.once, "once", false, "exit when the guest powers off")
+	fs.BoolVar(&o.parallel, "parallel", false, "run the CPUs' plain instructions on host threads, one per CPU (faster with several CPUs; NOT deterministic: --seed no longer fixes the interleaving)")
 	fs.BoolVar(&o.run, "run", false, "start the machine running instead of halted at the entry point")
 	fs.StringVar(&o.kernel, "kernel", "", "run this kernel instead of the embedded one: an ELF built for the virt map, or an arm64 Linux Image")
 	fs.StringVar(&o.dumpKernel, "dump-kernel", "", "write the embedded kernel ELF to FILE and exit")

@@ -119,6 +119,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			LivelockThreshold: o.livelockThreshold,
 			GIC:               gicVersion,
 			Input:             input,
+			Parallel:          o.parallel,
 		},
 		Image:    g.elf,
 		Linux:    g.linux,
@@ -184,6 +185,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// shuts down cleanly (and removes a unix socket).
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	if o.parallel {
+		state += " in parallel (not deterministic)"
+	}
 	fmt.Fprintf(stderr, "hwbp-gdbstub: %d CPUs %s; listening on %s — connect with: gdb-multiarch -ex 'target remote %s'\n",
 		o.cpus, state, connect, connect)
 

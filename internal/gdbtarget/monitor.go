@@ -63,6 +63,9 @@ func (a *Adapter) monStats(_ []string, out io.Writer) error {
 		total += n
 	}
 	fmt.Fprintf(out, "total instructions %d\nexceptions %d\n", total, s.Exceptions)
+	if s.ParallelExecuted > 0 {
+		fmt.Fprintf(out, "instructions in parallel phases %d\n", s.ParallelExecuted)
+	}
 	fmt.Fprintf(out, "server goroutines %d\n", runtime.NumGoroutine())
 	fmt.Fprintf(out, "stops %d (breakpoint %d, watchpoint %d, step %d, interrupt %d)\n",
 		a.stats.stops, a.stats.bpHits, a.stats.watchHits, a.stats.steps, a.stats.interrupts)

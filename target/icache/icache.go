@@ -72,6 +72,15 @@ func (c *Cache) Page(pi uint64) (p *Page, fresh bool) {
 	return p, false
 }
 
+// Held returns the decoded page for RAM page index pi if the cache holds
+// one, else nil; it never creates or clears a page.
+func (c *Cache) Held(pi uint64) *Page {
+	if c.flags[pi]&c.bit == 0 {
+		return nil
+	}
+	return c.pages[pi]
+}
+
 // Pages is every page ever created, by RAM page index (nil where none).
 func (c *Cache) Pages() []*Page { return c.pages }
 

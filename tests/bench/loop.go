@@ -22,6 +22,7 @@ type loopCase struct {
 	armed     string   // what gdb must answer to arm (a software watchpoint would single-step everything)
 	div       uint64   // iterations per CPU = -iters / div
 	irIters   uint64   // iterations per CPU of the valgrind run
+	flags     []string // more flags for our stub (--parallel)
 	goal      string
 }
 
@@ -42,7 +43,9 @@ var loopCases = []loopCase{
 		irIters: 300_000, goal: "— (issue 15)"},
 	{key: "memcpy", name: "memcpy/strlen-like loop (ldp q, stp q, ldrb, add), no point", cpus: 1, guest: "MEMCPY", div: 10,
 		irIters: 300_000, goal: "— (issue 15)"},
-	{key: "cpus8", name: "`--cpus 8`, aggregate", cpus: 8, div: 4, irIters: 500_000, goal: "ours ≥ 1.8× 1 CPU (item 5)"},
+	{key: "cpus8", name: "`--cpus 8`, aggregate (deterministic: one host thread)", cpus: 8, div: 4, irIters: 500_000, goal: "—"},
+	{key: "cpus8-par", name: "`--cpus 8 --parallel`, aggregate", cpus: 8, flags: []string{"--parallel"}, div: 4, irIters: 500_000,
+		goal: "ours ≥ 1.8× 1 CPU (item 5)"},
 }
 
 // A measured case: MIPS on each machine and our host instructions per guest instruction.
@@ -79,10 +82,12 @@ func loopBench(dir string) {
 				rw.note = fmt.Sprintf("ours %.2f× our MMU off, qemu %.2f× its MMU off", r.ours/b.ours, r.qemu/b.qemu)
 				rw.met = yesNo(r.ours/b.ours >= 0.75)
 			}
-		case "cpus8":
+		case "cpus8", "cpus8-par":
 			if b, ok := res["none"]; ok {
 				rw.note = fmt.Sprintf("ours %.2f× our 1 CPU, qemu %.2f× its 1 CPU", r.ours/b.ours, r.qemu/b.qemu)
-				rw.met = yesNo(r.ours/b.ours >= 1.8)
+				if lc.key == "cpus8-par" {
+					rw.met = yesNo(r.ours/b.ours >= 1.8)
+				}
 			}
 		}
 		addRow(rw)
@@ -120,7 +125,7 @@ func (lc loopCase) timeOnce(machine, elf string) time.Duration {
 	if !lc.gdb {
 		cmd := qemuBatch(elf, lc.cpus)
 		if machine == "ours" {
-			cmd = ourBatch(elf, lc.cpus)
+			cmd = ourBatch(elf, lc.cpus, lc.flags...)
 		}
 		d, out, _ := timeRun(cmd)
 		lc.checkConsole(machine, out)
@@ -128,7 +133,7 @@ func (lc loopCase) timeOnce(machine, elf string) time.Duration {
 	}
 	start := qemuGdb(elf, lc.cpus)
 	if machine == "ours" {
-		start = ourGdb(elf, lc.cpus)
+		start = ourGdb(elf, lc.cpus, lc.flags...)
 	}
 	res, out, _ := gdbRun(elf, start, lc.script(), len(lc.arm) > 0)
 	lc.checkGdb(machine, elf, res, out)
@@ -138,11 +143,11 @@ func (lc loopCase) timeOnce(machine, elf string) time.Duration {
 // irOnce is the host instruction count of one run of ours under valgrind.
 func (lc loopCase) irOnce(elf string) float64 {
 	if !lc.gdb {
-		_, out, summary := timeRun(underValgrind(ourBatch(elf, lc.cpus)))
+		_, out, summary := timeRun(underValgrind(ourBatch(elf, lc.cpus, lc.flags...)))
 		lc.checkConsole("ours under valgrind", out)
 		return irOf(summary)
 	}
-	res, out, srv := gdbRun(elf, func(port int) *exec.Cmd { return underValgrind(ourGdb(elf, lc.cpus)(port)) }, lc.script(), len(lc.arm) > 0)
+	res, out, srv := gdbRun(elf, func(port int) *exec.Cmd { return underValgrind(ourGdb(elf, lc.cpus, lc.flags...)(port)) }, lc.script(), len(lc.arm) > 0)
 	lc.checkGdb("ours under valgrind", elf, res, out)
 	return irOf(srv)
 }
@@ -238,8 +243,9 @@ func qemuBatch(elf string, cpus int) *exec.Cmd {
 	return exec.Command("qemu-system-aarch64", append(qemuArgs(cpus), "-serial", "stdio", "-kernel", elf)...)
 }
 
-func ourBatch(elf string, cpus int) *exec.Cmd {
-	return exec.Command(*server, "--kernel", elf, "--cpus", strconv.Itoa(cpus), "--run", "--once", "--log-level", "warn", "127.0.0.1:0")
+func ourBatch(elf string, cpus int, flags ...string) *exec.Cmd {
+	args := append([]string{"--kernel", elf, "--cpus", strconv.Itoa(cpus), "--run", "--once", "--log-level", "warn"}, flags...)
+	return exec.Command(*server, append(args, "127.0.0.1:0")...)
 }
 
 // qemuGdb and ourGdb start a stub halted at the entry point for gdb; ours matches gdb's points itself (the
@@ -251,10 +257,11 @@ func qemuGdb(elf string, cpus int) func(port int) *exec.Cmd {
 	}
 }
 
-func ourGdb(elf string, cpus int) func(port int) *exec.Cmd {
+func ourGdb(elf string, cpus int, flags ...string) func(port int) *exec.Cmd {
 	return func(port int) *exec.Cmd {
-		return exec.Command(*server, "--kernel", elf, "--cpus", strconv.Itoa(cpus), "--hw-debug", "external", "--once",
-			"--log-level", "warn", fmt.Sprintf("127.0.0.1:%d", port))
+		args := append([]string{"--kernel", elf, "--cpus", strconv.Itoa(cpus), "--hw-debug", "external", "--once",
+			"--log-level", "warn"}, flags...)
+		return exec.Command(*server, append(args, fmt.Sprintf("127.0.0.1:%d", port))...)
 	}
 }
 

@@ -22,7 +22,7 @@ var (
 	iters   = flag.Uint64("iters", 100_000_000, "loop iterations per CPU of the unarmed cases (armed cases run fewer, docs/bench.md)")
 	server  = flag.String("server", "bin/hwbp-gdbstub", "the hwbp-gdbstub binary")
 	reps    = flag.Int("reps", 3, "repetitions; the best time counts")
-	only    = flag.String("only", "", "comma-separated parts (mips, gdb, livelock, linux) or cases (none, watch, hbreak, guest-wp, guest-bp, gdb-none, far-watch, fpsimd, memcpy, cpus8, linux-boot, linux-livelock, linux-idle, linux-mmu, linux-points); empty: all")
+	only    = flag.String("only", "", "comma-separated parts (mips, gdb, livelock, linux) or cases (none, watch, hbreak, guest-wp, guest-bp, gdb-none, far-watch, fpsimd, memcpy, cpus8, cpus8-par, linux-boot, linux-livelock, linux-idle, linux-mmu, linux-points); empty: all")
 	irCount = flag.Bool("ir", true, "count our host instructions per unit with valgrind (cachegrind, no cache simulation)")
 )
 
