@@ -17,25 +17,25 @@ import (
 func TestGDBParallelPoints(t *testing.T) {
 	s := startServer(t, "--parallel", "--cpus", "4", "--hw-debug", "external")
 	out := gdb(t, s.Addr, `
-watch workload_counter
-continue
-continue
-delete
 hbreak workload_done
 continue
 bt 1
 info threads
 delete
+watch workload_counter
+continue
+continue
+delete
 monitor stats
 `)
-	olds := regexp.MustCompile(`Hardware watchpoint 1: workload_counter\n\nOld value = (\d+)\nNew value = (\d+)`).FindAllStringSubmatch(out, -1)
+	olds := regexp.MustCompile(`Hardware watchpoint 2: workload_counter\n\nOld value = (\d+)\nNew value = (\d+)`).FindAllStringSubmatch(out, -1)
 	require.Len(t, olds, 2, out)
 	for _, m := range olds {
 		o, _ := strconv.Atoi(m[1])
 		n, _ := strconv.Atoi(m[2])
 		require.Equal(t, o+1, n, "the counter is incremented by one per hit:\n%s", out)
 	}
-	require.Regexp(t, `Breakpoint 2, (0x[0-9a-f]+ in )?workload_done `, out)
+	require.Regexp(t, `Breakpoint 1, (0x[0-9a-f]+ in )?workload_done `, out)
 	require.Contains(t, out, "#0  workload_done")
 	for i := 1; i <= 4; i++ {
 		require.Regexp(t, fmt.Sprintf(`Thread 1\.%d .*CPU#%d`, i, i-1), out)
