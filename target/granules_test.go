@@ -14,9 +14,14 @@ func withGranuleFilter(on bool, f func()) {
 	f()
 }
 
+// pairLoop touches the same two granules as benchLoop with a pair and an exclusive pair:
+// ldp x3, x4, [x1]; add x3, x3, #1; stp x3, x4, [x1]; ldxr x5, [x2]; stxr w6, x5, [x2]; subs; b.ne; wfi; b.
+var pairLoop = []uint32{0xa9401023, 0x91000463, 0xa9001023, 0xc85f7c45, 0xc8067c45, 0xf1000400, 0x54ffff41, 0xd503207f, 0x17ffffff}
+
 // gdb's watchpoints stop the loop at the same accesses, with the same state and the same slices, whether the
-// fast loop filters the watched page's granules or checks every access to it in full. The loop (benchLoop)
-// loads and stores the 8-byte counter at x1 and loads the word at x1+8, on every CPU.
+// fast loop filters the watched page's granules or checks every access to it in full. The loops (benchLoop,
+// pairLoop) load and store the 8-byte counter at x1 and load the word at x1+8, on every CPU; pairLoop's
+// LDP/STP and exclusives always take the full check on a watched page.
 func TestGranuleFilterMatchesFullCheck(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -40,7 +45,10 @@ func TestGranuleFilterMatchesFullCheck(t *testing.T) {
 		Stops  []Stop
 		Digest machineDigest
 	}
-	run := func(t *testing.T, start int64, length uint64, kind WatchKind, filtered bool) outcome {
+	run := func(t *testing.T, words []uint32, start int64, length uint64, kind WatchKind, filtered bool) outcome {
+		saved := benchLoop
+		benchLoop = words
+		defer func() { benchLoop = saved }()
 		m := loopMachine(t, 2, 300)
 		data := m.CPU(0).X[1]
 		m.SetExternalWatchpoint(0, uint64(int64(data)+start), length, kind, true)
@@ -61,14 +69,23 @@ func TestGranuleFilterMatchesFullCheck(t *testing.T) {
 		o.Digest = digest(m)
 		return o
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var filtered, full outcome
-			withGranuleFilter(true, func() { filtered = run(t, tt.start, tt.length, tt.kind, tt.filtered) })
-			withGranuleFilter(false, func() { full = run(t, tt.start, tt.length, tt.kind, tt.filtered) })
-			require.Equal(t, tt.hits, filtered.Stops[0].Kind == StopWatchpoint, "%+v", filtered.Stops[0])
-			require.Equal(t, full, filtered)
-		})
+	loops := []struct {
+		name  string
+		words []uint32
+	}{
+		{"ldr/str", benchLoop},
+		{"ldp/stp/ldxr/stxr", pairLoop},
+	}
+	for _, lp := range loops {
+		for _, tt := range tests {
+			t.Run(lp.name+"/"+tt.name, func(t *testing.T) {
+				var filtered, full outcome
+				withGranuleFilter(true, func() { filtered = run(t, lp.words, tt.start, tt.length, tt.kind, tt.filtered) })
+				withGranuleFilter(false, func() { full = run(t, lp.words, tt.start, tt.length, tt.kind, tt.filtered) })
+				require.Equal(t, tt.hits, filtered.Stops[0].Kind == StopWatchpoint, "%+v", filtered.Stops[0])
+				require.Equal(t, full, filtered)
+			})
+		}
 	}
 }
 
