@@ -30,7 +30,8 @@ func (c *CPU) inner(page *icache.Page, base uint64, limit int) (slow bool) {
 	n := c.n
 	insts := &page.Insts
 	exitPC, exitFar := uint64(0), false
-	var tgt uint64 // a taken branch's target
+	var missVA uint64 // a load or store's VA outside its micro-TLB (ldMiss, stMiss)
+	var tgt uint64    // a taken branch's target
 loop:
 	for {
 		// idx <= instsPage here: Insts[instsPage] is the page's end marker.
@@ -48,7 +49,8 @@ loop:
 		// page-aligned in VA and in RAM, off is aligned exactly when the
 		// address is.
 		case isa.OpLDRX:
-			if d := x[in.Rn] + in.Imm - ld.lo; d < ld.n {
+			d := x[in.Rn] + in.Imm - ld.lo
+			if d < ld.n {
 				if off := d + ld.off; off&7 == 0 {
 					if f := pageFlag(flags, off); f&pfWatch == 0 {
 						x[in.Rd] = load64(mem, off)
@@ -62,10 +64,13 @@ loop:
 						break
 					}
 				}
+				goto handBack
 			}
-			goto handBack
+			missVA = d + ld.lo
+			goto ldMiss
 		case isa.OpSTRX:
-			if d := x[in.Rn] + in.Imm - st.lo; d < st.n {
+			d := x[in.Rn] + in.Imm - st.lo
+			if d < st.n {
 				if off := d + st.off; off&7 == 0 {
 					if f := pageFlag(flags, off); f == 0 {
 						store64(mem, off, x[in.Rd])
@@ -79,8 +84,10 @@ loop:
 						break
 					}
 				}
+				goto handBack
 			}
-			goto handBack
+			missVA = d + st.lo
+			goto stMiss
 		case isa.OpADDI64:
 			x[in.Rd] = x[in.Rn] + in.Imm
 		case isa.OpSUBI64:
@@ -98,7 +105,8 @@ loop:
 		case isa.OpADDSI32:
 			x[in.Rd], c.NZCV = isa.Add32(x[in.Rn], in.Imm)
 		case isa.OpLDRW:
-			if d := x[in.Rn] + in.Imm - ld.lo; d < ld.n {
+			d := x[in.Rn] + in.Imm - ld.lo
+			if d < ld.n {
 				if off := d + ld.off; off&3 == 0 {
 					if f := pageFlag(flags, off); f&pfWatch == 0 {
 						x[in.Rd] = uint64(load32(mem, off))
@@ -112,8 +120,10 @@ loop:
 						break
 					}
 				}
+				goto handBack
 			}
-			goto handBack
+			missVA = d + ld.lo
+			goto ldMiss
 		case isa.OpADR, isa.OpMOVI:
 			x[in.Rd] = in.Imm
 		case isa.OpMOVK:
@@ -194,7 +204,11 @@ loop:
 			addr := in.Addr(x)
 			d := addr - ld.lo
 			off := d + ld.off
-			if d >= ld.n || addr&(uint64(1)<<in.Amt-1) != 0 || in.Flg&isa.FlgUnpriv != 0 ||
+			if d >= ld.n {
+				missVA = addr
+				goto ldMiss
+			}
+			if addr&(uint64(1)<<in.Amt-1) != 0 || in.Flg&isa.FlgUnpriv != 0 ||
 				pageFlag(flags, off)&pfWatch != 0 {
 				goto handBack
 			}
@@ -215,7 +229,11 @@ loop:
 			addr := in.Addr(x)
 			d := addr - st.lo
 			off := d + st.off
-			if d >= st.n || addr&(uint64(1)<<in.Amt-1) != 0 || in.Flg&isa.FlgUnpriv != 0 ||
+			if d >= st.n {
+				missVA = addr
+				goto stMiss
+			}
+			if addr&(uint64(1)<<in.Amt-1) != 0 || in.Flg&isa.FlgUnpriv != 0 ||
 				pageFlag(flags, off) != 0 {
 				goto handBack
 			}
@@ -235,7 +253,11 @@ loop:
 			addr := in.PairAddr(x)
 			d := addr - ld.lo
 			off := d + ld.off
-			if in.Amt != 3 || d >= ld.n8 || addr&7 != 0 ||
+			if d >= ld.n8 {
+				missVA = addr
+				goto ldMiss
+			}
+			if in.Amt != 3 || addr&7 != 0 ||
 				(pageFlag(flags, off)|pageFlag(flags, off+8))&pfWatch != 0 {
 				goto handBack
 			}
@@ -247,7 +269,11 @@ loop:
 			addr := in.PairAddr(x)
 			d := addr - st.lo
 			off := d + st.off
-			if in.Amt != 3 || d >= st.n8 || addr&7 != 0 ||
+			if d >= st.n8 {
+				missVA = addr
+				goto stMiss
+			}
+			if in.Amt != 3 || addr&7 != 0 ||
 				pageFlag(flags, off)|pageFlag(flags, off+8) != 0 {
 				goto handBack
 			}
@@ -317,7 +343,8 @@ loop:
 				break loop
 			}
 		case isa.OpSTRW:
-			if d := x[in.Rn] + in.Imm - st.lo; d < st.n {
+			d := x[in.Rn] + in.Imm - st.lo
+			if d < st.n {
 				if off := d + st.off; off&3 == 0 {
 					if f := pageFlag(flags, off); f == 0 {
 						store32(mem, off, uint32(x[in.Rd]))
@@ -331,8 +358,10 @@ loop:
 						break
 					}
 				}
+				goto handBack
 			}
-			goto handBack
+			missVA = d + st.lo
+			goto stMiss
 		case isa.OpMADD:
 			x[in.Rd] = isa.MaskSF(x[in.Ra]+x[in.Rn]*x[in.Rm], in.SF)
 		case isa.OpMSUB:
@@ -407,6 +436,18 @@ loop:
 	handBack: // the instruction at idx needs the general path: run executes it
 		slow = true
 		break loop
+	ldMiss: // another page than the load micro-TLB's: one of the CPU's recent pages, if it is (memory.go)
+		if e := c.mm.ldSet.find(missVA, c.mm.microGen); e != nil && e.lo != ld.lo {
+			*ld = *e
+			continue // the same instruction, with that page
+		}
+		goto handBack
+	stMiss:
+		if e := c.mm.stSet.find(missVA, c.mm.microGen); e != nil && e.lo != st.lo {
+			*st = *e
+			continue
+		}
+		goto handBack
 	indirect:
 		if tgt&3 != 0 { // a misaligned target: the PC alignment fault is run's
 			n += int(idx-seg) + 1

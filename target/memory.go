@@ -22,9 +22,12 @@ import (
 // micro-TLBs per CPU (mmuState.ld, .st): VAs [lo, lo+n) are RAM bytes
 // [off, off+n). With SCTLR_EL1.M = 0 each covers the whole RAM (VA = PA), so
 // the fast loop does what it always did; with the MMU on, access() fills
-// them with the page of its last successful RAM load or store. They are not
-// tagged with the TLB's Gen: every event that may change what they say
-// empties them instead (flushMicros): a write to a translation register, a
+// them with the page of its last successful RAM load or store, and keeps
+// the last pages of each in a small set (mmuState.ldSet, .stSet) the fast
+// loop swaps in on a miss without leaving (a kernel moves between its
+// stack, its data and the task it runs). They are not tagged with the TLB's
+// Gen: every event that may change what they say empties them instead
+// (flushMicros, which also bumps the sets' generation): a write to a translation register, a
 // TLBI applied to the CPU's TLB, an exception level change (seen by run
 // before every page run), and any change to the watchpoints. A page some
 // watchpoint covers (by VA) is never put in a micro-TLB.
@@ -44,18 +47,45 @@ const accAligned mmu.Access = 0x80
 
 // mmuState is a CPU's stage-1 translation state (CPU.mm).
 type mmuState struct {
-	mmu     *mmu.MMU
-	on      bool      // SCTLR_EL1.M
-	el      uint8     // the exception level ld and st were filled at
-	ld, st  dtlb      // the fast loop's data micro-TLBs (loads, stores)
-	fetch   mmu.Micro // run's instruction fetches (tagged with the TLB's Gen)
-	codeOff uint64    // RAM offset of the page run is executing (decodeAt)
+	mmu    *mmu.MMU
+	on     bool  // SCTLR_EL1.M
+	el     uint8 // the exception level ld and st were filled at
+	ld, st dtlb  // the fast loop's data micro-TLBs (loads, stores)
+	// ldSet, stSet: the pages ld and st held lately, valid while their gen is
+	// microGen (flushMicros bumps it): the fast loop swaps one in on a miss.
+	ldSet, stSet microSet
+	microGen     uint64
+	fetch        mmu.Micro // run's instruction fetches (tagged with the TLB's Gen)
+	codeOff      uint64    // RAM offset of the page run is executing (decodeAt)
 }
 
 // dtlb is a one-entry data micro-TLB of the fast loop: VAs [lo, lo+n) are
 // the RAM bytes [off, off+n), accessible as its kind says at mmuState.el.
 // A pair (16 bytes) at VA a fits when a-lo < n8 (n - 8; 0 when empty).
 type dtlb struct{ lo, n, n8, off uint64 }
+
+// microSet is a direct-mapped set of one-page dtlbs, by VA page number.
+type microSet [microSetSize]struct {
+	dtlb
+	gen uint64
+}
+
+const microSetSize = 64
+
+// find returns the entry holding VA va at generation gen, or nil.
+func (s *microSet) find(va, gen uint64) *dtlb {
+	e := &s[va>>pageShift&(microSetSize-1)]
+	if e.gen != gen || va-e.lo >= e.n {
+		return nil
+	}
+	return &e.dtlb
+}
+
+// put records d (one page) at generation gen.
+func (s *microSet) put(d dtlb, gen uint64) {
+	e := &s[d.lo>>pageShift&(microSetSize-1)]
+	e.dtlb, e.gen = d, gen
+}
 
 // split describes an accSplit access: n1 bytes at RAM offset off1, the
 // rest at RAM offset off2.
@@ -97,6 +127,7 @@ func (c *CPU) syncMMU() {
 // the whole RAM) for the current exception level.
 func (c *CPU) flushMicros() {
 	c.mm.el = c.EL
+	c.mm.microGen++ // forget ldSet and stSet
 	if c.mm.on {
 		c.mm.ld, c.mm.st = dtlb{}, dtlb{}
 		return
@@ -261,8 +292,10 @@ func (c *CPU) refillMicro(addr, o uint64, write bool) {
 	d := dtlb{lo: lo, n: pageSize, n8: pageSize - 8, off: o &^ (pageSize - 1)}
 	if write {
 		c.mm.st = d
+		c.mm.stSet.put(d, c.mm.microGen)
 	} else {
 		c.mm.ld = d
+		c.mm.ldSet.put(d, c.mm.microGen)
 	}
 }
 

@@ -231,6 +231,29 @@ func TestMMUTLBIAfterRemap(t *testing.T) {
 	abort(t, c, 0x96000145, 0x1_0000_0000)
 }
 
+// The micro-TLBs' sets of recent pages (memory.go) forget them at a TLBI: a load from a VA whose page was in
+// the set, after a remap and a TLBI, reads the new page.
+func TestMMUMicroSetAfterRemap(t *testing.T) {
+	m, c := mmuMachine(t)
+	const va, other = RAMBase + 0x102000, RAMBase + 0x104000
+	put64(m, va, 1)
+	put64(m, other, 5)
+	put64(m, RAMBase+0x303000, 2)
+	c.X[1] = va
+	exec1(t, m, c, wLDR)
+	require.Equal(t, uint64(1), c.X[3])
+	c.X[1] = other
+	exec1(t, m, c, wLDR)
+	require.Equal(t, uint64(5), c.X[3])
+	require.NotNil(t, c.mm.ldSet.find(va, c.mm.microGen), "the first page is in the set")
+	remap(m, va, RAMBase+0x303000, 0)
+	exec1(t, m, c, wTLBIIS)
+	require.Nil(t, c.mm.ldSet.find(va, c.mm.microGen), "the TLBI emptied the set")
+	c.X[1] = va
+	exec1(t, m, c, wLDR)
+	require.Equal(t, uint64(2), c.X[3])
+}
+
 func TestMMUInstructionAbort(t *testing.T) {
 	m, c := mmuMachine(t)
 	c.X[1] = 0x1_0000_0000

@@ -31,6 +31,7 @@ type options struct {
 	livelockThreshold int
 	once              bool
 	parallel          bool
+	cpuProfile        string
 	run               bool
 	kernel            string
 	dumpKernel        string
@@ -83,6 +84,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&o.dumpDTB, "dump-dtb", "", "write the device tree the machine would boot Linux with to FILE and exit (QEMU's -M virt,dumpdtb=)")
 	fs.StringVar(&o.symbols, "symbols", "", "serve this ELF (e.g. vmlinux) to gdb and name addresses with its symbols")
 	fs.IntVar(&o.gic, "gic", 2, "interrupt controller the device tree describes: 2 (GICv2, QEMU virt's default) or 3")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a Go CPU profile of the stub to FILE until it exits (go tool pprof)")
 	fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow listening on a non-loopback address")
 	fs.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	fs.StringVar(&o.logFormat, "log-format", "console", "log format: console or json")

@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/spf13/pflag"
@@ -41,6 +42,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	defer log.Sync()
+	if o.cpuProfile != "" {
+		stop, err := startCPUProfile(o.cpuProfile)
+		if err != nil {
+			fmt.Fprintln(stderr, "hwbp-gdbstub:", err)
+			return 1
+		}
+		defer stop()
+	}
 
 	if o.dumpKernel != "" {
 		if err := os.WriteFile(o.dumpKernel, kernelsim.KernelELF, 0o644); err != nil {
@@ -271,4 +280,21 @@ func newLogger(o *options, w io.Writer) (*zap.Logger, error) {
 		enc = zapcore.NewConsoleEncoder(encCfg)
 	}
 	return zap.New(zapcore.NewCore(enc, zapcore.AddSync(w), level)), nil
+}
+
+// startCPUProfile writes a Go CPU profile of the stub to path until stop
+// (--cpuprofile, for `go tool pprof`).
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		_ = f.Close()
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		_ = f.Close()
+	}, nil
 }
