@@ -171,11 +171,11 @@ func (c *CPU) fetchOK(pc uint64) (pa uint64, ok bool) {
 			acc |= mmu.EL0
 		}
 		tlb := c.mm.mmu.TLB()
-		if pa, ok = c.mm.fetch.Lookup(pc, tlb.Gen(), acc); !ok {
-			if f := c.mm.mmu.Refill(&c.mm.fetch, pc, acc); !f.OK() {
+		if pa, ok = c.mm.fetch.of(pc).Lookup(pc, tlb.Gen(), acc); !ok {
+			if f := c.mm.mmu.Refill(c.mm.fetch.of(pc), pc, acc); !f.OK() {
 				fsc, pa = f.FSC(), 0
 			} else {
-				pa, _ = c.mm.fetch.Lookup(pc, tlb.Gen(), acc)
+				pa, _ = c.mm.fetch.of(pc).Lookup(pc, tlb.Gen(), acc)
 			}
 		}
 	}

@@ -55,14 +55,22 @@ type mmuState struct {
 	// microGen (flushMicros bumps it): the fast loop swaps one in on a miss.
 	ldSet, stSet microSet
 	microGen     uint64
-	fetch        mmu.Micro // run's instruction fetches (tagged with the TLB's Gen)
-	codeOff      uint64    // RAM offset of the page run is executing (decodeAt)
+	fetch        fetchSet // run's instruction fetches (tagged with the TLB's Gen)
+	codeOff      uint64   // RAM offset of the page run is executing (decodeAt)
 }
 
 // dtlb is a one-entry data micro-TLB of the fast loop: VAs [lo, lo+n) are
 // the RAM bytes [off, off+n), accessible as its kind says at mmuState.el.
 // A pair (16 bytes) at VA a fits when a-lo < n8 (n - 8; 0 when empty).
 type dtlb struct{ lo, n, n8, off uint64 }
+
+// fetchSet is the instruction fetch's micro-TLBs, direct-mapped by VA page
+// number (code moves between a few pages: a caller's, a callee's, the
+// vectors); each is tagged with the TLB's generation, so none needs a flush.
+type fetchSet [16]mmu.Micro
+
+// of returns the entry for VA va.
+func (s *fetchSet) of(va uint64) *mmu.Micro { return &s[va>>pageShift&(uint64(len(s))-1)] }
 
 // microSet is a direct-mapped set of one-page dtlbs, by VA page number.
 type microSet [microSetSize]struct {

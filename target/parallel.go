@@ -87,7 +87,7 @@ func (c *CPU) runLocal(budget int) {
 				acc |= mmu.EL0
 			}
 			var ok bool
-			if pa, ok = c.mm.fetch.Lookup(c.PC, c.mm.mmu.TLB().Gen(), acc); !ok {
+			if pa, ok = c.mm.fetch.of(c.PC).Lookup(c.PC, c.mm.mmu.TLB().Gen(), acc); !ok {
 				return
 			}
 		}
