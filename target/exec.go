@@ -19,6 +19,12 @@ func (c *CPU) run(budget int) { c.runFrom(0, budget) }
 func (c *CPU) runFrom(start, budget int) {
 	m := c.m
 	c.n = start
+	// The page of the last fetch: while the PC stays on it at the same EL
+	// and the TLB's generation (bumped by every TLBI and translation
+	// register write) stands, the translation and the decoded page stand.
+	var lastBase, lastPA, lastGen uint64
+	lastEL := uint8(0xff)
+	var lastPage *icache.Page
 	for c.n < budget && !c.stopped {
 		// The interrupt check point: between page runs and after every
 		// instruction of the general path (MSR DAIFClr, MMIO writes, ERET
@@ -34,15 +40,20 @@ func (c *CPU) runFrom(start, budget int) {
 		}
 		pc := c.PC
 		c.sliceN = uint64(c.n)
-		pa, ok := c.fetchOK(pc)
-		if !ok {
-			c.n++
-			continue
-		}
-		page := m.codePage(pa, pc) // decoded code is keyed by physical page
-		c.mm.codeOff = pa&^(pageSize-1) - RAMBase
-		limit := budget
 		base := pc &^ (pageSize - 1)
+		page := lastPage
+		if gen := c.mm.mmu.TLB().Gen(); base != lastBase || c.EL != lastEL || gen != lastGen || c.IL || pc&3 != 0 {
+			pa, ok := c.fetchOK(pc)
+			if !ok {
+				c.n++
+				lastEL = 0xff
+				continue
+			}
+			page = m.codePage(pa, pc) // decoded code is keyed by physical page
+			lastBase, lastPA, lastGen, lastEL, lastPage = base, pa&^(pageSize-1), c.mm.mmu.TLB().Gen(), c.EL, page
+		}
+		c.mm.codeOff = lastPA - RAMBase
+		limit := budget
 		code := page // what inner runs
 		if page.BP {
 			switch {
