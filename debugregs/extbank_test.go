@@ -170,3 +170,31 @@ func TestSetWatchRange(t *testing.T) {
 	_, ok = c.WatchpointMatch(0xffff_ffff_ffff_fffc, 4, AccessLoad, 0, false)
 	require.True(t, ok)
 }
+
+// WatchpointMayMatch is false only where WatchpointMatch must miss: outside the span of every range.
+func TestWatchpointMayMatch(t *testing.T) {
+	var c Comparators
+	require.False(t, c.WatchpointMayMatch(0x1000, 8), "empty bank")
+	require.True(t, c.SetWatchRange(0, 0x1010, 0x1017, LSCStore))
+	require.True(t, c.SetWatchRange(2, 0x1040, 0x1040, LSCLoad))
+	tests := []struct {
+		addr, size uint64
+		may        bool
+	}{
+		{0x1008, 8, false},                // ends just below the span
+		{0x1009, 8, true},                 // its last byte is the first watched
+		{0x1020, 8, true},                 // between the ranges: inside the span, the full check misses
+		{0x1040, 1, true},                 // the span's last byte
+		{0x1041, 8, false},                // above the span
+		{^uint64(0) - 3, 8, false},        // wraps: checked up to the top only, above the span
+		{0, 0x1010, false},                // ends at the span's start
+		{0xffff_ffff_ffff_0000, 8, false}, // far above
+	}
+	for _, tt := range tests {
+		require.Equal(t, tt.may, c.WatchpointMayMatch(tt.addr, tt.size), "%#x+%d", tt.addr, tt.size)
+		if !tt.may {
+			_, ok := c.WatchpointMatch(tt.addr, tt.size, AccessRMW, 1, false)
+			require.False(t, ok, "%#x+%d", tt.addr, tt.size)
+		}
+	}
+}

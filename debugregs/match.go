@@ -266,6 +266,13 @@ func (c *Comparators) WatchpointMatch(addr, size uint64, kind AccessKind, el uin
 	return h, ok
 }
 
+// WatchpointMayMatch is WatchpointMatch's first test, small enough to inline in an executor's access
+// path: false when the access of size bytes at addr misses the span of every watchpoint's range (a
+// wrapping access is kept for the full check).
+func (c *Comparators) WatchpointMayMatch(addr, size uint64) bool {
+	return c.nwp != 0 && addr <= c.wpLast && (addr+size > c.wpLo || addr+size <= addr)
+}
+
 // watchpointMatch is WatchpointMatch restricted to the comparators in allow, filling h on a hit.
 func (c *Comparators) watchpointMatch(h *WatchHit, addr, size uint64, kind AccessKind, el uint8, unprivileged bool, allow uint64) bool {
 	if size == 0 {

@@ -122,3 +122,43 @@ func TestExternalAndGuestWatchAgree(t *testing.T) {
 		})
 	}
 }
+
+// gdb's watchpoints at the top of the address space (kernel VAs with the MMU on): a range ending at the last
+// byte, or wrapping past it, watches up to the top (before the one bank, a range whose end wrapped to 0
+// never matched), and the lowest-numbered comparator hit names the stop.
+func TestExternalWatchAtTheTop(t *testing.T) {
+	const top = ^uint64(0)
+	type point struct {
+		idx           int
+		start, length uint64
+		kind          WatchKind
+	}
+	tests := []struct {
+		name       string
+		points     []point
+		addr, size uint64
+		write      bool
+		want       Stop // Kind 0: no hit
+	}{
+		{"the last 8 bytes, a store", []point{{1, top - 7, 8, WatchWrite}}, top - 3, 4, true,
+			Stop{Kind: StopWatchpoint, Addr: top - 3, Watch: WatchWrite}},
+		{"the last 8 bytes, a load passes", []point{{1, top - 7, 8, WatchWrite}}, top - 3, 4, false, Stop{}},
+		{"a range wrapping past the top", []point{{0, top - 7, 16, WatchRead}}, top - 7, 8, false,
+			Stop{Kind: StopWatchpoint, Addr: top - 7, Watch: WatchRead}},
+		{"two comparators: the lower index names the stop", []point{{3, top - 15, 16, WatchAccess}, {2, top - 3, 4, WatchWrite}},
+			top - 7, 8, true, Stop{Kind: StopWatchpoint, Addr: top - 3, Watch: WatchWrite}},
+		{"below the range", []point{{0, top - 7, 8, WatchAccess}}, top - 15, 8, true, Stop{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := loopMachine(t, 1, 3)
+			c := m.CPU(0)
+			for _, p := range tt.points {
+				m.SetExternalWatchpoint(p.idx, p.start, p.length, p.kind, true)
+			}
+			require.True(t, m.vaWatched(top&^(pageSize-1)))
+			require.Equal(t, tt.want.Kind != 0, m.watchHit(c, tt.addr, tt.size, tt.write))
+			require.Equal(t, tt.want, c.stop)
+		})
+	}
+}

@@ -515,7 +515,7 @@ func (m *Machine) SetExternalWatchpoint(idx int, start, length uint64, kind Watc
 // records the stop on c and returns true. The lowest-numbered comparator hit
 // names the stop.
 func (m *Machine) watchHit(c *CPU, addr, size uint64, write bool) bool {
-	if m.extOff[c.index] {
+	if m.extOff[c.index] || !m.ext.WatchpointMayMatch(addr, size) {
 		return false
 	}
 	kind := debugregs.AccessLoad
