@@ -15,10 +15,10 @@ import "github.com/hwbp-gdbstub/hwbp-gdbstub/debugregs"
 // take the full check too: a filtered pair in inner cost the unarmed loop
 // 16% (28.5 → 33.2 host instructions per guest instruction: the compiler
 // spilled inner's registers), more than pairs on watched pages gain.
-// A page covered whole has no bitmaps and
-// takes the full check for every access, as before. The bitmaps are
-// rebuilt on every change to the external bank and whenever the guest
-// watch pages are (any CPU's debug-register generation). With the
+// A page covered whole has no bitmaps and takes the full check for every
+// access, as before. The bitmaps, like the watch page flags, are rebuilt
+// from the watched ranges on every change to the external bank and
+// whenever any CPU's debug-register generation changes. With the
 // MMU on, pages a watchpoint's VA may hit never enter the micro-TLBs
 // (memory.go), so the filter only ever sees physical pages no watchpoint
 // can match through the VA being accessed.
