@@ -16,6 +16,11 @@
 // by one goroutine. The executor's hot path asks two booleans (NeedsInstructionCheck, WatchArmed) and
 // pays nothing more when nothing is armed.
 //
+// A Comparators bank also serves an external debugger on its own (no enables, no sync window): the
+// machine keeps gdb's watchpoints in one, each over any byte range (Comparators.SetWatchRange; not an
+// architectural comparator), so guest and gdb points share one matching model, and WatchRanges is the
+// one description of watched bytes that page and granule filters are built from.
+//
 // The machine has EL0 and EL1 only, Non-secure, AArch64 only at the debug target EL (EL1); there is no
 // EL2, EL3, external debugger, FEAT_BWE, FEAT_ABLE, FEAT_RME or FEAT_UAO.
 //

@@ -118,10 +118,15 @@ func (c *Comparators) AddWatchpoint(n int, wcr DBGWCR, wvr DBGWVR) bool {
 	if !ok {
 		return false
 	}
-	w := wpComparator{
+	c.addWatch(wpComparator{
 		n: uint8(n), pac: wcr.PAC(), ssc: wcr.SSC(), hmc: wcr.HMC(), lsc: wcr.LSC(),
 		lo: lo, last: lo + (size - 1),
-	}
+	})
+	return true
+}
+
+// addWatch appends w and widens the bank's bounds.
+func (c *Comparators) addWatch(w wpComparator) {
 	if c.nwp == 0 {
 		c.wpLo, c.wpLast = w.lo, w.last
 	} else {
@@ -129,7 +134,64 @@ func (c *Comparators) AddWatchpoint(n int, wcr DBGWCR, wvr DBGWVR) bool {
 	}
 	c.wp[c.nwp] = w
 	c.nwp++
+}
+
+// SetWatchRange makes watchpoint n (0..63) watch the bytes [lo, last] for the accesses lsc selects, at EL0
+// and EL1, in place of any watchpoint n the bank had, and reports whether it did (n in range, lo <= last,
+// lsc not reserved). It is not an architectural comparator: the external debug route uses it for the part
+// of a WatchRegion that lies inside gdb's range, which no DBGWCR/DBGWVR pair need describe. The bank
+// stays in ascending n when it is built only by SetWatchRange, as the external route's is.
+func (c *Comparators) SetWatchRange(n int, lo, last uint64, lsc LSC) bool {
+	if n < 0 || n >= maxComparators || lo > last || lsc == LSCReserved {
+		return false
+	}
+	c.ClearWatchpoint(n)
+	c.addWatch(wpComparator{n: uint8(n), pac: PACEL0EL1, lsc: lsc, lo: lo, last: last})
+	for i := c.nwp - 1; i > 0 && c.wp[i-1].n > c.wp[i].n; i-- {
+		c.wp[i-1], c.wp[i] = c.wp[i], c.wp[i-1]
+	}
 	return true
+}
+
+// ClearWatchpoint removes watchpoint n from the bank, if it is there.
+func (c *Comparators) ClearWatchpoint(n int) {
+	k := 0
+	for i := range c.nwp {
+		if int(c.wp[i].n) != n {
+			c.wp[k] = c.wp[i]
+			k++
+		}
+	}
+	c.nwp = k
+	for i := range c.nwp {
+		if i == 0 {
+			c.wpLo, c.wpLast = c.wp[0].lo, c.wp[0].last
+		} else {
+			c.wpLo, c.wpLast = min(c.wpLo, c.wp[i].lo), max(c.wpLast, c.wp[i].last)
+		}
+	}
+	if c.nwp == 0 {
+		c.wpLo, c.wpLast = 0, 0
+	}
+}
+
+// WatchRange is what a page or granule filter needs of one watchpoint in a bank: its number, the bytes
+// [Lo, Last] it watches (inclusive, so a range may end at the top of the address space) and the accesses
+// it matches. It is the one description of a watched region the executor builds its filters from.
+type WatchRange struct {
+	N        int
+	Lo, Last uint64
+	LSC      LSC
+}
+
+// WatchRanges yields the bank's watchpoints in the order added.
+func (c *Comparators) WatchRanges(yield func(WatchRange) bool) {
+	for i := range c.nwp {
+		w := &c.wp[i]
+		if !yield(WatchRange{N: int(w.n), Lo: w.lo, Last: w.last, LSC: w.lsc}) {
+			return
+		}
+	}
 }
 
 // watchedRange is the byte range [lo, lo+size) a watchpoint's MASK/BAS select (see AddWatchpoint).
@@ -190,6 +252,7 @@ type WatchHit struct {
 	Matched    uint64 // bit n set for each matching watchpoint n
 	Comparator int    // the lowest-numbered matching watchpoint
 	Start      uint64 // first byte that watchpoint watches
+	LSC        LSC    // the accesses that watchpoint matches
 	WnR        bool   // ESR.WnR: the access is reported as a write
 	CM         bool   // ESR.CM: cache maintenance
 }
@@ -201,6 +264,13 @@ func (c *Comparators) WatchpointMatch(addr, size uint64, kind AccessKind, el uin
 	var h WatchHit
 	ok := c.watchpointMatch(&h, addr, size, kind, el, unprivileged, ^uint64(0))
 	return h, ok
+}
+
+// WatchpointMayMatch is WatchpointMatch's first test, small enough to inline in an executor's access
+// path: false when the access of size bytes at addr misses the span of every watchpoint's range (a
+// wrapping access is kept for the full check).
+func (c *Comparators) WatchpointMayMatch(addr, size uint64) bool {
+	return c.nwp != 0 && addr <= c.wpLast && (addr+size > c.wpLo || addr+size <= addr)
 }
 
 // watchpointMatch is WatchpointMatch restricted to the comparators in allow, filling h on a hit.
@@ -226,7 +296,7 @@ func (c *Comparators) watchpointMatch(h *WatchHit, addr, size uint64, kind Acces
 			continue
 		}
 		if h.Matched == 0 || int(w.n) < h.Comparator {
-			h.Comparator, h.Start = int(w.n), w.lo
+			h.Comparator, h.Start, h.LSC = int(w.n), w.lo, w.lsc
 		}
 		h.Matched |= 1 << w.n
 		if w.lsc&LSCLoad != 0 && kind&AccessLoad != 0 {

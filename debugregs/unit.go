@@ -212,6 +212,23 @@ func (u *Unit) PageMayWatch(addr uint64) bool {
 	return u.window && u.sync == SyncRandom && u.archView.wpArmed && u.archView.cmp.PageMayWatch(addr)
 }
 
+// WatchRanges yields every watchpoint an access could hit under the current generation: those PageMayWatch
+// consults (the effective bank while armed, and inside a random sync window the architectural one too, so
+// a comparator may come twice). An executor builds its page and granule filters from them, and rebuilds
+// them when Generation changes.
+func (u *Unit) WatchRanges(yield func(WatchRange) bool) {
+	if u.effView.wpArmed {
+		for r := range u.effView.cmp.WatchRanges {
+			if !yield(r) {
+				return
+			}
+		}
+	}
+	if u.window && u.sync == SyncRandom && u.archView.wpArmed {
+		u.archView.cmp.WatchRanges(yield)
+	}
+}
+
 // pickView chooses, for SyncRandom, which state instruction number icount sees inside a window.
 func (u *Unit) pickView(icount uint64) {
 	if !u.window || u.sync != SyncRandom {

@@ -182,70 +182,20 @@ func (c *CPU) takePendingWatch(pc uint64) (stopped bool) {
 	return c.debugException(ev, pc, c.icount()-1)
 }
 
-// refreshGuestWatch rebuilds pfGuestWatch (and pfWatch) from every CPU's enabled watchpoints, effective
-// and architectural (a superset of what CheckAccess can match under any sync policy).
+// refreshGuestWatch rebuilds the guest watch ranges (and from them pfGuestWatch, pfWatch and the
+// granules) from every CPU's Unit: the watchpoints CheckAccess can match under any sync policy
+// (Unit.WatchRanges, what PageMayWatch consults).
 func (m *Machine) refreshGuestWatch() {
-	for _, pi := range m.guestWatchPages {
-		f := m.pageFlags[pi] &^ pfGuestWatch
-		if f&pfExtWatch == 0 {
-			f &^= pfWatch
-		}
-		m.pageFlags[pi] = f
-	}
-	m.guestWatchPages = m.guestWatchPages[:0]
-	m.guestWatchVA = m.guestWatchVA[:0]
-	defer m.flushAllMicros()
-	defer m.rebuildGranules() // after the new pages are flagged (granules.go)
+	s := &m.guestWatch
+	s.ranges = s.ranges[:0]
 	for _, c := range m.cpus {
 		u := c.dbg
 		c.dw.gen = u.Generation()
-		if !u.WatchArmed() {
-			continue
-		}
-		for n := range u.Model().Watchpoints {
-			for _, effective := range [2]bool{true, false} {
-				var wcr, wvr uint64
-				if effective {
-					wcr, _ = u.Effective(debugregs.KindDBGWCR, n)
-					wvr, _ = u.Effective(debugregs.KindDBGWVR, n)
-				} else {
-					wcr, _ = u.Register(debugregs.KindDBGWCR, n)
-					wvr, _ = u.Register(debugregs.KindDBGWVR, n)
-				}
-				w := debugregs.DBGWCR(wcr)
-				if !w.E() {
-					continue
-				}
-				lo, size := wvr&^7, uint64(8)
-				if mask := w.MASK(); mask >= 3 {
-					size = 1 << mask
-					lo = wvr &^ (size - 1)
-				}
-				m.flagGuestWatch(lo, size)
-			}
+		for r := range u.WatchRanges {
+			s.ranges = append(s.ranges, r)
 		}
 	}
-}
-
-// flagGuestWatch marks the RAM pages overlapping [lo, lo+size).
-func (m *Machine) flagGuestWatch(lo, size uint64) {
-	m.guestWatchVA = append(m.guestWatchVA, [2]uint64{lo, size})
-	end := lo + size - 1
-	if end < lo {
-		end = ^uint64(0)
-	}
-	top := RAMBase + m.ramSize - 1
-	if end < RAMBase || lo > top {
-		return
-	}
-	first := (max(lo, RAMBase) - RAMBase) >> pageShift
-	last := (min(end, top) - RAMBase) >> pageShift
-	for pi := first; pi <= last; pi++ {
-		if m.pageFlags[pi]&pfGuestWatch == 0 {
-			m.pageFlags[pi] |= pfGuestWatch | pfWatch
-			m.guestWatchPages = append(m.guestWatchPages, pi)
-		}
-	}
+	m.watchRangesChanged(s)
 }
 
 // DefaultLivelockThreshold is the command line's default for Config.LivelockThreshold (docs/design.md §9).

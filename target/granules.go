@@ -1,6 +1,10 @@
 package target
 
-// The granule filter of watchpoints (gdb's and the guest's own).
+import "github.com/hwbp-gdbstub/hwbp-gdbstub/debugregs"
+
+// The granule filter of watchpoints (gdb's and the guest's own), and the
+// one owner of the watched ranges it and the page flags are built from
+// (watchSource).
 //
 // A page that watchpoints (gdb's or the guest's own) overlap only in part
 // keeps two bitmaps of its 8-byte granules: those a read may match and
@@ -11,10 +15,10 @@ package target
 // take the full check too: a filtered pair in inner cost the unarmed loop
 // 16% (28.5 → 33.2 host instructions per guest instruction: the compiler
 // spilled inner's registers), more than pairs on watched pages gain.
-// A page covered whole has no bitmaps and
-// takes the full check for every access, as before. The bitmaps are
-// rebuilt on every change to the external bank and whenever the guest
-// watch pages are (any CPU's debug-register generation). With the
+// A page covered whole has no bitmaps and takes the full check for every
+// access, as before. The bitmaps, like the watch page flags, are rebuilt
+// from the watched ranges on every change to the external bank and
+// whenever any CPU's debug-register generation changes. With the
 // MMU on, pages a watchpoint's VA may hit never enter the micro-TLBs
 // (memory.go), so the filter only ever sees physical pages no watchpoint
 // can match through the VA being accessed.
@@ -58,20 +62,77 @@ func (g *granules) watched(off uint64, f uint8, write bool) bool {
 	return bits[bit>>6]>>(bit&63)&1 != 0
 }
 
-// rebuildGranules recomputes the bitmaps from gdb's watchpoints (SetExternalWatchpoint) and every CPU's
-// enabled guest watchpoints (refreshGuestWatch: their regions in either view, read and write alike, a
-// superset of what the architectural check can match under any EL, MDSCR or PSTATE).
+// watchSource is one owner's watched ranges: gdb's bank (Machine.ext) or every CPU's debug Unit, as
+// debugregs describes them (WatchRanges), with the RAM pages its flag bit marks. Page flags, granule
+// bitmaps and the MMU's per-VA check (vaWatched) are all built from these ranges and nothing else.
+type watchSource struct {
+	bit    uint8                  // pfExtWatch or pfGuestWatch
+	ranges []debugregs.WatchRange // what the owner may match
+	pages  []uint64               // RAM pages carrying bit
+}
+
+// setRanges replaces s's ranges with those ranges yields.
+func (s *watchSource) setRanges(ranges func(func(debugregs.WatchRange) bool)) {
+	s.ranges = s.ranges[:0]
+	for r := range ranges {
+		s.ranges = append(s.ranges, r)
+	}
+}
+
+// watchRangesChanged rebuilds what derives from s's ranges: its page flags (pfWatch with s.bit), then
+// the granule bitmaps and the micro-TLBs, which follow both sources.
+func (m *Machine) watchRangesChanged(s *watchSource) {
+	for _, pi := range s.pages {
+		f := m.pageFlags[pi] &^ s.bit
+		if f&(pfExtWatch|pfGuestWatch) == 0 {
+			f &^= pfWatch
+		}
+		m.pageFlags[pi] = f
+	}
+	s.pages = s.pages[:0]
+	top := RAMBase + m.ramSize - 1
+	for _, r := range s.ranges {
+		if r.Last < RAMBase || r.Lo > top {
+			continue
+		}
+		first := (max(r.Lo, RAMBase) - RAMBase) >> pageShift
+		last := (min(r.Last, top) - RAMBase) >> pageShift
+		for pi := first; pi <= last; pi++ {
+			if m.pageFlags[pi]&s.bit == 0 {
+				m.pageFlags[pi] |= s.bit | pfWatch
+				s.pages = append(s.pages, pi)
+			}
+		}
+	}
+	m.rebuildGranules()
+	m.flushAllMicros() // a page watched by VA must leave the micro-TLBs (memory.go)
+}
+
+// watchKindOf is the gdb watch kind of a comparator's LSC.
+func watchKindOf(lsc debugregs.LSC) WatchKind {
+	switch lsc {
+	case debugregs.LSCLoad:
+		return WatchRead
+	case debugregs.LSCStore:
+		return WatchWrite
+	}
+	return WatchAccess
+}
+
+// rebuildGranules recomputes the bitmaps from gdb's watchpoints (their kinds) and every CPU's guest
+// watchpoints (read and write alike, a superset of what the architectural check can match under any
+// EL, MDSCR or PSTATE).
 func (m *Machine) rebuildGranules() {
 	g := &m.granules
 	for i := 0; i < g.n; i++ {
 		m.pageFlags[g.pages[i].page] &^= pfGranules | granuleSlots
 	}
 	g.n, g.overflow = 0, false
-	for _, e := range m.wlist {
-		m.granuleRegion(e.w.start, e.w.length, e.w.kind)
+	for _, r := range m.extWatch.ranges {
+		m.granuleRegion(r.Lo, r.Last, watchKindOf(r.LSC))
 	}
-	for _, r := range m.guestWatchVA {
-		m.granuleRegion(r[0], r[1], WatchAccess)
+	for _, r := range m.guestWatch.ranges {
+		m.granuleRegion(r.Lo, r.Last, WatchAccess)
 	}
 	if g.overflow || granuleFilterOff {
 		g.n = 0
@@ -81,12 +142,8 @@ func (m *Machine) rebuildGranules() {
 	}
 }
 
-// granuleRegion marks [start, start+length) for kind on the pages it covers in part.
-func (m *Machine) granuleRegion(start, length uint64, kind WatchKind) {
-	end := start + length - 1
-	if end < start {
-		end = ^uint64(0)
-	}
+// granuleRegion marks the bytes [start, end] for kind on the pages it covers in part.
+func (m *Machine) granuleRegion(start, end uint64, kind WatchKind) {
 	for _, a := range [2]uint64{start &^ (pageSize - 1), end &^ (pageSize - 1)} {
 		off, ok := m.ramRange(a, pageSize)
 		if !ok || start <= a && end >= a+pageSize-1 {

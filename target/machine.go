@@ -6,10 +6,10 @@ import (
 	"io"
 	"math"
 	"runtime"
-	"sort"
 	"sync"
 	"sync/atomic"
 
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/debugregs"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/bus"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/dev/gic"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/dev/pl011"
@@ -117,16 +117,15 @@ type Machine struct {
 	uart  *pl011.UART
 	input inputLine // Config.Input's bytes on their way to the UART (interrupt.go)
 
-	swBP            map[uint64]int // address -> reference count (soft + external)
-	bpGen           uint64         // bumped on any change to swBP (trapped copies follow it, gdbbreak.go)
-	soft            map[uint64]bool
-	extBP           map[int]uint64
-	extWP           map[int]extWatch
-	extOff          [maxCPUs]bool   // the external bank does not match on this CPU (SetExternalCPU)
-	hypercalls      map[uint64]bool // HVC function ids that stop the machine
-	guestWatchPages []uint64        // pages carrying pfGuestWatch (debugwire.go)
-	guestWatchVA    [][2]uint64     // the VA ranges (start, size) behind them, for the MMU's per-VA check (memory.go)
-	wlist           []watchEntry    // extWP sorted by index
+	swBP       map[uint64]int // address -> reference count (soft + external)
+	bpGen      uint64         // bumped on any change to swBP (trapped copies follow it, gdbbreak.go)
+	soft       map[uint64]bool
+	extBP      map[int]uint64
+	ext        debugregs.Comparators // gdb's watchpoints: the external bank, comparator idx (SetExternalWatchpoint)
+	extOff     [maxCPUs]bool         // the external bank does not match on this CPU (SetExternalCPU)
+	hypercalls map[uint64]bool       // HVC function ids that stop the machine
+	extWatch   watchSource           // ext's ranges and the pages carrying pfExtWatch (granules.go)
+	guestWatch watchSource           // every CPU's guest watchpoint ranges, pages carrying pfGuestWatch (debugwire.go)
 
 	segments       []segment
 	entry          uint64
@@ -138,16 +137,6 @@ type Machine struct {
 	off            bool   // SYSTEM_OFF happened
 	offText        string // reason
 	stats          Stats
-}
-
-type watchEntry struct {
-	idx int
-	w   extWatch
-}
-
-type extWatch struct {
-	start, length uint64
-	kind          WatchKind
 }
 
 // New builds a machine; call LoadSegment and Reset before Resume.
@@ -196,9 +185,10 @@ func New(cfg Config) (*Machine, error) {
 		swBP:       map[uint64]int{},
 		soft:       map[uint64]bool{},
 		extBP:      map[int]uint64{},
-		extWP:      map[int]extWatch{},
 		hypercalls: map[uint64]bool{},
 		timerNext:  math.MaxUint64,
+		extWatch:   watchSource{bit: pfExtWatch},
+		guestWatch: watchSource{bit: pfGuestWatch},
 	}
 	m.flagArr = (*[maxPages]uint8)(m.pageFlags[:maxPages])
 	m.code = icache.New(int(cfg.RAMSize/pageSize), m.pageFlags, pfCode)
@@ -488,72 +478,56 @@ func (k WatchKind) String() string {
 	return fmt.Sprintf("WatchKind(%d)", k)
 }
 
-// SetExternalWatchpoint arms or disarms comparator idx of the external
-// watchpoint bank over [start, start+length). A hit stops the machine before
-// the access with Stop{Kind: StopWatchpoint, Addr: max(access start, start)}.
+// lsc is the comparator LSC of a watch kind (LSCReserved, never matching, for an unknown kind).
+func (k WatchKind) lsc() debugregs.LSC {
+	switch k {
+	case WatchWrite:
+		return debugregs.LSCStore
+	case WatchRead:
+		return debugregs.LSCLoad
+	case WatchAccess:
+		return debugregs.LSCAny
+	}
+	return debugregs.LSCReserved
+}
+
+// SetExternalWatchpoint arms or disarms comparator idx (0..63; others are
+// ignored) of the external watchpoint bank over [start, start+length) (up
+// to the top of the address space if that wraps). A hit stops the machine
+// before the access with Stop{Kind: StopWatchpoint, Addr: max(access start,
+// start)} for the lowest-numbered comparator hit.
 func (m *Machine) SetExternalWatchpoint(idx int, start, length uint64, kind WatchKind, on bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	delete(m.extWP, idx)
+	m.ext.ClearWatchpoint(idx)
 	if on && length > 0 {
-		m.extWP[idx] = extWatch{start, length, kind}
-	}
-	m.wlist = m.wlist[:0]
-	for i, w := range m.extWP {
-		m.wlist = append(m.wlist, watchEntry{i, w})
-	}
-	sort.Slice(m.wlist, func(a, b int) bool { return m.wlist[a].idx < m.wlist[b].idx })
-	for i, f := range m.pageFlags {
-		f &^= pfExtWatch
-		if f&pfGuestWatch == 0 {
-			f &^= pfWatch
+		last := start + (length - 1)
+		if last < start {
+			last = ^uint64(0)
 		}
-		m.pageFlags[i] = f
+		m.ext.SetWatchRange(idx, start, last, kind.lsc())
 	}
-	for _, w := range m.extWP {
-		end := w.start + w.length - 1
-		if end < w.start {
-			end = ^uint64(0)
-		}
-		for a := w.start &^ (pageSize - 1); ; a += pageSize {
-			if off, ok := m.ramRange(a, 1); ok {
-				m.pageFlags[off>>pageShift] |= pfWatch | pfExtWatch
-			}
-			if a >= end&^(pageSize-1) {
-				break
-			}
-		}
-	}
-	m.rebuildGranules()
-	m.flushAllMicros() // a page watched by VA must leave the micro-TLBs (memory.go)
+	m.extWatch.setRanges(m.ext.WatchRanges)
+	m.watchRangesChanged(&m.extWatch)
 }
 
 // watchHit checks the external watchpoints against an access; on a hit it
-// records the stop on c and returns true. Comparators are checked in index order.
+// records the stop on c and returns true. The lowest-numbered comparator hit
+// names the stop.
 func (m *Machine) watchHit(c *CPU, addr, size uint64, write bool) bool {
-	if m.extOff[c.index] {
+	if m.extOff[c.index] || !m.ext.WatchpointMayMatch(addr, size) {
 		return false
 	}
-	for _, e := range m.wlist {
-		w := e.w
-		if addr+size <= w.start || addr >= w.start+w.length {
-			continue
-		}
-		var kind WatchKind
-		switch {
-		case w.kind == WatchAccess:
-			kind = WatchAccess
-		case write && w.kind == WatchWrite:
-			kind = WatchWrite
-		case !write && w.kind == WatchRead:
-			kind = WatchRead
-		default:
-			continue
-		}
-		c.setStop(Stop{Kind: StopWatchpoint, CPU: c.index, Addr: max(addr, w.start), Watch: kind})
-		return true
+	kind := debugregs.AccessLoad
+	if write {
+		kind = debugregs.AccessStore
 	}
-	return false
+	h, ok := m.ext.WatchpointMatch(addr, size, kind, 1, false)
+	if !ok {
+		return false
+	}
+	c.setStop(Stop{Kind: StopWatchpoint, CPU: c.index, Addr: max(addr, h.Start), Watch: watchKindOf(h.LSC)})
+	return true
 }
 
 func (c *CPU) setStop(s Stop) {

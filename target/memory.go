@@ -242,7 +242,7 @@ func (c *CPU) accessMMU(addr, size uint64, unaligned bool, acc mmu.Access) (kind
 		}
 		pa2 = r2.PA + (addr+size-1)&(pageSize-1)
 	}
-	if (len(m.wlist) > 0 || len(m.guestWatchVA) > 0) && size > 0 &&
+	if len(m.extWatch.ranges)+len(m.guestWatch.ranges) > 0 && size > 0 &&
 		(m.watchHit(c, addr, size, write) || c.guestWatch(addr, size, write)) {
 		return accFault, 0
 	}
@@ -311,14 +311,11 @@ func (c *CPU) refillMicro(addr, o uint64, write bool) {
 // match an access in the page at VA lo.
 func (m *Machine) vaWatched(lo uint64) bool {
 	hi := lo + pageSize - 1
-	for _, e := range m.wlist {
-		if end := e.w.start + e.w.length - 1; !(end < lo && end >= e.w.start) && e.w.start <= hi {
-			return true
-		}
-	}
-	for _, w := range m.guestWatchVA {
-		if end := w[0] + w[1] - 1; !(end < lo && end >= w[0]) && w[0] <= hi {
-			return true
+	for _, s := range [2]*watchSource{&m.extWatch, &m.guestWatch} {
+		for _, r := range s.ranges {
+			if r.Lo <= hi && r.Last >= lo {
+				return true
+			}
 		}
 	}
 	return false
