@@ -7,5 +7,6 @@ func (m *Machine) Unload() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.segments = nil
+	m.boot = nil
 	m.clock, m.idleRounds, m.idleWait = 0, 0, false
 }

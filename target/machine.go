@@ -128,6 +128,7 @@ type Machine struct {
 	guestWatch watchSource           // every CPU's guest watchpoint ranges, pages carrying pfGuestWatch (debugwire.go)
 
 	segments       []segment
+	boot           *BootRegs // CPU 0's registers at a reset (SetBootRegs)
 	entry          uint64
 	idleRounds     int    // consecutive rounds with every running CPU waiting
 	idleWait       bool   // the round was idle and only console input can end it: Resume waits
@@ -313,10 +314,32 @@ func (m *Machine) resetLocked(entry uint64) {
 		c.reset(entry)
 		c.on = c.index == 0
 	}
+	if b := m.boot; b != nil {
+		c := m.cpus[0]
+		for i, x := range b.X {
+			c.SetReg(i, x)
+		}
+		c.SetReg(RegPState, b.PState)
+	}
 	m.resetDevices()
 	m.pending = nil
 	m.off = false
 	m.offText = ""
+}
+
+// BootRegs is what CPU 0 holds at every reset besides the PC: a boot
+// protocol's registers (Linux: x0 = the device tree).
+type BootRegs struct {
+	X      [4]uint64
+	PState uint64
+}
+
+// SetBootRegs makes every later reset (Reset, PSCI SYSTEM_RESET) start CPU 0
+// with b; nil: the architectural reset values.
+func (m *Machine) SetBootRegs(b *BootRegs) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.boot = b
 }
 
 // ReadMemory copies RAM at addr into p; error if any byte is outside RAM.

@@ -90,3 +90,45 @@ func TestLinuxBusyboxMatchesQEMU(t *testing.T) {
 	require.NotContains(t, ours.Console, "Floating-point is not implemented")
 	require.Equal(t, userLines(qemu.Console), lines)
 }
+
+// Linux's reboot is PSCI SYSTEM_RESET: the machine enters the Image again as at power-on (x0 = the device
+// tree), so the second boot reaches user space as the first did, on our machine as on QEMU (without
+// -no-reboot).
+func TestLinuxRebootBootsAgain(t *testing.T) {
+	initrd := busyboxInitramfs(t)
+	cmdline := linux.BaseCmdline[:strings.Index(linux.BaseCmdline, " ")] + ` rdinit=/bin/busybox -- sh -c "echo ok; busybox reboot -f"`
+	k := linux.Linux61
+	qargs, err := linux.QEMUArgs(k, 2, cmdline)
+	require.NoError(t, err)
+	var args []string
+	for i := 0; i < len(qargs); i++ {
+		switch qargs[i] {
+		case "-no-reboot":
+			continue
+		case "-initrd":
+			qargs[i+1] = initrd
+		}
+		args = append(args, qargs[i])
+	}
+	twice := func(console, _ string) bool { return strings.Count(console, "\nok") >= 2 }
+	qemuBin, err := exec.LookPath("qemu-system-aarch64")
+	require.NoError(t, err)
+	qemuDone := make(chan linux.Run, 1)
+	go func() {
+		run, err := linux.Watch(exec.CommandContext(context.Background(), qemuBin, args...), 90*time.Second, twice)
+		if err != nil {
+			run.Stderr += err.Error()
+		}
+		qemuDone <- run
+	}()
+	ours, err := linux.Watch(exec.Command(serverBin, "--kernel", linuxOut(t, k.Image), "--initrd", initrd,
+		"--append", cmdline, "--mem", "512M", "--cpus", "2", "--run", "127.0.0.1:0"), 90*time.Second, twice)
+	require.NoError(t, err)
+	qemu := <-qemuDone
+	for name, run := range map[string]linux.Run{"ours": ours, "QEMU": qemu} {
+		require.True(t, twice(run.Console, ""), "%s: the second boot did not reach user space:\n%s", name, tail(run.Console, 4000))
+		require.Equal(t, 2, strings.Count(run.Console, "Linux version "+linuxRelease(t, k)+" "), name)
+		require.Contains(t, run.Console, "reboot: Restarting system", name)
+	}
+	require.Equal(t, userLines(qemu.Console), userLines(ours.Console))
+}

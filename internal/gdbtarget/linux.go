@@ -21,13 +21,12 @@ func (a *Adapter) bootLinux() error {
 	}
 	e := a.linux.Entry
 	a.m.Reset(e.PC)
-	c := a.m.CPU(0)
-	for i, x := range e.X {
-		c.SetReg(i, x)
-	}
 	// The flags are the machine's reset value (Z set): QEMU's boot stub leaves them so at the Image's first
-	// instruction, and booting.rst says nothing about them.
-	c.SetReg(target.RegPState, e.PSTATE&^nzcvMask|c.Reg(target.RegPState)&nzcvMask)
+	// instruction, and booting.rst says nothing about them. A PSCI SYSTEM_RESET (Linux's reboot) enters the
+	// Image again in the same state.
+	pstate := e.PSTATE&^nzcvMask | a.m.CPU(0).Reg(target.RegPState)&nzcvMask
+	a.m.SetBootRegs(&target.BootRegs{X: e.X, PState: pstate})
+	a.m.Reset(e.PC)
 	a.rebooted()
 	return nil
 }
