@@ -53,33 +53,51 @@ func userLines(console string) []string {
 	return out
 }
 
-// Under Linux with FP and AdvSIMD advertised, Debian's arm64 busybox-static runs as init on our machine
-// as on QEMU, with the same output.
-func TestLinuxBusyboxMatchesQEMU(t *testing.T) {
+// busyboxBoth boots Linux 6.1 with busybox running script as init, on our machine and on QEMU at the same
+// time, for at most bound each; stop ends a run early (linux.Watch). reboot lets QEMU restart on a
+// SYSTEM_RESET (no -no-reboot) and keeps our stub running past a power-off (no --once).
+func busyboxBoth(t *testing.T, script string, reboot bool, bound time.Duration,
+	stop func(console, stderr string) bool) (ours, qemu linux.Run) {
+	t.Helper()
 	initrd := busyboxInitramfs(t)
-	cmdline := linux.BaseCmdline[:strings.Index(linux.BaseCmdline, " ")] + ` rdinit=/bin/busybox -- sh -c "` + busyboxScript + `"`
+	cmdline := linux.BaseCmdline[:strings.Index(linux.BaseCmdline, " ")] + ` rdinit=/bin/busybox -- sh -c "` + script + `"`
 	k := linux.Linux61
 	qargs, err := linux.QEMUArgs(k, 2, cmdline)
 	require.NoError(t, err)
-	for i := range qargs {
-		if qargs[i] == "-initrd" {
+	var args []string
+	for i := 0; i < len(qargs); i++ {
+		switch {
+		case qargs[i] == "-no-reboot" && reboot:
+			continue
+		case qargs[i] == "-initrd":
 			qargs[i+1] = initrd
 		}
+		args = append(args, qargs[i])
 	}
 	qemuBin, err := exec.LookPath("qemu-system-aarch64")
 	require.NoError(t, err)
 	qemuDone := make(chan linux.Run, 1)
 	go func() {
-		run, err := linux.Watch(exec.CommandContext(context.Background(), qemuBin, qargs...), 60*time.Second, nil)
+		run, err := linux.Watch(exec.CommandContext(context.Background(), qemuBin, args...), bound, stop)
 		if err != nil {
 			run.Stderr += err.Error()
 		}
 		qemuDone <- run
 	}()
-	ours, err := linux.Watch(exec.Command(serverBin, "--kernel", linuxOut(t, k.Image), "--initrd", initrd,
-		"--append", cmdline, "--mem", "512M", "--cpus", "2", "--run", "--once", "127.0.0.1:0"), 60*time.Second, nil)
+	ourArgs := []string{"--kernel", linuxOut(t, k.Image), "--initrd", initrd, "--append", cmdline, "--mem", "512M",
+		"--cpus", "2", "--run"}
+	if !reboot {
+		ourArgs = append(ourArgs, "--once")
+	}
+	ours, err = linux.Watch(exec.Command(serverBin, append(ourArgs, "127.0.0.1:0")...), bound, stop)
 	require.NoError(t, err)
-	qemu := <-qemuDone
+	return ours, <-qemuDone
+}
+
+// Under Linux with FP and AdvSIMD advertised, Debian's arm64 busybox-static runs as init on our machine
+// as on QEMU, with the same output.
+func TestLinuxBusyboxMatchesQEMU(t *testing.T) {
+	ours, qemu := busyboxBoth(t, busyboxScript, false, 60*time.Second, nil)
 	require.True(t, ours.PoweredOff, "busybox did not power off; console:\n%s", tail(ours.Console, 4000))
 	require.True(t, qemu.PoweredOff, "QEMU: %s\n%s", qemu.Stderr, tail(qemu.Console, 4000))
 	lines := userLines(ours.Console)
@@ -95,39 +113,12 @@ func TestLinuxBusyboxMatchesQEMU(t *testing.T) {
 // tree), so the second boot reaches user space as the first did, on our machine as on QEMU (without
 // -no-reboot).
 func TestLinuxRebootBootsAgain(t *testing.T) {
-	initrd := busyboxInitramfs(t)
-	cmdline := linux.BaseCmdline[:strings.Index(linux.BaseCmdline, " ")] + ` rdinit=/bin/busybox -- sh -c "echo ok; busybox reboot -f"`
-	k := linux.Linux61
-	qargs, err := linux.QEMUArgs(k, 2, cmdline)
-	require.NoError(t, err)
-	var args []string
-	for i := 0; i < len(qargs); i++ {
-		switch qargs[i] {
-		case "-no-reboot":
-			continue
-		case "-initrd":
-			qargs[i+1] = initrd
-		}
-		args = append(args, qargs[i])
-	}
 	twice := func(console, _ string) bool { return strings.Count(console, "\nok") >= 2 }
-	qemuBin, err := exec.LookPath("qemu-system-aarch64")
-	require.NoError(t, err)
-	qemuDone := make(chan linux.Run, 1)
-	go func() {
-		run, err := linux.Watch(exec.CommandContext(context.Background(), qemuBin, args...), 90*time.Second, twice)
-		if err != nil {
-			run.Stderr += err.Error()
-		}
-		qemuDone <- run
-	}()
-	ours, err := linux.Watch(exec.Command(serverBin, "--kernel", linuxOut(t, k.Image), "--initrd", initrd,
-		"--append", cmdline, "--mem", "512M", "--cpus", "2", "--run", "127.0.0.1:0"), 90*time.Second, twice)
-	require.NoError(t, err)
-	qemu := <-qemuDone
+	ours, qemu := busyboxBoth(t, "echo ok; busybox reboot -f", true, 90*time.Second, twice)
+	release := linuxRelease(t, linux.Linux61)
 	for name, run := range map[string]linux.Run{"ours": ours, "QEMU": qemu} {
 		require.True(t, twice(run.Console, ""), "%s: the second boot did not reach user space:\n%s", name, tail(run.Console, 4000))
-		require.Equal(t, 2, strings.Count(run.Console, "Linux version "+linuxRelease(t, k)+" "), name)
+		require.Equal(t, 2, strings.Count(run.Console, "Linux version "+release+" "), name)
 		require.Contains(t, run.Console, "reboot: Restarting system", name)
 	}
 	require.Equal(t, userLines(qemu.Console), userLines(ours.Console))
