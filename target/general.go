@@ -439,19 +439,7 @@ func (c *CPU) execGeneral(in *isa.Inst) int {
 		}
 		x[in.Rd] = isa.MaskSF(r, in.SF)
 	case isa.OpCCMN, isa.OpCCMP:
-		if isa.Passes(in.Cond, c.NZCV) {
-			b := in.Imm
-			if in.Flg&isa.FlgImmCmp == 0 {
-				b = x[in.Rm]
-			}
-			if in.Op == isa.OpCCMP {
-				_, c.NZCV = isa.AddWithCarry(x[in.Rn], ^b, 1, in.SF)
-			} else {
-				_, c.NZCV = isa.AddWithCarry(x[in.Rn], b, 0, in.SF)
-			}
-		} else {
-			c.NZCV = uint64(in.Amt) << 28
-		}
+		c.NZCV = isa.CondCompare(in, x[in.Rn], isa.CompareOperand(in, x[in.Rm]), c.NZCV, in.Op == isa.OpCCMN)
 	case isa.OpCSEL, isa.OpCSINC, isa.OpCSINV, isa.OpCSNEG:
 		var r uint64
 		if isa.Passes(in.Cond, c.NZCV) {

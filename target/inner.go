@@ -362,6 +362,12 @@ loop:
 			}
 			missVA = d + st.lo
 			goto stMiss
+		case isa.OpANDSI: // TST, ANDS immediate
+			r := isa.MaskSF(x[in.Rn]&in.Imm, in.SF)
+			c.NZCV = isa.LogicFlags(r, in.SF)
+			x[in.Rd] = r
+		case isa.OpEXTR: // and ROR immediate
+			x[in.Rd] = isa.Extr(x[in.Rn], x[in.Rm], in.Amt, in.SF)
 		case isa.OpMADD:
 			x[in.Rd] = isa.MaskSF(x[in.Ra]+x[in.Rn]*x[in.Rm], in.SF)
 		case isa.OpMSUB:

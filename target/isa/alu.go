@@ -302,3 +302,26 @@ func DP1(op Op, a uint64, sf bool) uint64 {
 	}
 	return 0
 }
+
+// CondCompare is the NZCV a CCMP (or, with cmn, CCMN) leaves: the
+// comparison's flags when its condition passes on nzcv, else its immediate
+// flags (Inst.Amt). b is Rm's value or the immediate (FlgImmCmp).
+func CondCompare(in *Inst, a, b, nzcv uint64, cmn bool) uint64 {
+	if !Passes(in.Cond, nzcv) {
+		return uint64(in.Amt) << 28
+	}
+	if cmn {
+		_, f := AddWithCarry(a, b, 0, in.SF)
+		return f
+	}
+	_, f := AddWithCarry(a, ^b, 1, in.SF)
+	return f
+}
+
+// CompareOperand is a CCMP/CCMN's second operand: the immediate or rm.
+func CompareOperand(in *Inst, rm uint64) uint64 {
+	if in.Flg&FlgImmCmp != 0 {
+		return in.Imm
+	}
+	return rm
+}
