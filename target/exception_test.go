@@ -181,6 +181,33 @@ func TestSystemRegisterInstructions(t *testing.T) {
 	require.Equal(t, uint64(0x02000000), c.SR[cpu.IdxESR])
 }
 
+// MRS SP_EL0 (Linux's current) runs in the fast loop at EL1h, and is still UNDEFINED at EL1t and EL0.
+func TestMRSSPEL0(t *testing.T) {
+	tests := []struct {
+		name      string
+		el, spsel uint8
+		undefined bool
+	}{
+		{"EL1h", 1, 1, false},
+		{"EL1t", 1, 0, true},
+		{"EL0t", 0, 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, c := newTestMachine(t, 0xd5384101) // mrs x1, sp_el0
+			c.SPBank[0] = 0x4000e000
+			c.SetMode(tt.el, tt.spsel)
+			step(t, m)
+			if tt.undefined {
+				require.Equal(t, uint64(0x02000000), c.SR[cpu.IdxESR], "UNDEFINED")
+				return
+			}
+			require.Equal(t, uint64(0x4000e000), c.X[1])
+			require.Equal(t, uint64(testCode+4), c.PC)
+		})
+	}
+}
+
 func TestDaifAndOSLock(t *testing.T) {
 	m, c := newTestMachine(t,
 		0xd50342ff, // msr daifclr, #2

@@ -333,6 +333,11 @@ loop:
 				x[in.Rd] = c.SR[in.Amt&(uint8(len(c.SR))-1)]
 			case isa.MRSPlain:
 				x[in.Rd] = c.SR[in.Amt&(uint8(len(c.SR))-1)]
+			case isa.MRSSPEL0:
+				if c.EL != 1 || c.SPSel != 1 {
+					goto handBack
+				}
+				x[in.Rd] = c.SPBank[0]
 			case isa.MRSCounter: // counter(): the round's clock plus this instruction's slot in the slice
 				x[in.Rd] = c.m.clock + uint64(n+int(idx-seg)+1)
 			default:

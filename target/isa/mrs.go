@@ -9,6 +9,7 @@ const (
 	MRSPlainEL1       // storage register, EL0 access UNDEFINED: c.SR[amt] at EL1
 	MRSPlain          // storage register EL0 may read too: c.SR[amt]
 	MRSCounter        // CNTVCT_EL0/CNTPCT_EL0: counter()
+	MRSSPEL0          // SP_EL0 (Linux's current task): SPBank[0] at EL1 with SPSel = 1
 )
 
 // mrsInst decodes MRS rd, key, choosing what readSys would do where that
@@ -30,6 +31,8 @@ func mrsInst(rd uint8, key uint32) Inst {
 		in.Cond, in.Amt = MRSPlain, uint8(i)
 	case key == cpu.KeyCNTVCT || key == cpu.KeyCNTPCT:
 		in.Cond = MRSCounter
+	case key == cpu.KeySPEL0:
+		in.Cond = MRSSPEL0
 	}
 	return in
 }
