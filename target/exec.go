@@ -34,7 +34,7 @@ func (c *CPU) runFrom(start, budget int) {
 		}
 		if c.mm.on {
 			if c.EL != c.mm.el {
-				c.flushMicros() // the data micro-TLBs hold one EL's permissions
+				c.switchMicros() // the data micro-TLBs hold one EL's permissions
 			}
 			c.PC = c.mm.mmu.Context().BranchAddr(c.PC) // a branch to a tagged address (TBI) drops the tag
 		}

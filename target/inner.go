@@ -448,13 +448,13 @@ loop:
 		slow = true
 		break loop
 	ldMiss: // another page than the load micro-TLB's: one of the CPU's recent pages, if it is (memory.go)
-		if e := c.mm.ldSet.find(missVA, c.mm.microGen); e != nil && e.lo != ld.lo {
+		if e := c.mm.ldCur.find(missVA, c.mm.microGen); e != nil && e.lo != ld.lo {
 			*ld = *e
 			continue // the same instruction, with that page
 		}
 		goto handBack
 	stMiss:
-		if e := c.mm.stSet.find(missVA, c.mm.microGen); e != nil && e.lo != st.lo {
+		if e := c.mm.stCur.find(missVA, c.mm.microGen); e != nil && e.lo != st.lo {
 			*st = *e
 			continue
 		}

@@ -51,9 +51,11 @@ type mmuState struct {
 	on     bool  // SCTLR_EL1.M
 	el     uint8 // the exception level ld and st were filled at
 	ld, st dtlb  // the fast loop's data micro-TLBs (loads, stores)
-	// ldSet, stSet: the pages ld and st held lately, valid while their gen is
-	// microGen (flushMicros bumps it): the fast loop swaps one in on a miss.
-	ldSet, stSet microSet
+	// ldSet, stSet: the pages ld and st held lately at each EL, valid while
+	// their gen is microGen (flushMicros bumps it): the fast loop swaps one
+	// in on a miss. An EL change only changes which (switchMicros).
+	ldSet, stSet [2]microSet
+	ldCur, stCur *microSet // the current EL's
 	microGen     uint64
 	fetch        fetchSet // run's instruction fetches (tagged with the TLB's Gen)
 	codeOff      uint64   // RAM offset of the page run is executing (decodeAt)
@@ -136,6 +138,7 @@ func (c *CPU) syncMMU() {
 func (c *CPU) flushMicros() {
 	c.mm.el = c.EL
 	c.mm.microGen++ // forget ldSet and stSet
+	c.mm.ldCur, c.mm.stCur = &c.mm.ldSet[c.EL&1], &c.mm.stSet[c.EL&1]
 	if c.mm.on {
 		c.mm.ld, c.mm.st = dtlb{}, dtlb{}
 		return
@@ -143,6 +146,16 @@ func (c *CPU) flushMicros() {
 	n := c.m.ramSize
 	c.mm.ld = dtlb{lo: RAMBase, n: n, n8: n - 8}
 	c.mm.st = c.mm.ld
+}
+
+// switchMicros points the data micro-TLBs at the current EL (run calls it
+// when the EL changed with the MMU on): they empty, and each EL's recent
+// pages stay in its sets (their permissions are that EL's; everything else
+// that could change them flushes).
+func (c *CPU) switchMicros() {
+	c.mm.el = c.EL
+	c.mm.ld, c.mm.st = dtlb{}, dtlb{}
+	c.mm.ldCur, c.mm.stCur = &c.mm.ldSet[c.EL&1], &c.mm.stSet[c.EL&1]
 }
 
 // flushAllMicros empties every CPU's data micro-TLBs (watchpoints changed).
@@ -300,10 +313,10 @@ func (c *CPU) refillMicro(addr, o uint64, write bool) {
 	d := dtlb{lo: lo, n: pageSize, n8: pageSize - 8, off: o &^ (pageSize - 1)}
 	if write {
 		c.mm.st = d
-		c.mm.stSet.put(d, c.mm.microGen)
+		c.mm.stCur.put(d, c.mm.microGen)
 	} else {
 		c.mm.ld = d
-		c.mm.ldSet.put(d, c.mm.microGen)
+		c.mm.ldCur.put(d, c.mm.microGen)
 	}
 }
 

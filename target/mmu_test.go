@@ -245,10 +245,10 @@ func TestMMUMicroSetAfterRemap(t *testing.T) {
 	c.X[1] = other
 	exec1(t, m, c, wLDR)
 	require.Equal(t, uint64(5), c.X[3])
-	require.NotNil(t, c.mm.ldSet.find(va, c.mm.microGen), "the first page is in the set")
+	require.NotNil(t, c.mm.ldCur.find(va, c.mm.microGen), "the first page is in the set")
 	remap(m, va, RAMBase+0x303000, 0)
 	exec1(t, m, c, wTLBIIS)
-	require.Nil(t, c.mm.ldSet.find(va, c.mm.microGen), "the TLBI emptied the set")
+	require.Nil(t, c.mm.ldCur.find(va, c.mm.microGen), "the TLBI emptied the set")
 	c.X[1] = va
 	exec1(t, m, c, wLDR)
 	require.Equal(t, uint64(2), c.X[3])
