@@ -181,28 +181,36 @@ func TestSystemRegisterInstructions(t *testing.T) {
 	require.Equal(t, uint64(0x02000000), c.SR[cpu.IdxESR])
 }
 
-// MRS SP_EL0 (Linux's current) runs in the fast loop at EL1h, and is still UNDEFINED at EL1t and EL0.
-func TestMRSSPEL0(t *testing.T) {
+// MRS and MSR of SP_EL0 (Linux's current) and MSR of ELR_EL1 run in the fast loop at EL1h, and are still
+// UNDEFINED where the architecture says (SP_EL0 at EL1t and EL0, ELR_EL1 at EL0).
+func TestFastLoopSystemRegisters(t *testing.T) {
+	const mrsSPEL0, msrSPEL0, msrELR = 0xd5384101, 0xd5184102, 0xd5184022 // mrs x1, sp_el0; msr sp_el0, x2; msr elr_el1, x2
 	tests := []struct {
 		name      string
+		word      uint32
 		el, spsel uint8
 		undefined bool
+		check     func(c *CPU) uint64
 	}{
-		{"EL1h", 1, 1, false},
-		{"EL1t", 1, 0, true},
-		{"EL0t", 0, 0, true},
+		{"mrs sp_el0, EL1h", mrsSPEL0, 1, 1, false, func(c *CPU) uint64 { return c.X[1] }},
+		{"mrs sp_el0, EL1t", mrsSPEL0, 1, 0, true, nil},
+		{"mrs sp_el0, EL0t", mrsSPEL0, 0, 0, true, nil},
+		{"msr sp_el0, EL1h", msrSPEL0, 1, 1, false, func(c *CPU) uint64 { return c.SPBank[0] }},
+		{"msr sp_el0, EL0t", msrSPEL0, 0, 0, true, nil},
+		{"msr elr_el1, EL1h", msrELR, 1, 1, false, func(c *CPU) uint64 { return c.SR[cpu.IdxELR] }},
+		{"msr elr_el1, EL0t", msrELR, 0, 0, true, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, c := newTestMachine(t, 0xd5384101) // mrs x1, sp_el0
-			c.SPBank[0] = 0x4000e000
+			m, c := newTestMachine(t, tt.word)
+			c.SPBank[0], c.X[2] = 0x4000e000, 0x4000e000
 			c.SetMode(tt.el, tt.spsel)
 			step(t, m)
 			if tt.undefined {
 				require.Equal(t, uint64(0x02000000), c.SR[cpu.IdxESR], "UNDEFINED")
 				return
 			}
-			require.Equal(t, uint64(0x4000e000), c.X[1])
+			require.Equal(t, uint64(0x4000e000), tt.check(c))
 			require.Equal(t, uint64(testCode+4), c.PC)
 		})
 	}

@@ -347,6 +347,25 @@ loop:
 				idx++ // see above
 				break loop
 			}
+		case isa.OpMSR:
+			switch in.Cond {
+			case isa.MSRPlainEL1:
+				if c.EL == 0 {
+					goto handBack
+				}
+				c.SR[in.Amt&(uint8(len(c.SR))-1)] = x[in.Rn]
+			case isa.MSRSPEL0:
+				if c.EL != 1 || c.SPSel != 1 {
+					goto handBack
+				}
+				c.SPBank[0] = x[in.Rn]
+			default:
+				goto handBack
+			}
+			if n+int(idx-seg)+2 >= limit {
+				idx++ // as MRS
+				break loop
+			}
 		case isa.OpSTRW:
 			d := x[in.Rn] + in.Imm - st.lo
 			if d < st.n {

@@ -525,7 +525,7 @@ func decodeSystem(w uint32) Inst {
 		if l == 1 {
 			return mrsInst(zrDst(rt), uint32(key))
 		}
-		return Inst{Op: OpMSR, Rn: zr(rt), Imm: key}
+		return msrInst(zr(rt), uint32(key))
 	}
 	return undef()
 }

@@ -36,3 +36,27 @@ func mrsInst(rd uint8, key uint32) Inst {
 	}
 	return in
 }
+
+// How inner may execute an MSR (Inst.Cond of OpMSR; amt is the cpu.Table
+// index). Anything else goes to writeSys.
+const (
+	MSRGeneral  uint8 = iota
+	MSRPlainEL1       // ELR_EL1, SPSR_EL1, TPIDR_EL1: storage with no effect, EL0 access UNDEFINED
+	MSRSPEL0          // SP_EL0: SPBank[0] at EL1 with SPSel = 1
+)
+
+// msrInst decodes MSR key, rt for the registers a kernel writes on every
+// exception return and context switch.
+func msrInst(rt uint8, key uint32) Inst {
+	in := Inst{Op: OpMSR, Rn: rt, Imm: uint64(key)}
+	switch key {
+	case cpu.KeyELR, cpu.KeySPSR, keyTPIDREL1:
+		i, _ := cpu.Index(key)
+		in.Cond, in.Amt = MSRPlainEL1, uint8(i)
+	case cpu.KeySPEL0:
+		in.Cond = MSRSPEL0
+	}
+	return in
+}
+
+var keyTPIDREL1 = cpu.SysKey(3, 0, 13, 0, 4)
