@@ -386,12 +386,29 @@ loop:
 			}
 			missVA = d + st.lo
 			goto stMiss
-		case isa.OpANDSI: // TST, ANDS immediate
+		// TST/ANDS immediate, ADD (extended register) and EXTR (ROR) came to inner
+		// after the rest: like SBFM below they leave when at most one
+		// instruction of the budget remains, where the general path ended slices.
+		case isa.OpANDSI:
 			r := isa.MaskSF(x[in.Rn]&in.Imm, in.SF)
 			c.NZCV = isa.LogicFlags(r, in.SF)
 			x[in.Rd] = r
-		case isa.OpEXTR: // and ROR immediate
+			if n+int(idx-seg)+2 >= limit {
+				idx++
+				break loop
+			}
+		case isa.OpADDX:
+			x[in.Rd] = isa.MaskSF(x[in.Rn]+isa.Extend(x[in.Rm], in.Cond, in.Amt), in.SF)
+			if n+int(idx-seg)+2 >= limit {
+				idx++
+				break loop
+			}
+		case isa.OpEXTR:
 			x[in.Rd] = isa.Extr(x[in.Rn], x[in.Rm], in.Amt, in.SF)
+			if n+int(idx-seg)+2 >= limit {
+				idx++
+				break loop
+			}
 		case isa.OpMADD:
 			x[in.Rd] = isa.MaskSF(x[in.Ra]+x[in.Rn]*x[in.Rm], in.SF)
 		case isa.OpMSUB:
