@@ -49,11 +49,27 @@ func fpBinary(op Op) fpBinaryFunc {
 	return nil
 }
 
+// fpLaneOp is the fp.Lanes op of the two-source FP ops that have one.
+func fpLaneOp(op Op) (fp.LaneOp, bool) {
+	switch op {
+	case OpFADD, OpFADDP:
+		return fp.LaneAdd, true
+	case OpFSUB:
+		return fp.LaneSub, true
+	case OpFMUL:
+		return fp.LaneMul, true
+	case OpFMULX:
+		return fp.LaneMulX, true
+	}
+	return 0, false
+}
+
 // FPLanes applies a two-source FP op lane by lane (the vector and scalar
 // forms of FADD…FRSQRTS, the FP compares; the zero compares take m = 0),
 // or pairwise over the concatenation m:n (FADDP, FMAXP, FMINP, FMAXNMP,
-// FMINNMP). It returns the result and the flags raised.
-func FPLanes(op Op, a Arrangement, n, m Vec, fpcr fp.FPCR) (Vec, fp.Flags) {
+// FMINNMP). known are the FPSR flags already set. It returns the result
+// and the flags raised (those in known may be left out).
+func FPLanes(op Op, a Arrangement, n, m Vec, fpcr fp.FPCR, known fp.Flags) (Vec, fp.Flags) {
 	fn := fpBinary(op)
 	if fn == nil {
 		panic("simd: FPLanes of " + op.String())
@@ -61,18 +77,26 @@ func FPLanes(op Op, a Arrangement, n, m Vec, fpcr fp.FPCR) (Vec, fp.Flags) {
 	e, lanes := a.ElemBits(), a.Lanes()
 	f := fp.Format(e)
 	pairwise := op == OpFADDP || op == OpFMAXP || op == OpFMINP || op == OpFMAXNMP || op == OpFMINNMP
-	var res Vec
-	var fl fp.Flags
+	var xs, ys [16]uint64
 	for i := 0; i < lanes; i++ {
-		x, y := n.Elem(e, i), m.Elem(e, i)
+		xs[i], ys[i] = n.Elem(e, i), m.Elem(e, i)
 		if pairwise {
 			src, j := n, 2*i
 			if j >= lanes {
 				src, j = m, j-lanes
 			}
-			x, y = src.Elem(e, j), src.Elem(e, j+1)
+			xs[i], ys[i] = src.Elem(e, j), src.Elem(e, j+1)
 		}
-		r, g := fn(f, x, y, fpcr)
+	}
+	var res Vec
+	var fl fp.Flags
+	if lop, ok := fpLaneOp(op); ok && lanes <= 4 {
+		r, g := fp.Lanes(lop, f, lanes, (*[4]uint64)(xs[:4]), (*[4]uint64)(ys[:4]), &[4]uint64{}, fpcr, known)
+		res.setLanes(e, lanes, &r)
+		return fit(res, a), g
+	}
+	for i := 0; i < lanes; i++ {
+		r, g := fn(f, xs[i], ys[i], fpcr)
 		res.SetElem(e, i, r)
 		fl |= g
 	}
@@ -149,21 +173,22 @@ func FPUnary(op Op, a Arrangement, n Vec, round Rounding, fbits int, fpcr fp.FPC
 }
 
 // FPMulAdd is FMLA (sub false) and FMLS: d + n*m (d - n*m) per lane with
-// one rounding.
-func FPMulAdd(a Arrangement, d, n, m Vec, sub bool, fpcr fp.FPCR) (Vec, fp.Flags) {
-	e := a.ElemBits()
-	f := fp.Format(e)
+// one rounding. known are the FPSR flags already set (see FPLanes).
+func FPMulAdd(a Arrangement, d, n, m Vec, sub bool, fpcr fp.FPCR, known fp.Flags) (Vec, fp.Flags) {
+	e, lanes := a.ElemBits(), a.Lanes()
+	op := fp.LaneMulAdd
+	if sub {
+		op = fp.LaneMulSub
+	}
 	var res Vec
 	var fl fp.Flags
-	for i := 0; i < a.Lanes(); i++ {
-		var r uint64
-		var g fp.Flags
-		if sub {
-			r, g = fp.MulSub(f, d.Elem(e, i), n.Elem(e, i), m.Elem(e, i), fpcr)
-		} else {
-			r, g = fp.MulAdd(f, d.Elem(e, i), n.Elem(e, i), m.Elem(e, i), fpcr)
+	for base := 0; base < lanes; base += 4 { // four lanes at a time (eight half lanes take two)
+		count := min(lanes-base, 4)
+		xs, ys, zs := n.lanes(e, base, count), m.lanes(e, base, count), d.lanes(e, base, count)
+		r, g := fp.Lanes(op, fp.Format(e), count, &xs, &ys, &zs, fpcr, known|fl)
+		for i := 0; i < count; i++ {
+			res.SetElem(e, base+i, r[i])
 		}
-		res.SetElem(e, i, r)
 		fl |= g
 	}
 	return fit(res, a), fl
@@ -237,7 +262,7 @@ func CondHolds(cond, nzcv uint8) bool {
 // execFP runs the FP data-processing ops (vector and scalar) on s; false
 // when in is not one.
 func execFP(in *Inst, s *State) bool {
-	v, fpcr := &s.V, s.FPCR
+	v, fpcr, known := &s.V, s.FPCR, fp.Flags(s.FPSR)
 	d, n, m := v[in.Rd], v[in.Rn], v[in.Rm]
 	e := in.Arr.ElemBits()
 	f := fp.Format(e)
@@ -249,9 +274,9 @@ func execFP(in *Inst, s *State) bool {
 	switch in.Op {
 	case OpFADD, OpFSUB, OpFMUL, OpFMULX, OpFDIV, OpFABD, OpFMAX, OpFMIN, OpFMAXNM, OpFMINNM, OpFRECPS, OpFRSQRTS,
 		OpFCMEQ, OpFCMGE, OpFCMGT, OpFACGE, OpFACGT:
-		res, fl = FPLanes(in.Op, in.Arr, n, m, fpcr)
+		res, fl = FPLanes(in.Op, in.Arr, n, m, fpcr, known)
 	case OpFCMEQZ, OpFCMGEZ, OpFCMGTZ, OpFCMLEZ, OpFCMLTZ:
-		res, fl = FPLanes(in.Op, in.Arr, n, Vec{}, fpcr)
+		res, fl = FPLanes(in.Op, in.Arr, n, Vec{}, fpcr, known)
 	case OpFNMUL:
 		var r uint64
 		r, fl = fp.Mul(f, n[0]&mask(e), m[0]&mask(e), fpcr)
@@ -262,7 +287,7 @@ func execFP(in *Inst, s *State) bool {
 			r, fl = FPReduce(in.Op, in.ArrN, n, fpcr)
 			res = Vec{r}
 		} else {
-			res, fl = FPLanes(in.Op, in.Arr, n, m, fpcr)
+			res, fl = FPLanes(in.Op, in.Arr, n, m, fpcr, known)
 		}
 	case OpFMAXV, OpFMINV, OpFMAXNMV, OpFMINNMV:
 		var r uint64
@@ -272,7 +297,7 @@ func execFP(in *Inst, s *State) bool {
 		OpSCVTF, OpUCVTF, OpSCVTFFixed, OpUCVTFFixed:
 		res, fl = FPUnary(in.Op, in.Arr, n, in.Round, int(in.FBits), fpcr)
 	case OpFMLA, OpFMLS:
-		res, fl = FPMulAdd(in.Arr, d, n, m, in.Op == OpFMLS, fpcr)
+		res, fl = FPMulAdd(in.Arr, d, n, m, in.Op == OpFMLS, fpcr, known)
 	case OpFCVTL, OpFCVTN, OpFCVTXN:
 		res, fl = FPConvertLanes(in.Op, in.Arr, in.ArrN, d, n, fpcr)
 	case OpFCVT:
@@ -282,18 +307,15 @@ func execFP(in *Inst, s *State) bool {
 		res = Vec{r}
 	case OpFMOV:
 		res = fit(n, in.Arr)
-	case OpFMADD, OpFMSUB, OpFNMADD, OpFNMSUB:
+	case OpFMADD, OpFMSUB: // the scalar FMLA, FMLS with the addend Ra
+		res, fl = FPMulAdd(in.Arr, v[in.Ra], n, m, in.Op == OpFMSUB, fpcr, known)
+	case OpFNMADD, OpFNMSUB:
 		a := v[in.Ra][0] & mask(e)
 		x, y := n[0]&mask(e), m[0]&mask(e)
 		var r uint64
-		switch in.Op {
-		case OpFMADD:
-			r, fl = fp.MulAdd(f, a, x, y, fpcr)
-		case OpFMSUB:
-			r, fl = fp.MulSub(f, a, x, y, fpcr)
-		case OpFNMADD:
+		if in.Op == OpFNMADD {
 			r, fl = fp.NegMulAdd(f, a, x, y, fpcr)
-		default:
+		} else {
 			r, fl = fp.NegMulSub(f, a, x, y, fpcr)
 		}
 		res = Vec{r}

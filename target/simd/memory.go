@@ -55,12 +55,27 @@ func (in *Inst) IsLoad() bool {
 
 // getBytes reads n (1..16) little-endian bytes as a Vec.
 func getBytes(b []byte, n int) Vec {
+	switch n { // the register sizes of LDR/LDP Q and D, without the copy
+	case 16:
+		return Vec{binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[8:16])}
+	case 8:
+		return Vec{binary.LittleEndian.Uint64(b)}
+	}
 	var buf [16]byte
 	copy(buf[:], b[:n])
 	return Vec{binary.LittleEndian.Uint64(buf[:8]), binary.LittleEndian.Uint64(buf[8:])}
 }
 
 func putBytes(b []byte, v Vec, n int) {
+	switch n {
+	case 16:
+		binary.LittleEndian.PutUint64(b, v[0])
+		binary.LittleEndian.PutUint64(b[8:16], v[1])
+		return
+	case 8:
+		binary.LittleEndian.PutUint64(b, v[0])
+		return
+	}
 	var buf [16]byte
 	binary.LittleEndian.PutUint64(buf[:8], v[0])
 	binary.LittleEndian.PutUint64(buf[8:], v[1])

@@ -20,6 +20,35 @@ func (v *Vec) SetElem(esize, i int, x uint64) {
 	*w = *w&^(m<<(pos&63)) | (x&m)<<(pos&63)
 }
 
+// lanes is lanes base..base+count-1 (count at most 4) of esize bits.
+func (v Vec) lanes(esize, base, count int) (out [4]uint64) {
+	switch {
+	case esize == 64 && base == 0:
+		out[0], out[1] = v[0], v[1]
+	case esize == 32 && base == 0:
+		out = [4]uint64{v[0] & 0xffffffff, v[0] >> 32, v[1] & 0xffffffff, v[1] >> 32}
+	default:
+		for i := 0; i < count; i++ {
+			out[i] = v.Elem(esize, base+i)
+		}
+	}
+	return out
+}
+
+// setLanes writes lanes 0..count-1 (count at most 4) of esize bits from r.
+func (v *Vec) setLanes(esize, count int, r *[4]uint64) {
+	switch esize {
+	case 64:
+		v[0], v[1] = r[0], r[1]
+	case 32:
+		v[0], v[1] = r[0]&0xffffffff|r[1]<<32, r[2]&0xffffffff|r[3]<<32
+	default:
+		for i := 0; i < count; i++ {
+			v.SetElem(esize, i, r[i])
+		}
+	}
+}
+
 // Byte is byte i (0..15).
 func (v Vec) Byte(i int) uint8 { return uint8(v[i>>3&1] >> (uint(i&7) * 8)) }
 

@@ -1,0 +1,62 @@
+package fp
+
+// LaneOp is an op Lanes runs over the lanes of one vector instruction.
+type LaneOp uint8
+
+const (
+	LaneAdd    LaneOp = iota // a + b: FADD
+	LaneSub                  // a - b: FSUB
+	LaneMul                  // a * b: FMUL
+	LaneMulX                 // FMULX
+	LaneMulAdd               // c + a*b with one rounding: FMLA, FMADD
+	LaneMulSub               // c - a*b with one rounding (a negated first): FMLS, FMSUB
+)
+
+// Lanes applies op to lanes 0..count-1 (at most 4) of a, b and c (c read
+// by the fused ops only), each lane as the scalar function of op does, and
+// returns the results and the flags raised. known are the FPSR flags
+// already set: a flag in known may be left out of the flags returned. The
+// host fast path (host.go) runs the lanes it can in one loop without calls;
+// the software path then computes the others.
+func Lanes(op LaneOp, f Format, count int, a, b, c *[4]uint64, fpcr FPCR, known Flags) (r [4]uint64, fl Flags) {
+	hop, negA, negB := hostAdd, uint64(0), uint64(0)
+	switch op {
+	case LaneSub:
+		negB = f.signBit()
+	case LaneMul, LaneMulX:
+		hop = hostMul // no Inf on the host path, so FMULX is FMUL
+	case LaneMulAdd:
+		hop = hostMulAdd
+	case LaneMulSub:
+		hop, negA = hostMulAdd, f.signBit()
+	}
+	r, fl, undone := hostLanes(f, hop, count, a, b, c, negA, negB, fpcr, known)
+	for i := 0; undone != 0 && i < 4; i, undone = i+1, undone>>1 {
+		if undone&1 == 0 {
+			continue
+		}
+		var g Flags
+		r[i], g = softLane(op, f, a[i], b[i], c[i], fpcr)
+		fl |= g
+	}
+	return r, fl
+}
+
+// lane1 is Lanes of one lane with nothing known: the scalar functions.
+func lane1(op LaneOp, f Format, a, b, c uint64, fpcr FPCR) (uint64, Flags) {
+	r, fl := Lanes(op, f, 1, &[4]uint64{a}, &[4]uint64{b}, &[4]uint64{c}, fpcr, 0)
+	return r[0], fl
+}
+
+// softLane is one lane of Lanes on the software path.
+func softLane(op LaneOp, f Format, a, b, c uint64, fpcr FPCR) (uint64, Flags) {
+	switch op {
+	case LaneAdd, LaneSub:
+		return addSubSoft(f, a, b, op == LaneSub, fpcr)
+	case LaneMul, LaneMulX:
+		return mulSoft(f, a, b, op == LaneMulX, fpcr)
+	case LaneMulSub:
+		return mulAddSoft(f, c, Neg(f, a), b, fpcr)
+	}
+	return mulAddSoft(f, c, a, b, fpcr)
+}
