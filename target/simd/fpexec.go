@@ -186,8 +186,12 @@ func FPMulAdd(a Arrangement, d, n, m Vec, sub bool, fpcr fp.FPCR, known fp.Flags
 		count := min(lanes-base, 4)
 		xs, ys, zs := n.lanes(e, base, count), m.lanes(e, base, count), d.lanes(e, base, count)
 		r, g := fp.Lanes(op, fp.Format(e), count, &xs, &ys, &zs, fpcr, known|fl)
-		for i := 0; i < count; i++ {
-			res.SetElem(e, base+i, r[i])
+		if base == 0 {
+			res.setLanes(e, count, &r)
+		} else {
+			for i := 0; i < count; i++ {
+				res.SetElem(e, base+i, r[i])
+			}
 		}
 		fl |= g
 	}

@@ -94,19 +94,25 @@ func Store(in *Inst, v *[32]Vec, data []byte) {
 	transfer(in, v, data, false)
 }
 
+// moveReg loads r from the size bytes of data, or stores it there.
+func moveReg(r *Vec, data []byte, size int, load bool) {
+	if load {
+		*r = getBytes(data, size)
+	} else {
+		putBytes(data, *r, size)
+	}
+}
+
 func transfer(in *Inst, v *[32]Vec, data []byte, load bool) {
 	reg := func(i int) *Vec { return &v[(int(in.Rd)+i)&31] }
 	switch in.Op {
-	case OpLDR, OpSTR, OpLDP, OpSTP, OpLDNP, OpSTNP:
+	case OpLDR, OpSTR:
+		moveReg(&v[in.Rd&31], data, in.Arr.ElemBits()/8, load)
+		return
+	case OpLDP, OpSTP, OpLDNP, OpSTNP:
 		size := in.Arr.ElemBits() / 8
-		regs := [2]*Vec{&v[in.Rd], &v[in.Ra]}
-		for i := 0; i < in.MemSize()/size; i++ {
-			if load {
-				*regs[i] = getBytes(data[i*size:], size)
-			} else {
-				putBytes(data[i*size:], *regs[i], size)
-			}
-		}
+		moveReg(&v[in.Rd&31], data, size, load)
+		moveReg(&v[in.Ra&31], data[size:], size, load)
 		return
 	}
 	e := in.Arr.ElemBits()
