@@ -46,6 +46,13 @@ const productFloor = 0x1p-968
 // The fast path accepts an operand whose magnitude bits are 0 or in
 // [minNormal, inf), and a result in (minNormal, inf) or an exact 0.
 
+// hostBits are the sign bit, the smallest normal and the infinity of single
+// and double.
+var hostBits = [2]struct{ sign, minNormal, inf uint64 }{
+	{1 << 31, 1 << 23, 0xff << 23},
+	{1 << 63, 1 << 52, 0x7ff << 52},
+}
+
 // normalOrZero says the magnitude bits mag are 0 or a normal number.
 func normalOrZero(mag, minNormal, inf uint64) bool { return mag == 0 || mag-minNormal < inf-minNormal }
 
@@ -74,7 +81,8 @@ func hostLanes(f Format, op hostOp, count int, as, bs, cs *[4]uint64, negA, negB
 	if fpcr&rmodeMask != 0 || f != Double && f != Single {
 		return rs, 0, undone
 	}
-	sign, minNormal, inf := f.signBit(), uint64(1)<<f.fracBits(), f.inf(false)
+	k := &hostBits[f>>6] // single 0, double 1
+	sign, minNormal, inf := k.sign, k.minNormal, k.inf
 	for i := 0; i < n; i++ {
 		a, b, c := as[i&3]^negA, bs[i&3]^negB, cs[i&3]
 		if !normalOrZero(a&^sign, minNormal, inf) || !normalOrZero(b&^sign, minNormal, inf) ||
