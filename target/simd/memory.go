@@ -96,9 +96,14 @@ func Store(in *Inst, v *[32]Vec, data []byte) {
 
 // moveReg loads r from the size bytes of data, or stores it there.
 func moveReg(r *Vec, data []byte, size int, load bool) {
-	if load {
+	switch {
+	case load && size == 16: // word by word: a whole-Vec copy of two halves just written stalls the host
+		r[0], r[1] = binary.LittleEndian.Uint64(data), binary.LittleEndian.Uint64(data[8:16])
+	case load && size == 8:
+		r[0], r[1] = binary.LittleEndian.Uint64(data), 0
+	case load:
 		*r = getBytes(data, size)
-	} else {
+	default:
 		putBytes(data, *r, size)
 	}
 }
