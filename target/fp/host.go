@@ -71,15 +71,16 @@ func sumExact(x, y, s float64) bool {
 }
 
 // hostLanes is op on the bit patterns of f in lanes 0..count-1 (at most 4) of a, b, c,
-// with a[i]^negA and b[i]^negB as the first two operands (negA, negB: 0
+// into r (the arrays are passed by pointer, as a copy of an array just
+// written lane by lane stalls the host's store forwarding), with a[i]^negA and b[i]^negB as the first two operands (negA, negB: 0
 // or the sign bit). Bit i of undone is set where lane i is left to the
 // software path; fl has the flags of the others, with the flags of the
 // lanes before each known too. The lanes run in one loop without calls.
-func hostLanes(f Format, op hostOp, count int, as, bs, cs *[4]uint64, negA, negB uint64, fpcr FPCR, known Flags) (rs [4]uint64, fl Flags, undone uint) {
+func hostLanes(f Format, op hostOp, count int, as, bs, cs, rs *[4]uint64, negA, negB uint64, fpcr FPCR, known Flags) (fl Flags, undone uint) {
 	n := min(count, 4)
 	undone = 1<<n - 1
 	if fpcr&rmodeMask != 0 || f != Double && f != Single {
-		return rs, 0, undone
+		return 0, undone
 	}
 	k := &hostBits[f>>6] // single 0, double 1
 	sign, minNormal, inf := k.sign, k.minNormal, k.inf
@@ -153,5 +154,5 @@ func hostLanes(f Format, op hostOp, count int, as, bs, cs *[4]uint64, negA, negB
 		}
 		rs[i], fl, undone = r, fl|g, undone&^(1<<i)
 	}
-	return rs, fl, undone
+	return fl, undone
 }

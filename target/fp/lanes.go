@@ -13,12 +13,12 @@ const (
 )
 
 // Lanes applies op to lanes 0..count-1 (at most 4) of a, b and c (c read
-// by the fused ops only), each lane as the scalar function of op does, and
-// returns the results and the flags raised. known are the FPSR flags
+// by the fused ops only) into r, each lane as the scalar function of op
+// does, and returns the flags raised. known are the FPSR flags
 // already set: a flag in known may be left out of the flags returned. The
 // host fast path (host.go) runs the lanes it can in one loop without calls;
 // the software path then computes the others.
-func Lanes(op LaneOp, f Format, count int, a, b, c *[4]uint64, fpcr FPCR, known Flags) (r [4]uint64, fl Flags) {
+func Lanes(op LaneOp, f Format, count int, a, b, c, r *[4]uint64, fpcr FPCR, known Flags) (fl Flags) {
 	hop, negA, negB := hostAdd, uint64(0), uint64(0)
 	switch op {
 	case LaneSub:
@@ -30,7 +30,7 @@ func Lanes(op LaneOp, f Format, count int, a, b, c *[4]uint64, fpcr FPCR, known 
 	case LaneMulSub:
 		hop, negA = hostMulAdd, f.signBit()
 	}
-	r, fl, undone := hostLanes(f, hop, count, a, b, c, negA, negB, fpcr, known)
+	fl, undone := hostLanes(f, hop, count, a, b, c, r, negA, negB, fpcr, known)
 	for i := 0; undone != 0 && i < 4; i, undone = i+1, undone>>1 {
 		if undone&1 == 0 {
 			continue
@@ -39,12 +39,13 @@ func Lanes(op LaneOp, f Format, count int, a, b, c *[4]uint64, fpcr FPCR, known 
 		r[i], g = softLane(op, f, a[i], b[i], c[i], fpcr)
 		fl |= g
 	}
-	return r, fl
+	return fl
 }
 
 // lane1 is Lanes of one lane with nothing known: the scalar functions.
 func lane1(op LaneOp, f Format, a, b, c uint64, fpcr FPCR) (uint64, Flags) {
-	r, fl := Lanes(op, f, 1, &[4]uint64{a}, &[4]uint64{b}, &[4]uint64{c}, fpcr, 0)
+	var r [4]uint64
+	fl := Lanes(op, f, 1, &[4]uint64{a}, &[4]uint64{b}, &[4]uint64{c}, &r, fpcr, 0)
 	return r[0], fl
 }
 

@@ -67,9 +67,10 @@ func fpLaneOp(op Op) (fp.LaneOp, bool) {
 // FPLanes applies a two-source FP op lane by lane (the vector and scalar
 // forms of FADD…FRSQRTS, the FP compares; the zero compares take m = 0),
 // or pairwise over the concatenation m:n (FADDP, FMAXP, FMINP, FMAXNMP,
-// FMINNMP). known are the FPSR flags already set. It returns the result
-// and the flags raised (those in known may be left out).
-func FPLanes(op Op, a Arrangement, n, m Vec, fpcr fp.FPCR, known fp.Flags) (Vec, fp.Flags) {
+// FMINNMP), into dst. known are the FPSR flags already set. It returns the
+// flags raised (those in known may be left out). dst is written only after
+// n and m are read, so it may be either.
+func FPLanes(dst *Vec, op Op, a Arrangement, n, m *Vec, fpcr fp.FPCR, known fp.Flags) fp.Flags {
 	fn := fpBinary(op)
 	if fn == nil {
 		panic("simd: FPLanes of " + op.String())
@@ -77,6 +78,17 @@ func FPLanes(op Op, a Arrangement, n, m Vec, fpcr fp.FPCR, known fp.Flags) (Vec,
 	e, lanes := a.ElemBits(), a.Lanes()
 	f := fp.Format(e)
 	pairwise := op == OpFADDP || op == OpFMAXP || op == OpFMINP || op == OpFMAXNMP || op == OpFMINNMP
+	lop, host := fpLaneOp(op)
+	if host && lanes <= 4 && !pairwise {
+		var xs, ys, zs, rs [4]uint64
+		n.lanesTo(&xs, e, 0, lanes)
+		m.lanesTo(&ys, e, 0, lanes)
+		fl := fp.Lanes(lop, f, lanes, &xs, &ys, &zs, &rs, fpcr, known)
+		*dst = Vec{}
+		dst.setLanes(e, lanes, &rs)
+		dst.fitIn(a)
+		return fl
+	}
 	var xs, ys [16]uint64
 	for i := 0; i < lanes; i++ {
 		xs[i], ys[i] = n.Elem(e, i), m.Elem(e, i)
@@ -90,17 +102,13 @@ func FPLanes(op Op, a Arrangement, n, m Vec, fpcr fp.FPCR, known fp.Flags) (Vec,
 	}
 	var res Vec
 	var fl fp.Flags
-	if lop, ok := fpLaneOp(op); ok && lanes <= 4 {
-		r, g := fp.Lanes(lop, f, lanes, (*[4]uint64)(xs[:4]), (*[4]uint64)(ys[:4]), &[4]uint64{}, fpcr, known)
-		res.setLanes(e, lanes, &r)
-		return fit(res, a), g
-	}
 	for i := 0; i < lanes; i++ {
 		r, g := fn(f, xs[i], ys[i], fpcr)
 		res.SetElem(e, i, r)
 		fl |= g
 	}
-	return fit(res, a), fl
+	*dst = fit(res, a)
+	return fl
 }
 
 // FPReduce is FMAXV, FMINV, FMAXNMV, FMINNMV (and the scalar pairwise
@@ -173,29 +181,34 @@ func FPUnary(op Op, a Arrangement, n Vec, round Rounding, fbits int, fpcr fp.FPC
 }
 
 // FPMulAdd is FMLA (sub false) and FMLS: d + n*m (d - n*m) per lane with
-// one rounding. known are the FPSR flags already set (see FPLanes).
-func FPMulAdd(a Arrangement, d, n, m Vec, sub bool, fpcr fp.FPCR, known fp.Flags) (Vec, fp.Flags) {
+// one rounding, into dst (which may be any of the sources). known are the
+// FPSR flags already set (see FPLanes).
+func FPMulAdd(dst *Vec, a Arrangement, d, n, m *Vec, sub bool, fpcr fp.FPCR, known fp.Flags) fp.Flags {
 	e, lanes := a.ElemBits(), a.Lanes()
 	op := fp.LaneMulAdd
 	if sub {
 		op = fp.LaneMulSub
 	}
-	var res Vec
+	var res [2][4]uint64 // eight half lanes take two groups of four
 	var fl fp.Flags
-	for base := 0; base < lanes; base += 4 { // four lanes at a time (eight half lanes take two)
+	for base := 0; base < lanes; base += 4 {
 		count := min(lanes-base, 4)
-		xs, ys, zs := n.lanes(e, base, count), m.lanes(e, base, count), d.lanes(e, base, count)
-		r, g := fp.Lanes(op, fp.Format(e), count, &xs, &ys, &zs, fpcr, known|fl)
-		if base == 0 {
-			res.setLanes(e, count, &r)
-		} else {
-			for i := 0; i < count; i++ {
-				res.SetElem(e, base+i, r[i])
-			}
-		}
-		fl |= g
+		var xs, ys, zs [4]uint64
+		n.lanesTo(&xs, e, base, count)
+		m.lanesTo(&ys, e, base, count)
+		d.lanesTo(&zs, e, base, count)
+		fl |= fp.Lanes(op, fp.Format(e), count, &xs, &ys, &zs, &res[base/4&1], fpcr, known|fl)
 	}
-	return fit(res, a), fl
+	*dst = Vec{}
+	if lanes <= 4 {
+		dst.setLanes(e, lanes, &res[0])
+	} else {
+		for i := 0; i < lanes; i++ {
+			dst.SetElem(e, i, res[i/4&1][i&3])
+		}
+	}
+	dst.fitIn(a)
+	return fl
 }
 
 // FPConvertLanes is FCVTL (widen the lanes of n's half an into a), FCVTN
@@ -278,9 +291,11 @@ func execFP(in *Inst, s *State) bool {
 	switch in.Op {
 	case OpFADD, OpFSUB, OpFMUL, OpFMULX, OpFDIV, OpFABD, OpFMAX, OpFMIN, OpFMAXNM, OpFMINNM, OpFRECPS, OpFRSQRTS,
 		OpFCMEQ, OpFCMGE, OpFCMGT, OpFACGE, OpFACGT:
-		res, fl = FPLanes(in.Op, in.Arr, n, m, fpcr, known)
+		s.FPSR |= uint32(FPLanes(&v[in.Rd], in.Op, in.Arr, &n, &m, fpcr, known))
+		return true // written in place: copying a Vec just written by halves stalls the host
 	case OpFCMEQZ, OpFCMGEZ, OpFCMGTZ, OpFCMLEZ, OpFCMLTZ:
-		res, fl = FPLanes(in.Op, in.Arr, n, Vec{}, fpcr, known)
+		s.FPSR |= uint32(FPLanes(&v[in.Rd], in.Op, in.Arr, &n, &Vec{}, fpcr, known))
+		return true
 	case OpFNMUL:
 		var r uint64
 		r, fl = fp.Mul(f, n[0]&mask(e), m[0]&mask(e), fpcr)
@@ -291,7 +306,7 @@ func execFP(in *Inst, s *State) bool {
 			r, fl = FPReduce(in.Op, in.ArrN, n, fpcr)
 			res = Vec{r}
 		} else {
-			res, fl = FPLanes(in.Op, in.Arr, n, m, fpcr, known)
+			fl = FPLanes(&res, in.Op, in.Arr, &n, &m, fpcr, known)
 		}
 	case OpFMAXV, OpFMINV, OpFMAXNMV, OpFMINNMV:
 		var r uint64
@@ -301,7 +316,8 @@ func execFP(in *Inst, s *State) bool {
 		OpSCVTF, OpUCVTF, OpSCVTFFixed, OpUCVTFFixed:
 		res, fl = FPUnary(in.Op, in.Arr, n, in.Round, int(in.FBits), fpcr)
 	case OpFMLA, OpFMLS:
-		res, fl = FPMulAdd(in.Arr, d, n, m, in.Op == OpFMLS, fpcr, known)
+		s.FPSR |= uint32(FPMulAdd(&v[in.Rd], in.Arr, &d, &n, &m, in.Op == OpFMLS, fpcr, known))
+		return true
 	case OpFCVTL, OpFCVTN, OpFCVTXN:
 		res, fl = FPConvertLanes(in.Op, in.Arr, in.ArrN, d, n, fpcr)
 	case OpFCVT:
@@ -312,7 +328,8 @@ func execFP(in *Inst, s *State) bool {
 	case OpFMOV:
 		res = fit(n, in.Arr)
 	case OpFMADD, OpFMSUB: // the scalar FMLA, FMLS with the addend Ra
-		res, fl = FPMulAdd(in.Arr, v[in.Ra], n, m, in.Op == OpFMSUB, fpcr, known)
+		s.FPSR |= uint32(FPMulAdd(&v[in.Rd], in.Arr, &v[in.Ra], &n, &m, in.Op == OpFMSUB, fpcr, known))
+		return true
 	case OpFNMADD, OpFNMSUB:
 		a := v[in.Ra][0] & mask(e)
 		x, y := n[0]&mask(e), m[0]&mask(e)
