@@ -118,7 +118,7 @@ func ExecData(in *Inst, s *State) bool {
 		}
 		res, sat = Binary(in.Op, in.Arr, d, n, m)
 	}
-	v[in.Rd] = res
+	v[in.Rd].set(&res)
 	if sat {
 		s.FPSR |= FPSRQC
 	}

@@ -363,7 +363,7 @@ func execFP(in *Inst, s *State) bool {
 	default:
 		return false
 	}
-	v[in.Rd] = res
+	v[in.Rd].set(&res)
 	s.FPSR |= uint32(fl)
 	return true
 }

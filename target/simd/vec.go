@@ -49,6 +49,10 @@ func (v *Vec) setLanes(esize, count int, r *[4]uint64) {
 	}
 }
 
+// set copies x word by word: x was usually just written word by word, and
+// a whole-Vec copy of it would stall the host's store forwarding.
+func (v *Vec) set(x *Vec) { v[0], v[1] = x[0], x[1] }
+
 // Byte is byte i (0..15).
 func (v Vec) Byte(i int) uint8 { return uint8(v[i>>3&1] >> (uint(i&7) * 8)) }
 
