@@ -70,24 +70,26 @@ func sumExact(x, y, s float64) bool {
 	return lo-(s-hi) == 0
 }
 
-// hostLanes is op on the bit patterns of f in lanes 0..count-1 (at most 4) of a, b, c,
-// into r (the arrays are passed by pointer, as a copy of an array just
-// written lane by lane stalls the host's store forwarding), with a[i]^negA and b[i]^negB as the first two operands (negA, negB: 0
-// or the sign bit). Bit i of undone is set where lane i is left to the
-// software path; fl has the flags of the others, with the flags of the
-// lanes before each known too. The lanes run in one loop without calls.
-func hostLanes(f Format, op hostOp, count int, as, bs, cs, rs *[4]uint64, negA, negB uint64, fpcr FPCR, known Flags) (fl Flags, undone uint) {
+// hostLanes is op on the bit patterns of f in lanes 0..count-1 (at most 4)
+// of la.A, la.B, la.C into la.R (one struct by pointer: few registers for
+// the loop, and no copy of an array just written lane by lane, which stalls
+// the host's store forwarding), with A[i]^negA and B[i]^negB as the first
+// two operands (negA, negB: 0 or the sign bit). Bit i of undone is set
+// where lane i is left to the software path; fl has the flags of the
+// others, with the flags of the lanes before each known too. The lanes run
+// in one loop without calls.
+func hostLanes(f Format, op hostOp, count int, la *LaneArgs, negA, negB uint64, fpcr FPCR, known Flags) (fl Flags, undone uint) {
 	n := min(count, 4)
 	undone = 1<<n - 1
 	if fpcr&rmodeMask != 0 || f != Double && f != Single {
 		return 0, undone
 	}
 	k := &hostBits[f>>6] // single 0, double 1
-	sign, minNormal, inf := k.sign, k.minNormal, k.inf
 	for i := 0; i < n; i++ {
-		a, b, c := as[i&3]^negA, bs[i&3]^negB, cs[i&3]
+		a, b, c := la.A[i&3]^negA, la.B[i&3]^negB, la.C[i&3]
+		sign, minNormal, inf := k.sign, k.minNormal, k.inf
 		if !normalOrZero(a&^sign, minNormal, inf) || !normalOrZero(b&^sign, minNormal, inf) ||
-			!normalOrZero(c&^sign, minNormal, inf) {
+			op == hostMulAdd && !normalOrZero(c&^sign, minNormal, inf) {
 			continue
 		}
 		checkIXC := (known|fl)&IXC == 0
@@ -152,7 +154,7 @@ func hostLanes(f Format, op hostOp, count int, as, bs, cs, rs *[4]uint64, negA, 
 		if !aboveMinNormal(r&^sign, minNormal, inf) && (r&^sign != 0 || !zeroExact) {
 			continue
 		}
-		rs[i], fl, undone = r, fl|g, undone&^(1<<i)
+		la.R[i&3], fl, undone = r, fl|g, undone&^(1<<i)
 	}
 	return fl, undone
 }

@@ -97,12 +97,13 @@ func TestHostMatchesSoftware(t *testing.T) {
 					require.Equalf(t, want, got, "scalar result %s", what)
 					require.Equalf(t, wantFl, gotFl, "scalar flags %s", what)
 					for _, known := range []Flags{0, IXC, IOC | UFC} {
-						var r [4]uint64
-						fl := Lanes(op, f, 1, &[4]uint64{a}, &[4]uint64{b}, &[4]uint64{c}, &r, fpcr, known)
-						require.Equalf(t, want, r[0], "result %s known=%v", what, known)
+						la := LaneArgs{A: [4]uint64{a}, B: [4]uint64{b}, C: [4]uint64{c}}
+						fl := Lanes(op, f, 1, &la, fpcr, known)
+						require.Equalf(t, want, la.R[0], "result %s known=%v", what, known)
 						require.Equalf(t, wantFl|known, fl|known, "flags %s known=%v", what, known)
 					}
-					if _, undone := hostLanes(f, hop, 1, &[4]uint64{a}, &[4]uint64{b}, &[4]uint64{c}, &[4]uint64{}, negA, negB, fpcr, 0); undone == 0 {
+					la := LaneArgs{A: [4]uint64{a}, B: [4]uint64{b}, C: [4]uint64{c}}
+					if _, undone := hostLanes(f, hop, 1, &la, negA, negB, fpcr, 0); undone == 0 {
 						fast++
 					}
 				}
@@ -182,9 +183,9 @@ func TestHostBoundaries(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			var rs [4]uint64
-			fl, undone := hostLanes(tc.f, tc.op, 1, &[4]uint64{tc.a}, &[4]uint64{tc.b}, &[4]uint64{tc.c}, &rs, 0, 0, tc.fpcr, tc.known)
-			r, ok := rs[0], undone == 0
+			la := LaneArgs{A: [4]uint64{tc.a}, B: [4]uint64{tc.b}, C: [4]uint64{tc.c}}
+			fl, undone := hostLanes(tc.f, tc.op, 1, &la, 0, 0, tc.fpcr, tc.known)
+			r, ok := la.R[0], undone == 0
 			require.Equal(t, tc.host, ok, "host path taken")
 			var want uint64
 			var wantFl Flags
@@ -213,15 +214,16 @@ func TestLanesMatchSoftware(t *testing.T) {
 		for _, op := range laneOps {
 			g := newGen(f, uint64(f)+uint64(op)*7)
 			for i := 0; i < 5000; i++ {
-				var a, b, c [4]uint64
+				var la LaneArgs
 				count := 1 + g.r.IntN(4)
 				for l := 0; l < count; l++ {
-					a[l], b[l], c[l] = g.hostOperands()
+					la.A[l], la.B[l], la.C[l] = g.hostOperands()
 				}
+				a, b, c := la.A, la.B, la.C
 				fpcr := hostFPCRs[g.r.IntN(len(hostFPCRs))]
 				known := []Flags{0, IXC}[g.r.IntN(2)]
-				var got [4]uint64
-				gotFl := Lanes(op, f, count, &a, &b, &c, &got, fpcr, known)
+				gotFl := Lanes(op, f, count, &la, fpcr, known)
+				got := la.R
 				var wantFl Flags
 				for l := 0; l < count; l++ {
 					want, fl := softLane(op, f, a[l], b[l], c[l], fpcr)

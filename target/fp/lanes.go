@@ -12,13 +12,19 @@ const (
 	LaneMulSub               // c - a*b with one rounding (a negated first): FMLS, FMSUB
 )
 
-// Lanes applies op to lanes 0..count-1 (at most 4) of a, b and c (c read
-// by the fused ops only) into r, each lane as the scalar function of op
-// does, and returns the flags raised. known are the FPSR flags
+// LaneArgs are the operands of Lanes, lane i in [i], and its results.
+type LaneArgs struct {
+	A, B, C [4]uint64 // a op b; c + a*b for the fused ops
+	R       [4]uint64 // the results
+}
+
+// Lanes applies op to lanes 0..count-1 (at most 4) of la.A, la.B and la.C
+// (C read by the fused ops only) into la.R, each lane as the scalar
+// function of op does, and returns the flags raised. known are the FPSR flags
 // already set: a flag in known may be left out of the flags returned. The
 // host fast path (host.go) runs the lanes it can in one loop without calls;
 // the software path then computes the others.
-func Lanes(op LaneOp, f Format, count int, a, b, c, r *[4]uint64, fpcr FPCR, known Flags) (fl Flags) {
+func Lanes(op LaneOp, f Format, count int, la *LaneArgs, fpcr FPCR, known Flags) (fl Flags) {
 	hop, negA, negB := hostAdd, uint64(0), uint64(0)
 	switch op {
 	case LaneSub:
@@ -30,13 +36,13 @@ func Lanes(op LaneOp, f Format, count int, a, b, c, r *[4]uint64, fpcr FPCR, kno
 	case LaneMulSub:
 		hop, negA = hostMulAdd, f.signBit()
 	}
-	fl, undone := hostLanes(f, hop, count, a, b, c, r, negA, negB, fpcr, known)
+	fl, undone := hostLanes(f, hop, count, la, negA, negB, fpcr, known)
 	for i := 0; undone != 0 && i < 4; i, undone = i+1, undone>>1 {
 		if undone&1 == 0 {
 			continue
 		}
 		var g Flags
-		r[i], g = softLane(op, f, a[i], b[i], c[i], fpcr)
+		la.R[i], g = softLane(op, f, la.A[i], la.B[i], la.C[i], fpcr)
 		fl |= g
 	}
 	return fl
@@ -44,9 +50,9 @@ func Lanes(op LaneOp, f Format, count int, a, b, c, r *[4]uint64, fpcr FPCR, kno
 
 // lane1 is Lanes of one lane with nothing known: the scalar functions.
 func lane1(op LaneOp, f Format, a, b, c uint64, fpcr FPCR) (uint64, Flags) {
-	var r [4]uint64
-	fl := Lanes(op, f, 1, &[4]uint64{a}, &[4]uint64{b}, &[4]uint64{c}, &r, fpcr, 0)
-	return r[0], fl
+	la := LaneArgs{A: [4]uint64{a}, B: [4]uint64{b}, C: [4]uint64{c}}
+	fl := Lanes(op, f, 1, &la, fpcr, 0)
+	return la.R[0], fl
 }
 
 // softLane is one lane of Lanes on the software path.

@@ -80,12 +80,12 @@ func FPLanes(dst *Vec, op Op, a Arrangement, n, m *Vec, fpcr fp.FPCR, known fp.F
 	pairwise := op == OpFADDP || op == OpFMAXP || op == OpFMINP || op == OpFMAXNMP || op == OpFMINNMP
 	lop, host := fpLaneOp(op)
 	if host && lanes <= 4 && !pairwise {
-		var xs, ys, zs, rs [4]uint64
-		n.lanesTo(&xs, e, 0, lanes)
-		m.lanesTo(&ys, e, 0, lanes)
-		fl := fp.Lanes(lop, f, lanes, &xs, &ys, &zs, &rs, fpcr, known)
+		var la fp.LaneArgs
+		n.lanesTo(&la.A, e, 0, lanes)
+		m.lanesTo(&la.B, e, 0, lanes)
+		fl := fp.Lanes(lop, f, lanes, &la, fpcr, known)
 		*dst = Vec{}
-		dst.setLanes(e, lanes, &rs)
+		dst.setLanes(e, lanes, &la.R)
 		dst.fitIn(a)
 		return fl
 	}
@@ -189,22 +189,21 @@ func FPMulAdd(dst *Vec, a Arrangement, d, n, m *Vec, sub bool, fpcr fp.FPCR, kno
 	if sub {
 		op = fp.LaneMulSub
 	}
-	var res [2][4]uint64 // eight half lanes take two groups of four
+	var la [2]fp.LaneArgs // eight half lanes take two groups of four
 	var fl fp.Flags
 	for base := 0; base < lanes; base += 4 {
-		count := min(lanes-base, 4)
-		var xs, ys, zs [4]uint64
-		n.lanesTo(&xs, e, base, count)
-		m.lanesTo(&ys, e, base, count)
-		d.lanesTo(&zs, e, base, count)
-		fl |= fp.Lanes(op, fp.Format(e), count, &xs, &ys, &zs, &res[base/4&1], fpcr, known|fl)
+		count, g := min(lanes-base, 4), &la[base/4&1]
+		n.lanesTo(&g.A, e, base, count)
+		m.lanesTo(&g.B, e, base, count)
+		d.lanesTo(&g.C, e, base, count)
+		fl |= fp.Lanes(op, fp.Format(e), count, g, fpcr, known|fl)
 	}
 	*dst = Vec{}
 	if lanes <= 4 {
-		dst.setLanes(e, lanes, &res[0])
+		dst.setLanes(e, lanes, &la[0].R)
 	} else {
 		for i := 0; i < lanes; i++ {
-			dst.SetElem(e, i, res[i/4&1][i&3])
+			dst.SetElem(e, i, la[i/4&1].R[i&3])
 		}
 	}
 	dst.fitIn(a)
