@@ -8,18 +8,20 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// normalIn is a random single (e = 32) or double in [0.5, 2).
+func normalIn(r *rand.Rand, e int) uint64 {
+	if e == 32 {
+		return uint64(0x3f000000 + r.Uint32N(0x01000000))
+	}
+	return 0x3fe0000000000000 + r.Uint64N(1<<53)
+}
+
 // The vector FP paths that write their destination in place (FPLanes and
 // FPMulAdd through fp.Lanes) give, lane by lane, what the scalar fp
 // functions give, also when the destination is a source (fmla v1.4s,
 // v1.4s, v1.4s), with FPSR's IXC set or clear.
 func TestFPLanesInPlace(t *testing.T) {
 	r := rand.New(rand.NewPCG(15, 1))
-	operand := func(e int) uint64 {
-		if e == 32 {
-			return uint64(0x3f000000 + r.Uint32N(0x01000000)) // [0.5, 2)
-		}
-		return 0x3fe0000000000000 + r.Uint64N(1<<53)
-	}
 	fused := func(sub bool) func(f fp.Format, d, n, m uint64, c fp.FPCR) (uint64, fp.Flags) {
 		if sub {
 			return fp.MulSub
@@ -43,7 +45,7 @@ func TestFPLanesInPlace(t *testing.T) {
 			var st State
 			for reg := range st.V {
 				for l := 0; l < in.Arr.Lanes(); l++ {
-					st.V[reg].SetElem(e, l, operand(e))
+					st.V[reg].SetElem(e, l, normalIn(r, e))
 				}
 			}
 			st.FPSR = uint32(fp.IXC) * uint32(i&1)
