@@ -133,7 +133,10 @@ func mulSoft(f Format, a, b uint64, extended bool, fpcr FPCR) (uint64, Flags) {
 func (f Format) two(neg bool) uint64 { return f.sign(neg) | uint64(f.bias()+1)<<f.fracBits() }
 
 // Div is FDIV.
-func Div(f Format, a, b uint64, fpcr FPCR) (uint64, Flags) {
+func Div(f Format, a, b uint64, fpcr FPCR) (uint64, Flags) { return lane1(LaneDiv, f, a, b, 0, fpcr) }
+
+// divSoft is FDIV on the software path.
+func divSoft(f Format, a, b uint64, fpcr FPCR) (uint64, Flags) {
 	var fl Flags
 	va, vb, r, done := unpack2(f, a, b, fpcr, &fl)
 	if done {
@@ -159,7 +162,10 @@ func Div(f Format, a, b uint64, fpcr FPCR) (uint64, Flags) {
 }
 
 // Sqrt is FSQRT.
-func Sqrt(f Format, a uint64, fpcr FPCR) (uint64, Flags) {
+func Sqrt(f Format, a uint64, fpcr FPCR) (uint64, Flags) { return lane1(LaneSqrt, f, a, 0, 0, fpcr) }
+
+// sqrtSoft is FSQRT on the software path.
+func sqrtSoft(f Format, a uint64, fpcr FPCR) (uint64, Flags) {
 	var fl Flags
 	va := unpack(f, a, fpcr, &fl)
 	switch {

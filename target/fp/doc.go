@@ -17,7 +17,7 @@
 // come out (OR them into FPSR). Nothing allocates. Values are computed
 // exactly with 128-bit integers and rounded once, so the fused operations
 // (FMADD family, FRECPS, FRSQRTS) have a single rounding. FADD, FSUB,
-// FMUL, FMULX and the FMADD family of single and double precision first
+// FMUL, FMULX, the FMADD family, FDIV and FSQRT of single and double precision first
 // try a host fast path (host.go): float64 arithmetic where it provably
 // gives the same bits and flags (round to nearest, normal operands and
 // results, the inexact flag found by error-free transforms or already set

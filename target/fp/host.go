@@ -2,8 +2,8 @@ package fp
 
 import "math"
 
-// The host fast path: FADD, FSUB, FMUL, FMULX and the FMADD family of single
-// and double precision computed with the host's float64 arithmetic when the
+// The host fast path: FADD, FSUB, FMUL, FMULX, the FMADD family, FDIV and
+// FSQRT of single and double precision computed with the host's float64 arithmetic when the
 // result is provably the one the software path (round) gives, FPSR flags
 // included; the lanes hostLanes leaves undone go to the software path.
 //
@@ -20,6 +20,7 @@ import "math"
 //     math.FMA). Single results come from a float64 value s: a sum or a
 //     product of two singles is exact or rounded once in float64 and then
 //     once to single, which is the single rounding because 53 >= 2*24+2;
+//     so are a quotient (53 >= 2*24) and a root (53 >= 2*24+2) of singles;
 //     a single product is exact in float64 (48 bits) and a single FMA's
 //     s = p + c is exact when Fast2Sum says so, else rounding s again is
 //     wrong only at a single-precision midpoint, so an inexact s there
@@ -29,7 +30,10 @@ import "math"
 //     transforms decide it: Fast2Sum for sums, math.FMA(x, y, -p) for a
 //     double product p (exact while |p| >= 2^-968, which keeps the error
 //     above the subnormal quantum: a product of 53-bit mantissas has at most
-//     106 bits), a float64 round trip for singles.
+//     106 bits), the remainder math.FMA(q, b, -a) of a double quotient and
+//     math.FMA(s, s, -a) of a double root (nonzero exactly when inexact
+//     while |a| >= 2^-968, for the same reason), a float64 round trip and
+//     exact float64 products q*b, s*s for singles.
 
 type hostOp uint8
 
@@ -37,6 +41,8 @@ const (
 	hostAdd    hostOp = iota // a + b
 	hostMul                  // a * b
 	hostMulAdd               // c + a*b, one rounding
+	hostDiv                  // a / b
+	hostSqrt                 // the square root of a
 )
 
 // productFloor is the |p| from which math.FMA(x, y, -p) is the exact error
@@ -88,13 +94,16 @@ func hostLanes(f Format, op hostOp, count int, la *LaneArgs, negA, negB uint64, 
 	for i := 0; i < n; i++ {
 		a, b, c := la.A[i&3]^negA, la.B[i&3]^negB, la.C[i&3]
 		sign, minNormal, inf := k.sign, k.minNormal, k.inf
-		if !normalOrZero(a&^sign, minNormal, inf) || !normalOrZero(b&^sign, minNormal, inf) ||
-			op == hostMulAdd && !normalOrZero(c&^sign, minNormal, inf) {
+		if !normalOrZero(a&^sign, minNormal, inf) || op != hostSqrt && !normalOrZero(b&^sign, minNormal, inf) ||
+			op == hostMulAdd && !normalOrZero(c&^sign, minNormal, inf) ||
+			op == hostDiv && b&^sign == 0 || // divide by zero, 0/0
+			op == hostSqrt && a&sign != 0 && a&^sign != 0 { // the root of a negative
 			continue
 		}
 		checkIXC := (known|fl)&IXC == 0
-		// a zero sum of normals is exact (else it would be a subnormal); so is c plus a zero product
-		zeroExact := op == hostAdd || a&^sign == 0 || b&^sign == 0
+		// a zero sum of normals is exact (else it would be a subnormal); so is c plus a zero
+		// product, 0/b and the root of ±0 (itself)
+		zeroExact := op == hostAdd || a&^sign == 0 || op != hostSqrt && b&^sign == 0
 		var x, y, z float64
 		if f == Double {
 			x, y, z = math.Float64frombits(a), math.Float64frombits(b), math.Float64frombits(c)
@@ -118,6 +127,29 @@ func hostLanes(f Format, op hostOp, count int, la *LaneArgs, negA, negB uint64, 
 					continue
 				}
 				if math.FMA(x, y, -s) != 0 {
+					g = IXC
+				}
+			}
+		case op == hostDiv:
+			// single: the float64 quotient rounded again is right (53 >= 2*24), and
+			// exact when the exact product q*b is a
+			s = x / y
+			if f == Double && checkIXC && !zeroExact {
+				if math.Abs(x) < productFloor {
+					continue // the remainder s*y - x might underflow to 0
+				}
+				if math.FMA(s, y, -x) != 0 {
+					g = IXC
+				}
+			}
+		case op == hostSqrt:
+			// single: rounded again it is right (53 >= 2*24+2), exact when s*s is a
+			s = math.Sqrt(x)
+			if f == Double && checkIXC && !zeroExact {
+				if x < productFloor {
+					continue // s*s - x might underflow to 0
+				}
+				if math.FMA(s, s, -x) != 0 {
 					g = IXC
 				}
 			}
@@ -147,6 +179,13 @@ func hostLanes(f Format, op hostOp, count int, la *LaneArgs, negA, negB uint64, 
 		if f == Single {
 			s32 := float32(s)
 			if checkIXC && float64(s32) != s {
+				g = IXC
+			}
+			q := float64(s32)
+			switch { // products of two singles are exact in float64
+			case checkIXC && op == hostDiv && float64(q*y) != x:
+				g = IXC
+			case checkIXC && op == hostSqrt && float64(q*q) != x:
 				g = IXC
 			}
 			r = uint64(math.Float32bits(s32))

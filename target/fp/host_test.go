@@ -13,7 +13,7 @@ import (
 // known and not, then a table of the boundaries where the fast path must
 // step aside.
 
-var laneOps = []LaneOp{LaneAdd, LaneSub, LaneMul, LaneMulX, LaneMulAdd, LaneMulSub}
+var laneOps = []LaneOp{LaneAdd, LaneSub, LaneMul, LaneMulX, LaneMulAdd, LaneMulSub, LaneDiv, LaneSqrt}
 
 // scalarOf is the exported scalar function of op: it must agree too.
 func scalarOf(op LaneOp, f Format, a, b, c uint64, fpcr FPCR) (uint64, Flags) {
@@ -28,6 +28,10 @@ func scalarOf(op LaneOp, f Format, a, b, c uint64, fpcr FPCR) (uint64, Flags) {
 		return MulX(f, a, b, fpcr)
 	case LaneMulAdd:
 		return MulAdd(f, c, a, b, fpcr)
+	case LaneDiv:
+		return Div(f, a, b, fpcr)
+	case LaneSqrt:
+		return Sqrt(f, a, fpcr)
 	}
 	return MulSub(f, c, a, b, fpcr)
 }
@@ -43,6 +47,10 @@ func hostOf(op LaneOp, f Format) (hostOp, uint64, uint64) {
 		return hostMulAdd, 0, 0
 	case LaneMulSub:
 		return hostMulAdd, f.signBit(), 0
+	case LaneDiv:
+		return hostDiv, 0, 0
+	case LaneSqrt:
+		return hostSqrt, 0, 0
 	}
 	return hostAdd, 0, 0
 }
@@ -179,6 +187,25 @@ func TestHostBoundaries(t *testing.T) {
 		{"single fused at a midpoint", Single, hostMulAdd, s(1 + 0x1p-23), s((1 - 0x1p-23) * 0x1p-24), s(1 + 0x1p-23), 0, IXC, false,
 			s(1 + 0x1p-23), IXC},
 		{"single fused, exact", Single, hostMulAdd, s(1.5), s(1.5), s(-2), 0, 0, true, s(0.25), 0},
+		{"exact quotient", Double, hostDiv, d(6), d(-4), 0, 0, 0, true, d(-1.5), 0},
+		{"inexact quotient", Double, hostDiv, d(1), d(3), 0, 0, 0, true, d(1.0 / 3), IXC},
+		{"zero dividend", Double, hostDiv, d(0), d(-3), 0, 0, 0, true, 1 << 63, 0},
+		{"divide by zero", Double, hostDiv, d(1), d(0), 0, 0, 0, false, d(math.Inf(1)), DZC},
+		{"tiny dividend, IXC unknown", Double, hostDiv, d(0x1p-1000), d(0x1p-100), 0, 0, 0, false, d(0x1p-900), 0},
+		{"tiny dividend, IXC known", Double, hostDiv, d(0x1p-1000), d(0x1p-100), 0, 0, IXC, true, d(0x1p-900), 0},
+		{"quotient rounding up to the smallest normal", Double, hostDiv, d((2 - 0x1p-52) * 0x1p-1000), d(0x1p23), 0, 0, IXC, false,
+			d(minD), UFC | IXC},
+		{"quotient overflows", Double, hostDiv, d(maxD), d(0.5), 0, 0, IXC, false, d(math.Inf(1)), OFC | IXC},
+		{"single inexact quotient", Single, hostDiv, s(1), s(3), 0, 0, 0, true, s(1.0 / 3), IXC},
+		{"single exact quotient", Single, hostDiv, s(1), s(0x1p-20), 0, 0, 0, true, s(0x1p20), 0},
+		{"quotient under RM falls back", Double, hostDiv, d(1), d(3), 0, FPCR(0).WithRMode(MinusInf), 0, false, d(1.0/3) - 0, IXC},
+		{"exact root", Double, hostSqrt, d(2.25), 0, 0, 0, 0, true, d(1.5), 0},
+		{"inexact root", Double, hostSqrt, d(2), 0, 0, 0, 0, true, d(math.Sqrt2), IXC},
+		{"root of -0", Double, hostSqrt, 1 << 63, 0, 0, 0, 0, true, 1 << 63, 0},
+		{"root of a negative", Double, hostSqrt, d(-4), 0, 0, 0, 0, false, Double.DefaultNaN(), IOC},
+		{"root of a tiny number, IXC unknown", Double, hostSqrt, d(0x1p-1000), 0, 0, 0, 0, false, d(0x1p-500), 0},
+		{"single exact root", Single, hostSqrt, s(6.25), 0, 0, 0, 0, true, s(2.5), 0},
+		{"single inexact root", Single, hostSqrt, s(2), 0, 0, 0, 0, true, s(math.Sqrt2), IXC},
 		{"single fused, inexact", Single, hostMulAdd, s(1 + 0x1p-23), s(1 + 0x1p-23), s(-1), 0, 0, true, s(0x1p-22), IXC},
 	}
 	for _, tc := range cases {
@@ -194,6 +221,10 @@ func TestHostBoundaries(t *testing.T) {
 				want, wantFl = addSubSoft(tc.f, tc.a, tc.b, false, tc.fpcr)
 			case hostMul:
 				want, wantFl = mulSoft(tc.f, tc.a, tc.b, false, tc.fpcr)
+			case hostDiv:
+				want, wantFl = divSoft(tc.f, tc.a, tc.b, tc.fpcr)
+			case hostSqrt:
+				want, wantFl = sqrtSoft(tc.f, tc.a, tc.fpcr)
 			default:
 				want, wantFl = mulAddSoft(tc.f, tc.c, tc.a, tc.b, tc.fpcr)
 			}

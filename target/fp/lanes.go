@@ -10,11 +10,13 @@ const (
 	LaneMulX                 // FMULX
 	LaneMulAdd               // c + a*b with one rounding: FMLA, FMADD
 	LaneMulSub               // c - a*b with one rounding (a negated first): FMLS, FMSUB
+	LaneDiv                  // a / b: FDIV
+	LaneSqrt                 // the square root of a: FSQRT
 )
 
 // LaneArgs are the operands of Lanes, lane i in [i], and its results.
 type LaneArgs struct {
-	A, B, C [4]uint64 // a op b; c + a*b for the fused ops
+	A, B, C [4]uint64 // a op b; c + a*b for the fused ops; B and C 0 for a square root
 	R       [4]uint64 // the results
 }
 
@@ -35,6 +37,10 @@ func Lanes(op LaneOp, f Format, count int, la *LaneArgs, fpcr FPCR, known Flags)
 		hop = hostMulAdd
 	case LaneMulSub:
 		hop, negA = hostMulAdd, f.signBit()
+	case LaneDiv:
+		hop = hostDiv
+	case LaneSqrt:
+		hop = hostSqrt
 	}
 	fl, undone := hostLanes(f, hop, count, la, negA, negB, fpcr, known)
 	for i := 0; undone != 0 && i < 4; i, undone = i+1, undone>>1 {
@@ -64,6 +70,10 @@ func softLane(op LaneOp, f Format, a, b, c uint64, fpcr FPCR) (uint64, Flags) {
 		return mulSoft(f, a, b, op == LaneMulX, fpcr)
 	case LaneMulSub:
 		return mulAddSoft(f, c, Neg(f, a), b, fpcr)
+	case LaneDiv:
+		return divSoft(f, a, b, fpcr)
+	case LaneSqrt:
+		return sqrtSoft(f, a, fpcr)
 	}
 	return mulAddSoft(f, c, a, b, fpcr)
 }

@@ -60,6 +60,8 @@ func fpLaneOp(op Op) (fp.LaneOp, bool) {
 		return fp.LaneMul, true
 	case OpFMULX:
 		return fp.LaneMulX, true
+	case OpFDIV:
+		return fp.LaneDiv, true
 	}
 	return 0, false
 }
