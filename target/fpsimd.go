@@ -17,20 +17,46 @@ import (
 
 // fpDecodeCache remembers decoded FP/SIMD words by their bits (decoding
 // depends on nothing else, so it never needs invalidating): direct-mapped,
-// 1024 entries.
-type fpDecodeCache [1024]struct {
-	word uint32
-	ok   bool
-	in   simd.Inst
+// 1024 entries, each with what execFPSIMD asks of the word every time.
+type fpDecodeCache [1024]fpDecoded
+
+// fpDecoded is a cached decode: the word, its Inst and the facts about it
+// that do not change.
+type fpDecoded struct {
+	word     uint32
+	ok       bool  // the entry holds word
+	class    uint8 // fpClassUndefined, fpClassMemory, fpClassGen or fpClassData
+	load     bool  // a memory word that loads
+	size     uint8 // a memory word's bytes (MemSize)
+	align    uint8 // a memory word's alignment: its element's bytes
+	readsGen bool  // ReadsGen
+	in       simd.Inst
 }
 
+const (
+	fpClassUndefined = iota
+	fpClassMemory    // loads and stores: fpMemory
+	fpClassGen       // reads or writes a general register
+	fpClassData      // everything else simd.Exec runs on the V registers alone
+)
+
 // decode returns w decoded, from the cache when it is there.
-func (d *fpDecodeCache) decode(w uint32) *simd.Inst {
+func (d *fpDecodeCache) decode(w uint32) *fpDecoded {
 	e := &d[(w^w>>10^w>>20)&(uint32(len(d))-1)]
 	if !e.ok || e.word != w {
-		e.word, e.ok, e.in = w, true, simd.Decode(w)
+		in := simd.Decode(w)
+		*e = fpDecoded{word: w, ok: true, in: in, class: fpClassData, readsGen: in.ReadsGen()}
+		switch {
+		case in.Op == simd.OpUndefined:
+			e.class = fpClassUndefined
+		case in.IsMemory():
+			e.class, e.load = fpClassMemory, in.IsLoad()
+			e.size, e.align = uint8(in.MemSize()), uint8(max(in.Arr.ElemBits()/8, 1))
+		case in.ReadsGen() || in.WritesGen():
+			e.class = fpClassGen
+		}
 	}
-	return &e.in
+	return e
 }
 
 // fpTrapISS is the ISS of the FP access trap from AArch64: CV = 1, COND = 0xE.
@@ -45,30 +71,38 @@ func (c *CPU) execFPSIMD() (outcome int, handled bool) {
 	if c.fpDec == nil {
 		c.fpDec = new(fpDecodeCache)
 	}
-	in := c.fpDec.decode(w)
-	if in.Op == simd.OpUndefined {
+	e := c.fpDec.decode(w)
+	if e.class == fpClassUndefined {
 		return 0, false
 	}
 	if c.FPTrapped() {
 		c.takeException(cpu.ECFPAccess, fpTrapISS, pc, 0, false)
 		return slowRedirect, true
 	}
-	if in.IsMemory() {
-		return c.fpMemory(in, pc), true
+	in := &e.in
+	switch e.class {
+	case fpClassMemory:
+		return c.fpMemory(e, pc), true
+	case fpClassData: // no general register: only FCMP/FCCMP/FCSEL touch NZCV
+		c.FP.NZCV = uint8(c.NZCV >> 28)
+		if !simd.ExecData(in, &c.FP) {
+			return 0, false
+		}
+		c.NZCV = uint64(c.FP.NZCV&15) << 28
+		c.PC = pc + 4
+		return slowNext, true
 	}
 	var gen uint64
-	if in.ReadsGen() {
+	if e.readsGen {
 		gen = c.X[in.Rn] // register 31 is XZR here: X[31] reads 0
 		if in.GenBits == 32 {
 			gen = uint64(uint32(gen))
 		}
 	}
-	c.FP.NZCV = uint8(c.NZCV >> 28)
 	out, ok := simd.Exec(in, &c.FP, gen)
 	if !ok {
 		return 0, false
 	}
-	c.NZCV = uint64(c.FP.NZCV&15) << 28 // FCMP, FCCMP; unchanged otherwise
 	if in.WritesGen() {
 		c.setX(in.Rd, out)
 	}
@@ -79,44 +113,51 @@ func (c *CPU) execFPSIMD() (outcome int, handled bool) {
 // fpMemory executes an FP/SIMD load or store: one access() of its whole
 // block (MemSize bytes, contiguous), aligned to its element (the register
 // for LDR/STR/LDP/STP), then the base writeback.
-func (c *CPU) fpMemory(in *simd.Inst, pc uint64) int {
+func (c *CPU) fpMemory(e *fpDecoded, pc uint64) int {
+	in := &e.in
 	rn := in.Rn
 	if rn == 31 {
 		rn = cpu.SlotSP
 	}
 	addr, newBase, wb := in.Address(c.X[rn], c.X[in.Rm], pc)
-	n := uint64(in.MemSize())
-	align := uint64(max(in.Arr.ElemBits()/8, 1))
-	load := in.IsLoad()
 	acc := mmu.Write
-	if load {
+	if e.load {
 		acc = mmu.Read
 	}
-	kind, off := c.access(addr, n, align, acc)
+	n := uint64(e.size)
+	kind, off := c.access(addr, n, uint64(e.align), acc)
 	if kind == accFault {
 		return slowFault
 	}
-	var buf [64]byte
-	data := buf[:n]
-	if kind == accRAM {
-		data = c.m.ram[off : off+n]
-	}
-	if load {
-		if kind != accRAM && !c.fpGather(kind, addr, off, data, align) {
-			return slowFault
-		}
-		simd.Load(in, &c.FP.V, data)
-	} else {
-		simd.Store(in, &c.FP.V, data)
-		if kind != accRAM && !c.fpScatter(kind, addr, off, data, align) {
-			return slowFault
-		}
+	switch {
+	case kind == accRAM && e.load:
+		simd.Load(in, &c.FP.V, c.m.ram[off:off+n])
+	case kind == accRAM:
+		simd.Store(in, &c.FP.V, c.m.ram[off:off+n])
+	case !c.fpDevice(e, kind, addr, off):
+		return slowFault
 	}
 	if wb {
 		c.X[rn] = newBase
 	}
 	c.PC = pc + 4
 	return slowNext
+}
+
+// fpDevice is fpMemory's transfer for a block that is not all in RAM (a
+// split or device block), through a buffer.
+func (c *CPU) fpDevice(e *fpDecoded, kind int, addr, off uint64) bool {
+	var buf [64]byte
+	data, align := buf[:e.size], uint64(e.align)
+	if e.load {
+		if !c.fpGather(kind, addr, off, data, align) {
+			return false
+		}
+		simd.Load(&e.in, &c.FP.V, data)
+		return true
+	}
+	simd.Store(&e.in, &c.FP.V, data)
+	return c.fpScatter(kind, addr, off, data, align)
 }
 
 // fpGather reads a split or device block into data, a device in accesses of

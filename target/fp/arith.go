@@ -68,10 +68,10 @@ func roundSum(f Format, a, b term, fpcr FPCR, fl *Flags) uint64 {
 }
 
 // Add is FADD.
-func Add(f Format, a, b uint64, fpcr FPCR) (uint64, Flags) { return addSub(f, a, b, false, fpcr) }
+func Add(f Format, a, b uint64, fpcr FPCR) (uint64, Flags) { return lane1(LaneAdd, f, a, b, 0, fpcr) }
 
 // Sub is FSUB.
-func Sub(f Format, a, b uint64, fpcr FPCR) (uint64, Flags) { return addSub(f, a, b, true, fpcr) }
+func Sub(f Format, a, b uint64, fpcr FPCR) (uint64, Flags) { return lane1(LaneSub, f, a, b, 0, fpcr) }
 
 // AbsDiff is FABD: |a - b|, the sign of a NaN result cleared too.
 func AbsDiff(f Format, a, b uint64, fpcr FPCR) (uint64, Flags) {
@@ -79,7 +79,8 @@ func AbsDiff(f Format, a, b uint64, fpcr FPCR) (uint64, Flags) {
 	return Abs(f, r), fl
 }
 
-func addSub(f Format, a, b uint64, subtract bool, fpcr FPCR) (uint64, Flags) {
+// addSubSoft is FADD/FSUB on the software path.
+func addSubSoft(f Format, a, b uint64, subtract bool, fpcr FPCR) (uint64, Flags) {
 	var fl Flags
 	va, vb, r, done := unpack2(f, a, b, fpcr, &fl)
 	if done {
@@ -100,12 +101,13 @@ func addSub(f Format, a, b uint64, subtract bool, fpcr FPCR) (uint64, Flags) {
 }
 
 // Mul is FMUL.
-func Mul(f Format, a, b uint64, fpcr FPCR) (uint64, Flags) { return mul(f, a, b, false, fpcr) }
+func Mul(f Format, a, b uint64, fpcr FPCR) (uint64, Flags) { return lane1(LaneMul, f, a, b, 0, fpcr) }
 
 // MulX is FMULX: as FMUL, but Inf * 0 is 2 with the product's sign.
-func MulX(f Format, a, b uint64, fpcr FPCR) (uint64, Flags) { return mul(f, a, b, true, fpcr) }
+func MulX(f Format, a, b uint64, fpcr FPCR) (uint64, Flags) { return lane1(LaneMulX, f, a, b, 0, fpcr) }
 
-func mul(f Format, a, b uint64, extended bool, fpcr FPCR) (uint64, Flags) {
+// mulSoft is FMUL/FMULX on the software path.
+func mulSoft(f Format, a, b uint64, extended bool, fpcr FPCR) (uint64, Flags) {
 	var fl Flags
 	va, vb, r, done := unpack2(f, a, b, fpcr, &fl)
 	if done {
@@ -131,7 +133,10 @@ func mul(f Format, a, b uint64, extended bool, fpcr FPCR) (uint64, Flags) {
 func (f Format) two(neg bool) uint64 { return f.sign(neg) | uint64(f.bias()+1)<<f.fracBits() }
 
 // Div is FDIV.
-func Div(f Format, a, b uint64, fpcr FPCR) (uint64, Flags) {
+func Div(f Format, a, b uint64, fpcr FPCR) (uint64, Flags) { return lane1(LaneDiv, f, a, b, 0, fpcr) }
+
+// divSoft is FDIV on the software path.
+func divSoft(f Format, a, b uint64, fpcr FPCR) (uint64, Flags) {
 	var fl Flags
 	va, vb, r, done := unpack2(f, a, b, fpcr, &fl)
 	if done {
@@ -157,7 +162,10 @@ func Div(f Format, a, b uint64, fpcr FPCR) (uint64, Flags) {
 }
 
 // Sqrt is FSQRT.
-func Sqrt(f Format, a uint64, fpcr FPCR) (uint64, Flags) {
+func Sqrt(f Format, a uint64, fpcr FPCR) (uint64, Flags) { return lane1(LaneSqrt, f, a, 0, 0, fpcr) }
+
+// sqrtSoft is FSQRT on the software path.
+func sqrtSoft(f Format, a uint64, fpcr FPCR) (uint64, Flags) {
 	var fl Flags
 	va := unpack(f, a, fpcr, &fl)
 	switch {
@@ -182,26 +190,26 @@ func Sqrt(f Format, a uint64, fpcr FPCR) (uint64, Flags) {
 
 // MulAdd is FMADD: addend + a*b with one rounding.
 func MulAdd(f Format, addend, a, b uint64, fpcr FPCR) (uint64, Flags) {
-	return mulAdd(f, addend, a, b, fpcr)
+	return lane1(LaneMulAdd, f, a, b, addend, fpcr)
 }
 
 // MulSub is FMSUB: addend - a*b with one rounding (a is negated first).
 func MulSub(f Format, addend, a, b uint64, fpcr FPCR) (uint64, Flags) {
-	return mulAdd(f, addend, Neg(f, a), b, fpcr)
+	return lane1(LaneMulSub, f, a, b, addend, fpcr)
 }
 
 // NegMulAdd is FNMADD: -addend - a*b with one rounding.
 func NegMulAdd(f Format, addend, a, b uint64, fpcr FPCR) (uint64, Flags) {
-	return mulAdd(f, Neg(f, addend), Neg(f, a), b, fpcr)
+	return lane1(LaneMulAdd, f, Neg(f, a), b, Neg(f, addend), fpcr)
 }
 
 // NegMulSub is FNMSUB: -addend + a*b with one rounding.
 func NegMulSub(f Format, addend, a, b uint64, fpcr FPCR) (uint64, Flags) {
-	return mulAdd(f, Neg(f, addend), a, b, fpcr)
+	return lane1(LaneMulAdd, f, a, b, Neg(f, addend), fpcr)
 }
 
-// mulAdd is FPMulAdd.
-func mulAdd(f Format, c, a, b uint64, fpcr FPCR) (uint64, Flags) {
+// mulAddSoft is FPMulAdd on the software path.
+func mulAddSoft(f Format, c, a, b uint64, fpcr FPCR) (uint64, Flags) {
 	var fl Flags
 	vc, va, vb := unpack(f, c, fpcr, &fl), unpack(f, a, fpcr, &fl), unpack(f, b, fpcr, &fl)
 	invalidProduct := infTimesZero(va, vb)

@@ -16,7 +16,12 @@
 // Every function is pure: FPCR comes in, the result and the flags raised
 // come out (OR them into FPSR). Nothing allocates. Values are computed
 // exactly with 128-bit integers and rounded once, so the fused operations
-// (FMADD family, FRECPS, FRSQRTS) have a single rounding. Traps
+// (FMADD family, FRECPS, FRSQRTS) have a single rounding. FADD, FSUB,
+// FMUL, FMULX, the FMADD family, FDIV and FSQRT of single and double precision first
+// try a host fast path (host.go): float64 arithmetic where it provably
+// gives the same bits and flags (round to nearest, normal operands and
+// results, the inexact flag found by error-free transforms or already set
+// in FPSR); Lanes runs a vector's lanes that way in one call. Traps
 // (FPCR.IOE etc.) and FPCR.AH (FEAT_AFP) are not implemented, as on
 // Cortex-A57.
 //

@@ -26,3 +26,29 @@ func BenchmarkExec(b *testing.B) {
 		Exec(&insts[i%len(insts)], &st, 0)
 	}
 }
+
+// BenchmarkExecFPHot runs the FP words of target's BenchmarkFPSIMDLoop (fmla v1.4s, v0.4s, v2.4s;
+// fadd d3, d3, d4) and fadd v.2d, fmul v.4s on zero registers, on normal values with IXC clear,
+// and with IXC already set.
+func BenchmarkExecFPHot(b *testing.B) {
+	insts := []Inst{Decode(0x4e22cc01), Decode(0x1e642863), Decode(0x4e64d463), Decode(0x6e22dc01)}
+	for _, tc := range []struct {
+		name string
+		v    Vec
+		fpsr uint32
+	}{{"zero", Vec{}, 0}, {"normal", Vec{0x3ff8000000000000, 0x3fc000003f800000}, 0},
+		{"normal-ixc", Vec{0x3ff8000000000000, 0x3fc000003f800000}, 0x10}} {
+		b.Run(tc.name, func(b *testing.B) {
+			var st State
+			for i := 0; b.Loop(); i++ {
+				if i&1023 == 0 {
+					for r := range st.V {
+						st.V[r] = tc.v
+					}
+					st.FPSR = tc.fpsr
+				}
+				Exec(&insts[i&3], &st, 0)
+			}
+		})
+	}
+}

@@ -50,8 +50,15 @@ func Exec(in *Inst, s *State, gen uint64) (out uint64, ok bool) {
 	if in.WritesGen() || in.ReadsGen() {
 		return execGen(in, s, gen), true
 	}
+	return 0, ExecData(in, s)
+}
+
+// ExecData is Exec of an instruction that is known to be defined, neither a
+// load nor a store, and to use no general register (a caller that caches
+// decoded words knows this once): false for an op Exec does not run.
+func ExecData(in *Inst, s *State) bool {
 	if execFP(in, s) {
-		return 0, true
+		return true
 	}
 	v := &s.V
 	d, n, m := v[in.Rd], v[in.Rn], v[in.Rm]
@@ -107,15 +114,15 @@ func Exec(in *Inst, s *State, gen uint64) (out uint64, ok bool) {
 			m = Dup(in.Arr, m.Elem(in.Arr.ElemBits(), int(in.Index)))
 		}
 		if !isBinary(in.Op) {
-			return 0, false
+			return false
 		}
 		res, sat = Binary(in.Op, in.Arr, d, n, m)
 	}
-	v[in.Rd] = res
+	v[in.Rd].set(&res)
 	if sat {
 		s.FPSR |= FPSRQC
 	}
-	return 0, true
+	return true
 }
 
 func isBinary(op Op) bool {

@@ -49,11 +49,30 @@ func fpBinary(op Op) fpBinaryFunc {
 	return nil
 }
 
+// fpLaneOp is the fp.Lanes op of the two-source FP ops that have one.
+func fpLaneOp(op Op) (fp.LaneOp, bool) {
+	switch op {
+	case OpFADD, OpFADDP:
+		return fp.LaneAdd, true
+	case OpFSUB:
+		return fp.LaneSub, true
+	case OpFMUL:
+		return fp.LaneMul, true
+	case OpFMULX:
+		return fp.LaneMulX, true
+	case OpFDIV:
+		return fp.LaneDiv, true
+	}
+	return 0, false
+}
+
 // FPLanes applies a two-source FP op lane by lane (the vector and scalar
 // forms of FADD…FRSQRTS, the FP compares; the zero compares take m = 0),
 // or pairwise over the concatenation m:n (FADDP, FMAXP, FMINP, FMAXNMP,
-// FMINNMP). It returns the result and the flags raised.
-func FPLanes(op Op, a Arrangement, n, m Vec, fpcr fp.FPCR) (Vec, fp.Flags) {
+// FMINNMP), into dst. known are the FPSR flags already set. It returns the
+// flags raised (those in known may be left out). dst is written only after
+// n and m are read, so it may be either.
+func FPLanes(dst *Vec, op Op, a Arrangement, n, m *Vec, fpcr fp.FPCR, known fp.Flags) fp.Flags {
 	fn := fpBinary(op)
 	if fn == nil {
 		panic("simd: FPLanes of " + op.String())
@@ -61,22 +80,37 @@ func FPLanes(op Op, a Arrangement, n, m Vec, fpcr fp.FPCR) (Vec, fp.Flags) {
 	e, lanes := a.ElemBits(), a.Lanes()
 	f := fp.Format(e)
 	pairwise := op == OpFADDP || op == OpFMAXP || op == OpFMINP || op == OpFMAXNMP || op == OpFMINNMP
-	var res Vec
-	var fl fp.Flags
+	lop, host := fpLaneOp(op)
+	if host && lanes <= 4 && !pairwise {
+		var la fp.LaneArgs
+		n.lanesTo(&la.A, e, 0, lanes)
+		m.lanesTo(&la.B, e, 0, lanes)
+		fl := fp.Lanes(lop, f, lanes, &la, fpcr, known)
+		*dst = Vec{}
+		dst.setLanes(e, lanes, &la.R)
+		dst.fitIn(a)
+		return fl
+	}
+	var xs, ys [16]uint64
 	for i := 0; i < lanes; i++ {
-		x, y := n.Elem(e, i), m.Elem(e, i)
+		xs[i], ys[i] = n.Elem(e, i), m.Elem(e, i)
 		if pairwise {
 			src, j := n, 2*i
 			if j >= lanes {
 				src, j = m, j-lanes
 			}
-			x, y = src.Elem(e, j), src.Elem(e, j+1)
+			xs[i], ys[i] = src.Elem(e, j), src.Elem(e, j+1)
 		}
-		r, g := fn(f, x, y, fpcr)
+	}
+	var res Vec
+	var fl fp.Flags
+	for i := 0; i < lanes; i++ {
+		r, g := fn(f, xs[i], ys[i], fpcr)
 		res.SetElem(e, i, r)
 		fl |= g
 	}
-	return fit(res, a), fl
+	*dst = fit(res, a)
+	return fl
 }
 
 // FPReduce is FMAXV, FMINV, FMAXNMV, FMINNMV (and the scalar pairwise
@@ -149,24 +183,33 @@ func FPUnary(op Op, a Arrangement, n Vec, round Rounding, fbits int, fpcr fp.FPC
 }
 
 // FPMulAdd is FMLA (sub false) and FMLS: d + n*m (d - n*m) per lane with
-// one rounding.
-func FPMulAdd(a Arrangement, d, n, m Vec, sub bool, fpcr fp.FPCR) (Vec, fp.Flags) {
-	e := a.ElemBits()
-	f := fp.Format(e)
-	var res Vec
-	var fl fp.Flags
-	for i := 0; i < a.Lanes(); i++ {
-		var r uint64
-		var g fp.Flags
-		if sub {
-			r, g = fp.MulSub(f, d.Elem(e, i), n.Elem(e, i), m.Elem(e, i), fpcr)
-		} else {
-			r, g = fp.MulAdd(f, d.Elem(e, i), n.Elem(e, i), m.Elem(e, i), fpcr)
-		}
-		res.SetElem(e, i, r)
-		fl |= g
+// one rounding, into dst (which may be any of the sources). known are the
+// FPSR flags already set (see FPLanes).
+func FPMulAdd(dst *Vec, a Arrangement, d, n, m *Vec, sub bool, fpcr fp.FPCR, known fp.Flags) fp.Flags {
+	e, lanes := a.ElemBits(), a.Lanes()
+	op := fp.LaneMulAdd
+	if sub {
+		op = fp.LaneMulSub
 	}
-	return fit(res, a), fl
+	var la [2]fp.LaneArgs // eight half lanes take two groups of four
+	var fl fp.Flags
+	for base := 0; base < lanes; base += 4 {
+		count, g := min(lanes-base, 4), &la[base/4&1]
+		n.lanesTo(&g.A, e, base, count)
+		m.lanesTo(&g.B, e, base, count)
+		d.lanesTo(&g.C, e, base, count)
+		fl |= fp.Lanes(op, fp.Format(e), count, g, fpcr, known|fl)
+	}
+	*dst = Vec{}
+	if lanes <= 4 {
+		dst.setLanes(e, lanes, &la[0].R)
+	} else {
+		for i := 0; i < lanes; i++ {
+			dst.SetElem(e, i, la[i/4&1].R[i&3])
+		}
+	}
+	dst.fitIn(a)
+	return fl
 }
 
 // FPConvertLanes is FCVTL (widen the lanes of n's half an into a), FCVTN
@@ -237,7 +280,7 @@ func CondHolds(cond, nzcv uint8) bool {
 // execFP runs the FP data-processing ops (vector and scalar) on s; false
 // when in is not one.
 func execFP(in *Inst, s *State) bool {
-	v, fpcr := &s.V, s.FPCR
+	v, fpcr, known := &s.V, s.FPCR, fp.Flags(s.FPSR)
 	d, n, m := v[in.Rd], v[in.Rn], v[in.Rm]
 	e := in.Arr.ElemBits()
 	f := fp.Format(e)
@@ -249,9 +292,11 @@ func execFP(in *Inst, s *State) bool {
 	switch in.Op {
 	case OpFADD, OpFSUB, OpFMUL, OpFMULX, OpFDIV, OpFABD, OpFMAX, OpFMIN, OpFMAXNM, OpFMINNM, OpFRECPS, OpFRSQRTS,
 		OpFCMEQ, OpFCMGE, OpFCMGT, OpFACGE, OpFACGT:
-		res, fl = FPLanes(in.Op, in.Arr, n, m, fpcr)
+		s.FPSR |= uint32(FPLanes(&v[in.Rd], in.Op, in.Arr, &n, &m, fpcr, known))
+		return true // written in place: copying a Vec just written by halves stalls the host
 	case OpFCMEQZ, OpFCMGEZ, OpFCMGTZ, OpFCMLEZ, OpFCMLTZ:
-		res, fl = FPLanes(in.Op, in.Arr, n, Vec{}, fpcr)
+		s.FPSR |= uint32(FPLanes(&v[in.Rd], in.Op, in.Arr, &n, &Vec{}, fpcr, known))
+		return true
 	case OpFNMUL:
 		var r uint64
 		r, fl = fp.Mul(f, n[0]&mask(e), m[0]&mask(e), fpcr)
@@ -262,7 +307,7 @@ func execFP(in *Inst, s *State) bool {
 			r, fl = FPReduce(in.Op, in.ArrN, n, fpcr)
 			res = Vec{r}
 		} else {
-			res, fl = FPLanes(in.Op, in.Arr, n, m, fpcr)
+			fl = FPLanes(&res, in.Op, in.Arr, &n, &m, fpcr, known)
 		}
 	case OpFMAXV, OpFMINV, OpFMAXNMV, OpFMINNMV:
 		var r uint64
@@ -272,7 +317,8 @@ func execFP(in *Inst, s *State) bool {
 		OpSCVTF, OpUCVTF, OpSCVTFFixed, OpUCVTFFixed:
 		res, fl = FPUnary(in.Op, in.Arr, n, in.Round, int(in.FBits), fpcr)
 	case OpFMLA, OpFMLS:
-		res, fl = FPMulAdd(in.Arr, d, n, m, in.Op == OpFMLS, fpcr)
+		s.FPSR |= uint32(FPMulAdd(&v[in.Rd], in.Arr, &d, &n, &m, in.Op == OpFMLS, fpcr, known))
+		return true
 	case OpFCVTL, OpFCVTN, OpFCVTXN:
 		res, fl = FPConvertLanes(in.Op, in.Arr, in.ArrN, d, n, fpcr)
 	case OpFCVT:
@@ -282,18 +328,16 @@ func execFP(in *Inst, s *State) bool {
 		res = Vec{r}
 	case OpFMOV:
 		res = fit(n, in.Arr)
-	case OpFMADD, OpFMSUB, OpFNMADD, OpFNMSUB:
+	case OpFMADD, OpFMSUB: // the scalar FMLA, FMLS with the addend Ra
+		s.FPSR |= uint32(FPMulAdd(&v[in.Rd], in.Arr, &v[in.Ra], &n, &m, in.Op == OpFMSUB, fpcr, known))
+		return true
+	case OpFNMADD, OpFNMSUB:
 		a := v[in.Ra][0] & mask(e)
 		x, y := n[0]&mask(e), m[0]&mask(e)
 		var r uint64
-		switch in.Op {
-		case OpFMADD:
-			r, fl = fp.MulAdd(f, a, x, y, fpcr)
-		case OpFMSUB:
-			r, fl = fp.MulSub(f, a, x, y, fpcr)
-		case OpFNMADD:
+		if in.Op == OpFNMADD {
 			r, fl = fp.NegMulAdd(f, a, x, y, fpcr)
-		default:
+		} else {
 			r, fl = fp.NegMulSub(f, a, x, y, fpcr)
 		}
 		res = Vec{r}
@@ -320,7 +364,7 @@ func execFP(in *Inst, s *State) bool {
 	default:
 		return false
 	}
-	v[in.Rd] = res
+	v[in.Rd].set(&res)
 	s.FPSR |= uint32(fl)
 	return true
 }

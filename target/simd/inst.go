@@ -55,45 +55,26 @@ var arrNames = [...]string{ArrNone: "", Arr8B: "8B", Arr16B: "16B", Arr4H: "4H",
 
 func (a Arrangement) String() string { return arrNames[a] }
 
-// ElemBits is the element size in bits (the register size for scalars).
-func (a Arrangement) ElemBits() int {
-	switch a {
-	case Arr8B, Arr16B, ArrB:
-		return 8
-	case Arr4H, Arr8H, ArrH:
-		return 16
-	case Arr2S, Arr4S, ArrS:
-		return 32
-	case Arr1D, Arr2D, ArrD:
-		return 64
-	case ArrQ:
-		return 128
-	}
-	return 0
+// arrShape holds each arrangement's element size, lane count and width in
+// bits, so the lane loops read them from a table.
+var arrShape = [16]struct{ elem, lanes, bits uint8 }{
+	ArrNone: {0, 0, 0},
+	Arr8B:   {8, 8, 64}, Arr16B: {8, 16, 128},
+	Arr4H: {16, 4, 64}, Arr8H: {16, 8, 128},
+	Arr2S: {32, 2, 64}, Arr4S: {32, 4, 128},
+	Arr1D: {64, 1, 64}, Arr2D: {64, 2, 128},
+	ArrB: {8, 1, 8}, ArrH: {16, 1, 16}, ArrS: {32, 1, 32}, ArrD: {64, 1, 64}, ArrQ: {128, 1, 128},
 }
 
+// ElemBits is the element size in bits (the register size for scalars).
+func (a Arrangement) ElemBits() int { return int(arrShape[a&15].elem) }
+
 // Lanes is the number of elements (1 for scalars).
-func (a Arrangement) Lanes() int {
-	if a == ArrNone {
-		return 0
-	}
-	if a >= ArrB {
-		return 1
-	}
-	return a.Bits() / a.ElemBits()
-}
+func (a Arrangement) Lanes() int { return int(arrShape[a&15].lanes) }
 
 // Bits is the width the arrangement occupies: 64 or 128 for vectors, the
 // element size for scalars.
-func (a Arrangement) Bits() int {
-	switch a {
-	case Arr16B, Arr8H, Arr4S, Arr2D:
-		return 128
-	case Arr8B, Arr4H, Arr2S, Arr1D:
-		return 64
-	}
-	return a.ElemBits()
-}
+func (a Arrangement) Bits() int { return int(arrShape[a&15].bits) }
 
 // IsScalar says the arrangement names a scalar register.
 func (a Arrangement) IsScalar() bool { return a >= ArrB }

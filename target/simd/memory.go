@@ -55,12 +55,27 @@ func (in *Inst) IsLoad() bool {
 
 // getBytes reads n (1..16) little-endian bytes as a Vec.
 func getBytes(b []byte, n int) Vec {
+	switch n { // the register sizes of LDR/LDP Q and D, without the copy
+	case 16:
+		return Vec{binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[8:16])}
+	case 8:
+		return Vec{binary.LittleEndian.Uint64(b)}
+	}
 	var buf [16]byte
 	copy(buf[:], b[:n])
 	return Vec{binary.LittleEndian.Uint64(buf[:8]), binary.LittleEndian.Uint64(buf[8:])}
 }
 
 func putBytes(b []byte, v Vec, n int) {
+	switch n {
+	case 16:
+		binary.LittleEndian.PutUint64(b, v[0])
+		binary.LittleEndian.PutUint64(b[8:16], v[1])
+		return
+	case 8:
+		binary.LittleEndian.PutUint64(b, v[0])
+		return
+	}
 	var buf [16]byte
 	binary.LittleEndian.PutUint64(buf[:8], v[0])
 	binary.LittleEndian.PutUint64(buf[8:], v[1])
@@ -79,19 +94,30 @@ func Store(in *Inst, v *[32]Vec, data []byte) {
 	transfer(in, v, data, false)
 }
 
+// moveReg loads r from the size bytes of data, or stores it there.
+func moveReg(r *Vec, data []byte, size int, load bool) {
+	switch {
+	case load && size == 16: // word by word: a whole-Vec copy of two halves just written stalls the host
+		r[0], r[1] = binary.LittleEndian.Uint64(data), binary.LittleEndian.Uint64(data[8:16])
+	case load && size == 8:
+		r[0], r[1] = binary.LittleEndian.Uint64(data), 0
+	case load:
+		*r = getBytes(data, size)
+	default:
+		putBytes(data, *r, size)
+	}
+}
+
 func transfer(in *Inst, v *[32]Vec, data []byte, load bool) {
 	reg := func(i int) *Vec { return &v[(int(in.Rd)+i)&31] }
 	switch in.Op {
-	case OpLDR, OpSTR, OpLDP, OpSTP, OpLDNP, OpSTNP:
+	case OpLDR, OpSTR:
+		moveReg(&v[in.Rd&31], data, in.Arr.ElemBits()/8, load)
+		return
+	case OpLDP, OpSTP, OpLDNP, OpSTNP:
 		size := in.Arr.ElemBits() / 8
-		regs := [2]*Vec{&v[in.Rd], &v[in.Ra]}
-		for i := 0; i < in.MemSize()/size; i++ {
-			if load {
-				*regs[i] = getBytes(data[i*size:], size)
-			} else {
-				putBytes(data[i*size:], *regs[i], size)
-			}
-		}
+		moveReg(&v[in.Rd&31], data, size, load)
+		moveReg(&v[in.Ra&31], data[size:], size, load)
 		return
 	}
 	e := in.Arr.ElemBits()

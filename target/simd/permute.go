@@ -74,11 +74,22 @@ func Table(a Arrangement, table *[4]Vec, count int, d, idx Vec, tbx bool) Vec {
 // Dup is DUP: x in every lane of a (x is the element for DUP (element),
 // the general register for DUP (general); the scalar DUP/MOV gives one).
 func Dup(a Arrangement, x uint64) Vec {
-	var res Vec
-	for i := 0; i < a.Lanes(); i++ {
-		res.SetElem(a.ElemBits(), i, x)
+	w := replicate(a.ElemBits(), x)
+	return fit(Vec{w, w}, a)
+}
+
+// replicate is the low e bits of x (e = 8, 16, 32 or 64) in every e-bit
+// lane of a word.
+func replicate(e int, x uint64) uint64 {
+	switch e {
+	case 8:
+		return x & 0xff * 0x0101010101010101
+	case 16:
+		return x & 0xffff * 0x0001000100010001
+	case 32:
+		return x & 0xffffffff * 0x0000000100000001
 	}
-	return fit(res, a)
+	return x
 }
 
 // Insert is INS: d with lane idx of esize bits replaced by x; the rest of
@@ -106,23 +117,16 @@ func MoveToGeneral(n Vec, esize, idx int, signed, to64 bool) uint64 {
 // Immediate is MOVI, MVNI, ORR (immediate), BIC (immediate) and FMOV
 // (vector, immediate): the per-lane imm from the decoder applied to d.
 func Immediate(op Op, a Arrangement, d Vec, imm uint64) Vec {
-	e := a.ElemBits()
-	var res Vec
-	for i := 0; i < a.Lanes(); i++ {
-		var r uint64
-		switch op {
-		case OpMOVI, OpFMOVImm:
-			r = imm
-		case OpMVNI:
-			r = ^imm
-		case OpORRImm:
-			r = d.Elem(e, i) | imm
-		case OpBICImm:
-			r = d.Elem(e, i) &^ imm
-		default:
-			panic("simd: Immediate of " + op.String())
-		}
-		res.SetElem(e, i, r)
+	w := replicate(a.ElemBits(), imm)
+	switch op {
+	case OpMOVI, OpFMOVImm:
+		return fit(Vec{w, w}, a)
+	case OpMVNI:
+		return fit(Vec{^w, ^w}, a)
+	case OpORRImm:
+		return fit(Vec{d[0] | w, d[1] | w}, a)
+	case OpBICImm:
+		return fit(Vec{d[0] &^ w, d[1] &^ w}, a)
 	}
-	return fit(res, a)
+	panic("simd: Immediate of " + op.String())
 }

@@ -20,12 +20,51 @@ func (v *Vec) SetElem(esize, i int, x uint64) {
 	*w = *w&^(m<<(pos&63)) | (x&m)<<(pos&63)
 }
 
+// lanesTo copies lanes base..base+count-1 (count at most 4) of esize bits
+// to out.
+func (v *Vec) lanesTo(out *[4]uint64, esize, base, count int) {
+	switch {
+	case esize == 64 && base == 0:
+		out[0], out[1] = v[0], v[1]
+	case esize == 32 && base == 0:
+		out[0], out[1], out[2], out[3] = v[0]&0xffffffff, v[0]>>32, v[1]&0xffffffff, v[1]>>32
+	default:
+		for i := 0; i < count; i++ {
+			out[i] = v.Elem(esize, base+i)
+		}
+	}
+}
+
+// setLanes writes lanes 0..count-1 (count at most 4) of esize bits from r.
+func (v *Vec) setLanes(esize, count int, r *[4]uint64) {
+	switch esize {
+	case 64:
+		v[0], v[1] = r[0], r[1]
+	case 32:
+		v[0], v[1] = r[0]&0xffffffff|r[1]<<32, r[2]&0xffffffff|r[3]<<32
+	default:
+		for i := 0; i < count; i++ {
+			v.SetElem(esize, i, r[i])
+		}
+	}
+}
+
+// set copies x word by word: x was usually just written word by word, and
+// a whole-Vec copy of it would stall the host's store forwarding.
+func (v *Vec) set(x *Vec) { v[0], v[1] = x[0], x[1] }
+
 // Byte is byte i (0..15).
 func (v Vec) Byte(i int) uint8 { return uint8(v[i>>3&1] >> (uint(i&7) * 8)) }
 
 // fit clears what an arrangement of 64 bits (or a scalar) does not write:
 // every AdvSIMD and FP write to a V register zeroes the bits above it.
 func fit(v Vec, a Arrangement) Vec {
+	v.fitIn(a)
+	return v
+}
+
+// fitIn is fit in place.
+func (v *Vec) fitIn(a Arrangement) {
 	switch b := a.Bits(); {
 	case b == 128:
 	case b == 64:
@@ -34,7 +73,6 @@ func fit(v Vec, a Arrangement) Vec {
 		v[0] &= mask(b)
 		v[1] = 0
 	}
-	return v
 }
 
 func mask(n int) uint64 {
