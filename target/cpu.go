@@ -2,6 +2,7 @@ package target
 
 import (
 	"fmt"
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/boot"
 
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/debugregs"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
@@ -178,9 +179,12 @@ func (c *CPU) Index() int { return c.index }
 
 // MPIDR is MPIDR_EL1 as QEMU's virt lays it out: bit 31 set, Aff0 = index%8,
 // Aff1 = index/8.
-func (c *CPU) MPIDR() uint64 { return 1<<31 | affinity(c.index) }
+func (c *CPU) MPIDR() uint64 { return 1<<31 | c.m.affinity(c.index) }
 
-func affinity(i int) uint64 { return uint64(i/8)<<8 | uint64(i%8) }
+// affinity is CPU i's MPIDR_EL1 affinity fields, as QEMU's virt board numbers
+// them: clusters of 8 with a GICv2, of 16 with a GICv3 (boot.DefaultAffinity,
+// which the device tree uses too).
+func (m *Machine) affinity(i int) uint64 { return boot.DefaultAffinity(m.cfg.GIC, i) }
 
 // Executed returns the number of instructions this CPU has executed.
 func (c *CPU) Executed() uint64 { return c.executed }

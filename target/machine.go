@@ -223,7 +223,10 @@ func New(cfg Config) (*Machine, error) {
 // buildDevices makes the interrupt controller and the UART and maps them, with
 // RAM, at QEMU virt's addresses.
 func (m *Machine) buildDevices() error {
-	gcfg := gic.Config{CPUs: m.cfg.CPUs, Changed: m.irqChanged}
+	gcfg := gic.Config{CPUs: m.cfg.CPUs, Changed: m.irqChanged, Affinity: make([]uint32, m.cfg.CPUs)}
+	for i := range gcfg.Affinity {
+		gcfg.Affinity[i] = uint32(m.affinity(i))
+	}
 	var err error
 	if m.cfg.GIC == 2 {
 		if m.gic2, err = gic.NewGICv2(gcfg); err == nil {

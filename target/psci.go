@@ -35,7 +35,7 @@ var _ psci.Host = (*psciHost)(nil)
 // CPUByAffinity finds the CPU whose affinity (MPIDR without bit 31) is mpidr.
 func (m *psciHost) CPUByAffinity(mpidr uint64) (int, bool) {
 	for _, c := range m.cpus {
-		if affinity(c.index) == mpidr {
+		if (*Machine)(m).affinity(c.index) == mpidr {
 			return c.index, true
 		}
 	}

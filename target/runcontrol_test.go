@@ -117,23 +117,25 @@ func TestPSCICalls(t *testing.T) {
 		})
 	}
 	t.Run("cpu_on starts the target", func(t *testing.T) {
-		m, err := New(Config{CPUs: 9, RAMSize: 1 << 20})
+		// More than 8 CPUs take a GICv3, whose board numbers CPUs in clusters of 16 (as QEMU's virt).
+		m, err := New(Config{CPUs: 17, RAMSize: 1 << 20})
 		require.NoError(t, err)
 		require.NoError(t, m.WriteMemory(testCode, []byte{0x02, 0, 0, 0xd4}))
 		m.Reset(testCode)
 		c := m.CPU(0)
-		c.X[0], c.X[1], c.X[2], c.X[3] = psci.CPUOn, 0x100, RAMBase+0x4000, 0xabc // Aff1=1, Aff0=0: CPU 8
-		acts := make([]Action, 9)
+		c.X[0], c.X[1], c.X[2], c.X[3] = psci.CPUOn, 0x100, RAMBase+0x4000, 0xabc // Aff1=1, Aff0=0: CPU 16
+		acts := make([]Action, 17)
 		acts[0] = ActionStep
 		m.Resume(acts)
 		require.Equal(t, uint64(0), c.X[0])
-		t8 := m.CPU(8)
-		require.True(t, t8.PoweredOn())
-		require.Equal(t, uint64(0x80000100), t8.MPIDR())
-		require.Equal(t, uint64(RAMBase+0x4000), t8.PC)
-		require.Equal(t, uint64(0xabc), t8.Reg(0))
-		require.Equal(t, uint64(0x400003c5), t8.Reg(33))
-		v, _ := t8.SysReg(3, 0, 0, 0, 5)
+		require.Equal(t, uint64(0x80000008), m.CPU(8).MPIDR(), "CPU 8 is in the first cluster of 16")
+		t16 := m.CPU(16)
+		require.True(t, t16.PoweredOn())
+		require.Equal(t, uint64(0x80000100), t16.MPIDR())
+		require.Equal(t, uint64(RAMBase+0x4000), t16.PC)
+		require.Equal(t, uint64(0xabc), t16.Reg(0))
+		require.Equal(t, uint64(0x400003c5), t16.Reg(33))
+		v, _ := t16.SysReg(3, 0, 0, 0, 5)
 		require.Equal(t, uint64(0x80000100), v)
 	})
 }

@@ -100,6 +100,21 @@ var livelockReport = regexp.MustCompile(`livelock: cpu 1 pc 0x[0-9a-f]+ <write_w
 // The experiment with no gdb attached (--run): the upstream kernel never returns from DISABLE; the stub's
 // report comes on stderr first and the machine keeps running, so Linux's own RCU stall report naming CPU 1
 // follows on the console — on 6.12 with pseudo-NMI with the NMI backtrace at write_wb_reg.
+// With a GICv3 the machine numbers CPUs in QEMU's clusters of 16 (MPIDR_EL1 Aff1.Aff0), so Linux brings up
+// more CPUs than one cluster holds, on ours as on QEMU.
+func TestLinuxBootTwoClustersMatchesQEMU(t *testing.T) {
+	const cpus = 18
+	k := linux.Linux612
+	ours, qemu := bootBoth(t, k, cpus, linux.BaseCmdline, 90*time.Second)
+	require.True(t, ours.PoweredOff, "--once did not exit 0 on the init's power off; console:\n%s", tail(ours.Console, 4000))
+	require.True(t, qemu.PoweredOff, "QEMU: %s", tail(qemu.Console, 4000))
+	for name, run := range map[string]linux.Run{"ours": ours, "QEMU": qemu} {
+		require.Contains(t, run.Console, fmt.Sprintf("SMP: Total of %d processors activated.", cpus), name)
+	}
+	require.Equal(t, linux.HelloLines(linuxRelease(t, k), cpus), linux.InitLines(ours.Console), "console:\n%s", ours.Console)
+	require.Equal(t, linux.InitLines(qemu.Console), linux.InitLines(ours.Console))
+}
+
 func TestLinuxPerfLivelock(t *testing.T) {
 	for _, k := range []linux.Kernel{linux.Linux61, linux.Linux612} {
 		t.Run(k.Name, func(t *testing.T) {

@@ -21,8 +21,8 @@ type guest struct {
 	execName string                // the name gdb sees for the served ELF; "" = the adapter's default
 }
 
-// maxGICCPUs is how many CPUs a generated device tree can describe for now: a GICv2 serves 8, and beyond 8
-// QEMU's GICv3 layout (clusters of 16) differs from the machine's MPIDR_EL1 (clusters of 8).
+// maxGICCPUs is how many CPUs a GICv2 serves (its target lists have 8 bits); a GICv3 serves every CPU the
+// machine has, numbered in QEMU's clusters of 16.
 const maxGICCPUs = 8
 
 // loadGuest reads --kernel, --initrd, --dtb and --symbols and checks that they go together.
@@ -130,13 +130,10 @@ func notImageHint(b []byte) string {
 
 // checkBoardCPUs refuses CPU counts a generated device tree cannot describe for this machine.
 func checkBoardCPUs(o *options) error {
-	if o.cpus <= maxGICCPUs {
+	if o.cpus <= maxGICCPUs || o.gic == 3 {
 		return nil
 	}
-	if o.gic == 2 {
-		return fmt.Errorf("--cpus %d: a GICv2 serves at most %d CPUs", o.cpus, maxGICCPUs)
-	}
-	return fmt.Errorf("--gic 3 with --cpus %d: at most %d for now (QEMU's GICv3 board numbers CPUs in clusters of 16, this machine's MPIDR_EL1 in clusters of 8)", o.cpus, maxGICCPUs)
+	return fmt.Errorf("--cpus %d: a GICv2 serves at most %d CPUs (use --gic 3)", o.cpus, maxGICCPUs)
 }
 
 // matchSymbols checks that a --symbols ELF is the vmlinux the Image was made from: the Image is its bytes from
