@@ -114,8 +114,6 @@ func TestLinuxFlagsRefused(t *testing.T) {
 			[]string{"--kernel", elf, "--append", "console=ttyAMA0"}},
 		{"--dtb with --dump-dtb and no kernel", 1, "--dtb needs --kernel with an arm64 Linux Image",
 			[]string{"--dtb", image, "--dump-dtb", filepath.Join(dir, "out.dtb")}},
-		{"--gic 3 with more CPUs than it can describe", 1, "--gic 3 with --cpus 9: at most 8",
-			[]string{"--kernel", image, "--gic", "3", "--cpus", "9"}},
 		{"GICv2 with more than 8 CPUs", 1, "--cpus 16: a GICv2 serves at most 8 CPUs",
 			[]string{"--kernel", image, "--cpus", "16"}},
 		{"--dump-dtb for more CPUs than a GICv2 serves", 1, "--cpus 9: a GICv2 serves at most 8 CPUs",

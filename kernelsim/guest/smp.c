@@ -81,8 +81,9 @@ void cross_call_poll(void)
 }
 
 /*
- * QEMU virt MPIDR layout: Aff0 = index % 8, Aff1 = index / 8 with GICv2 (and
- * on our machine); QEMU with GICv3 packs 16 per cluster, tried second.
+ * QEMU virt MPIDR layout (and our machine's): Aff0 = index % 8, Aff1 =
+ * index / 8 with a GICv2; 16 per cluster with a GICv3, whose system register
+ * interface ID_AA64PFR0_EL1.GIC announces.
  */
 static u64 cpu_index_to_mpidr(int idx, int per_cluster)
 {
@@ -91,7 +92,7 @@ static u64 cpu_index_to_mpidr(int idx, int per_cluster)
 
 void smp_boot_secondaries(void)
 {
-	int idx, per_cluster = 8;
+	int idx, per_cluster = (read_sysreg(id_aa64pfr0_el1) >> 24 & 0xf) ? 16 : 8;
 	long ret;
 	u64 start, timeout;
 
@@ -100,12 +101,6 @@ void smp_boot_secondaries(void)
 	for (idx = 1; idx < NR_CPUS; idx++) {
 		ret = psci_call(PSCI_0_2_FN64_CPU_ON, cpu_index_to_mpidr(idx, per_cluster),
 				(u64)secondary_entry, (u64)idx);
-		if (ret == PSCI_RET_INVALID_PARAMS && idx == 8) {
-			/* the first CPU where the layouts differ decides */
-			per_cluster = 16;
-			ret = psci_call(PSCI_0_2_FN64_CPU_ON, cpu_index_to_mpidr(idx, per_cluster),
-					(u64)secondary_entry, (u64)idx);
-		}
 		if (ret == PSCI_RET_INVALID_PARAMS)
 			break;
 		if (ret != PSCI_RET_SUCCESS) {
