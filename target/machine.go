@@ -46,7 +46,7 @@ type Config struct {
 	Console io.Writer // PL011 output (nil = discard)
 	Seed    int64     // every random choice derives from it (the random csync policy, per CPU)
 	// Parallel runs the CPUs' plain instructions on host threads (parallel.go):
-	// faster with several CPUs, not deterministic. Quantum defaults to 65536.
+	// faster with several CPUs, not deterministic. Quantum defaults to 131072.
 	Parallel bool
 
 	CPUModel          string // debug model: "cortex-a57" (default) or "debugv8p9" (debugregs.LookupModel)

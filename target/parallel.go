@@ -20,7 +20,7 @@ import (
 
 // parallelQuantum is the parallel mode's default round: long enough that
 // starting and joining the goroutines costs little.
-const parallelQuantum = 1 << 16
+const parallelQuantum = 1 << 17
 
 // parallelPhase runs the parallel phase of a round for the CPUs the round
 // would run with ActionContinue, when there are at least two; m.local
@@ -45,11 +45,14 @@ func (m *Machine) parallelPhase(acts []Action, wasOn []bool, def Action) {
 		return
 	}
 	budget := m.cfg.Quantum
+	// Every CPU on a goroutine of its own, this one waiting: the scheduler
+	// hands the most recent one to this thread and lets idle threads take
+	// the others at once (running one here would keep the last one spawned
+	// for this thread too, and two CPUs would take turns on it).
 	var wg sync.WaitGroup
-	for _, c := range ready[1:n] {
+	for _, c := range ready[:n] {
 		wg.Go(func() { c.runLocal(budget) })
 	}
-	ready[0].runLocal(budget)
 	wg.Wait()
 	for _, c := range ready[:n] {
 		m.local[c.index] = c.n
