@@ -65,7 +65,7 @@ func TestParallelResults(t *testing.T) {
 		words   []uint32
 		shared  uint64
 	}{
-		{name: "independent loops, 2 CPUs", cpus: 2, words: benchLoop},
+		{name: "independent loops, 2 CPUs", cpus: 2, quantum: 30000, words: benchLoop},
 		{name: "independent loops, 8 CPUs, short rounds", cpus: 8, quantum: 1000, words: benchLoop},
 		{name: "shared counter, 2 CPUs", cpus: 2, words: counterLoop, shared: RAMBase + 0x200000},
 		{name: "shared counter, 5 CPUs, short rounds", cpus: 5, quantum: 77, words: counterLoop, shared: RAMBase + 0x200000},
