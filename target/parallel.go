@@ -1,6 +1,7 @@
 package target
 
 import (
+	"runtime"
 	"sync"
 
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/mmu"
@@ -45,13 +46,18 @@ func (m *Machine) parallelPhase(acts []Action, wasOn []bool, def Action) {
 		return
 	}
 	budget := m.cfg.Quantum
-	// Every CPU on a goroutine of its own, this one waiting: the scheduler
-	// hands the most recent one to this thread and lets idle threads take
-	// the others at once (running one here would keep the last one spawned
-	// for this thread too, and two CPUs would take turns on it).
+	// One goroutine per host thread Go may use, each with every workers-th
+	// CPU (equal shares: no round waits for a thread that got one more),
+	// this one waiting (running a share here would keep the last goroutine
+	// spawned for this thread too, and two shares would take turns on it).
+	workers := min(n, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
-	for _, c := range ready[:n] {
-		wg.Go(func() { c.runLocal(budget) })
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < n; i += workers {
+				ready[i].runLocal(budget)
+			}
+		})
 	}
 	wg.Wait()
 	for _, c := range ready[:n] {
