@@ -96,9 +96,12 @@ func (c *CPU) runFrom(start, budget int) {
 			}
 		}
 		var slow bool
-		if limit-c.n == 1 {
+		switch {
+		case limit-c.n == 1:
 			slow = c.stepOne(page, base, limit)
-		} else {
+		case code.Insts[c.PC>>2&(instsPage-1)].Op == isa.OpUndef:
+			slow = true // an FP/SIMD word (fpsimd.go): inner would hand it back at once
+		default:
 			slow = c.inner(code, base, limit)
 		}
 		if !slow {
