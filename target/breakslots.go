@@ -112,7 +112,6 @@ func (l *breakSlotList) placeStrideTraps(base uint64, inst func(i int) isa.Inst)
 		depth += loops[i]
 		inLoop[i] = depth > 0
 	}
-	cold := func(i int) bool { return !inLoop[i] }
 	last := -1 // the last stopper
 	for i := 0; i < instsPage; i++ {
 		if l.stops(uint64(i)) || isa.AlwaysBranches(ops[i]) {
@@ -122,15 +121,23 @@ func (l *breakSlotList) placeStrideTraps(base uint64, inst func(i int) isa.Inst)
 		if i-last < breakStride {
 			continue
 		}
-		pick := i // the window is last+1..i
+		// The window is last+1..i: its last slot outside a loop right after a
+		// branch, else its last slot outside a loop, else i.
+		pick, outside := i, -1
 		for k := i; k > last; k-- {
-			if cold(k) && k > 0 && isa.IsBranch(ops[k-1]) {
-				pick = k
+			if inLoop[k] {
+				continue
+			}
+			if k > 0 && isa.IsBranch(ops[k-1]) {
+				outside = k
 				break
 			}
-			if cold(k) && pick == i && !cold(i) {
-				pick = k
+			if outside < 0 {
+				outside = k
 			}
+		}
+		if outside >= 0 {
+			pick = outside
 		}
 		l.trap(pick)
 		last, i = pick, pick // the slots after the new trap start a new window

@@ -50,7 +50,7 @@ func (c *CPU) runFrom(start, budget int) {
 				continue
 			}
 			page = m.codePage(pa, pc) // decoded code is keyed by physical page
-			lastBase, lastPA, lastGen, lastEL, lastPage = base, pa&^(pageSize-1), c.mm.mmu.TLB().Gen(), c.EL, page
+			lastBase, lastPA, lastGen, lastEL, lastPage = base, pa&^(pageSize-1), gen, c.EL, page
 		}
 		c.mm.codeOff = lastPA - RAMBase
 		limit := budget
@@ -180,16 +180,11 @@ func (c *CPU) fetchOK(pc uint64) (pa uint64, ok bool) {
 	pa = pc
 	fsc := uint32(cpu.FSCExternal)
 	if c.mm.on {
-		acc := mmu.Fetch
-		if c.EL == 0 {
-			acc |= mmu.EL0
-		}
-		tlb := c.mm.mmu.TLB()
-		if pa, ok = c.mm.fetch.of(pc).Lookup(pc, tlb.Gen(), acc); !ok {
-			if f := c.mm.mmu.Refill(c.mm.fetch.of(pc), pc, acc); !f.OK() {
+		if pa, ok = c.fetchMicro(pc); !ok {
+			if f := c.mm.mmu.Refill(c.mm.fetch.of(pc), pc, c.fetchAccess()); !f.OK() {
 				fsc, pa = f.FSC(), 0
 			} else {
-				pa, _ = c.mm.fetch.of(pc).Lookup(pc, tlb.Gen(), acc)
+				pa, _ = c.fetchMicro(pc)
 			}
 		}
 	}
@@ -202,6 +197,19 @@ func (c *CPU) fetchOK(pc uint64) (pa uint64, ok bool) {
 		return 0, false
 	}
 	return pa, true
+}
+
+// fetchAccess is an instruction fetch's access at the current EL.
+func (c *CPU) fetchAccess() mmu.Access {
+	if c.EL == 0 {
+		return mmu.Fetch | mmu.EL0
+	}
+	return mmu.Fetch
+}
+
+// fetchMicro translates pc through the fetch micro-TLBs only (MMU on).
+func (c *CPU) fetchMicro(pc uint64) (pa uint64, ok bool) {
+	return c.mm.fetch.of(pc).Lookup(pc, c.mm.mmu.TLB().Gen(), c.fetchAccess())
 }
 
 // decodeAt decodes the instruction at pc, in the page run is executing

@@ -136,11 +136,9 @@ func (c *CPU) syncMMU() {
 // flushMicros empties the data micro-TLBs (with the MMU off: sets them to
 // the whole RAM) for the current exception level.
 func (c *CPU) flushMicros() {
-	c.mm.el = c.EL
 	c.mm.microGen++ // forget ldSet and stSet
-	c.mm.ldCur, c.mm.stCur = &c.mm.ldSet[c.EL&1], &c.mm.stSet[c.EL&1]
+	c.switchMicros()
 	if c.mm.on {
-		c.mm.ld, c.mm.st = dtlb{}, dtlb{}
 		return
 	}
 	n := c.m.ramSize

@@ -3,8 +3,6 @@ package target
 import (
 	"runtime"
 	"sync"
-
-	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/mmu"
 )
 
 // The parallel mode (Config.Parallel, docs/parallel.md): each round starts
@@ -91,12 +89,8 @@ func (c *CPU) runLocal(budget int) {
 				return
 			}
 			c.PC = c.mm.mmu.Context().BranchAddr(c.PC)
-			acc := mmu.Fetch
-			if c.EL == 0 {
-				acc |= mmu.EL0
-			}
 			var ok bool
-			if pa, ok = c.mm.fetch.of(c.PC).Lookup(c.PC, c.mm.mmu.TLB().Gen(), acc); !ok {
+			if pa, ok = c.fetchMicro(c.PC); !ok {
 				return
 			}
 		}

@@ -68,6 +68,7 @@ var (
 	KeyIDAA64PFR0 = SysKey(3, 0, 0, 4, 0)
 	KeyCTR        = SysKey(3, 3, 0, 0, 1)
 	KeyTPIDRRO    = SysKey(3, 3, 13, 0, 3)
+	KeyTPIDREL1   = SysKey(3, 0, 13, 0, 4)
 	KeySPEL1      = SysKey(3, 4, 4, 1, 0) // EL2-only view: UNDEFINED from EL1
 	KeyIDAA64DFR0 = SysKey(3, 0, 0, 5, 0)
 	KeyIDAA64DFR1 = SysKey(3, 0, 0, 5, 1)
@@ -169,7 +170,7 @@ var Table = append([]Desc{
 	{"VBAR_EL1", KeyVBAR, Plain, 0, ^uint64(0x7ff), 0},
 	{"ISR_EL1", KeyISR, Machine, 0, 0, 0},
 	{"CONTEXTIDR_EL1", KeyCONTEXTIDR, Plain, 0, 0xffffffff, 0},
-	{"TPIDR_EL1", SysKey(3, 0, 13, 0, 4), Plain, 0, 0, 0},
+	{"TPIDR_EL1", KeyTPIDREL1, Plain, 0, 0, 0},
 	{"CNTKCTL_EL1", SysKey(3, 0, 14, 1, 0), Plain, 0, 0x3ff, 0},
 	{"PMCR_EL0", SysKey(3, 3, 9, 12, 0), Plain, 0x41013000, 0x7f, 0},
 	{"PMCNTENSET_EL0", SysKey(3, 3, 9, 12, 1), Plain, 0, 0, 0},

@@ -50,7 +50,7 @@ const (
 func msrInst(rt uint8, key uint32) Inst {
 	in := Inst{Op: OpMSR, Rn: rt, Imm: uint64(key)}
 	switch key {
-	case cpu.KeyELR, cpu.KeySPSR, keyTPIDREL1:
+	case cpu.KeyELR, cpu.KeySPSR, cpu.KeyTPIDREL1:
 		i, _ := cpu.Index(key)
 		in.Cond, in.Amt = MSRPlainEL1, uint8(i)
 	case cpu.KeySPEL0:
@@ -58,5 +58,3 @@ func msrInst(rt uint8, key uint32) Inst {
 	}
 	return in
 }
-
-var keyTPIDREL1 = cpu.SysKey(3, 0, 13, 0, 4)
