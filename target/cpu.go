@@ -36,6 +36,7 @@ type CPU struct {
 
 	executed   uint64 // instructions executed (retired or faulted)
 	n          int    // executed in the current slice
+	pageVA     uint64 // the VA of the page inner runs (its branches' targets are relative to it)
 	sliceN     uint64 // executed within the current slice (for CNTVCT mid-slice)
 	exceptions uint64
 	waiting    bool // ended its slice in WFI/WFE

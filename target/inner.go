@@ -22,25 +22,26 @@ func (c *CPU) inner(page *icache.Page, base uint64, limit int) (slow bool) {
 	mem := unsafe.Pointer(unsafe.SliceData(c.m.ram)) // accesses below are inside a micro-TLB's range, so inside RAM
 	flags := unsafe.Pointer(c.m.flagArr)             // indexed by pageFlag, for RAM offsets only
 	ld, st := &c.mm.ld, &c.mm.st                     // the data micro-TLBs (memory.go): VA [lo, lo+n) is RAM [off, off+n)
-	gran := &c.m.granules                            // the watched granules of partly watched pages (granules.go)
-	// idx is the slot of the PC in this page; a branch sets it from the
-	// target, and any value >= instsPage means the PC left the page.
-	idx := (c.PC - base) >> 2
-	seg := idx // first slot of the current straight-line run
-	n := c.n
-	insts := &page.Insts
-	exitPC, exitFar := uint64(0), false
+	// slot points at the decoded instruction at the PC; a branch moves it to
+	// its target's slot (inside the page: insts[instsPage] is the page's end
+	// marker). Dispatching on a pointer, not an index, keeps registers free.
+	insts := unsafe.Pointer(&page.Insts)
+	slot := unsafe.Add(insts, uintptr((c.PC-base)>>2)*uintptr(slotSize))
+	// (past+slot)/slotSize is the count of instructions the slice has run
+	// before the one at slot, less limit: the budget is spent when it reaches
+	// 0. One value, not a count, a run start and the limit.
+	past := (c.n-limit)*slotSize - int(uintptr(slot))
+	c.pageVA = base
 	var missVA uint64 // a load or store's VA outside its micro-TLB (ldMiss, stMiss)
 	var tgt uint64    // a taken branch's target
 loop:
 	for {
-		// idx <= instsPage here: Insts[instsPage] is the page's end marker.
-		in := (*isa.Inst)(unsafe.Add(unsafe.Pointer(insts), uintptr(idx)*unsafe.Sizeof(isa.Inst{})))
+		in := (*isa.Inst)(slot)
 		switch in.Op & isa.OpMask { // the mask (isa.OpStepTrap is isa.OpMask) lets the jump table skip its range check
 		case isa.OpStepTrap:
 			break loop
 		case isa.OpUndecoded:
-			if idx == instsPage {
+			if uintptr(slot) == uintptr(insts)+instsPage*uintptr(slotSize) {
 				break loop // the PC left the page
 			}
 			goto handBack
@@ -55,10 +56,10 @@ loop:
 					if f := pageFlag(flags, off); f&pfWatch == 0 {
 						x[in.Rd] = load64(mem, off)
 						break
-					} else if f&pfGranules != 0 && !gran.watched(off, f, false) {
+					} else if f&pfGranules != 0 && !c.m.granules.watched(off, f, false) {
 						x[in.Rd] = load64(mem, off)
-						if n+int(idx-seg)+2 >= limit {
-							idx++ // as SBFM below: the slice ends where the full check ends it
+						if past+int(uintptr(slot))+2*slotSize >= 0 {
+							slot = unsafe.Add(slot, slotSize) // as SBFM below: the slice ends where the full check ends it
 							break loop
 						}
 						break
@@ -75,10 +76,10 @@ loop:
 					if f := pageFlag(flags, off); f == 0 {
 						store64(mem, off, x[in.Rd])
 						break
-					} else if f&^(pfWatch|pfExtWatch|pfGuestWatch|granuleSlots) == pfGranules && !gran.watched(off, f, true) {
+					} else if f&^(pfWatch|pfExtWatch|pfGuestWatch|granuleSlots) == pfGranules && !c.m.granules.watched(off, f, true) {
 						store64(mem, off, x[in.Rd])
-						if n+int(idx-seg)+2 >= limit {
-							idx++ // as SBFM below
+						if past+int(uintptr(slot))+2*slotSize >= 0 {
+							slot = unsafe.Add(slot, slotSize) // as SBFM below
 							break loop
 						}
 						break
@@ -111,10 +112,10 @@ loop:
 					if f := pageFlag(flags, off); f&pfWatch == 0 {
 						x[in.Rd] = uint64(load32(mem, off))
 						break
-					} else if f&pfGranules != 0 && !gran.watched(off, f, false) {
+					} else if f&pfGranules != 0 && !c.m.granules.watched(off, f, false) {
 						x[in.Rd] = uint64(load32(mem, off))
-						if n+int(idx-seg)+2 >= limit {
-							idx++ // as SBFM below
+						if past+int(uintptr(slot))+2*slotSize >= 0 {
+							slot = unsafe.Add(slot, slotSize) // as SBFM below
 							break loop
 						}
 						break
@@ -300,8 +301,8 @@ loop:
 				}
 			}
 			x[in.Rd] = top&^in.Imm2 | rot&in.Imm&in.Imm2
-			if n+int(idx-seg)+2 >= limit {
-				idx++ // see above
+			if past+int(uintptr(slot))+2*slotSize >= 0 {
+				slot = unsafe.Add(slot, slotSize) // see above
 				break loop
 			}
 		case isa.OpLSLV:
@@ -310,8 +311,8 @@ loop:
 			} else {
 				x[in.Rd] = uint64(uint32(x[in.Rn]) << (x[in.Rm] & 31))
 			}
-			if n+int(idx-seg)+2 >= limit {
-				idx++ // see above
+			if past+int(uintptr(slot))+2*slotSize >= 0 {
+				slot = unsafe.Add(slot, slotSize) // see above
 				break loop
 			}
 		case isa.OpLSRV:
@@ -320,8 +321,8 @@ loop:
 			} else {
 				x[in.Rd] = uint64(uint32(x[in.Rn]) >> (x[in.Rm] & 31))
 			}
-			if n+int(idx-seg)+2 >= limit {
-				idx++ // see above
+			if past+int(uintptr(slot))+2*slotSize >= 0 {
+				slot = unsafe.Add(slot, slotSize) // see above
 				break loop
 			}
 		case isa.OpMRS:
@@ -339,12 +340,12 @@ loop:
 				}
 				x[in.Rd] = c.SPBank[0]
 			case isa.MRSCounter: // counter(): the round's clock plus this instruction's slot in the slice
-				x[in.Rd] = c.m.clock + uint64(n+int(idx-seg)+1)
+				x[in.Rd] = c.m.clock + uint64((past+int(uintptr(slot)))/slotSize+limit+1)
 			default:
 				goto handBack
 			}
-			if n+int(idx-seg)+2 >= limit {
-				idx++ // see above
+			if past+int(uintptr(slot))+2*slotSize >= 0 {
+				slot = unsafe.Add(slot, slotSize) // see above
 				break loop
 			}
 		case isa.OpMSR:
@@ -362,8 +363,8 @@ loop:
 			default:
 				goto handBack
 			}
-			if n+int(idx-seg)+2 >= limit {
-				idx++ // as MRS
+			if past+int(uintptr(slot))+2*slotSize >= 0 {
+				slot = unsafe.Add(slot, slotSize) // as MRS
 				break loop
 			}
 		case isa.OpSTRW:
@@ -373,10 +374,10 @@ loop:
 					if f := pageFlag(flags, off); f == 0 {
 						store32(mem, off, uint32(x[in.Rd]))
 						break
-					} else if f&^(pfWatch|pfExtWatch|pfGuestWatch|granuleSlots) == pfGranules && !gran.watched(off, f, true) {
+					} else if f&^(pfWatch|pfExtWatch|pfGuestWatch|granuleSlots) == pfGranules && !c.m.granules.watched(off, f, true) {
 						store32(mem, off, uint32(x[in.Rd]))
-						if n+int(idx-seg)+2 >= limit {
-							idx++ // as SBFM below
+						if past+int(uintptr(slot))+2*slotSize >= 0 {
+							slot = unsafe.Add(slot, slotSize) // as SBFM below
 							break loop
 						}
 						break
@@ -393,20 +394,20 @@ loop:
 			r := isa.MaskSF(x[in.Rn]&in.Imm, in.SF)
 			c.NZCV = isa.LogicFlags(r, in.SF)
 			x[in.Rd] = r
-			if n+int(idx-seg)+2 >= limit {
-				idx++
+			if past+int(uintptr(slot))+2*slotSize >= 0 {
+				slot = unsafe.Add(slot, slotSize)
 				break loop
 			}
 		case isa.OpADDX:
 			x[in.Rd] = isa.MaskSF(x[in.Rn]+isa.Extend(x[in.Rm], in.Cond, in.Amt), in.SF)
-			if n+int(idx-seg)+2 >= limit {
-				idx++
+			if past+int(uintptr(slot))+2*slotSize >= 0 {
+				slot = unsafe.Add(slot, slotSize)
 				break loop
 			}
 		case isa.OpEXTR:
 			x[in.Rd] = isa.Extr(x[in.Rn], x[in.Rm], in.Amt, in.SF)
-			if n+int(idx-seg)+2 >= limit {
-				idx++
+			if past+int(uintptr(slot))+2*slotSize >= 0 {
+				slot = unsafe.Add(slot, slotSize)
 				break loop
 			}
 		case isa.OpMADD:
@@ -419,17 +420,17 @@ loop:
 			tgt = in.Imm
 			goto taken
 		case isa.OpBL:
-			x[30] = base + idx<<2 + 4
+			x[30] = c.pageVA + uint64(uintptr(slot)-uintptr(insts))/uint64(slotSize)*4 + 4
 			tgt = in.Imm
 			goto taken
 		case isa.OpSUBSBcond: // SUBS then B.cond: two instructions
 			x[in.Rd], c.NZCV = isa.Sub64(x[in.Rn], in.Imm)
 			if isa.Passes(in.Cond, c.NZCV) {
-				n++ // the SUBS
+				past += slotSize // the SUBS
 				tgt = in.Imm2
 				goto taken
 			}
-			idx++
+			slot = unsafe.Add(slot, slotSize)
 		case isa.OpBcond:
 			if isa.Passes(in.Cond, c.NZCV) {
 				tgt = in.Imm
@@ -460,7 +461,7 @@ loop:
 			goto indirect
 		case isa.OpBLR:
 			tgt = x[in.Rn]
-			x[30] = base + idx<<2 + 4
+			x[30] = c.pageVA + uint64(uintptr(slot)-uintptr(insts))/uint64(slotSize)*4 + 4
 			goto indirect
 		case isa.OpCSEL:
 			v := x[in.Rm]
@@ -478,9 +479,9 @@ loop:
 		default:
 			goto handBack
 		}
-		idx++
+		slot = unsafe.Add(slot, slotSize)
 		continue
-	handBack: // the instruction at idx needs the general path: run executes it
+	handBack: // the instruction at slot needs the general path: run executes it
 		slow = true
 		break loop
 	ldMiss: // another page than the load micro-TLB's: one of the CPU's recent pages, if it is (memory.go)
@@ -497,28 +498,29 @@ loop:
 		goto handBack
 	indirect:
 		if tgt&3 != 0 { // a misaligned target: the PC alignment fault is run's
-			n += int(idx-seg) + 1
-			seg = idx
-			exitPC, exitFar = tgt, true
-			break loop
+			past += int(uintptr(slot)) + slotSize
+			goto far
 		}
 	taken:
-		n += int(idx-seg) + 1
-		idx = (tgt - base) >> 2
-		seg = idx
-		if n >= limit || idx >= instsPage {
-			break loop
+		past += int(uintptr(slot)) + slotSize // now the count run, less limit, times slotSize
+		if i := (tgt - c.pageVA) >> 2; i < instsPage && past < 0 {
+			slot = unsafe.Add(insts, uintptr(i)*uintptr(slotSize))
+			past -= int(uintptr(slot))
+			continue
 		}
+		goto far
 	}
-	n += int(idx - seg)
-	if exitFar {
-		c.PC = exitPC
-	} else {
-		c.PC = base + idx<<2
-	}
-	c.n = n
+	c.PC = c.pageVA + uint64(uintptr(slot)-uintptr(insts))/uint64(slotSize)*4
+	c.n = (past+int(uintptr(slot)))/slotSize + limit
+	return slow
+far: // the PC is tgt, outside the page or past the budget
+	c.PC = tgt
+	c.n = past/slotSize + limit
 	return slow
 }
+
+// slotSize is the size of a decoded instruction, the step of inner's slot.
+const slotSize = int(unsafe.Sizeof(isa.Inst{}))
 
 // pageFlag is the page flags of RAM offset off (off < the RAM size: no
 // bounds check).
