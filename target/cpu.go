@@ -37,6 +37,9 @@ type CPU struct {
 	executed   uint64 // instructions executed (retired or faulted)
 	n          int    // executed in the current slice
 	pageVA     uint64 // the VA of the page inner runs (its branches' targets are relative to it)
+	// A fused SUBS's operands whose NZCV inner has not computed yet (nzcv).
+	subsA, subsB uint64
+	subsPending  bool
 	sliceN     uint64 // executed within the current slice (for CNTVCT mid-slice)
 	exceptions uint64
 	waiting    bool // ended its slice in WFI/WFE

@@ -101,3 +101,81 @@ func FuzzDecodeAt(f *testing.F) {
 		require.Zero(t, c.X[cpu.SlotZR])
 	})
 }
+
+// A fused SUBS leaves its flags for later (inner's subsPending): whatever
+// the B.cond's condition, the flags after the loop and the condition a
+// CSET reads from them are those the stepped, unfused instructions give.
+func TestSUBSBcondFlagsAfterTheLoop(t *testing.T) {
+	cases := []struct {
+		name       string
+		cond, cset uint8 // the B.cond's condition, and the CSET's
+		start      uint64
+	}{
+		{"ne", 0b0001, 0b1010, 5},
+		{"eq", 0b0000, 0b0001, 1},
+		{"ge", 0b1010, 0b1011, 3},
+		{"gt", 0b1100, 0b0110, 3},
+		{"hi", 0b1000, 0b0010, 3},
+		{"hs", 0b0010, 0b0000, 3},
+		{"pl", 0b0101, 0b1001, 3},
+		{"ls", 0b1001, 0b0101, 1},
+	}
+	for _, tc := range cases {
+		for _, after := range []string{"cset", "nop"} {
+			t.Run(tc.name+"/"+after, func(t *testing.T) {
+				program := []uint32{
+					0xf1000400,                         // loop: subs x0, x0, #1
+					0x54ffffe0 | uint32(tc.cond),       // b.<cond> loop
+					0x9a9f07e3 | uint32(tc.cset^1)<<12, // cset x3, <cset>
+					0x14000000,                         // b .
+				}
+				if after == "nop" { // then only inner's exit sees the flags
+					program[2] = 0xd503201f
+				}
+				end := uint64(testCode + 3*4)
+				var got [2][3]uint64
+				for i, stepped := range []bool{false, true} {
+					m, c := newTestMachine(t, program...)
+					m.cfg.Quantum = 1000
+					c.X[0], c.NZCV = tc.start, 0
+					if stepped {
+						for c.PC != end {
+							require.Equal(t, StopStepped, step(t, m).Kind)
+						}
+					} else {
+						m.runRounds([]Action{ActionContinue}, 1)
+						require.Equal(t, end, c.PC)
+						require.Equal(t, isa.OpSUBSBcond, m.code.Pages()[1].Insts[0].Op, "subs+b.cond fused")
+					}
+					got[i] = [3]uint64{c.X[0], c.X[3], c.NZCV}
+				}
+				require.Equal(t, got[1], got[0], "x0, x3, NZCV: run vs stepped")
+			})
+		}
+	}
+}
+
+// A slice that ends inside the loop leaves through inner's other exit: the
+// flags there are those of the stepped instructions at the same point.
+func TestSUBSBcondFlagsAtSliceEnds(t *testing.T) {
+	program := []uint32{
+		0xf1000400, // loop: subs x0, x0, #1
+		0x54ffffe1, // b.ne loop
+		0x14000000, // b .
+	}
+	for quantum := 1; quantum <= 9; quantum++ {
+		m, c := newTestMachine(t, program...)
+		m.cfg.Quantum = quantum
+		c.X[0], c.NZCV = 6, 0
+		m.runRounds([]Action{ActionContinue}, 1)
+		pc, x0, nzcv := c.PC, c.X[0], c.NZCV
+
+		m, c = newTestMachine(t, program...)
+		c.X[0], c.NZCV = 6, 0
+		for steps := 0; c.PC != pc || c.X[0] != x0; steps++ {
+			require.Less(t, steps, 100, "quantum %d: the stepped run never reaches PC %#x, x0 %d", quantum, pc, x0)
+			require.Equal(t, StopStepped, step(t, m).Kind)
+		}
+		require.Equal(t, c.NZCV, nzcv, "quantum %d: NZCV at PC %#x, x0 %d", quantum, pc, x0)
+	}
+}

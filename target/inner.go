@@ -99,12 +99,16 @@ loop:
 			x[in.Rd] = uint64(uint32(x[in.Rn] - in.Imm))
 		case isa.OpSUBSI64:
 			x[in.Rd], c.NZCV = isa.Sub64(x[in.Rn], in.Imm)
+			c.subsPending = false
 		case isa.OpADDSI64:
 			x[in.Rd], c.NZCV = isa.Add64(x[in.Rn], in.Imm)
+			c.subsPending = false
 		case isa.OpSUBSI32:
 			x[in.Rd], c.NZCV = isa.Sub32(x[in.Rn], in.Imm)
+			c.subsPending = false
 		case isa.OpADDSI32:
 			x[in.Rd], c.NZCV = isa.Add32(x[in.Rn], in.Imm)
+			c.subsPending = false
 		case isa.OpLDRW:
 			d := x[in.Rn] + in.Imm - ld.lo
 			if d < ld.n {
@@ -157,8 +161,10 @@ loop:
 			}
 			if in.SF {
 				x[in.Rd], c.NZCV = isa.Sub64(x[in.Rn], x[in.Rm]<<in.Amt)
+				c.subsPending = false
 			} else {
 				x[in.Rd], c.NZCV = isa.Sub32(x[in.Rn], x[in.Rm]<<in.Amt)
+				c.subsPending = false
 			}
 		case isa.OpAND:
 			if in.Cond != 0 {
@@ -197,8 +203,10 @@ loop:
 			r := isa.MaskSF(x[in.Rn]&(x[in.Rm]<<in.Amt), in.SF)
 			if in.SF {
 				c.NZCV = isa.NZCV64(r, 0, 0)
+				c.subsPending = false
 			} else {
 				c.NZCV = isa.NZCV32(uint32(r), 0, 0)
+				c.subsPending = false
 			}
 			x[in.Rd] = r
 		case isa.OpLoad:
@@ -393,6 +401,7 @@ loop:
 		case isa.OpANDSI:
 			r := isa.MaskSF(x[in.Rn]&in.Imm, in.SF)
 			c.NZCV = isa.LogicFlags(r, in.SF)
+			c.subsPending = false
 			x[in.Rd] = r
 			if past+int(uintptr(slot))+2*slotSize >= 0 {
 				slot = unsafe.Add(slot, slotSize)
@@ -424,15 +433,29 @@ loop:
 			tgt = in.Imm
 			goto taken
 		case isa.OpSUBSBcond: // SUBS then B.cond: two instructions
-			x[in.Rd], c.NZCV = isa.Sub64(x[in.Rn], in.Imm)
-			if isa.Passes(in.Cond, c.NZCV) {
+			// The flags wait in subsA/subsB (nzcv) until a reader or the
+			// exit needs them: a counted loop's next SUBS overwrites them.
+			a, b := x[in.Rn], in.Imm
+			r := a - b
+			x[in.Rd] = r
+			c.subsA, c.subsB, c.subsPending = a, b, true
+			var pass bool
+			switch in.Cond {
+			case isa.CondNE:
+				pass = r != 0
+			case isa.CondEQ:
+				pass = r == 0
+			default:
+				pass = isa.Passes(in.Cond, c.nzcv())
+			}
+			if pass {
 				past += slotSize // the SUBS
 				tgt = in.Imm2
 				goto taken
 			}
 			slot = unsafe.Add(slot, slotSize)
 		case isa.OpBcond:
-			if isa.Passes(in.Cond, c.NZCV) {
+			if isa.Passes(in.Cond, c.nzcv()) {
 				tgt = in.Imm
 				goto taken
 			}
@@ -465,13 +488,13 @@ loop:
 			goto indirect
 		case isa.OpCSEL:
 			v := x[in.Rm]
-			if isa.Passes(in.Cond, c.NZCV) {
+			if isa.Passes(in.Cond, c.nzcv()) {
 				v = x[in.Rn]
 			}
 			x[in.Rd] = isa.MaskSF(v, in.SF)
 		case isa.OpCSINC:
 			v := x[in.Rm] + 1
-			if isa.Passes(in.Cond, c.NZCV) {
+			if isa.Passes(in.Cond, c.nzcv()) {
 				v = x[in.Rn]
 			}
 			x[in.Rd] = isa.MaskSF(v, in.SF)
@@ -512,11 +535,23 @@ loop:
 	}
 	c.PC = c.pageVA + uint64(uintptr(slot)-uintptr(insts))/uint64(slotSize)*4
 	c.n = (past+int(uintptr(slot)))/slotSize + limit
+	c.nzcv()
 	return slow
 far: // the PC is tgt, outside the page or past the budget
 	c.PC = tgt
 	c.n = past/slotSize + limit
+	c.nzcv()
 	return slow
+}
+
+// nzcv is PSTATE.NZCV, computing the flags of a fused SUBS that inner put
+// off (every exit from inner calls it, so nothing else sees subsPending).
+func (c *CPU) nzcv() uint64 {
+	if c.subsPending {
+		_, c.NZCV = isa.Sub64(c.subsA, c.subsB)
+		c.subsPending = false
+	}
+	return c.NZCV
 }
 
 // slotSize is the size of a decoded instruction, the step of inner's slot.
