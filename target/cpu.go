@@ -34,18 +34,18 @@ type CPU struct {
 	faultWrite bool
 	faultFSC   uint32
 
-	executed   uint64 // instructions executed (retired or faulted)
-	n          int    // executed in the current slice
-	pageVA     uint64 // the VA of the page inner runs (its branches' targets are relative to it)
+	executed uint64 // instructions executed (retired or faulted)
+	n        int    // executed in the current slice
+	pageVA   uint64 // the VA of the page inner runs (its branches' targets are relative to it)
 	// A fused SUBS's operands whose NZCV inner has not computed yet (nzcv).
 	subsA, subsB uint64
 	subsPending  bool
-	sliceN     uint64 // executed within the current slice (for CNTVCT mid-slice)
-	exceptions uint64
-	waiting    bool // ended its slice in WFI/WFE
-	asleep     bool // in WFI (or CPU_SUSPEND): not scheduled until an interrupt line is high (run.go)
-	timer      timer.CPU
-	eventReg   bool // WFE event register
+	sliceN       uint64 // executed within the current slice (for CNTVCT mid-slice)
+	exceptions   uint64
+	waiting      bool // ended its slice in WFI/WFE
+	asleep       bool // in WFI (or CPU_SUSPEND): not scheduled until an interrupt line is high (run.go)
+	timer        timer.CPU
+	eventReg     bool // WFE event register
 
 	// per-slice outcome
 	stopped  bool
