@@ -426,10 +426,16 @@ loop:
 		// Taken branches set tgt and go to taken (below the switch), which
 		// counts the straight-line run and checks the budget.
 		case isa.OpB:
+			if in.Hop != 0 {
+				goto hop
+			}
 			tgt = in.Imm
 			goto taken
 		case isa.OpBL:
 			x[30] = c.pageVA + uint64(uintptr(slot)-uintptr(insts))/uint64(slotSize)*4 + 4
+			if in.Hop != 0 {
+				goto hop
+			}
 			tgt = in.Imm
 			goto taken
 		case isa.OpSUBSBcond: // SUBS then B.cond: two instructions
@@ -450,32 +456,50 @@ loop:
 			}
 			if pass {
 				past += slotSize // the SUBS
+				if in.Hop != 0 {
+					goto hop
+				}
 				tgt = in.Imm2
 				goto taken
 			}
 			slot = unsafe.Add(slot, slotSize)
 		case isa.OpBcond:
 			if isa.Passes(in.Cond, c.nzcv()) {
+				if in.Hop != 0 {
+					goto hop
+				}
 				tgt = in.Imm
 				goto taken
 			}
 		case isa.OpCBZ:
 			if isa.MaskSF(x[in.Rn], in.SF) == 0 {
+				if in.Hop != 0 {
+					goto hop
+				}
 				tgt = in.Imm
 				goto taken
 			}
 		case isa.OpCBNZ:
 			if isa.MaskSF(x[in.Rn], in.SF) != 0 {
+				if in.Hop != 0 {
+					goto hop
+				}
 				tgt = in.Imm
 				goto taken
 			}
 		case isa.OpTBZ:
 			if x[in.Rn]>>in.Amt&1 == 0 {
+				if in.Hop != 0 {
+					goto hop
+				}
 				tgt = in.Imm
 				goto taken
 			}
 		case isa.OpTBNZ:
 			if x[in.Rn]>>in.Amt&1 != 0 {
+				if in.Hop != 0 {
+					goto hop
+				}
 				tgt = in.Imm
 				goto taken
 			}
@@ -519,6 +543,13 @@ loop:
 			continue
 		}
 		goto handBack
+	hop: // a taken branch to another slot of this page (isa.Inst.Hop)
+		past += slotSize - int(in.Hop)*slotSize
+		slot = unsafe.Add(slot, int(in.Hop)*slotSize)
+		if past+int(uintptr(slot)) < 0 {
+			continue
+		}
+		break loop
 	indirect:
 		if tgt&3 != 0 { // a misaligned target: the PC alignment fault is run's
 			past += int(uintptr(slot)) + slotSize

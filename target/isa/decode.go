@@ -167,6 +167,11 @@ type Inst struct {
 	Cond uint8 // condition, shift type, extend option, or addressing mode
 	Amt  uint8 // shift amount, access size (log2), or bit number
 	Flg  uint8 // op-specific flags (sign extension, unprivileged, acquire)
+	// Hop is a direct branch's target (a fused SUBS's B.cond's) as a slot
+	// offset from this instruction's, when the target is another slot of the
+	// same 4 KiB page; 0 when it is not (or is this slot). The fast loop
+	// takes such a branch without translating its target.
+	Hop int16
 }
 
 // Addressing modes for generic loads and stores (Inst.Cond).
@@ -224,7 +229,11 @@ func Decode(w uint32, pc uint64) Inst {
 	case w>>26&0x7 == 0x4: // x100 xx: data processing immediate (bits 28:26 = 100)
 		return decodeDPImm(w, pc)
 	case w>>26&0x7 == 0x5: // 101x: branches, exceptions, system
-		return decodeBranchSys(w, pc)
+		in := decodeBranchSys(w, pc)
+		if in.Op >= OpB && in.Op <= OpTBNZ {
+			in.Hop = hop(pc, in.Imm)
+		}
+		return in
 	case w>>25&0x5 == 0x4: // x1x0: loads and stores
 		return decodeLoadStore(w, pc)
 	case w>>25&0x7 == 0x5: // x101: data processing register
@@ -918,16 +927,25 @@ func DecodePair(w, next uint32, hasNext bool, pc uint64) Inst {
 	in := Decode(w, pc)
 	if in.Op == OpSUBSI64 && hasNext {
 		if b := Decode(next, pc+4); b.Op == OpBcond {
-			in.Op, in.Cond, in.Imm2 = OpSUBSBcond, b.Cond, b.Imm
+			in.Op, in.Cond, in.Imm2, in.Hop = OpSUBSBcond, b.Cond, b.Imm, hop(pc, b.Imm)
 		}
 	}
 	return in
 }
 
+// hop is Inst.Hop for a branch at pc to target.
+func hop(pc, target uint64) int16 {
+	const page = 4096
+	if pc&^(page-1) != target&^(page-1) {
+		return 0
+	}
+	return int16(int64(target-pc) / 4)
+}
+
 // Unfused is in without a fused B.cond (for running exactly one instruction).
 func Unfused(in Inst) Inst {
 	if in.Op == OpSUBSBcond {
-		in.Op, in.Cond, in.Imm2 = OpSUBSI64, 0, 0
+		in.Op, in.Cond, in.Imm2, in.Hop = OpSUBSI64, 0, 0, 0
 	}
 	return in
 }
