@@ -21,7 +21,8 @@ func (c *CPU) inner(page *icache.Page, base uint64, limit int) (slow bool) {
 	x := &c.X
 	mem := unsafe.Pointer(unsafe.SliceData(c.m.ram)) // accesses below are inside a micro-TLB's range, so inside RAM
 	flags := unsafe.Pointer(c.m.flagArr)             // indexed by pageFlag, for RAM offsets only
-	ld, st := &c.mm.ld, &c.mm.st                     // the data micro-TLBs (memory.go): VA [lo, lo+n) is RAM [off, off+n)
+	ld, st := &c.mm.ld, &c.mm.st                     // the data micro-TLBs (memory.go): VA [lo, lo+n) is RAM [off, off+n), clean
+	gw := &c.mm.gw                                   // a partly watched page (granules.go)
 	// slot points at the decoded instruction at the PC; a branch moves it to
 	// its target's slot (inside the page: insts[instsPage] is the page's end
 	// marker). Dispatching on a pointer, not an index, keeps registers free.
@@ -48,35 +49,43 @@ loop:
 		// The fixed-offset 64- and 32-bit loads and stores: a hit in the
 		// micro-TLB gives the RAM offset off; since its range starts
 		// page-aligned in VA and in RAM, off is aligned exactly when the
-		// address is.
+		// address is. A miss may be the partly watched page gw, whose
+		// accesses the granule bitmaps let through unless they may match.
 		case isa.OpLDRX:
 			d := x[in.Rn] + in.Imm - ld.lo
 			if d < ld.n {
 				if off := d + ld.off; off&7 == 0 {
-					if f := pageFlag(flags, off); f&pfWatch == 0 {
-						x[in.Rd] = load64(mem, off)
-						break
-					} else if f&pfGranules != 0 && !c.m.granules.watched(off, f, false) {
-						x[in.Rd] = load64(mem, off)
-						if past+int(uintptr(slot))+2*slotSize >= 0 {
-							slot = unsafe.Add(slot, slotSize) // as SBFM below: the slice ends where the full check ends it
-							break loop
-						}
-						break
-					}
+					x[in.Rd] = load64(mem, off)
+					break
 				}
 				goto handBack
 			}
 			missVA = d + ld.lo
+			if g := missVA - gw.lo; g < gw.n { // a partly watched page: its granules decide
+				if off := g + gw.off; off&7 == 0 && !c.m.granules.watched(off, pageFlag(flags, off), false) {
+					x[in.Rd] = load64(mem, off)
+					if past+int(uintptr(slot))+2*slotSize >= 0 {
+						slot = unsafe.Add(slot, slotSize) // as SBFM below: the slice ends where the full check ends it
+						break loop
+					}
+					break
+				}
+				goto handBack
+			}
 			goto ldMiss
 		case isa.OpSTRX:
 			d := x[in.Rn] + in.Imm - st.lo
 			if d < st.n {
 				if off := d + st.off; off&7 == 0 {
-					if f := pageFlag(flags, off); f == 0 {
-						store64(mem, off, x[in.Rd])
-						break
-					} else if f&^(pfWatch|pfExtWatch|pfGuestWatch|granuleSlots) == pfGranules && !c.m.granules.watched(off, f, true) {
+					store64(mem, off, x[in.Rd])
+					break
+				}
+				goto handBack
+			}
+			missVA = d + st.lo
+			if g := missVA - gw.lo; g < gw.n { // no decoded code either: the granules decide
+				if off := g + gw.off; off&7 == 0 {
+					if f := pageFlag(flags, off); f&^(pfWatch|pfExtWatch|pfGuestWatch|granuleSlots) == pfGranules && !c.m.granules.watched(off, f, true) {
 						store64(mem, off, x[in.Rd])
 						if past+int(uintptr(slot))+2*slotSize >= 0 {
 							slot = unsafe.Add(slot, slotSize) // as SBFM below
@@ -87,7 +96,6 @@ loop:
 				}
 				goto handBack
 			}
-			missVA = d + st.lo
 			goto stMiss
 		case isa.OpADDI64:
 			x[in.Rd] = x[in.Rn] + in.Imm
@@ -113,21 +121,23 @@ loop:
 			d := x[in.Rn] + in.Imm - ld.lo
 			if d < ld.n {
 				if off := d + ld.off; off&3 == 0 {
-					if f := pageFlag(flags, off); f&pfWatch == 0 {
-						x[in.Rd] = uint64(load32(mem, off))
-						break
-					} else if f&pfGranules != 0 && !c.m.granules.watched(off, f, false) {
-						x[in.Rd] = uint64(load32(mem, off))
-						if past+int(uintptr(slot))+2*slotSize >= 0 {
-							slot = unsafe.Add(slot, slotSize) // as SBFM below
-							break loop
-						}
-						break
-					}
+					x[in.Rd] = uint64(load32(mem, off))
+					break
 				}
 				goto handBack
 			}
 			missVA = d + ld.lo
+			if g := missVA - gw.lo; g < gw.n {
+				if off := g + gw.off; off&3 == 0 && !c.m.granules.watched(off, pageFlag(flags, off), false) {
+					x[in.Rd] = uint64(load32(mem, off))
+					if past+int(uintptr(slot))+2*slotSize >= 0 {
+						slot = unsafe.Add(slot, slotSize) // as SBFM below
+						break loop
+					}
+					break
+				}
+				goto handBack
+			}
 			goto ldMiss
 		case isa.OpADR, isa.OpMOVI:
 			x[in.Rd] = in.Imm
@@ -217,8 +227,7 @@ loop:
 				missVA = addr
 				goto ldMiss
 			}
-			if addr&(uint64(1)<<in.Amt-1) != 0 || in.Flg&isa.FlgUnpriv != 0 ||
-				pageFlag(flags, off)&pfWatch != 0 {
+			if addr&(uint64(1)<<in.Amt-1) != 0 || in.Flg&isa.FlgUnpriv != 0 {
 				goto handBack
 			}
 			var v uint64
@@ -242,8 +251,7 @@ loop:
 				missVA = addr
 				goto stMiss
 			}
-			if addr&(uint64(1)<<in.Amt-1) != 0 || in.Flg&isa.FlgUnpriv != 0 ||
-				pageFlag(flags, off) != 0 {
+			if addr&(uint64(1)<<in.Amt-1) != 0 || in.Flg&isa.FlgUnpriv != 0 {
 				goto handBack
 			}
 			v := x[in.Rd]
@@ -266,8 +274,7 @@ loop:
 				missVA = addr
 				goto ldMiss
 			}
-			if in.Amt != 3 || addr&7 != 0 ||
-				(pageFlag(flags, off)|pageFlag(flags, off+8))&pfWatch != 0 {
+			if in.Amt != 3 || addr&7 != 0 {
 				goto handBack
 			}
 			v1 := load64(mem, off)
@@ -282,8 +289,7 @@ loop:
 				missVA = addr
 				goto stMiss
 			}
-			if in.Amt != 3 || addr&7 != 0 ||
-				pageFlag(flags, off)|pageFlag(flags, off+8) != 0 {
+			if in.Amt != 3 || addr&7 != 0 {
 				goto handBack
 			}
 			store64(mem, off, x[in.Rd])
@@ -379,10 +385,15 @@ loop:
 			d := x[in.Rn] + in.Imm - st.lo
 			if d < st.n {
 				if off := d + st.off; off&3 == 0 {
-					if f := pageFlag(flags, off); f == 0 {
-						store32(mem, off, uint32(x[in.Rd]))
-						break
-					} else if f&^(pfWatch|pfExtWatch|pfGuestWatch|granuleSlots) == pfGranules && !c.m.granules.watched(off, f, true) {
+					store32(mem, off, uint32(x[in.Rd]))
+					break
+				}
+				goto handBack
+			}
+			missVA = d + st.lo
+			if g := missVA - gw.lo; g < gw.n {
+				if off := g + gw.off; off&3 == 0 {
+					if f := pageFlag(flags, off); f&^(pfWatch|pfExtWatch|pfGuestWatch|granuleSlots) == pfGranules && !c.m.granules.watched(off, f, true) {
 						store32(mem, off, uint32(x[in.Rd]))
 						if past+int(uintptr(slot))+2*slotSize >= 0 {
 							slot = unsafe.Add(slot, slotSize) // as SBFM below
@@ -393,7 +404,6 @@ loop:
 				}
 				goto handBack
 			}
-			missVA = d + st.lo
 			goto stMiss
 		// TST/ANDS immediate, ADD (extended register) and EXTR (ROR) came to inner
 		// after the rest: like SBFM below they leave when at most one

@@ -404,6 +404,9 @@ func (m *Machine) codePage(pa, va uint64) *icache.Page {
 	pi := (pa - RAMBase) >> pageShift
 	base := va &^ (pageSize - 1)
 	p, fresh := m.code.Page(pi)
+	if fresh {
+		m.dropStoreMicros(pi) // a store there must now invalidate (memory.go)
+	}
 	if fresh || m.codeVA[pi] != base {
 		if !fresh {
 			m.code.Invalidate(pi<<pageShift, pageSize)

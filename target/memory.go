@@ -20,16 +20,22 @@ import (
 //
 // The fast loop (inner.go) reaches RAM through two one-entry data
 // micro-TLBs per CPU (mmuState.ld, .st): VAs [lo, lo+n) are RAM bytes
-// [off, off+n). With SCTLR_EL1.M = 0 each covers the whole RAM (VA = PA), so
-// the fast loop does what it always did; with the MMU on, access() fills
-// them with the page of its last successful RAM load or store, and keeps
-// the last pages of each in a small set (mmuState.ldSet, .stSet) the fast
-// loop swaps in on a miss without leaving (a kernel moves between its
-// stack, its data and the task it runs). They are not tagged with the TLB's
-// Gen: every event that may change what they say empties them instead
-// (flushMicros, which also bumps the sets' generation): a write to a translation register, a
-// TLBI applied to the CPU's TLB, an exception level change (seen by run
-// before every page run), and any change to the watchpoints. A page some
+// [off, off+n), and the fast loop checks nothing else, so what they cover
+// is clean: no page in a load entry carries pfWatch, no page in a store
+// entry carries any flag (decoded code, a watchpoint). access() fills them
+// with the page of its last successful RAM load or store when that page is
+// clean, and keeps the last pages of each in a small set (mmuState.ldSet,
+// .stSet) the fast loop swaps in on a miss without leaving (a kernel moves
+// between its stack, its data and the task it runs). With SCTLR_EL1.M = 0
+// and no watched RAM page, the load entry covers the whole RAM (VA = PA). A
+// partly watched page (granules.go) enters neither: with the MMU off it is
+// mmuState.gw, whose accesses the fast loop checks against the granule
+// bitmaps. The entries are not tagged with the TLB's Gen: every event that
+// may change what they say empties them instead (flushMicros, which also
+// bumps the sets' generation): a write to a translation register, a TLBI
+// applied to the CPU's TLB, an exception level change (seen by run before
+// every page run), and any change to the watchpoints; a page that gets
+// decoded code leaves every store entry (dropStoreMicros). A page some
 // watchpoint covers (by VA) is never put in a micro-TLB.
 
 // Memory access targets.
@@ -51,6 +57,7 @@ type mmuState struct {
 	on     bool  // SCTLR_EL1.M
 	el     uint8 // the exception level ld and st were filled at
 	ld, st dtlb  // the fast loop's data micro-TLBs (loads, stores)
+	gw     dtlb  // a partly watched RAM page (MMU off): the fast loop checks its granules
 	// ldSet, stSet: the pages ld and st held lately at each EL, valid while
 	// their gen is microGen (flushMicros bumps it): the fast loop swaps one
 	// in on a miss. An EL change only changes which (switchMicros).
@@ -133,17 +140,17 @@ func (c *CPU) syncMMU() {
 	c.flushMicros()
 }
 
-// flushMicros empties the data micro-TLBs (with the MMU off: sets them to
-// the whole RAM) for the current exception level.
+// flushMicros empties the data micro-TLBs (with the MMU off and no
+// watched RAM page, the load one covers the whole RAM) for the current
+// exception level.
 func (c *CPU) flushMicros() {
 	c.mm.microGen++ // forget ldSet and stSet
 	c.switchMicros()
-	if c.mm.on {
+	if c.mm.on || len(c.m.extWatch.pages)+len(c.m.guestWatch.pages) > 0 {
 		return
 	}
 	n := c.m.ramSize
 	c.mm.ld = dtlb{lo: RAMBase, n: n, n8: n - 8}
-	c.mm.st = c.mm.ld
 }
 
 // switchMicros points the data micro-TLBs at the current EL (run calls it
@@ -152,8 +159,26 @@ func (c *CPU) flushMicros() {
 // that could change them flushes).
 func (c *CPU) switchMicros() {
 	c.mm.el = c.EL
-	c.mm.ld, c.mm.st = dtlb{}, dtlb{}
+	c.mm.ld, c.mm.st, c.mm.gw = dtlb{}, dtlb{}, dtlb{}
 	c.mm.ldCur, c.mm.stCur = &c.mm.ldSet[c.EL&1], &c.mm.stSet[c.EL&1]
+}
+
+// dropStoreMicros takes RAM page pi out of every CPU's store micro-TLBs:
+// it has just got decoded code, which a store must invalidate.
+func (m *Machine) dropStoreMicros(pi uint64) {
+	off := pi << pageShift
+	for _, c := range m.cpus {
+		if off-c.mm.st.off < c.mm.st.n {
+			c.mm.st = dtlb{}
+		}
+		for s := range c.mm.stSet {
+			for i := range c.mm.stSet[s] {
+				if e := &c.mm.stSet[s][i]; off-e.off < e.n {
+					e.dtlb = dtlb{}
+				}
+			}
+		}
+	}
 }
 
 // flushAllMicros empties every CPU's data micro-TLBs (watchpoints changed).
@@ -211,6 +236,9 @@ func (c *CPU) access(addr, size, align uint64, acc mmu.Access) (kind int, off ui
 			}
 			if write && (m.pageFlags[first]|m.pageFlags[last])&pfCode != 0 {
 				m.invalidateRange(o, size)
+			}
+			if acc&mmu.CacheOp == 0 && !c.dw.unpriv {
+				c.refillMicro(addr, o, write)
 			}
 			return accRAM, o
 		}
@@ -297,22 +325,27 @@ func (m *Machine) codeWritten(off, n uint64) {
 	}
 }
 
-// refillMicro loads the page of addr (RAM offset o), just translated for a
-// load or a store at the current EL, into the fast loop's micro-TLB, unless
-// a watchpoint covers the page.
+// refillMicro loads the page of addr (RAM offset o), just accessed by a
+// load or a store at the current EL, into the fast loop's micro-TLB if the
+// page is clean for it (see above); a partly watched page becomes gw (MMU
+// off). A page a watchpoint may match by VA (MMU on) enters none.
 func (c *CPU) refillMicro(addr, o uint64, write bool) {
-	if c.EL != c.mm.el {
+	if c.mm.on && c.EL != c.mm.el {
 		return
 	}
 	lo := addr &^ (pageSize - 1)
-	if c.m.vaWatched(lo) {
-		return
-	}
 	d := dtlb{lo: lo, n: pageSize, n8: pageSize - 8, off: o &^ (pageSize - 1)}
-	if write {
+	f := c.m.pageFlags[o>>pageShift]
+	switch {
+	case c.mm.on && c.m.vaWatched(lo):
+	case f&pfGranules != 0:
+		if !c.mm.on {
+			c.mm.gw = d
+		}
+	case write && f == 0:
 		c.mm.st = d
 		c.mm.stCur.put(d, c.mm.microGen)
-	} else {
+	case !write && f&pfWatch == 0:
 		c.mm.ld = d
 		c.mm.ldCur.put(d, c.mm.microGen)
 	}

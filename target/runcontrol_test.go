@@ -298,6 +298,26 @@ func TestSelfModifyingCode(t *testing.T) {
 	require.Equal(t, uint64(3), c.X[0])
 }
 
+// A page the fast loop has stored to, then runs as code, then stores to
+// again: the second store must forget the decoded code (the page leaves the
+// store micro-TLBs when it is decoded: dropStoreMicros).
+func TestStoreToAPageThatBecameCode(t *testing.T) {
+	m, c := newTestMachine(t,
+		0xb9000043, // str w3, [x2]
+		0xb9000445, // str w5, [x2, #4]
+		0xd63f0040, // blr x2
+		0xaa0003e6, // mov x6, x0
+		0xb9000044, // str w4, [x2]
+		0xd63f0040, // blr x2
+		0x14000000, // b .
+	)
+	m.cfg.Quantum = 1000
+	c.X[2], c.X[3], c.X[4], c.X[5] = testCode+0x1000, 0xd2800020, 0xd2800040, 0xd65f03c0 // page B; movz x0, #1; movz x0, #2; ret
+	m.runRounds([]Action{ActionContinue}, 1)
+	require.Equal(t, uint64(testCode+6*4), c.PC)
+	require.Equal(t, []uint64{1, 2}, []uint64{c.X[6], c.X[0]}, "x6 from the first code, x0 from the rewritten one")
+}
+
 func TestUART(t *testing.T) {
 	// str w1, [x2]; ldr w3, [x2, #0x18]; ldr w4, [x2, #0x30]
 	var out []byte
