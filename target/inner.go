@@ -455,22 +455,12 @@ loop:
 			r := a - b
 			x[in.Rd] = r
 			c.subsA, c.subsB, c.subsPending = a, b, true
-			var pass bool
-			switch in.Cond {
-			case isa.CondNE:
-				pass = r != 0
-			case isa.CondEQ:
-				pass = r == 0
-			default:
-				pass = isa.Passes(in.Cond, c.nzcv())
-			}
-			if pass {
-				past += slotSize // the SUBS
-				if in.Hop != 0 {
-					goto hop
+			if in.Cond == isa.CondNE { // the counted loop's: the result alone says
+				if r != 0 {
+					goto fusedTaken
 				}
-				tgt = in.Imm2
-				goto taken
+			} else if isa.Passes(in.Cond, c.nzcv()) {
+				goto fusedTaken
 			}
 			slot = unsafe.Add(slot, slotSize)
 		case isa.OpBcond:
@@ -553,6 +543,13 @@ loop:
 			continue
 		}
 		goto handBack
+	fusedTaken: // a fused SUBS's B.cond, taken
+		past += slotSize // the SUBS
+		if in.Hop != 0 {
+			goto hop
+		}
+		tgt = in.Imm2
+		goto taken
 	hop: // a taken branch to another slot of this page (isa.Inst.Hop)
 		past += slotSize - int(in.Hop)*slotSize
 		slot = unsafe.Add(slot, int(in.Hop)*slotSize)

@@ -219,11 +219,9 @@ func Add32(a, b uint64) (r, nzcv uint64) {
 	return uint64(d), NZCV32(d, B2U(d < x), uint64(((x^d)&(y^d))>>31))
 }
 
-// The condition codes inner tests without the flags (the Arm ARM's encodings).
-const (
-	CondEQ uint8 = 0b0000
-	CondNE uint8 = 0b0001
-)
+// CondNE is the condition code NE (the Arm ARM's encoding), which inner
+// tests after a fused SUBS without computing the flags.
+const CondNE uint8 = 0b0001
 
 // Passes reports whether condition cond holds for PSTATE.NZCV nzcv (bits 31:28).
 func Passes(cond uint8, nzcv uint64) bool {
