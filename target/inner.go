@@ -36,7 +36,8 @@ func (c *CPU) inner(page *icache.Page, base uint64, limit int) (slow bool) {
 	var missVA uint64 // a load or store's VA outside its micro-TLB (ldMiss, stMiss)
 	var tgt uint64    // a taken branch's target
 loop:
-	for {
+	for ; ; slot = unsafe.Add(slot, slotSize) { // the next slot, after an instruction that did not branch
+	again:
 		in := (*isa.Inst)(slot)
 		switch in.Op & isa.OpMask { // the mask (isa.OpStepTrap is isa.OpMask) lets the jump table skip its range check
 		case isa.OpStepTrap:
@@ -526,7 +527,6 @@ loop:
 		default:
 			goto handBack
 		}
-		slot = unsafe.Add(slot, slotSize)
 		continue
 	handBack: // the instruction at slot needs the general path: run executes it
 		slow = true
@@ -534,13 +534,13 @@ loop:
 	ldMiss: // another page than the load micro-TLB's: one of the CPU's recent pages, if it is (memory.go)
 		if e := c.mm.ldCur.find(missVA, c.mm.microGen); e != nil && e.lo != ld.lo {
 			*ld = *e
-			continue // the same instruction, with that page
+			goto again // the same instruction, with that page
 		}
 		goto handBack
 	stMiss:
 		if e := c.mm.stCur.find(missVA, c.mm.microGen); e != nil && e.lo != st.lo {
 			*st = *e
-			continue
+			goto again
 		}
 		goto handBack
 	fusedTaken: // a fused SUBS's B.cond, taken
@@ -554,7 +554,7 @@ loop:
 		past += slotSize - int(in.Hop)*slotSize
 		slot = unsafe.Add(slot, int(in.Hop)*slotSize)
 		if past+int(uintptr(slot)) < 0 {
-			continue
+			goto again
 		}
 		break loop
 	indirect:
@@ -567,7 +567,7 @@ loop:
 		if i := (tgt - c.pageVA) >> 2; i < instsPage && past < 0 {
 			slot = unsafe.Add(insts, uintptr(i)*uintptr(slotSize))
 			past -= int(uintptr(slot))
-			continue
+			goto again
 		}
 		goto far
 	}
