@@ -34,9 +34,10 @@ type CPU struct {
 	faultWrite bool
 	faultFSC   uint32
 
-	executed uint64 // instructions executed (retired or faulted)
-	n        int    // executed in the current slice
-	pageVA   uint64 // the VA of the page inner runs (its branches' targets are relative to it)
+	executed  uint64  // instructions executed (retired or faulted)
+	n         int     // executed in the current slice
+	codePages codeSet // run's recent code pages (exec.go)
+	pageVA    uint64  // the VA of the page inner runs (its branches' targets are relative to it)
 	// A fused SUBS's operands whose NZCV inner has not computed yet (nzcv).
 	subsA, subsB uint64
 	subsPending  bool

@@ -43,13 +43,19 @@ func (c *CPU) runFrom(start, budget int) {
 		base := pc &^ (pageSize - 1)
 		page := lastPage
 		if gen := c.mm.mmu.TLB().Gen(); base != lastBase || c.EL != lastEL || gen != lastGen || c.IL || pc&3 != 0 {
-			pa, ok := c.fetchOK(pc)
-			if !ok {
-				c.n++
-				lastEL = 0xff
-				continue
+			var pa uint64
+			if e := c.codePages.of(base); e.base == base && e.el == c.EL && e.gen == gen && e.page != nil && !c.IL && pc&3 == 0 && m.holdsCode(e.pa, base) {
+				page, pa = e.page, e.pa // a recent page: fetchOK and codePage would find the same
+			} else {
+				var ok bool
+				if pa, ok = c.fetchOK(pc); !ok {
+					c.n++
+					lastEL = 0xff
+					continue
+				}
+				page = m.codePage(pa, pc) // decoded code is keyed by physical page
+				*e = codeEntry{base: base, pa: pa &^ (pageSize - 1), gen: gen, el: c.EL, page: page}
 			}
-			page = m.codePage(pa, pc) // decoded code is keyed by physical page
 			lastBase, lastPA, lastGen, lastEL, lastPage = base, pa&^(pageSize-1), gen, c.EL, page
 		}
 		c.mm.codeOff = lastPA - RAMBase
@@ -127,6 +133,28 @@ func (c *CPU) runFrom(start, budget int) {
 	}
 	c.executed += uint64(c.n)
 	c.sliceN = 0
+}
+
+// codeSet is run's recent code pages, direct-mapped by VA page: where the
+// page's fetches went (at that EL and TLB generation, so with the same
+// permissions) and the decoded page codePage gave for it.
+type codeSet [64]codeEntry
+
+type codeEntry struct {
+	base, pa, gen uint64 // VA page, physical page, the TLB's Gen
+	el            uint8
+	page          *icache.Page
+}
+
+// of returns the entry for VA page base.
+func (s *codeSet) of(base uint64) *codeEntry { return &s[base>>pageShift&(uint64(len(s))-1)] }
+
+// holdsCode reports whether codePage(pa, base) would return the decoded
+// page it returned before unchanged: the cache still holds it (its flag)
+// and its slots were made for VA page base.
+func (m *Machine) holdsCode(pa, base uint64) bool {
+	pi := (pa - RAMBase) >> pageShift
+	return m.pageFlags[pi]&pfCode != 0 && m.codeVA[pi] == base
 }
 
 // general runs the instruction at c.PC (in) on the general path and counts

@@ -283,6 +283,40 @@ func TestMMUCodeAlias(t *testing.T) {
 	require.Equal(t, uint64(5), c.X[0])
 }
 
+// run's recent code pages (codeSet) follow what fetchOK and codePage would
+// find: a code VA remapped (and a TLBI) runs the new page; a physical page
+// decoded for another VA in between is decoded again for this one.
+func TestMMUCodePagesFollowRemapAndAlias(t *testing.T) {
+	m, c := mmuMachine(t)
+	const va, va2, pa1, pa2 = RAMBase + 0x107000, RAMBase + 0x108000, RAMBase + 0x305000, RAMBase + 0x306000
+	b := make([]byte, 8)
+	for _, p := range []struct{ pa, movz uint64 }{{pa1, 0xd2800020}, {pa2, 0xd2800040}} { // movz x0, #1 / #2
+		binary.LittleEndian.PutUint32(b, uint32(p.movz))
+		binary.LittleEndian.PutUint32(b[4:], 0x14000000) // b .
+		require.NoError(t, m.LoadSegment(p.pa, b, 0))
+	}
+	m.cfg.Quantum = 100
+	runAt := func(pc uint64) {
+		c.PC, c.X[0] = pc, 0
+		m.runRounds([]Action{ActionContinue}, 1)
+	}
+	remap(m, va, pa1, 0)
+	exec1(t, m, c, wTLBIIS)
+	runAt(va)
+	require.Equal(t, []uint64{1, va + 4}, []uint64{c.X[0], c.PC})
+	remap(m, va, pa2, 0)
+	exec1(t, m, c, wTLBIIS)
+	runAt(va)
+	require.Equal(t, []uint64{2, va + 4}, []uint64{c.X[0], c.PC}, "the remapped page")
+	remap(m, va2, pa2, 0)
+	exec1(t, m, c, wTLBIIS)
+	runAt(va)
+	runAt(va2)
+	require.Equal(t, []uint64{2, va2 + 4}, []uint64{c.X[0], c.PC}, "pa2 through va2")
+	runAt(va)
+	require.Equal(t, []uint64{2, va + 4}, []uint64{c.X[0], c.PC}, "pa2 through va again: its b . is va's")
+}
+
 // Issue 14 point 6: a watchpoint on a VA must still fire when the VA is
 // remapped to another physical page, even after the fast loop cached the
 // old translation.
