@@ -108,7 +108,9 @@ func (c *CPU) runFrom(start, budget int) {
 		case code.Insts[c.PC>>2&(instsPage-1)].Op == isa.OpUndef:
 			slow = true // an FP/SIMD word (fpsimd.go): inner would hand it back at once
 		default:
-			slow = c.inner(code, base, limit)
+			if slow = c.inner(code, base, limit); c.pageVA != base {
+				continue // it went on in another page: the PC is there
+			}
 		}
 		if !slow {
 			continue // left the page or reached the limit

@@ -569,6 +569,19 @@ loop:
 			past -= int(uintptr(slot))
 			goto again
 		}
+		// Another page: go on there if run would just run it as well (a
+		// recent code page, no breakpoint, no debug check, no interrupt
+		// pending, no tag to drop), as run's page change would.
+		if base := tgt &^ (pageSize - 1); past < 0 && c.Pending == 0 && !c.dbg.NeedsInstructionCheck() &&
+			uint64(int64(tgt<<8)>>8) == tgt {
+			if e := c.codePages.of(base); e.base == base && e.el == c.EL && e.gen == c.mm.mmu.TLB().Gen() &&
+				e.page != nil && !e.page.BP && c.m.holdsCode(e.pa, base) {
+				insts, c.pageVA, c.mm.codeOff = unsafe.Pointer(&e.page.Insts), base, e.pa-RAMBase
+				slot = unsafe.Add(insts, uintptr((tgt-base)>>2)*uintptr(slotSize))
+				past -= int(uintptr(slot))
+				goto again
+			}
+		}
 		goto far
 	}
 	c.PC = c.pageVA + uint64(uintptr(slot)-uintptr(insts))/uint64(slotSize)*4

@@ -398,3 +398,40 @@ func TestHypercallStop(t *testing.T) {
 	require.Equal(t, StopStepped, m.Resume([]Action{ActionStep}).Kind)
 	require.Equal(t, ^uint64(0), c.Reg(0))
 }
+
+// The fast loop goes on into a recent code page of another VA page (a call
+// and its return) only where run would: a breakpoint set there since, gdb's
+// or a software one, still stops the CPU at it.
+func TestCallIntoAnotherPageStopsAtItsBreakpoints(t *testing.T) {
+	m, c := newTestMachine(t,
+		0x94000400, // loop: bl f (the next page)
+		0xf1000400, // subs x0, x0, #1
+		0x54ffffc1, // b.ne loop
+		0x14000000, // b .
+	)
+	const f = testCode + 0x1000
+	b := make([]byte, 8)
+	binary.LittleEndian.PutUint32(b, 0x91000421)     // f: add x1, x1, #1
+	binary.LittleEndian.PutUint32(b[4:], 0xd65f03c0) // ret
+	require.NoError(t, m.WriteMemory(f, b))
+	m.cfg.Quantum = 1000
+	c.X[0] = 5
+	m.runRounds([]Action{ActionContinue}, 1) // both pages are recent now
+	require.Equal(t, []uint64{0, 5, testCode + 12}, []uint64{c.X[0], c.X[1], c.PC})
+
+	for _, bp := range []struct {
+		name     string
+		set      func(addr uint64, on bool)
+		addr, x1 uint64
+	}{
+		{"gdb's, on the ret", func(a uint64, on bool) { m.SetExternalBreakpoint(0, a, on) }, f + 4, 6},
+		{"software, on the add", func(a uint64, on bool) { m.SetSoftwareBreakpoint(a, on) }, f, 5},
+	} {
+		c.PC, c.X[0], c.X[1] = testCode, 5, 5
+		bp.set(bp.addr, true)
+		s := runAll(m)
+		require.Equal(t, Stop{Kind: StopBreakpoint, CPU: 0, Addr: bp.addr}, s, bp.name)
+		require.Equal(t, bp.x1, c.X[1], bp.name)
+		bp.set(bp.addr, false)
+	}
+}
