@@ -44,7 +44,7 @@ func (c *CPU) runFrom(start, budget int) {
 		page := lastPage
 		if gen := c.mm.mmu.TLB().Gen(); base != lastBase || c.EL != lastEL || gen != lastGen || c.IL || pc&3 != 0 {
 			var pa uint64
-			if e := c.codePages.of(base); e.base == base && e.el == c.EL && e.gen == gen && e.page != nil && !c.IL && pc&3 == 0 && m.holdsCode(e.pa, base) {
+			if e := c.recentCode(base, gen); e != nil && !c.IL && pc&3 == 0 {
 				page, pa = e.page, e.pa // a recent page: fetchOK and codePage would find the same
 			} else {
 				var ok bool
@@ -54,7 +54,7 @@ func (c *CPU) runFrom(start, budget int) {
 					continue
 				}
 				page = m.codePage(pa, pc) // decoded code is keyed by physical page
-				*e = codeEntry{base: base, pa: pa &^ (pageSize - 1), gen: gen, el: c.EL, page: page}
+				*c.codePages.of(base) = codeEntry{base: base, pa: pa &^ (pageSize - 1), gen: gen, el: c.EL, page: page}
 			}
 			lastBase, lastPA, lastGen, lastEL, lastPage = base, pa&^(pageSize-1), gen, c.EL, page
 		}
@@ -150,6 +150,15 @@ type codeEntry struct {
 
 // of returns the entry for VA page base.
 func (s *codeSet) of(base uint64) *codeEntry { return &s[base>>pageShift&(uint64(len(s))-1)] }
+
+// recentCode is the CPU's recent entry for VA page base if fetchOK and
+// codePage would give its page now (TLB generation gen), else nil.
+func (c *CPU) recentCode(base, gen uint64) *codeEntry {
+	if e := c.codePages.of(base); e.base == base && e.el == c.EL && e.gen == gen && e.page != nil && c.m.holdsCode(e.pa, base) {
+		return e
+	}
+	return nil
+}
 
 // holdsCode reports whether codePage(pa, base) would return the decoded
 // page it returned before unchanged: the cache still holds it (its flag)

@@ -574,8 +574,7 @@ loop:
 		// pending, no tag to drop), as run's page change would.
 		if base := tgt &^ (pageSize - 1); past < 0 && c.Pending == 0 && !c.dbg.NeedsInstructionCheck() &&
 			uint64(int64(tgt<<8)>>8) == tgt {
-			if e := c.codePages.of(base); e.base == base && e.el == c.EL && e.gen == c.mm.mmu.TLB().Gen() &&
-				e.page != nil && !e.page.BP && c.m.holdsCode(e.pa, base) {
+			if e := c.recentCode(base, c.mm.mmu.TLB().Gen()); e != nil && !e.page.BP {
 				insts, c.pageVA, c.mm.codeOff = unsafe.Pointer(&e.page.Insts), base, e.pa-RAMBase
 				slot = unsafe.Add(insts, uintptr((tgt-base)>>2)*uintptr(slotSize))
 				past -= int(uintptr(slot))
