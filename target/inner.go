@@ -36,13 +36,21 @@ func (c *CPU) inner(page *icache.Page, base uint64, limit int) (slow bool) {
 	var missVA uint64 // a load or store's VA outside its micro-TLB (ldMiss, stMiss)
 	var tgt uint64    // a taken branch's target
 loop:
-	for ; ; slot = unsafe.Add(slot, slotSize) { // the next slot, after an instruction that did not branch
-	again:
+	for {
 		in := (*isa.Inst)(slot)
-		switch in.Op & isa.OpMask { // the mask (isa.OpStepTrap is isa.OpMask) lets the jump table skip its range check
+		slot = unsafe.Add(slot, slotSize) // the next slot, unless the instruction branches
+		// Every case ends in continue or a goto, none falls out of the switch:
+		// that way each case jumps straight back to this dispatch, and the
+		// usual outcome of its tests (a micro-TLB hit) is the straight line. A
+		// shared tail after the switch cost a second taken jump per
+		// instruction, a quarter of the loop's time (docs/decisions.md).
+		// The mask (isa.OpStepTrap is isa.OpMask) lets the jump table skip its range check.
+		switch in.Op & isa.OpMask {
 		case isa.OpStepTrap:
+			slot = unsafe.Pointer(in)
 			break loop
 		case isa.OpUndecoded:
+			slot = unsafe.Pointer(in)
 			if uintptr(slot) == uintptr(insts)+instsPage*uintptr(slotSize) {
 				break loop // the PC left the page
 			}
@@ -57,7 +65,7 @@ loop:
 			if d < ld.n {
 				if off := d + ld.off; off&7 == 0 {
 					x[in.Rd] = load64(mem, off)
-					break
+					continue
 				}
 				goto handBack
 			}
@@ -65,11 +73,10 @@ loop:
 			if g := missVA - gw.lo; g < gw.n { // a partly watched page: its granules decide
 				if off := g + gw.off; off&7 == 0 && !c.m.granules.watched(off, pageFlag(flags, off), false) {
 					x[in.Rd] = load64(mem, off)
-					if past+int(uintptr(slot))+2*slotSize >= 0 {
-						slot = unsafe.Add(slot, slotSize) // as SBFM below: the slice ends where the full check ends it
-						break loop
+					if past+int(uintptr(slot))+slotSize >= 0 {
+						break loop // as SBFM below: the slice ends where the full check ends it
 					}
-					break
+					continue
 				}
 				goto handBack
 			}
@@ -79,7 +86,7 @@ loop:
 			if d < st.n {
 				if off := d + st.off; off&7 == 0 {
 					store64(mem, off, x[in.Rd])
-					break
+					continue
 				}
 				goto handBack
 			}
@@ -88,11 +95,10 @@ loop:
 				if off := g + gw.off; off&7 == 0 {
 					if f := pageFlag(flags, off); f&^(pfWatch|pfExtWatch|pfGuestWatch|granuleSlots) == pfGranules && !c.m.granules.watched(off, f, true) {
 						store64(mem, off, x[in.Rd])
-						if past+int(uintptr(slot))+2*slotSize >= 0 {
-							slot = unsafe.Add(slot, slotSize) // as SBFM below
-							break loop
+						if past+int(uintptr(slot))+slotSize >= 0 {
+							break loop // as SBFM below
 						}
-						break
+						continue
 					}
 				}
 				goto handBack
@@ -100,30 +106,38 @@ loop:
 			goto stMiss
 		case isa.OpADDI64:
 			x[in.Rd] = x[in.Rn] + in.Imm
+			continue
 		case isa.OpSUBI64:
 			x[in.Rd] = x[in.Rn] - in.Imm
+			continue
 		case isa.OpADDI32:
 			x[in.Rd] = uint64(uint32(x[in.Rn] + in.Imm))
+			continue
 		case isa.OpSUBI32:
 			x[in.Rd] = uint64(uint32(x[in.Rn] - in.Imm))
+			continue
 		case isa.OpSUBSI64:
 			x[in.Rd], c.NZCV = isa.Sub64(x[in.Rn], in.Imm)
 			c.subsPending = false
+			continue
 		case isa.OpADDSI64:
 			x[in.Rd], c.NZCV = isa.Add64(x[in.Rn], in.Imm)
 			c.subsPending = false
+			continue
 		case isa.OpSUBSI32:
 			x[in.Rd], c.NZCV = isa.Sub32(x[in.Rn], in.Imm)
 			c.subsPending = false
+			continue
 		case isa.OpADDSI32:
 			x[in.Rd], c.NZCV = isa.Add32(x[in.Rn], in.Imm)
 			c.subsPending = false
+			continue
 		case isa.OpLDRW:
 			d := x[in.Rn] + in.Imm - ld.lo
 			if d < ld.n {
 				if off := d + ld.off; off&3 == 0 {
 					x[in.Rd] = uint64(load32(mem, off))
-					break
+					continue
 				}
 				goto handBack
 			}
@@ -131,41 +145,50 @@ loop:
 			if g := missVA - gw.lo; g < gw.n {
 				if off := g + gw.off; off&3 == 0 && !c.m.granules.watched(off, pageFlag(flags, off), false) {
 					x[in.Rd] = uint64(load32(mem, off))
-					if past+int(uintptr(slot))+2*slotSize >= 0 {
-						slot = unsafe.Add(slot, slotSize) // as SBFM below
-						break loop
+					if past+int(uintptr(slot))+slotSize >= 0 {
+						break loop // as SBFM below
 					}
-					break
+					continue
 				}
 				goto handBack
 			}
 			goto ldMiss
 		case isa.OpADR, isa.OpMOVI:
 			x[in.Rd] = in.Imm
+			continue
 		case isa.OpMOVK:
 			x[in.Rd] = isa.MaskSF(x[in.Rn]&^in.Imm2|in.Imm, in.SF)
+			continue
 		case isa.OpANDI:
 			x[in.Rd] = isa.MaskSF(x[in.Rn]&in.Imm, in.SF)
+			continue
 		case isa.OpORRI:
 			x[in.Rd] = isa.MaskSF(x[in.Rn]|in.Imm, in.SF)
+			continue
 		case isa.OpEORI:
 			x[in.Rd] = isa.MaskSF(x[in.Rn]^in.Imm, in.SF)
+			continue
 		case isa.OpUBFM64:
 			x[in.Rd] = bits.RotateLeft64(x[in.Rn], -int(in.Amt)) & in.Imm
+			continue
 		case isa.OpUBFM32:
 			x[in.Rd] = uint64(bits.RotateLeft32(uint32(x[in.Rn]), -int(in.Amt))) & in.Imm
+			continue
 		case isa.OpMOVR:
 			x[in.Rd] = isa.MaskSF(x[in.Rm], in.SF)
+			continue
 		case isa.OpADDR:
 			if in.Cond != 0 {
 				goto handBack
 			}
 			x[in.Rd] = isa.MaskSF(x[in.Rn]+x[in.Rm]<<in.Amt, in.SF)
+			continue
 		case isa.OpSUBR:
 			if in.Cond != 0 {
 				goto handBack
 			}
 			x[in.Rd] = isa.MaskSF(x[in.Rn]-x[in.Rm]<<in.Amt, in.SF)
+			continue
 		case isa.OpSUBSR:
 			if in.Cond != 0 {
 				goto handBack
@@ -177,36 +200,42 @@ loop:
 				x[in.Rd], c.NZCV = isa.Sub32(x[in.Rn], x[in.Rm]<<in.Amt)
 				c.subsPending = false
 			}
+			continue
 		case isa.OpAND:
 			if in.Cond != 0 {
 				goto handBack
 			}
 			a, b := x[in.Rn], x[in.Rm]<<in.Amt
 			x[in.Rd] = isa.MaskSF(a&b, in.SF)
+			continue
 		case isa.OpORR:
 			if in.Cond != 0 {
 				goto handBack
 			}
 			a, b := x[in.Rn], x[in.Rm]<<in.Amt
 			x[in.Rd] = isa.MaskSF(a|b, in.SF)
+			continue
 		case isa.OpEOR:
 			if in.Cond != 0 {
 				goto handBack
 			}
 			a, b := x[in.Rn], x[in.Rm]<<in.Amt
 			x[in.Rd] = isa.MaskSF(a^b, in.SF)
+			continue
 		case isa.OpBIC:
 			if in.Cond != 0 {
 				goto handBack
 			}
 			a, b := x[in.Rn], x[in.Rm]<<in.Amt
 			x[in.Rd] = isa.MaskSF(a&^b, in.SF)
+			continue
 		case isa.OpORN:
 			if in.Cond != 0 {
 				goto handBack
 			}
 			a, b := x[in.Rn], x[in.Rm]<<in.Amt
 			x[in.Rd] = isa.MaskSF(a|^b, in.SF)
+			continue
 		case isa.OpANDS:
 			if in.Cond != 0 {
 				goto handBack
@@ -220,6 +249,7 @@ loop:
 				c.subsPending = false
 			}
 			x[in.Rd] = r
+			continue
 		case isa.OpLoad:
 			addr := in.Addr(x)
 			d := addr - ld.lo
@@ -244,6 +274,7 @@ loop:
 			}
 			x[in.Rd] = in.LoadValue(v)
 			in.WriteBack(x, addr)
+			continue
 		case isa.OpStore:
 			addr := in.Addr(x)
 			d := addr - st.lo
@@ -267,6 +298,7 @@ loop:
 				store64(mem, off, v)
 			}
 			in.WriteBack(x, addr)
+			continue
 		case isa.OpLDP:
 			addr := in.PairAddr(x)
 			d := addr - ld.lo
@@ -282,6 +314,7 @@ loop:
 			v2 := load64(mem, off+8)
 			x[in.Rd], x[in.Ra] = v1, v2
 			in.WriteBack(x, addr)
+			continue
 		case isa.OpSTP:
 			addr := in.PairAddr(x)
 			d := addr - st.lo
@@ -296,6 +329,7 @@ loop:
 			store64(mem, off, x[in.Rd])
 			store64(mem, off+8, x[in.Ra])
 			in.WriteBack(x, addr)
+			continue
 		// SBFM, LSLV, LSRV and MRS used to go back to run (execGeneral), whose
 		// loop then checks the budget and steps the slice's last instruction
 		// alone; leaving inner when at most one instruction of the budget
@@ -316,30 +350,30 @@ loop:
 				}
 			}
 			x[in.Rd] = top&^in.Imm2 | rot&in.Imm&in.Imm2
-			if past+int(uintptr(slot))+2*slotSize >= 0 {
-				slot = unsafe.Add(slot, slotSize) // see above
-				break loop
+			if past+int(uintptr(slot))+slotSize >= 0 {
+				break loop // see above
 			}
+			continue
 		case isa.OpLSLV:
 			if in.SF {
 				x[in.Rd] = x[in.Rn] << (x[in.Rm] & 63)
 			} else {
 				x[in.Rd] = uint64(uint32(x[in.Rn]) << (x[in.Rm] & 31))
 			}
-			if past+int(uintptr(slot))+2*slotSize >= 0 {
-				slot = unsafe.Add(slot, slotSize) // see above
-				break loop
+			if past+int(uintptr(slot))+slotSize >= 0 {
+				break loop // see above
 			}
+			continue
 		case isa.OpLSRV:
 			if in.SF {
 				x[in.Rd] = x[in.Rn] >> (x[in.Rm] & 63)
 			} else {
 				x[in.Rd] = uint64(uint32(x[in.Rn]) >> (x[in.Rm] & 31))
 			}
-			if past+int(uintptr(slot))+2*slotSize >= 0 {
-				slot = unsafe.Add(slot, slotSize) // see above
-				break loop
+			if past+int(uintptr(slot))+slotSize >= 0 {
+				break loop // see above
 			}
+			continue
 		case isa.OpMRS:
 			switch in.Cond {
 			case isa.MRSPlainEL1:
@@ -355,14 +389,14 @@ loop:
 				}
 				x[in.Rd] = c.SPBank[0]
 			case isa.MRSCounter: // counter(): the round's clock plus this instruction's slot in the slice
-				x[in.Rd] = c.m.clock + uint64((past+int(uintptr(slot)))/slotSize+limit+1)
+				x[in.Rd] = c.m.clock + uint64((past+int(uintptr(slot)))/slotSize+limit)
 			default:
 				goto handBack
 			}
-			if past+int(uintptr(slot))+2*slotSize >= 0 {
-				slot = unsafe.Add(slot, slotSize) // see above
-				break loop
+			if past+int(uintptr(slot))+slotSize >= 0 {
+				break loop // see above
 			}
+			continue
 		case isa.OpMSR:
 			switch in.Cond {
 			case isa.MSRPlainEL1:
@@ -378,16 +412,16 @@ loop:
 			default:
 				goto handBack
 			}
-			if past+int(uintptr(slot))+2*slotSize >= 0 {
-				slot = unsafe.Add(slot, slotSize) // as MRS
-				break loop
+			if past+int(uintptr(slot))+slotSize >= 0 {
+				break loop // as MRS
 			}
+			continue
 		case isa.OpSTRW:
 			d := x[in.Rn] + in.Imm - st.lo
 			if d < st.n {
 				if off := d + st.off; off&3 == 0 {
 					store32(mem, off, uint32(x[in.Rd]))
-					break
+					continue
 				}
 				goto handBack
 			}
@@ -396,11 +430,10 @@ loop:
 				if off := g + gw.off; off&3 == 0 {
 					if f := pageFlag(flags, off); f&^(pfWatch|pfExtWatch|pfGuestWatch|granuleSlots) == pfGranules && !c.m.granules.watched(off, f, true) {
 						store32(mem, off, uint32(x[in.Rd]))
-						if past+int(uintptr(slot))+2*slotSize >= 0 {
-							slot = unsafe.Add(slot, slotSize) // as SBFM below
-							break loop
+						if past+int(uintptr(slot))+slotSize >= 0 {
+							break loop // as SBFM below
 						}
-						break
+						continue
 					}
 				}
 				goto handBack
@@ -414,26 +447,28 @@ loop:
 			c.NZCV = isa.LogicFlags(r, in.SF)
 			c.subsPending = false
 			x[in.Rd] = r
-			if past+int(uintptr(slot))+2*slotSize >= 0 {
-				slot = unsafe.Add(slot, slotSize)
+			if past+int(uintptr(slot))+slotSize >= 0 {
 				break loop
 			}
+			continue
 		case isa.OpADDX:
 			x[in.Rd] = isa.MaskSF(x[in.Rn]+isa.Extend(x[in.Rm], in.Cond, in.Amt), in.SF)
-			if past+int(uintptr(slot))+2*slotSize >= 0 {
-				slot = unsafe.Add(slot, slotSize)
+			if past+int(uintptr(slot))+slotSize >= 0 {
 				break loop
 			}
+			continue
 		case isa.OpEXTR:
 			x[in.Rd] = isa.Extr(x[in.Rn], x[in.Rm], in.Amt, in.SF)
-			if past+int(uintptr(slot))+2*slotSize >= 0 {
-				slot = unsafe.Add(slot, slotSize)
+			if past+int(uintptr(slot))+slotSize >= 0 {
 				break loop
 			}
+			continue
 		case isa.OpMADD:
 			x[in.Rd] = isa.MaskSF(x[in.Ra]+x[in.Rn]*x[in.Rm], in.SF)
+			continue
 		case isa.OpMSUB:
 			x[in.Rd] = isa.MaskSF(x[in.Ra]-x[in.Rn]*x[in.Rm], in.SF)
+			continue
 		// Taken branches set tgt and go to taken (below the switch), which
 		// counts the straight-line run and checks the budget.
 		case isa.OpB:
@@ -443,7 +478,7 @@ loop:
 			tgt = in.Imm
 			goto taken
 		case isa.OpBL:
-			x[30] = c.pageVA + uint64(uintptr(slot)-uintptr(insts))/uint64(slotSize)*4 + 4
+			x[30] = c.pageVA + uint64(uintptr(slot)-uintptr(insts))/uint64(slotSize)*4
 			if in.Hop != 0 {
 				goto hop
 			}
@@ -464,6 +499,7 @@ loop:
 				goto fusedTaken
 			}
 			slot = unsafe.Add(slot, slotSize)
+			continue
 		case isa.OpBcond:
 			if isa.Passes(in.Cond, c.nzcv()) {
 				if in.Hop != 0 {
@@ -472,6 +508,7 @@ loop:
 				tgt = in.Imm
 				goto taken
 			}
+			continue
 		case isa.OpCBZ:
 			if isa.MaskSF(x[in.Rn], in.SF) == 0 {
 				if in.Hop != 0 {
@@ -480,6 +517,7 @@ loop:
 				tgt = in.Imm
 				goto taken
 			}
+			continue
 		case isa.OpCBNZ:
 			if isa.MaskSF(x[in.Rn], in.SF) != 0 {
 				if in.Hop != 0 {
@@ -488,6 +526,7 @@ loop:
 				tgt = in.Imm
 				goto taken
 			}
+			continue
 		case isa.OpTBZ:
 			if x[in.Rn]>>in.Amt&1 == 0 {
 				if in.Hop != 0 {
@@ -496,6 +535,7 @@ loop:
 				tgt = in.Imm
 				goto taken
 			}
+			continue
 		case isa.OpTBNZ:
 			if x[in.Rn]>>in.Amt&1 != 0 {
 				if in.Hop != 0 {
@@ -504,12 +544,13 @@ loop:
 				tgt = in.Imm
 				goto taken
 			}
+			continue
 		case isa.OpBR, isa.OpRET:
 			tgt = x[in.Rn]
 			goto indirect
 		case isa.OpBLR:
 			tgt = x[in.Rn]
-			x[30] = c.pageVA + uint64(uintptr(slot)-uintptr(insts))/uint64(slotSize)*4 + 4
+			x[30] = c.pageVA + uint64(uintptr(slot)-uintptr(insts))/uint64(slotSize)*4
 			goto indirect
 		case isa.OpCSEL:
 			v := x[in.Rm]
@@ -517,30 +558,35 @@ loop:
 				v = x[in.Rn]
 			}
 			x[in.Rd] = isa.MaskSF(v, in.SF)
+			continue
 		case isa.OpCSINC:
 			v := x[in.Rm] + 1
 			if isa.Passes(in.Cond, c.nzcv()) {
 				v = x[in.Rn]
 			}
 			x[in.Rd] = isa.MaskSF(v, in.SF)
+			continue
 		case isa.OpNOP, isa.OpYIELD, isa.OpDSB, isa.OpDMB:
+			continue
 		default:
 			goto handBack
 		}
-		continue
-	handBack: // the instruction at slot needs the general path: run executes it
+	handBack: // the instruction in needs the general path: run executes it
+		slot = unsafe.Pointer(in)
 		slow = true
 		break loop
 	ldMiss: // another page than the load micro-TLB's: one of the CPU's recent pages, if it is (memory.go)
 		if e := c.mm.ldCur.find(missVA, c.mm.microGen); e != nil && e.lo != ld.lo {
 			*ld = *e
-			goto again // the same instruction, with that page
+			slot = unsafe.Pointer(in)
+			continue // the same instruction, with that page
 		}
 		goto handBack
 	stMiss:
 		if e := c.mm.stCur.find(missVA, c.mm.microGen); e != nil && e.lo != st.lo {
 			*st = *e
-			goto again
+			slot = unsafe.Pointer(in)
+			continue
 		}
 		goto handBack
 	fusedTaken: // a fused SUBS's B.cond, taken
@@ -551,23 +597,23 @@ loop:
 		tgt = in.Imm2
 		goto taken
 	hop: // a taken branch to another slot of this page (isa.Inst.Hop)
-		past += slotSize - int(in.Hop)*slotSize
-		slot = unsafe.Add(slot, int(in.Hop)*slotSize)
+		past -= (int(in.Hop) - 1) * slotSize
+		slot = unsafe.Add(unsafe.Pointer(in), int(in.Hop)*slotSize)
 		if past+int(uintptr(slot)) < 0 {
-			goto again
+			continue
 		}
 		break loop
 	indirect:
 		if tgt&3 != 0 { // a misaligned target: the PC alignment fault is run's
-			past += int(uintptr(slot)) + slotSize
+			past += int(uintptr(slot))
 			goto far
 		}
 	taken:
-		past += int(uintptr(slot)) + slotSize // now the count run, less limit, times slotSize
+		past += int(uintptr(slot)) // now the count run, less limit, times slotSize
 		if i := (tgt - c.pageVA) >> 2; i < instsPage && past < 0 {
 			slot = unsafe.Add(insts, uintptr(i)*uintptr(slotSize))
 			past -= int(uintptr(slot))
-			goto again
+			continue
 		}
 		// Another page: go on there if run would just run it as well (a
 		// recent code page, no breakpoint, no debug check, no interrupt
@@ -578,7 +624,7 @@ loop:
 				insts, c.pageVA, c.mm.codeOff = unsafe.Pointer(&e.page.Insts), base, e.pa-RAMBase
 				slot = unsafe.Add(insts, uintptr((tgt-base)>>2)*uintptr(slotSize))
 				past -= int(uintptr(slot))
-				goto again
+				continue
 			}
 		}
 		goto far
