@@ -493,9 +493,20 @@ loop:
 			c.subsA, c.subsB, c.subsPending = a, b, true
 			if in.Cond == isa.CondNE { // the counted loop's: the result alone says
 				if r != 0 {
+					if in.Hop != 0 { // fusedTaken and hop (below), inline: the loop's back edge
+						past -= int(in.Hop) - 2*slotSize
+						slot = unsafe.Add(unsafe.Pointer(in), in.Hop)
+						if past+int(uintptr(slot)) < 0 {
+							continue
+						}
+						break loop
+					}
 					goto fusedTaken
 				}
-			} else if isa.Passes(in.Cond, c.nzcv()) {
+				slot = unsafe.Add(slot, slotSize)
+				continue
+			}
+			if isa.Passes(in.Cond, c.nzcv()) {
 				goto fusedTaken
 			}
 			slot = unsafe.Add(slot, slotSize)
@@ -597,8 +608,8 @@ loop:
 		tgt = in.Imm2
 		goto taken
 	hop: // a taken branch to another slot of this page (isa.Inst.Hop)
-		past -= (int(in.Hop) - 1) * slotSize
-		slot = unsafe.Add(unsafe.Pointer(in), int(in.Hop)*slotSize)
+		past -= int(in.Hop) - slotSize
+		slot = unsafe.Add(unsafe.Pointer(in), in.Hop)
 		if past+int(uintptr(slot)) < 0 {
 			continue
 		}
@@ -651,7 +662,7 @@ func (c *CPU) nzcv() uint64 {
 }
 
 // slotSize is the size of a decoded instruction, the step of inner's slot.
-const slotSize = int(unsafe.Sizeof(isa.Inst{}))
+const slotSize = isa.SlotBytes
 
 // pageFlag is the page flags of RAM offset off (off < the RAM size: no
 // bounds check).

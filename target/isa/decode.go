@@ -2,6 +2,7 @@ package isa
 
 import (
 	"math/bits"
+	"unsafe"
 
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
 )
@@ -167,12 +168,17 @@ type Inst struct {
 	Cond uint8 // condition, shift type, extend option, or addressing mode
 	Amt  uint8 // shift amount, access size (log2), or bit number
 	Flg  uint8 // op-specific flags (sign extension, unprivileged, acquire)
-	// Hop is a direct branch's target (a fused SUBS's B.cond's) as a slot
-	// offset from this instruction's, when the target is another slot of the
-	// same 4 KiB page; 0 when it is not (or is this slot). The fast loop
-	// takes such a branch without translating its target.
-	Hop int16
+	// Hop is a direct branch's target (a fused SUBS's B.cond's) as the
+	// offset in bytes from this instruction's slot to the target's, when the
+	// target is another slot of the same 4 KiB page; 0 when it is not (or is
+	// this slot). The fast loop takes such a branch by adding it to its slot
+	// pointer, without translating the target.
+	Hop int32
 }
+
+// SlotBytes is the size of an Inst: one slot of a decoded page, the unit of
+// Inst.Hop.
+const SlotBytes = int(unsafe.Sizeof(Inst{}))
 
 // Addressing modes for generic loads and stores (Inst.Cond).
 const (
@@ -934,12 +940,12 @@ func DecodePair(w, next uint32, hasNext bool, pc uint64) Inst {
 }
 
 // hop is Inst.Hop for a branch at pc to target.
-func hop(pc, target uint64) int16 {
+func hop(pc, target uint64) int32 {
 	const page = 4096
 	if pc&^(page-1) != target&^(page-1) {
 		return 0
 	}
-	return int16(int64(target-pc) / 4)
+	return int32(int64(target-pc) / 4 * int64(SlotBytes))
 }
 
 // Unfused is in without a fused B.cond (for running exactly one instruction).

@@ -7,7 +7,7 @@ import (
 )
 
 // Inst.Hop is set exactly for direct branches (and a fused SUBS's B.cond)
-// whose target is another slot of the same 4 KiB page.
+// whose target is another slot of the same 4 KiB page, in bytes.
 func TestHop(t *testing.T) {
 	const page = 0x4000_1000
 	cases := []struct {
@@ -16,7 +16,7 @@ func TestHop(t *testing.T) {
 		next uint32 // after it (for fusion)
 		pc   uint64
 		op   Op
-		hop  int16
+		hop  int32 // in slots
 	}{
 		{"b forward", 0x14000004, 0, page + 0x10, OpB, 4},
 		{"b back", 0x17fffffc, 0, page + 0x10, OpB, -4},
@@ -38,7 +38,7 @@ func TestHop(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			in := DecodePair(tc.w, tc.next, tc.next != 0, tc.pc)
 			require.Equal(t, tc.op, in.Op)
-			require.Equal(t, tc.hop, in.Hop)
+			require.Equal(t, tc.hop*int32(SlotBytes), in.Hop)
 			if in.Op == OpSUBSBcond {
 				require.Zero(t, Unfused(in).Hop, "the SUBS alone has no branch")
 			}
