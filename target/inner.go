@@ -4,6 +4,7 @@ import (
 	"math/bits"
 	"unsafe"
 
+	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/cpu"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/icache"
 	"github.com/hwbp-gdbstub/hwbp-gdbstub/target/isa"
 )
@@ -409,9 +410,60 @@ loop:
 					goto handBack
 				}
 				c.SPBank[0] = x[in.Rn]
+			case isa.MSRDAIF: // as writeSys; an interrupt it unmasks is run's to take
+				if c.EL == 0 {
+					goto handBack
+				}
+				c.DAIF = x[in.Rn] & cpu.DAIFMaskAll
+				if c.Pending != 0 {
+					break loop
+				}
 			default:
 				goto handBack
 			}
+			if past+int(uintptr(slot))+slotSize >= 0 {
+				break loop // as MRS
+			}
+			continue
+		case isa.OpMSRimm: // DAIFSet and DAIFClr at EL1, as execSlow
+			if c.EL == 0 {
+				goto handBack
+			}
+			switch in.Imm {
+			case 0x1e:
+				c.DAIF |= in.Imm2 << 6
+			case 0x1f:
+				c.DAIF &^= in.Imm2 << 6
+				if c.Pending != 0 {
+					break loop // run takes an interrupt it unmasks
+				}
+			default:
+				goto handBack
+			}
+			if past+int(uintptr(slot))+slotSize >= 0 {
+				break loop // as MRS
+			}
+			continue
+		case isa.OpCCMP: // a SUBS's flags if the condition holds, else the immediate flags
+			if nzcv := c.nzcv(); isa.Passes(in.Cond, nzcv) {
+				b := x[in.Rm]
+				if in.Flg&isa.FlgImmCmp != 0 {
+					b = in.Imm
+				}
+				if in.SF {
+					_, c.NZCV = isa.Sub64(x[in.Rn], b)
+				} else {
+					_, c.NZCV = isa.Sub32(x[in.Rn], b)
+				}
+			} else {
+				c.NZCV = uint64(in.Amt) << 28
+			}
+			if past+int(uintptr(slot))+slotSize >= 0 {
+				break loop // as MRS
+			}
+			continue
+		case isa.OpSBC: // AddWithCarry(rn, NOT rm, C)
+			x[in.Rd] = isa.MaskSF(x[in.Rn]+^x[in.Rm]+c.nzcv()>>29&1, in.SF)
 			if past+int(uintptr(slot))+slotSize >= 0 {
 				break loop // as MRS
 			}

@@ -105,6 +105,53 @@ func TestInterruptAfterUnmask(t *testing.T) {
 	})
 }
 
+// The same in a run of decoded code (the fast loop executes the DAIF writes): a pending IRQ
+// is taken right after the write that unmasks it, and not after one that
+// leaves it masked.
+func TestInterruptAfterUnmaskInARun(t *testing.T) {
+	const (
+		movX1Zero = 0xd2800001 // mov x1, #0
+		msrDAIFX1 = 0xd51b4221 // msr daif, x1
+		daifSetI  = 0xd50342df // msr daifset, #2
+		daifClrF  = 0xd50341ff // msr daifclr, #1
+	)
+	systemOff := []uint32{0xd2800100, 0xf2b08000, 0xd4000002} // PSCI SYSTEM_OFF
+	cases := []struct {
+		name  string
+		words []uint32 // then NOPs and SYSTEM_OFF
+		taken int      // the instruction index the IRQ is taken before; -1: never
+	}{
+		{"DAIFClr #2", []uint32{insnNOP, insnDAIFClr}, 2},
+		{"MSR DAIF", []uint32{movX1Zero, msrDAIFX1}, 2},
+		{"DAIFClr #1 leaves I", []uint32{insnNOP, daifClrF}, -1},
+		{"DAIFSet, then DAIFClr", []uint32{daifSetI, insnNOP, insnDAIFClr}, 3},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			words := append(append(append([]uint32{}, tc.words...), insnNOP, insnNOP, insnNOP), systemOff...)
+			m, c := newTestMachine(t, words...)
+			vec := make([]byte, 0x800)
+			for i := 0; i < len(vec); i += 4 {
+				binary.LittleEndian.PutUint32(vec[i:], insnNOP)
+			}
+			for i, w := range systemOff {
+				binary.LittleEndian.PutUint32(vec[0x280+4*i:], w)
+			}
+			require.NoError(t, m.WriteMemory(testVBAR, vec))
+			c.run(len(tc.words) + 3) // decode them and the NOPs, with nothing pending, so that the fast loop runs them next
+			c.PC, c.stopped = testCode, false
+			c.DAIF = cpu.DAIFI
+			c.Pending = cpu.PendIRQ
+			require.Equal(t, StopPowerOff, runAll(m).Kind)
+			if tc.taken < 0 {
+				require.Equal(t, uint64(cpu.DAIFI), c.DAIF&cpu.DAIFI, "still masked")
+				return
+			}
+			require.Equal(t, uint64(testCode+4*tc.taken), c.SR[cpu.IdxELR], "taken after the unmasking write")
+		})
+	}
+}
+
 // ISR_EL1 reads the CPU's lines, masked or not.
 func TestISR(t *testing.T) {
 	_, c := newTestMachine(t, insnNOP)

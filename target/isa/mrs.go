@@ -43,6 +43,7 @@ const (
 	MSRGeneral  uint8 = iota
 	MSRPlainEL1       // ELR_EL1, SPSR_EL1, TPIDR_EL1: storage with no effect, EL0 access UNDEFINED
 	MSRSPEL0          // SP_EL0: SPBank[0] at EL1 with SPSel = 1
+	MSRDAIF           // DAIF at EL1 (EL0's depends on SCTLR_EL1.UMA)
 )
 
 // msrInst decodes MSR key, rt for the registers a kernel writes on every
@@ -55,6 +56,8 @@ func msrInst(rt uint8, key uint32) Inst {
 		in.Cond, in.Amt = MSRPlainEL1, uint8(i)
 	case cpu.KeySPEL0:
 		in.Cond = MSRSPEL0
+	case cpu.KeyDAIF:
+		in.Cond = MSRDAIF
 	}
 	return in
 }
