@@ -54,7 +54,7 @@ func (c *CPU) runFrom(start, budget int) {
 					continue
 				}
 				page = m.codePage(pa, pc) // decoded code is keyed by physical page
-				*c.codePages.of(base) = codeEntry{base: base, pa: pa &^ (pageSize - 1), gen: gen, el: c.EL, page: page}
+				*c.codePages.of(base) = codeEntry{base: base, pa: pa &^ (pageSize - 1), gen: gen, codeGen: m.codeGen, el: c.EL, page: page}
 			}
 			lastBase, lastPA, lastGen, lastEL, lastPage = base, pa&^(pageSize-1), gen, c.EL, page
 		}
@@ -144,6 +144,7 @@ type codeSet [64]codeEntry
 
 type codeEntry struct {
 	base, pa, gen uint64 // VA page, physical page, the TLB's Gen
+	codeGen       uint64 // Machine.codeGen
 	el            uint8
 	page          *icache.Page
 }
@@ -154,18 +155,10 @@ func (s *codeSet) of(base uint64) *codeEntry { return &s[base>>pageShift&(uint64
 // recentCode is the CPU's recent entry for VA page base if fetchOK and
 // codePage would give its page now (TLB generation gen), else nil.
 func (c *CPU) recentCode(base, gen uint64) *codeEntry {
-	if e := c.codePages.of(base); e.base == base && e.el == c.EL && e.gen == gen && e.page != nil && c.m.holdsCode(e.pa, base) {
+	if e := c.codePages.of(base); e.base == base && e.el == c.EL && e.gen == gen && e.codeGen == c.m.codeGen && e.page != nil {
 		return e
 	}
 	return nil
-}
-
-// holdsCode reports whether codePage(pa, base) would return the decoded
-// page it returned before unchanged: the cache still holds it (its flag)
-// and its slots were made for VA page base.
-func (m *Machine) holdsCode(pa, base uint64) bool {
-	pi := (pa - RAMBase) >> pageShift
-	return m.pageFlags[pi]&pfCode != 0 && m.codeVA[pi] == base
 }
 
 // general runs the instruction at c.PC (in) on the general path and counts

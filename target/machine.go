@@ -99,6 +99,7 @@ type Machine struct {
 	granules  granules         // the watched granules of partly watched pages (granules.go)
 	code      *icache.Cache    // decoded pages, keyed by physical RAM page
 	codeVA    []uint64         // by RAM page: the VA page its decoded slots were made for (codePage)
+	codeGen   uint64           // bumped when a decoded page is made for another VA page (codePage): CPU.recentCode's entries before it are stale
 	trapPage  *icache.Page     // every slot isa.OpStepTrap except the one being stepped
 	cpus      []*CPU
 
@@ -410,6 +411,7 @@ func (m *Machine) codePage(pa, va uint64) *icache.Page {
 	if fresh || m.codeVA[pi] != base {
 		if !fresh {
 			m.code.Invalidate(pi<<pageShift, pageSize)
+			m.codeGen++
 		}
 		m.codeVA[pi] = base
 		p.BP = m.pageHasBP(base)
