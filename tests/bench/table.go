@@ -48,10 +48,14 @@ func addRow(r row) { rows = append(rows, r) }
 func nan() float64 { return math.NaN() }
 
 func (r row) ratio() float64 {
+	num, den := r.ours, r.qemu
 	if r.lower {
-		return r.qemu / r.ours
+		num, den = r.qemu, r.ours
 	}
-	return r.ours / r.qemu
+	if den <= 0 { // a time too short to measure: a ratio against it says nothing
+		return nan()
+	}
+	return num / den
 }
 
 func fmtNum(v float64) string {
