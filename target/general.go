@@ -223,18 +223,18 @@ func (c *CPU) execSlow(in *isa.Inst) int {
 	case isa.OpMSRimm:
 		crm := in.Imm2
 		switch in.Imm {
-		case 0x05: // SPSel
+		case isa.PStateSPSel:
 			if c.EL == 0 {
 				c.undefined()
 				return slowRedirect
 			}
 			c.SetMode(c.EL, uint8(crm&1))
-		case 0x1e, 0x1f: // DAIFSet, DAIFClr
+		case isa.PStateDAIFSet, isa.PStateDAIFClr:
 			if c.EL == 0 && c.SR[cpu.IdxSCTLR]&cpu.SCTLRUMA == 0 {
 				c.undefined()
 				return slowRedirect
 			}
-			if in.Imm == 0x1e {
+			if in.Imm == isa.PStateDAIFSet {
 				c.DAIF |= crm << 6
 			} else {
 				c.DAIF &^= crm << 6

@@ -430,9 +430,9 @@ loop:
 				goto handBack
 			}
 			switch in.Imm {
-			case 0x1e:
+			case isa.PStateDAIFSet:
 				c.DAIF |= in.Imm2 << 6
-			case 0x1f:
+			case isa.PStateDAIFClr:
 				c.DAIF &^= in.Imm2 << 6
 				if c.Pending != 0 {
 					break loop // run takes an interrupt it unmasks
@@ -444,13 +444,9 @@ loop:
 				break loop // as MRS
 			}
 			continue
-		case isa.OpCCMP: // a SUBS's flags if the condition holds, else the immediate flags
+		case isa.OpCCMP: // isa.CondCompare's CCMP half, call-free (Go will not inline CondCompare)
 			if nzcv := c.nzcv(); isa.Passes(in.Cond, nzcv) {
-				b := x[in.Rm]
-				if in.Flg&isa.FlgImmCmp != 0 {
-					b = in.Imm
-				}
-				if in.SF {
+				if b := isa.CompareOperand(in, x[in.Rm]); in.SF {
 					_, c.NZCV = isa.Sub64(x[in.Rn], b)
 				} else {
 					_, c.NZCV = isa.Sub32(x[in.Rn], b)
@@ -462,7 +458,7 @@ loop:
 				break loop // as MRS
 			}
 			continue
-		case isa.OpSBC: // AddWithCarry(rn, NOT rm, C)
+		case isa.OpSBC: // execGeneral's AddWithCarry(rn, NOT rm, C) without the flags, call-free
 			x[in.Rd] = isa.MaskSF(x[in.Rn]+^x[in.Rm]+c.nzcv()>>29&1, in.SF)
 			if past+int(uintptr(slot))+slotSize >= 0 {
 				break loop // as MRS

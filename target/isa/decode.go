@@ -176,6 +176,13 @@ type Inst struct {
 	Hop int32
 }
 
+// The PSTATE fields MSR (immediate) writes, as its op1:op2 (OpMSRimm's Imm).
+const (
+	PStateSPSel   = 0x05
+	PStateDAIFSet = 0x1e
+	PStateDAIFClr = 0x1f
+)
+
 // SlotBytes is the size of an Inst: one slot of a decoded page, the unit of
 // Inst.Hop.
 const SlotBytes = int(unsafe.Sizeof(Inst{}))
@@ -478,10 +485,10 @@ func decodeSystem(w uint32) Inst {
 		if rt != 31 {
 			return undef()
 		}
-		sel := op1<<3 | op2
+		sel := uint64(op1<<3 | op2)
 		switch sel {
-		case 0x05, 0x1e, 0x1f: // SPSel, DAIFSet, DAIFClr
-			return Inst{Op: OpMSRimm, Imm: uint64(sel), Imm2: uint64(crm)}
+		case PStateSPSel, PStateDAIFSet, PStateDAIFClr:
+			return Inst{Op: OpMSRimm, Imm: sel, Imm2: uint64(crm)}
 		}
 		return undef()
 	case op0 == 0 && l == 0 && crn == 2: // hints
